@@ -1,0 +1,48 @@
+"""augmentlab: grow small training sets and prove whether that helped.
+
+Example:
+    >>> import numpy as np, augmentlab as al
+    >>> pipe = al.Compose([al.HorizontalFlip(p=0.5), al.BrightnessContrast()], seed=0)
+    >>> out = pipe(image=np.zeros((32, 32, 3), np.uint8), sample_id=0)
+    >>> out["image"].shape
+    (32, 32, 3)
+"""
+
+from . import errors, image, registry
+from .core import (
+    BBoxes,
+    Compose,
+    KeyPoints,
+    OneOf,
+    Record,
+    Sample,
+    Sequential,
+    SomeOf,
+    Sometimes,
+    Transform,
+    dump_pipeline,
+    load_pipeline,
+)
+from .image import *  # noqa: F403  (the transform classes, listed in image.__all__)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BBoxes",
+    "Compose",
+    "KeyPoints",
+    "OneOf",
+    "Record",
+    "Sample",
+    "Sequential",
+    "SomeOf",
+    "Sometimes",
+    "Transform",
+    "__version__",
+    "dump_pipeline",
+    "errors",
+    "image",
+    "load_pipeline",
+    "registry",
+    *image.__all__,
+]

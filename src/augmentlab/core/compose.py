@@ -1,0 +1,429 @@
+"""Pipelines: `Compose`, `OneOf`, `SomeOf`, `Sometimes`, `Sequential`, all nestable.
+
+One runner walks the tree. Each node gets its own generator from the seed tree; consecutive
+geometric transforms are planned from sizes alone and warped once (matrix fusion); consecutive
+pointwise colour maps on uint8 images become one table pass (LUT fusion). ``fuse=False`` runs
+every step on its own, to compare.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import secrets
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from .errors import InvalidConfig, InvalidInput
+from .fields import (
+    BBOX_FORMATS,
+    FIELD_KINDS,
+    BoxSet,
+    PointSet,
+    check_image,
+    check_mask,
+    resolve_kinds,
+)
+from .params import check_choice, check_number
+from .rng import derive_rng, path_key
+from .sample import Record, Sample, Step
+from .transform import GeometricTransform, PointwiseTransform, Transform, apply_lut
+from .warp import warp_sample
+
+__all__ = ["BaseCompose", "Compose", "OneOf", "Sequential", "SomeOf", "Sometimes"]
+
+
+def _child_keys(children: Sequence[Transform]) -> list[tuple[int, str]]:
+    seen: dict[str, int] = {}
+    keys = []
+    for child in children:
+        k = seen.get(child.name, 0)
+        seen[child.name] = k + 1
+        keys.append((path_key(child.name, k), f"{child.name}#{k}"))
+    return keys
+
+
+def _check_children(owner: str, transforms: Any) -> list[Transform]:
+    if isinstance(transforms, Transform):
+        transforms = [transforms]
+    if not isinstance(transforms, (list, tuple)):
+        raise InvalidConfig(f"{owner}: transforms must be a list of transforms, got "
+                            f"{type(transforms).__name__}")
+    for i, t in enumerate(transforms):
+        if not isinstance(t, Transform):
+            raise InvalidConfig(f"{owner}: transforms[{i}] is a {type(t).__name__}, not a "
+                                "transform")
+    return list(transforms)
+
+
+class BaseCompose(Transform):
+    """A node that runs some of its children in some order; ``choose`` decides which."""
+
+    _abstract = True
+    _positional_ok = True  # the transform list may be given positionally, as everywhere else
+
+    def __init__(self, transforms: Sequence[Transform], *, p: float = 1.0) -> None:
+        super().__init__(p=p)
+        self.transforms = _check_children(type(self).__name__, transforms)
+        self._keys = _child_keys(self.transforms)
+
+    def choose(self, rng: np.random.Generator) -> list[int]:
+        """Indices of the children to run, in order."""
+        return list(range(len(self.transforms)))
+
+    def get_config(self) -> dict[str, Any]:
+        cfg = super().get_config()
+        cfg["transforms"] = [t.get_config() for t in self.transforms]
+        return cfg
+
+    @classmethod
+    def _from_args(cls, args: dict[str, Any]) -> Transform:
+        args = dict(args)
+        children = args.pop("transforms", None)
+        if not isinstance(children, list):
+            raise InvalidConfig(f"{cls.__name__}: 'transforms' must be a list of transform "
+                                "configs")
+        return cls([Transform.from_config(c) for c in children], **args)
+
+    def __len__(self) -> int:
+        return len(self.transforms)
+
+    def __getitem__(self, i: int) -> Transform:
+        return self.transforms[i]
+
+
+class Sequential(BaseCompose):
+    """Run all children, in order or (``random_order=True``) in a random order.
+
+    Example:
+        >>> import augmentlab as al
+        >>> seq = al.Sequential([al.Invert(), al.Solarize()], random_order=True)
+        >>> len(seq)
+        2
+    """
+
+    def __init__(self, transforms: Sequence[Transform], *, random_order: bool = False,
+                 p: float = 1.0) -> None:
+        super().__init__(transforms, p=p)
+        self.random_order = bool(random_order)
+
+    def choose(self, rng: np.random.Generator) -> list[int]:
+        order = list(range(len(self.transforms)))
+        if self.random_order:
+            order = [int(i) for i in rng.permutation(len(order))]
+        return order
+
+
+class OneOf(BaseCompose):
+    """Run exactly one child, picked with the given ``weights`` (uniform by default); the picked
+    child then still applies with its own ``p``.
+
+    Example:
+        >>> import augmentlab as al
+        >>> al.OneOf([al.Blur(), al.MedianBlur()], weights=[3, 1]).weights
+        [0.75, 0.25]
+    """
+
+    def __init__(self, transforms: Sequence[Transform], *, weights: Sequence[float] | None = None,
+                 p: float = 1.0) -> None:
+        super().__init__(transforms, p=p)
+        n = len(self.transforms)
+        if n == 0:
+            raise InvalidConfig("OneOf: needs at least one transform")
+        w = [1.0] * n if weights is None else [float(x) for x in weights]
+        if len(w) != n or any(x < 0 for x in w) or sum(w) <= 0:
+            raise InvalidConfig(f"OneOf: weights={weights!r} must be {n} non-negative numbers "
+                                "with a positive sum")
+        self.weights = [x / sum(w) for x in w]
+
+    def choose(self, rng: np.random.Generator) -> list[int]:
+        return [int(rng.choice(len(self.transforms), p=self.weights))]
+
+
+class SomeOf(BaseCompose):
+    """Run ``n`` distinct children picked at random (``n`` may be a ``(min, max)`` range), in
+    their listed order.
+
+    Example:
+        >>> import augmentlab as al
+        >>> al.SomeOf([al.Invert(), al.Solarize(), al.Posterize()], n=2).n
+        (2, 2)
+    """
+
+    def __init__(self, transforms: Sequence[Transform], *, n: int | Sequence[int] = 1,
+                 p: float = 1.0) -> None:
+        super().__init__(transforms, p=p)
+        lo, hi = (n, n) if isinstance(n, int) else tuple(n)
+        for v in (lo, hi):
+            check_number("SomeOf", "n", v, low=0, high=len(self.transforms), integer=True)
+        if lo > hi:
+            raise InvalidConfig(f"SomeOf: n={n!r} has min > max")
+        self.n = (int(lo), int(hi))
+
+    def choose(self, rng: np.random.Generator) -> list[int]:
+        k = int(rng.integers(self.n[0], self.n[1] + 1))
+        return sorted(int(i) for i in rng.choice(len(self.transforms), size=k, replace=False))
+
+
+class Sometimes(BaseCompose):
+    """Run all children, in order, with probability ``p`` (default 0.5) for the group.
+
+    Example:
+        >>> import augmentlab as al
+        >>> al.Sometimes([al.Invert()], p=0.3).p
+        0.3
+    """
+
+    def __init__(self, transforms: Sequence[Transform], *, p: float = 0.5) -> None:
+        super().__init__(transforms, p=p)
+
+
+class _Runner:
+    """Walks a pipeline tree once for one sample, sampling or replaying params, fusing steps."""
+
+    def __init__(self, sample: Sample, seed: int, sample_id: int, copy: int, fuse: bool,
+                 replay: dict[str, Step] | None) -> None:
+        self.sample = sample
+        self.seed, self.sample_id, self.copy = seed, sample_id, copy
+        self.fuse = fuse
+        self.replay = replay
+        self.steps: list[Step] = []
+        self.geo: list[tuple[GeometricTransform, dict[str, Any], tuple[int, int]]] = []
+        self.geo_size: tuple[int, int] | None = None
+        self.luts: list[tuple[PointwiseTransform, dict[str, Any]]] = []
+        self.images_uint8 = all(sample[k].dtype == np.uint8 for k in sample.keys_of("image"))
+        self.has_size = any(k in ("image", "mask") for k in sample.kinds.values())
+
+    # -- flushing pending fused work -----------------------------------------------------------
+    def flush_geometry(self) -> None:
+        if not self.geo:
+            return
+        m = np.eye(3)
+        style = self.geo[0][0].style
+        for t, params, size in self.geo:
+            m = t.matrix(params, size) @ m
+        assert self.geo_size is not None
+        self.sample = warp_sample(self.sample, m, self.geo_size, style)
+        self.geo, self.geo_size = [], None
+
+    def flush_luts(self) -> None:
+        if not self.luts:
+            return
+        changes = {}
+        for key in self.sample.keys_of("image"):
+            img = self.sample[key]
+            channels = 1 if img.ndim == 2 else img.shape[2]
+            table = self.luts[0][0].lut(self.luts[0][1], channels)
+            for t, params in self.luts[1:]:
+                nxt = t.lut(params, channels)
+                table = np.take_along_axis(nxt, table.astype(np.intp), axis=0)
+            changes[key] = apply_lut(img, table)
+        self.sample = self.sample.derive(**changes)
+        self.luts = []
+
+    def flush(self) -> None:
+        self.flush_geometry()
+        self.flush_luts()
+
+    # -- walking ---------------------------------------------------------------------------------
+    def _decide(self, t: Transform, path: tuple[int, ...], path_str: str
+                ) -> tuple[bool, dict[str, Any] | None, np.random.Generator | None]:
+        if self.replay is not None:
+            step = self.replay.get(path_str)
+            if step is None or step.name != t.name:
+                raise InvalidInput(f"replay: the record has no step {path_str!r}; it was made by a "
+                                   "different pipeline")
+            return step.applied, step.params, None
+        rng = derive_rng(self.seed, self.sample_id, self.copy, path)
+        applied = t.p >= 1.0 or (t.p > 0.0 and rng.random() < t.p)
+        return applied, None, rng
+
+    def run(self, t: Transform, path: tuple[int, ...], path_str: str) -> None:
+        applied, params, rng = self._decide(t, path, path_str)
+        if not applied:
+            self.steps.append(Step(path_str, t.name, False, {}))
+            return
+        if isinstance(t, BaseCompose):
+            if params is None:
+                assert rng is not None
+                params = {"chosen": t.choose(rng)}
+            self.steps.append(Step(path_str, t.name, True, params))
+            for i in params["chosen"]:
+                key, label = t._keys[i]
+                self.run(t.transforms[i], path + (key,), f"{path_str}/{label}")
+            return
+        if self.fuse and isinstance(t, GeometricTransform) and self.has_size:
+            self.flush_luts()
+            if self.geo and self.geo[0][0].style != t.style:
+                self.flush_geometry()
+            size = self.geo_size or self.sample.size
+            if params is None:
+                assert rng is not None
+                params = t.sample_geometry(size, rng)
+            self.geo.append((t, params, size))
+            self.geo_size = t.output_size(params, size)
+        elif self.fuse and isinstance(t, PointwiseTransform) and self.images_uint8:
+            self.flush_geometry()
+            if params is None:
+                assert rng is not None
+                params = t.sample_params(self.sample, rng)
+            self.luts.append((t, params))
+        else:
+            self.flush()
+            if params is None:
+                assert rng is not None
+                params = t.sample_params(self.sample, rng)
+            self.sample = t.apply(self.sample, params)
+            self.images_uint8 = all(self.sample[k].dtype == np.uint8
+                                    for k in self.sample.keys_of("image"))
+        self.steps.append(Step(path_str, t.name, True, params))
+
+
+class Compose(BaseCompose):
+    """The pipeline a user calls. Runs its children in order; owns the seed and field settings.
+
+    Args:
+        transforms: transforms and nested containers.
+        seed: root of the seed tree. ``None`` draws a fresh seed per call (still recorded).
+        bbox_format: format of plain box arrays (``BBoxes`` objects carry their own).
+        min_visibility: drop boxes with less than this fraction of their area left in the image.
+        min_area: drop boxes smaller than this many pixels after clipping.
+        remove_invisible: drop keypoints that leave the image.
+        extra_fields: extra keys of a known kind, e.g. ``{"depth": "mask", "image2": "image"}``.
+        fuse: fuse consecutive geometric and pointwise transforms (the default).
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> pipe = al.Compose([al.HorizontalFlip(p=0.5), al.Rotate(limit=10)], seed=0)
+        >>> img = np.zeros((32, 48, 3), np.uint8)
+        >>> out = pipe(image=img, bboxes=[[4, 4, 20, 20]], sample_id=3)
+        >>> again = pipe.replay(out.record, image=img, bboxes=[[4, 4, 20, 20]])
+        >>> bool((again["image"] == out["image"]).all())
+        True
+    """
+
+    def __init__(
+        self,
+        transforms: Sequence[Transform],
+        *,
+        seed: int | None = None,
+        bbox_format: str = "pascal_voc",
+        min_visibility: float = 0.0,
+        min_area: float = 0.0,
+        remove_invisible: bool = True,
+        extra_fields: Mapping[str, str] | None = None,
+        fuse: bool = True,
+        p: float = 1.0,
+    ) -> None:
+        super().__init__(transforms, p=p)
+        if seed is not None:
+            check_number("Compose", "seed", seed, low=0, integer=True)
+        self.seed = seed
+        self.bbox_format = check_choice("Compose", "bbox_format", bbox_format, BBOX_FORMATS)
+        self.min_visibility = float(check_number("Compose", "min_visibility", min_visibility,
+                                                 low=0, high=1))
+        self.min_area = float(check_number("Compose", "min_area", min_area, low=0))
+        self.remove_invisible = bool(remove_invisible)
+        self.extra_fields = dict(extra_fields or {})
+        for key, kind in self.extra_fields.items():
+            if kind not in FIELD_KINDS:
+                raise InvalidConfig(f"Compose: extra_fields[{key!r}]={kind!r} is not a field kind; "
+                                    f"use one of {', '.join(sorted(FIELD_KINDS))}")
+        self.fuse = bool(fuse)
+        self._counter = itertools.count()
+        self.config_hash = hashlib.sha256(
+            json.dumps(self.get_config(), sort_keys=True).encode()).hexdigest()[:16]
+
+    # -- calling ------------------------------------------------------------------------------
+    def __call__(self, *, sample_id: int | None = None, copy: int = 0, seed: int | None = None,
+                 **fields: Any) -> Sample:
+        """Augment one sample given as keyword fields; returns a `Sample` with ``.record``.
+
+        ``sample_id`` and ``copy`` select the sample's stream in the seed tree. Without a
+        ``sample_id`` a seeded pipeline numbers its calls 0, 1, 2, ... .
+        """
+        if seed is None:
+            seed = self.seed if self.seed is not None else secrets.randbits(63)
+        if sample_id is None:
+            sample_id = next(self._counter) if self.seed is not None else 0
+        check_number("Compose", "sample_id", sample_id, low=0, integer=True)
+        check_number("Compose", "copy", copy, low=0, integer=True)
+        return self._execute(fields, int(seed), int(sample_id), int(copy), None)
+
+    def replay(self, record: Record, **fields: Any) -> Sample:
+        """Re-run exactly what `record` says on the given fields (byte-identical output).
+
+        Example:
+            >>> import numpy as np, augmentlab as al
+            >>> pipe = al.Compose([al.GaussNoise()], seed=5)
+            >>> img = np.full((8, 8, 3), 128, np.uint8)
+            >>> out = pipe(image=img)
+            >>> bool((pipe.replay(out.record, image=img)["image"] == out["image"]).all())
+            True
+        """
+        if not isinstance(record, Record):
+            raise InvalidInput(f"replay: expected a Record, got {type(record).__name__}")
+        if record.config_hash != self.config_hash:
+            raise InvalidInput(f"replay: the record was made by pipeline {record.config_hash}, "
+                               f"this is {self.config_hash}; load the pipeline that made it")
+        steps = {s.path: s for s in record.steps}
+        return self._execute(fields, record.seed, record.sample_id, record.copy, steps)
+
+    # -- internals ------------------------------------------------------------------------------
+    def _prepare(self, fields: Mapping[str, Any]) -> Sample:
+        kinds = resolve_kinds(fields, self.extra_fields)
+        sample = Sample()
+        size: tuple[int, int] | None = None
+        for key, kind in kinds.items():
+            if kind == "image":
+                img = check_image(fields[key], key)
+                if size is not None and img.shape[:2] != size:
+                    raise InvalidInput(f"{key}: is {img.shape[1]}x{img.shape[0]} but other "
+                                       f"images are {size[1]}x{size[0]}; all images must match")
+                size = img.shape[:2]
+        for key, kind in kinds.items():
+            value = fields[key]
+            if kind == "mask":
+                value = check_mask(value, key, size)
+                size = size or value.shape[:2]
+            sample[key] = value
+        sample.kinds = kinds
+        sample.meta = {"remove_invisible": self.remove_invisible}
+        for key, kind in kinds.items():
+            if kind in ("bboxes", "keypoints"):
+                if size is None:
+                    raise InvalidInput(f"{key}: boxes and keypoints need an image or a mask in "
+                                       "the same call, to know the image size")
+                if kind == "bboxes":
+                    sample[key] = BoxSet.from_input(fields[key], key, self.bbox_format, size)
+                else:
+                    sample[key] = PointSet.from_input(fields[key], key, size)
+        return sample
+
+    def _finish(self, sample: Sample) -> Sample:
+        out = Sample(sample)
+        out.kinds, out.meta = sample.kinds, sample.meta
+        for key, kind in sample.kinds.items():
+            value = sample[key]
+            if kind == "bboxes":
+                xy = value.xyxy
+                area = (xy[:, 2] - xy[:, 0]) * (xy[:, 3] - xy[:, 1])
+                keep = (value.visibility >= self.min_visibility - 1e-12) & (area >= self.min_area)
+                out[key] = value.subset(keep).to_output(sample.size)
+            elif kind == "keypoints":
+                out[key] = value.to_output()
+        return out
+
+    def _execute(self, fields: Mapping[str, Any], seed: int, sample_id: int, copy: int,
+                 replay: dict[str, Step] | None) -> Sample:
+        sample = self._prepare(fields)
+        runner = _Runner(sample, seed, sample_id, copy, self.fuse, replay)
+        runner.run(self, (), self.name)
+        runner.flush()
+        out = self._finish(runner.sample)
+        out.record = Record(seed, sample_id, copy, self.config_hash, tuple(runner.steps))
+        return out
+

@@ -1,0 +1,300 @@
+"""Geometry kernels: warp an array by a 3x3 matrix, or remap it by a displacement field.
+
+Matrices map source pixel centres to destination pixel centres (pixel ``(row i, col j)`` is the
+point ``x=j, y=i``), the OpenCV convention. Pure functions: no RNG, inputs never modified.
+Signed-permutation matrices with integer offsets (flips, 90-degree turns, crops, pads) run as exact
+array copies; axis-aligned scale + integer-aligned crop runs as ``cv2.resize``; the rest as one
+``cv2.warpAffine`` / ``cv2.warpPerspective``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import cv2
+import numpy as np
+
+__all__ = [
+    "CV_BORDER",
+    "CV_INTER",
+    "forward_map_points",
+    "remap_array",
+    "transform_boxes",
+    "transform_points",
+    "warp_array",
+]
+
+CV_INTER = {
+    "nearest": cv2.INTER_NEAREST,
+    "linear": cv2.INTER_LINEAR,
+    "cubic": cv2.INTER_CUBIC,
+    "area": cv2.INTER_AREA,
+    "lanczos": cv2.INTER_LANCZOS4,
+}
+CV_BORDER = {
+    "constant": cv2.BORDER_CONSTANT,
+    "replicate": cv2.BORDER_REPLICATE,
+    "reflect": cv2.BORDER_REFLECT,
+    "reflect_101": cv2.BORDER_REFLECT_101,
+    "wrap": cv2.BORDER_WRAP,
+}
+_CV_DTYPES = (np.uint8, np.uint16, np.int16, np.float32, np.float64)
+
+
+def _fill_tuple(fill: float | Sequence[float], channels: int) -> tuple[float, ...]:
+    if isinstance(fill, (int, float)):
+        return (float(fill),) * 4
+    vals = [float(v) for v in fill]
+    return tuple(vals[:channels] + [0.0] * (4 - min(len(vals), 4)))[:4]
+
+
+def _cv_call(
+    fn: Callable[[np.ndarray, tuple[float, ...]], np.ndarray],
+    arr: np.ndarray,
+    fill: float | Sequence[float],
+) -> np.ndarray:
+    """Run an OpenCV call on any dtype / channel count (chunks of 4 channels, dtype round trip)."""
+    dtype = arr.dtype
+    work = arr
+    if dtype == np.bool_:
+        work = arr.view(np.uint8)
+    elif dtype not in _CV_DTYPES:
+        work = arr.astype(np.float64)  # int32/int64 labels: exact through nearest sampling
+    if work.ndim == 3 and work.shape[2] > 4:
+        fills = list(fill) if not isinstance(fill, (int, float)) else [fill] * work.shape[2]
+        parts = [
+            _cv_call(fn, np.ascontiguousarray(work[:, :, c : c + 4]), fills[c : c + 4])
+            for c in range(0, work.shape[2], 4)
+        ]
+        out = np.concatenate([p if p.ndim == 3 else p[:, :, None] for p in parts], axis=2)
+    else:
+        channels = 1 if work.ndim == 2 else work.shape[2]
+        out = fn(np.ascontiguousarray(work), _fill_tuple(fill, channels))
+        if arr.ndim == 3 and out.ndim == 2:  # OpenCV drops a trailing channel axis of size 1
+            out = out[:, :, None]
+    if dtype == np.bool_:
+        return out.view(np.bool_)
+    return out if out.dtype == dtype else out.astype(dtype)
+
+
+def _exact(
+    arr: np.ndarray, m: np.ndarray, out_hw: tuple[int, int], border: str,
+    fill: float | Sequence[float],
+) -> np.ndarray | None:
+    """Signed permutation + integer translation as array copies, or None when not applicable."""
+    if not np.array_equal(m[2], [0.0, 0.0, 1.0]):
+        return None
+    a = m[:2, :2]
+    t = m[:2, 2].copy()
+    if not np.isin(a, (-1.0, 0.0, 1.0)).all() or np.count_nonzero(a) != 2:
+        return None
+    if np.any(np.abs(t - np.round(t)) > 1e-9) or abs(round(np.linalg.det(a))) != 1:
+        return None
+    src = arr
+    if a[0, 0] == 0:  # x' depends on y: transpose first
+        src = src.swapaxes(0, 1)
+        a = a[:, ::-1]
+    if a[0, 0] < 0:
+        src = src[:, ::-1]
+        t[0] -= src.shape[1] - 1
+    if a[1, 1] < 0:
+        src = src[::-1]
+        t[1] -= src.shape[0] - 1
+    tx, ty = int(round(t[0])), int(round(t[1]))
+    h, w = out_hw
+    sh, sw = src.shape[:2]
+    y0, x0 = -ty, -tx  # source window [y0, y0 + h) x [x0, x0 + w)
+    if y0 >= 0 and x0 >= 0 and y0 + h <= sh and x0 + w <= sw:
+        return np.ascontiguousarray(src[y0 : y0 + h, x0 : x0 + w])
+    if border == "constant":
+        out = np.empty((h, w) + src.shape[2:], dtype=src.dtype)
+        fv = np.asarray(fill, dtype=np.float64)
+        out[...] = fv if fv.ndim == 0 or src.ndim == 3 else fv.ravel()[0]
+        ys, ye = max(y0, 0), min(y0 + h, sh)
+        xs, xe = max(x0, 0), min(x0 + w, sw)
+        if ys < ye and xs < xe:
+            out[ys - y0 : ye - y0, xs - x0 : xe - x0] = src[ys:ye, xs:xe]
+        return out
+    pad = (max(0, -y0), max(0, y0 + h - sh), max(0, -x0), max(0, x0 + w - sw))
+    if max(pad[0], pad[1]) > sh or max(pad[2], pad[3]) > sw:
+        return None  # padding wider than the image: let OpenCV's warp handle the tiling
+    padded = _cv_call(
+        lambda s, f: cv2.copyMakeBorder(s, *pad, CV_BORDER[border], value=f),
+        np.ascontiguousarray(src), fill,
+    )
+    yy, xx = y0 + pad[0], x0 + pad[2]
+    return np.ascontiguousarray(padded[yy : yy + h, xx : xx + w])
+
+
+def _resize_crop(
+    arr: np.ndarray, m: np.ndarray, out_hw: tuple[int, int], interpolation: str
+) -> np.ndarray | None:
+    """Axis-aligned positive scale whose source window is integer-aligned: crop + cv2.resize."""
+    if m[0, 1] != 0 or m[1, 0] != 0 or not np.array_equal(m[2], [0.0, 0.0, 1.0]):
+        return None
+    sx, sy = m[0, 0], m[1, 1]
+    if sx <= 0 or sy <= 0:
+        return None
+    h, w = out_hw
+    x0 = (0.5 * sx - 0.5 - m[0, 2]) / sx
+    y0 = (0.5 * sy - 0.5 - m[1, 2]) / sy
+    cw, ch = w / sx, h / sy
+    vals = np.array([x0, y0, cw, ch])
+    if np.any(np.abs(vals - np.round(vals)) > 1e-6):
+        return None
+    x0i, y0i, cwi, chi = (int(round(v)) for v in vals)
+    if x0i < 0 or y0i < 0 or x0i + cwi > arr.shape[1] or y0i + chi > arr.shape[0]:
+        return None
+    crop = arr[y0i : y0i + chi, x0i : x0i + cwi]
+    if (chi, cwi) == (h, w):
+        return np.ascontiguousarray(crop)
+    flag = cv2.INTER_NEAREST_EXACT if interpolation == "nearest" else CV_INTER[interpolation]
+    return _cv_call(lambda s, f: cv2.resize(s, (w, h), interpolation=flag), crop, 0)
+
+
+def warp_array(
+    arr: np.ndarray,
+    m: np.ndarray,
+    out_hw: tuple[int, int],
+    *,
+    interpolation: str = "linear",
+    border: str = "constant",
+    fill: float | Sequence[float] = 0,
+) -> np.ndarray:
+    """Warp `arr` (HxW or HxWxC, any dtype) by the 3x3 matrix `m` into an ``out_hw`` array.
+
+    Example:
+        >>> import numpy as np
+        >>> a = np.arange(6, dtype=np.uint8).reshape(2, 3)
+        >>> flip = np.array([[-1, 0, 2], [0, 1, 0], [0, 0, 1]], float)
+        >>> warp_array(a, flip, (2, 3)).tolist()
+        [[2, 1, 0], [5, 4, 3]]
+    """
+    m = np.asarray(m, dtype=np.float64)
+    out = _exact(arr, m, out_hw, border, fill)
+    if out is not None:
+        return out
+    if border == "constant" or interpolation == "area":
+        out = _resize_crop(arr, m, out_hw, interpolation)
+        if out is not None:
+            return out
+    h, w = out_hw
+    flag = CV_INTER["linear" if interpolation == "area" else interpolation]
+    if np.array_equal(m[2], [0.0, 0.0, 1.0]):
+        return _cv_call(
+            lambda s, f: cv2.warpAffine(s, m[:2], (w, h), flags=flag, borderMode=CV_BORDER[border],
+                                        borderValue=f),
+            arr, fill,
+        )
+    return _cv_call(
+        lambda s, f: cv2.warpPerspective(s, m, (w, h), flags=flag, borderMode=CV_BORDER[border],
+                                         borderValue=f),
+        arr, fill,
+    )
+
+
+def remap_array(
+    arr: np.ndarray,
+    map_x: np.ndarray,
+    map_y: np.ndarray,
+    *,
+    interpolation: str = "linear",
+    border: str = "constant",
+    fill: float | Sequence[float] = 0,
+) -> np.ndarray:
+    """Sample `arr` at ``(map_x, map_y)`` (source coordinates of each output pixel)."""
+    flag = CV_INTER["linear" if interpolation == "area" else interpolation]
+    return _cv_call(
+        lambda s, f: cv2.remap(s, map_x, map_y, flag, borderMode=CV_BORDER[border], borderValue=f),
+        arr, fill,
+    )
+
+
+def transform_points(xy: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """Map ``(N, 2)`` points through the 3x3 matrix `m` (with the perspective divide).
+
+    Example:
+        >>> transform_points(np.array([[1.0, 2.0]]), np.diag([2.0, 3.0, 1.0])).tolist()
+        [[2.0, 6.0]]
+    """
+    if len(xy) == 0:
+        return xy.reshape(0, 2).astype(np.float64)
+    h = np.concatenate([xy, np.ones((len(xy), 1))], axis=1) @ np.asarray(m, np.float64).T
+    return h[:, :2] / h[:, 2:3]
+
+
+_HALF = np.array([[1.0, 0.0, 0.5], [0.0, 1.0, 0.5], [0.0, 0.0, 1.0]])
+_MINUS_HALF = np.array([[1.0, 0.0, -0.5], [0.0, 1.0, -0.5], [0.0, 0.0, 1.0]])
+
+
+def transform_boxes(xyxy: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """Axis-aligned boxes (pixel-edge coordinates) through `m`: the box of the 4 mapped corners.
+
+    Lines stay lines under affine and perspective maps, so the box of the corners is exact.
+
+    Example:
+        >>> flip = np.array([[-1, 0, 9], [0, 1, 0], [0, 0, 1]], float)  # width 10
+        >>> transform_boxes(np.array([[0.0, 0.0, 2.0, 5.0]]), flip).tolist()
+        [[8.0, 0.0, 10.0, 5.0]]
+    """
+    if len(xyxy) == 0:
+        return xyxy.reshape(0, 4).astype(np.float64)
+    edge_m = _HALF @ np.asarray(m, np.float64) @ _MINUS_HALF
+    x0, y0, x1, y1 = xyxy.T
+    corners = np.stack([np.stack([x0, y0], 1), np.stack([x1, y0], 1), np.stack([x0, y1], 1),
+                        np.stack([x1, y1], 1)], axis=1).reshape(-1, 2)
+    pts = transform_points(corners, edge_m).reshape(-1, 4, 2)
+    return np.concatenate([pts.min(axis=1), pts.max(axis=1)], axis=1)
+
+
+def _bilinear(field: np.ndarray, xy: np.ndarray) -> np.ndarray:
+    h, w = field.shape[:2]
+    x = np.clip(xy[:, 0], 0, w - 1)
+    y = np.clip(xy[:, 1], 0, h - 1)
+    x0 = np.clip(np.floor(x).astype(int), 0, max(w - 2, 0))
+    y0 = np.clip(np.floor(y).astype(int), 0, max(h - 2, 0))
+    x1, y1 = np.minimum(x0 + 1, w - 1), np.minimum(y0 + 1, h - 1)
+    fx, fy = x - x0, y - y0
+    top = field[y0, x0] * (1 - fx) + field[y0, x1] * fx
+    bottom = field[y1, x0] * (1 - fx) + field[y1, x1] * fx
+    return top * (1 - fy) + bottom * fy
+
+
+def forward_map_points(
+    xy: np.ndarray, map_x: np.ndarray, map_y: np.ndarray, iterations: int = 20
+) -> np.ndarray:
+    """Where source points land under a backward map (``out(p) = src(map(p))``).
+
+    Solves ``map(q) = p`` for each point by fixed-point iteration on the displacement
+    ``d(q) = map(q) - q``; converges for the smooth, small displacements of elastic/grid/optical warps.
+    """
+    if len(xy) == 0:
+        return xy.reshape(0, 2).astype(np.float64)
+    h, w = map_x.shape
+    grid_x = np.arange(w, dtype=np.float32)[None, :]
+    grid_y = np.arange(h, dtype=np.float32)[:, None]
+    disp = np.stack([map_x - grid_x, map_y - grid_y], axis=-1).astype(np.float64)
+    q = xy.astype(np.float64).copy()
+    for _ in range(iterations):
+        q = xy - _bilinear(disp, q)
+    return q
+
+
+def box_outline(xyxy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pixel-centre points along each box's edge pixels, and which box each belongs to."""
+    pts, owner = [], []
+    for i, (x0, y0, x1, y1) in enumerate(xyxy):
+        cx0, cy0, cx1, cy1 = x0, y0, x1 - 1.0, y1 - 1.0  # centres of the edge pixels
+        cx1, cy1 = max(cx1, cx0), max(cy1, cy0)
+        nx = max(2, int(np.ceil(cx1 - cx0)) + 1)
+        ny = max(2, int(np.ceil(cy1 - cy0)) + 1)
+        xs, ys = np.linspace(cx0, cx1, nx), np.linspace(cy0, cy1, ny)
+        ring = np.concatenate([
+            np.stack([xs, np.full(nx, cy0)], 1), np.stack([xs, np.full(nx, cy1)], 1),
+            np.stack([np.full(ny, cx0), ys], 1), np.stack([np.full(ny, cx1), ys], 1),
+        ])
+        pts.append(ring)
+        owner.append(np.full(len(ring), i))
+    if not pts:
+        return np.zeros((0, 2)), np.zeros(0, dtype=int)
+    return np.concatenate(pts), np.concatenate(owner)

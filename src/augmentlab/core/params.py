@@ -1,0 +1,110 @@
+"""Validation helpers for constructor arguments. Each raises `InvalidConfig` naming the argument."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .errors import InvalidConfig
+
+__all__ = ["BORDER_MODES", "INTERPOLATIONS", "check_choice", "check_prob", "check_range", "to_range"]
+
+INTERPOLATIONS = ("nearest", "linear", "cubic", "area", "lanczos")
+BORDER_MODES = ("constant", "replicate", "reflect", "reflect_101", "wrap")
+
+
+def check_prob(owner: str, name: str, value: Any) -> float:
+    """Return `value` as a float in [0, 1] or raise `InvalidConfig`.
+
+    Example:
+        >>> check_prob("Rotate", "p", 0.5)
+        0.5
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InvalidConfig(f"{owner}: {name}={value!r} must be a number in [0, 1]")
+    if not 0.0 <= float(value) <= 1.0:
+        raise InvalidConfig(f"{owner}: {name}={value!r} must lie in [0, 1]")
+    return float(value)
+
+
+def to_range(
+    owner: str,
+    name: str,
+    value: Any,
+    *,
+    center: float | None = 0.0,
+    low: float | None = None,
+    high: float | None = None,
+) -> tuple[float, float]:
+    """Normalise a scalar or a ``(min, max)`` pair into a checked range.
+
+    A scalar ``x`` means ``(center - x, center + x)``; with ``center=None`` a scalar means ``(x, x)``.
+
+    Example:
+        >>> to_range("Rotate", "limit", 15)
+        (-15.0, 15.0)
+        >>> to_range("Affine", "scale", (0.9, 1.1), center=None)
+        (0.9, 1.1)
+    """
+    if isinstance(value, bool):
+        raise InvalidConfig(f"{owner}: {name}={value!r} must be a number or a (min, max) pair")
+    if isinstance(value, (int, float)):
+        v = float(value)
+        if center is None:
+            lo, hi = v, v
+        else:
+            if v < 0:
+                raise InvalidConfig(f"{owner}: {name}={value!r} as a single number is a spread "
+                                    "around the centre and must be >= 0; give (min, max) instead")
+            lo, hi = center - v, center + v
+    elif isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 2:
+        try:
+            lo, hi = float(value[0]), float(value[1])
+        except (TypeError, ValueError):
+            raise InvalidConfig(f"{owner}: {name}={value!r} must hold two numbers") from None
+    else:
+        raise InvalidConfig(f"{owner}: {name}={value!r} must be a number or a (min, max) pair")
+    return check_range(owner, name, (lo, hi), low=low, high=high)
+
+
+def check_range(
+    owner: str, name: str, rng: tuple[float, float], *, low: float | None = None,
+    high: float | None = None,
+) -> tuple[float, float]:
+    """Check ``min <= max`` and optional bounds on both ends."""
+    lo, hi = rng
+    if lo != lo or hi != hi:
+        raise InvalidConfig(f"{owner}: {name}={list(rng)} contains NaN")
+    if lo > hi:
+        raise InvalidConfig(f"{owner}: {name}=({lo:g}, {hi:g}) has min > max; give (min, max)")
+    if low is not None and lo < low:
+        raise InvalidConfig(f"{owner}: {name}=({lo:g}, {hi:g}) must be >= {low:g}")
+    if high is not None and hi > high:
+        raise InvalidConfig(f"{owner}: {name}=({lo:g}, {hi:g}) must be <= {high:g}")
+    return (lo, hi)
+
+
+def check_choice(owner: str, name: str, value: Any, choices: Sequence[str]) -> str:
+    """Check that `value` is one of `choices`.
+
+    Example:
+        >>> check_choice("Rotate", "border_mode", "reflect", BORDER_MODES)
+        'reflect'
+    """
+    if value not in choices:
+        raise InvalidConfig(f"{owner}: {name}={value!r} is not one of {', '.join(choices)}")
+    return str(value)
+
+
+def check_number(owner: str, name: str, value: Any, *, low: float | None = None,
+                 high: float | None = None, integer: bool = False) -> Any:
+    """Check a single number against optional bounds."""
+    ok_types: tuple[type, ...] = (int,) if integer else (int, float)
+    if isinstance(value, bool) or not isinstance(value, ok_types):
+        kind = "an integer" if integer else "a number"
+        raise InvalidConfig(f"{owner}: {name}={value!r} must be {kind}")
+    if low is not None and value < low:
+        raise InvalidConfig(f"{owner}: {name}={value!r} must be >= {low:g}")
+    if high is not None and value > high:
+        raise InvalidConfig(f"{owner}: {name}={value!r} must be <= {high:g}")
+    return value

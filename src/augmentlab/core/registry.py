@@ -1,0 +1,48 @@
+"""Name → class registry. Only registered classes are ever built from a config file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import InvalidConfig
+
+__all__ = ["get", "names", "register"]
+
+_REGISTRY: dict[str, type] = {}
+
+
+def register(cls: type) -> type:
+    """Register `cls` under its ``name`` attribute (done automatically for every Transform)."""
+    name = cls.__dict__.get("name") or cls.__name__
+    existing = _REGISTRY.get(name)
+    if existing is not None and existing is not cls:
+        raise InvalidConfig(f"two classes registered as {name!r}: {existing} and {cls}")
+    _REGISTRY[name] = cls
+    return cls
+
+
+def get(name: str) -> Any:
+    """The class registered as `name`.
+
+    Example:
+        >>> import augmentlab as al
+        >>> al.registry.get("HorizontalFlip").__name__
+        'HorizontalFlip'
+    """
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise InvalidConfig(
+            f"unknown transform {name!r}; see augmentlab.registry.names() for the known ones"
+        ) from None
+
+
+def names() -> list[str]:
+    """All registered names, sorted.
+
+    Example:
+        >>> import augmentlab as al
+        >>> "Rotate" in al.registry.names()
+        True
+    """
+    return sorted(_REGISTRY)

@@ -1,0 +1,130 @@
+"""`Sample` (what a pipeline returns) and `Record` (what it did)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .errors import InvalidInput
+
+__all__ = ["Record", "Sample", "Step", "to_jsonable"]
+
+
+def to_jsonable(value: Any) -> Any:
+    """Convert numpy scalars/arrays and tuples to plain JSON types (recursively).
+
+    Example:
+        >>> to_jsonable({"a": (np.float32(0.5), np.int64(3))})
+        {'a': [0.5, 3]}
+    """
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return to_jsonable(value.tolist())
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value
+
+
+@dataclass(frozen=True)
+class Step:
+    """One node of a pipeline on one call: where it sits, whether it ran, with which params."""
+
+    path: str
+    name: str
+    applied: bool
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Record:
+    """What a pipeline did to one sample; JSON-native, one manifest line.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> pipe = al.Compose([al.Rotate(limit=30)], seed=1)
+        >>> out = pipe(image=np.zeros((8, 8, 3), np.uint8), sample_id=4)
+        >>> rec = al.Record.from_json(out.record.to_json())
+        >>> rec == out.record
+        True
+    """
+
+    seed: int
+    sample_id: int
+    copy: int
+    config_hash: str
+    steps: tuple[Step, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["steps"] = [asdict(s) for s in self.steps]
+        return d
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True, separators=(",", ":"))
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Record:
+        try:
+            steps = tuple(Step(s["path"], s["name"], bool(s["applied"]), dict(s["params"]))
+                          for s in d["steps"])
+            return cls(int(d["seed"]), int(d["sample_id"]), int(d["copy"]), str(d["config_hash"]),
+                       steps)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InvalidInput(f"not a valid Record: missing or malformed {exc}") from None
+
+    @classmethod
+    def from_json(cls, text: str) -> Record:
+        return cls.from_dict(json.loads(text))
+
+
+class Sample(dict):  # type: ignore[type-arg]
+    """A mapping of typed fields; ``.record`` says what produced it.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> out = al.Compose([al.HorizontalFlip()], seed=0)(image=np.zeros((4, 4), np.uint8))
+        >>> sorted(out), out.record.steps[1].name
+        (['image'], 'HorizontalFlip')
+    """
+
+    record: Record | None
+    kinds: dict[str, str]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.record = None
+        self.kinds = {}
+        self.meta: dict[str, Any] = {}
+
+    def derive(self, **changes: Any) -> Sample:
+        """A shallow copy with some fields replaced; kinds and meta carried over."""
+        out = Sample(self)
+        out.update(changes)
+        out.kinds = self.kinds
+        out.meta = self.meta
+        out.record = self.record
+        return out
+
+    def keys_of(self, kind: str) -> list[str]:
+        """Keys holding fields of `kind`."""
+        return [k for k, v in self.kinds.items() if v == kind]
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(height, width) of the images / masks in this sample."""
+        for key, kind in self.kinds.items():
+            if kind in ("image", "mask"):
+                shape = self[key].shape
+                return (int(shape[0]), int(shape[1]))
+        raise InvalidInput("this sample has no image or mask, so it has no size; "
+                           "pass image=... (or mask=...) with boxes or keypoints")

@@ -1,0 +1,291 @@
+"""Transform bases: the three-layer contract (kernels → sample_params → apply).
+
+All randomness lives in ``sample_params(sample, rng)``; ``apply(sample, params)`` is pure. Params
+are JSON-native and returned, never stored, so one transform object serves any number of threads.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import cv2
+import numpy as np
+
+from . import registry
+from .errors import InvalidConfig, InvalidInput
+from .params import BORDER_MODES, INTERPOLATIONS, check_choice, check_number, check_prob
+from .sample import Sample, to_jsonable
+from .warp import WarpStyle, fill_value, remap_sample, warp_sample
+
+__all__ = [
+    "DisplacementTransform",
+    "GeometricTransform",
+    "ImageOnlyTransform",
+    "PointwiseTransform",
+    "Transform",
+]
+
+
+def _wrap_init(cls: type) -> None:
+    """Make ``__init__`` keyword-only, turn bad arguments into `InvalidConfig`, capture config."""
+    original = cls.__dict__["__init__"]
+    sig = inspect.signature(original)
+
+    @functools.wraps(original)
+    def __init__(self: Transform, *args: Any, **kwargs: Any) -> None:
+        if args and not getattr(cls, "_positional_ok", False):
+            raise InvalidConfig(f"{cls.__name__}: arguments are keyword-only, "
+                                f"e.g. {cls.__name__}(p=0.5)")
+        try:
+            bound = sig.bind(self, *args, **kwargs)
+        except TypeError as exc:
+            allowed = [n for n in sig.parameters if n not in ("self", "args", "kwargs")]
+            raise InvalidConfig(f"{cls.__name__}: {exc}; valid arguments: "
+                                f"{', '.join(allowed)}") from None
+        if "_config" not in self.__dict__:  # the outermost __init__ records the config
+            bound.apply_defaults()
+            self._config = {k: v for k, v in bound.arguments.items() if k != "self"}
+        original(self, *args, **kwargs)
+
+    cls.__init__ = __init__  # type: ignore[misc]
+
+
+class Transform:
+    """Base of every transform. Subclasses set ``fields`` and implement ``apply_<kind>``.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> out = al.Invert()(image=np.zeros((2, 2), np.uint8))
+        >>> int(out["image"][0, 0])
+        255
+    """
+
+    name: ClassVar[str] = "Transform"
+    fields: ClassVar[frozenset[str]] = frozenset({"image"})  # kinds this transform changes
+    changes_dtype: ClassVar[bool] = False  # True only where the output dtype is the point
+    _abstract: ClassVar[bool] = True
+    _config: dict[str, Any]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "__init__" in cls.__dict__:
+            _wrap_init(cls)
+        if not cls.__dict__.get("_abstract", False):
+            if "name" not in cls.__dict__:
+                cls.name = cls.__name__
+            registry.register(cls)
+
+    def __init__(self, *, p: float = 1.0) -> None:
+        self.p = check_prob(type(self).__name__, "p", p)
+
+    # -- randomness and application -------------------------------------------------------
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
+        """Draw this call's parameters. The only place a transform touches randomness."""
+        return {}
+
+    def apply(self, sample: Sample, params: dict[str, Any]) -> Sample:
+        """Apply with fixed `params`; dispatches each field to ``apply_<kind>``."""
+        changes = {}
+        for key, kind in sample.kinds.items():
+            if kind in self.fields:
+                changes[key] = getattr(self, f"apply_{kind}")(sample[key], params)
+        return sample.derive(**changes)
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        raise NotImplementedError
+
+    # -- convenience ----------------------------------------------------------------------
+    def __call__(self, *, sample_id: int | None = None, copy: int = 0, seed: int | None = None,
+                 **fields: Any) -> Sample:
+        """Run this one transform as a pipeline (see `Compose.__call__`)."""
+        from .compose import Compose
+
+        return Compose([self], seed=seed)(sample_id=sample_id, copy=copy, **fields)
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items() if k != "name")
+        return f"{type(self).__name__}({args})"
+
+    # -- config round trip ----------------------------------------------------------------
+    def get_config(self) -> dict[str, Any]:
+        """JSON-native constructor arguments plus ``name``.
+
+        Example:
+            >>> import augmentlab as al
+            >>> al.Rotate(limit=10, p=0.5).get_config()["limit"]
+            10
+        """
+        return {"name": self.name, **to_jsonable(self._config)}
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Transform:
+        """Rebuild a transform from `get_config()` output; only registered names are built.
+
+        Example:
+            >>> import augmentlab as al
+            >>> t = al.Transform.from_config({"name": "Rotate", "limit": 10})
+            >>> type(t).__name__
+            'Rotate'
+        """
+        if not isinstance(config, Mapping) or "name" not in config:
+            raise InvalidConfig(f"a transform config must be a mapping with a 'name' key, got "
+                                f"{config!r}")
+        target = registry.get(config["name"])
+        if cls is not Transform and not issubclass(target, cls):
+            raise InvalidConfig(f"{config['name']} is not a {cls.__name__}")
+        args = {k: v for k, v in config.items() if k != "name"}
+        return target._from_args(args)
+
+    @classmethod
+    def _from_args(cls, args: dict[str, Any]) -> Transform:
+        return cls(**args)
+
+    def to_yaml(self) -> str:
+        """This transform as a versioned YAML document (see `augmentlab.load_pipeline`)."""
+        from .config import dump_pipeline
+
+        return dump_pipeline(self, "yaml")
+
+    def to_json(self) -> str:
+        """This transform as a versioned JSON document (see `augmentlab.load_pipeline`)."""
+        from .config import dump_pipeline
+
+        return dump_pipeline(self, "json")
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and self.get_config() == other.get_config()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
+class ImageOnlyTransform(Transform):
+    """Changes pixel values only; masks, boxes and keypoints are unaffected by definition."""
+
+    _abstract = True
+    fields = frozenset({"image"})
+
+
+class PointwiseTransform(ImageOnlyTransform):
+    """A colour map applied per channel and per pixel, independent of pixel position and value
+    statistics. Defined once by ``curve`` on values in [0, 1]; uint8 runs through a lookup table,
+    and consecutive pointwise transforms fuse into one table pass.
+    """
+
+    _abstract = True
+
+    def curve(self, x: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        """Map values in [0, 1] (shape ``(..., C)``) to new values (clipped to [0, 1] after)."""
+        raise NotImplementedError
+
+    def lut(self, params: dict[str, Any], channels: int) -> np.ndarray:
+        """The ``(256, channels)`` uint8 table of `curve`."""
+        x = np.repeat((np.arange(256, dtype=np.float64) / 255.0)[:, None], channels, axis=1)
+        y = np.asarray(self.curve(x, params), dtype=np.float64)
+        y = np.broadcast_to(y, x.shape)
+        return np.clip(np.rint(y * 255.0), 0, 255).astype(np.uint8)
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        channels = 1 if image.ndim == 2 else image.shape[2]
+        if image.dtype == np.uint8:
+            return apply_lut(image, self.lut(params, channels))
+        x = image if image.ndim == 3 else image[:, :, None]
+        y = np.clip(self.curve(x, params), 0.0, 1.0).astype(np.float32)
+        return y if image.ndim == 3 else y[:, :, 0]
+
+
+def apply_lut(image: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Apply a ``(256, C)`` uint8 table to a uint8 image (one table column per channel)."""
+    channels = 1 if image.ndim == 2 else image.shape[2]
+    if (table == table[:, :1]).all():  # one shared column: the fastest OpenCV path
+        out = cv2.LUT(image, np.ascontiguousarray(table[:, 0]))
+    elif channels <= 4:
+        out = cv2.LUT(image, np.ascontiguousarray(table.reshape(256, 1, channels)))
+    else:
+        out = np.take_along_axis(table, image.reshape(-1, channels).astype(np.intp), axis=0)
+        out = out.reshape(image.shape)
+    if image.ndim == 3 and out.ndim == 2:
+        out = out[:, :, None]
+    return out
+
+
+class _WarpBase(Transform):
+    """Shared arguments of transforms that resample pixels."""
+
+    _abstract = True
+    fields = frozenset({"image", "mask", "bboxes", "keypoints"})
+
+    def __init__(self, *, interpolation: str = "linear", border_mode: str = "constant",
+                 fill: Any = 0, fill_mask: float = 0, mask_interpolation: str = "nearest",
+                 p: float = 1.0) -> None:
+        super().__init__(p=p)
+        owner = type(self).__name__
+        check_choice(owner, "interpolation", interpolation, INTERPOLATIONS)
+        check_choice(owner, "mask_interpolation", mask_interpolation, INTERPOLATIONS)
+        check_choice(owner, "border_mode", border_mode, BORDER_MODES)
+        if not isinstance(fill, (int, float)) and (
+            not isinstance(fill, (list, tuple)) or not all(isinstance(v, (int, float)) for v in fill)
+        ):
+            raise InvalidConfig(f"{owner}: fill={fill!r} must be a number or a list of "
+                                "numbers (one per channel)")
+        check_number(owner, "fill_mask", fill_mask)
+        self.style = WarpStyle(interpolation, border_mode, fill_value(fill), float(fill_mask),
+                               mask_interpolation)
+
+
+class GeometricTransform(_WarpBase):
+    """A transform given by a 3x3 matrix and an output size. Consecutive ones fuse: Compose
+    multiplies their matrices and warps once (one interpolation, exact boxes and keypoints).
+
+    ``sample_geometry`` may look only at the input size, which lets Compose plan a whole chain
+    before touching a pixel.
+    """
+
+    _abstract = True
+
+    def sample_geometry(self, size: tuple[int, int], rng: np.random.Generator) -> dict[str, Any]:
+        """Draw params from the (height, width) of the input alone."""
+        return {}
+
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
+        return self.sample_geometry(sample.size, rng)
+
+    def matrix(self, params: dict[str, Any], size: tuple[int, int]) -> np.ndarray:
+        """3x3 map from input pixel centres to output pixel centres."""
+        raise NotImplementedError
+
+    def output_size(self, params: dict[str, Any], size: tuple[int, int]) -> tuple[int, int]:
+        """(height, width) of the output; the input size unless overridden."""
+        return size
+
+    def apply(self, sample: Sample, params: dict[str, Any]) -> Sample:
+        size = sample.size
+        return warp_sample(sample, self.matrix(params, size), self.output_size(params, size),
+                           self.style)
+
+
+class DisplacementTransform(_WarpBase):
+    """A non-affine warp given by a backward map (elastic, grid, optical distortion). Keypoints
+    move through the same field (inverted numerically) and boxes by their transformed outline.
+    """
+
+    _abstract = True
+
+    def maps(self, params: dict[str, Any], size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+        """``(map_x, map_y)`` float32 arrays of shape `size`: the source point of each pixel."""
+        raise NotImplementedError
+
+    def apply(self, sample: Sample, params: dict[str, Any]) -> Sample:
+        map_x, map_y = self.maps(params, sample.size)
+        return remap_sample(sample, map_x, map_y, self.style)
+
+
+def require_channels(image: np.ndarray, owner: str, channels: int = 3) -> None:
+    """Raise `InvalidInput` unless `image` has exactly `channels` channels."""
+    got = 1 if image.ndim == 2 else image.shape[2]
+    if got != channels:
+        raise InvalidInput(f"{owner}: needs a {channels}-channel image, got {got} channel(s); "
+                           "convert the image or drop this transform for it")

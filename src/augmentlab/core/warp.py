@@ -1,0 +1,121 @@
+"""Move every field of a sample through one geometric map (matrix or displacement field).
+
+Images are interpolated, masks sampled nearest, boxes mapped by their corners (matrices) or their
+outline (displacement fields), keypoints mapped exactly. After each warp, boxes are clipped to the
+new image and their visible fraction is tracked; boxes and keypoints that leave the image go.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .fields import BoxSet, PointSet
+from .geometry import (
+    box_outline,
+    forward_map_points,
+    remap_array,
+    transform_boxes,
+    transform_points,
+    warp_array,
+)
+from .sample import Sample
+
+__all__ = ["WarpStyle", "remap_sample", "warp_sample"]
+
+
+@dataclass(frozen=True)
+class WarpStyle:
+    """How pixels are resampled. Consecutive transforms fuse only when their styles are equal."""
+
+    interpolation: str = "linear"
+    border: str = "constant"
+    fill: float | tuple[float, ...] = 0
+    fill_mask: float = 0
+    mask_interpolation: str = "nearest"
+
+
+def _clip_boxes(boxes: BoxSet, xyxy: np.ndarray, out_hw: tuple[int, int]) -> BoxSet:
+    h, w = out_hw
+    area = (xyxy[:, 2] - xyxy[:, 0]) * (xyxy[:, 3] - xyxy[:, 1])
+    clipped = np.stack([np.clip(xyxy[:, 0], 0, w), np.clip(xyxy[:, 1], 0, h),
+                        np.clip(xyxy[:, 2], 0, w), np.clip(xyxy[:, 3], 0, h)], axis=1)
+    carea = np.clip(clipped[:, 2] - clipped[:, 0], 0, None) * np.clip(
+        clipped[:, 3] - clipped[:, 1], 0, None)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        frac = np.where(area > 0, carea / np.where(area > 0, area, 1), 0.0)
+    moved = boxes.with_boxes(clipped, boxes.visibility * frac)
+    return moved.subset(carea > 0)
+
+
+def _keep_points(points: PointSet, xy: np.ndarray, out_hw: tuple[int, int],
+                 remove_invisible: bool) -> PointSet:
+    moved = points.with_points(xy)
+    if not remove_invisible:
+        return moved
+    h, w = out_hw
+    inside = (xy[:, 0] >= 0) & (xy[:, 0] < w) & (xy[:, 1] >= 0) & (xy[:, 1] < h)
+    return moved.subset(inside)
+
+
+def _fields(sample: Sample, style: WarpStyle, image_fn, mask_fn, box_fn, point_fn) -> Sample:  # noqa: ANN001
+    changes = {}
+    for key, kind in sample.kinds.items():
+        if kind == "image":
+            changes[key] = image_fn(sample[key])
+        elif kind == "mask":
+            changes[key] = mask_fn(sample[key])
+        elif kind == "bboxes":
+            changes[key] = box_fn(sample[key])
+        elif kind == "keypoints":
+            changes[key] = point_fn(sample[key])
+    return sample.derive(**changes)
+
+
+def warp_sample(sample: Sample, m: np.ndarray, out_hw: tuple[int, int], style: WarpStyle) -> Sample:
+    """Warp all fields of `sample` by the 3x3 matrix `m` into an ``out_hw`` frame."""
+    remove = bool(sample.meta.get("remove_invisible", True))
+    return _fields(
+        sample, style,
+        lambda a: warp_array(a, m, out_hw, interpolation=style.interpolation, border=style.border,
+                             fill=style.fill),
+        lambda a: warp_array(a, m, out_hw, interpolation=style.mask_interpolation,
+                             border=style.border, fill=style.fill_mask),
+        lambda b: _clip_boxes(b, transform_boxes(b.xyxy, m), out_hw),
+        lambda p: _keep_points(p, transform_points(p.xy, m), out_hw, remove),
+    )
+
+
+def remap_sample(
+    sample: Sample, map_x: np.ndarray, map_y: np.ndarray, style: WarpStyle
+) -> Sample:
+    """Warp all fields of `sample` by a backward map: output pixel p shows source ``map(p)``."""
+    out_hw = map_x.shape[:2]
+    remove = bool(sample.meta.get("remove_invisible", True))
+
+    def boxes(b: BoxSet) -> BoxSet:
+        pts, owner = box_outline(b.xyxy)
+        moved = forward_map_points(pts, map_x, map_y)
+        xyxy = np.zeros((len(b.xyxy), 4))
+        for i in range(len(b.xyxy)):
+            sel = moved[owner == i]
+            xyxy[i] = [sel[:, 0].min() - 0.5, sel[:, 1].min() - 0.5,
+                       sel[:, 0].max() + 0.5, sel[:, 1].max() + 0.5]
+        return _clip_boxes(b, xyxy, out_hw)
+
+    return _fields(
+        sample, style,
+        lambda a: remap_array(a, map_x, map_y, interpolation=style.interpolation,
+                              border=style.border, fill=style.fill),
+        lambda a: remap_array(a, map_x, map_y, interpolation=style.mask_interpolation,
+                              border=style.border, fill=style.fill_mask),
+        boxes,
+        lambda p: _keep_points(p, forward_map_points(p.xy, map_x, map_y), out_hw, remove),
+    )
+
+
+def fill_value(fill: float | Sequence[float]) -> float | tuple[float, ...]:
+    """Normalise a fill argument for hashing into a `WarpStyle`."""
+    return float(fill) if isinstance(fill, (int, float)) else tuple(float(v) for v in fill)

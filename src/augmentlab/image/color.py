@@ -1,0 +1,476 @@
+"""Colour transforms. Pointwise ones define a curve on [0, 1] and fuse as lookup tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cv2
+import numpy as np
+
+from ..core.errors import InvalidConfig, InvalidInput
+from ..core.params import check_number, to_range
+from ..core.transform import (
+    ImageOnlyTransform,
+    PointwiseTransform,
+    apply_lut,
+    require_channels,
+)
+
+__all__ = [
+    "CLAHE",
+    "AutoContrast",
+    "BrightnessContrast",
+    "ChannelShuffle",
+    "ColorJitter",
+    "Equalize",
+    "HueSaturationValue",
+    "Invert",
+    "Normalize",
+    "Posterize",
+    "RGBShift",
+    "RandomGamma",
+    "Solarize",
+    "ToGray",
+]
+
+_GRAY_WEIGHTS = np.array([0.299, 0.587, 0.114], np.float32)
+
+
+def _channels(image: np.ndarray) -> int:
+    return 1 if image.ndim == 2 else image.shape[2]
+
+
+def _to_uint8(image: np.ndarray) -> np.ndarray:
+    return image if image.dtype == np.uint8 else np.clip(np.rint(image * 255), 0, 255).astype(np.uint8)
+
+
+def _like(result_u8: np.ndarray, image: np.ndarray) -> np.ndarray:
+    """Return a uint8 result in the dtype of `image` (float images come back in [0, 1])."""
+    if image.dtype == np.uint8:
+        return result_u8
+    return result_u8.astype(np.float32) / np.float32(255)
+
+
+class BrightnessContrast(PointwiseTransform):
+    """``x * (1 + c) + b`` with ``c ~ U(contrast_limit)`` and ``b ~ U(brightness_limit)`` (as a
+    fraction of the maximum value).
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> t = al.BrightnessContrast(brightness_limit=(0.2, 0.2), contrast_limit=(0, 0))
+        >>> int(t(image=np.full((1, 1), 100, np.uint8))["image"][0, 0])
+        151
+    """
+
+    def __init__(self, *, brightness_limit: Any = 0.2, contrast_limit: Any = 0.2,
+                 p: float = 1.0) -> None:
+        super().__init__(p=p)
+        self.brightness_limit = to_range("BrightnessContrast", "brightness_limit", brightness_limit)
+        self.contrast_limit = to_range("BrightnessContrast", "contrast_limit", contrast_limit,
+                                       low=-1)
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        return {"alpha": 1.0 + float(rng.uniform(*self.contrast_limit)),
+                "beta": float(rng.uniform(*self.brightness_limit))}
+
+    def curve(self, x: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        return x * params["alpha"] + params["beta"]
+
+
+class RandomGamma(PointwiseTransform):
+    """``x ** gamma`` with ``gamma = U(gamma_limit) / 100``.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> t = al.RandomGamma(gamma_limit=(200, 200))
+        >>> int(t(image=np.full((1, 1), 128, np.uint8))["image"][0, 0])
+        64
+    """
+
+    def __init__(self, *, gamma_limit: Any = (80, 120), p: float = 1.0) -> None:
+        super().__init__(p=p)
+        self.gamma_limit = to_range("RandomGamma", "gamma_limit", gamma_limit, center=None,
+                                    low=1e-3)
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        return {"gamma": float(rng.uniform(*self.gamma_limit)) / 100.0}
+
+    def curve(self, x: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        return np.power(x, params["gamma"])
+
+
+class RGBShift(PointwiseTransform):
+    """Add a random shift to each of R, G, B (limits in 0..255 units). Needs 3 channels.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> t = al.RGBShift(r_shift_limit=(10, 10), g_shift_limit=(0, 0), b_shift_limit=(-10, -10))
+        >>> t(image=np.full((1, 1, 3), 100, np.uint8))["image"][0, 0].tolist()
+        [110, 100, 90]
+    """
+
+    def __init__(self, *, r_shift_limit: Any = 20, g_shift_limit: Any = 20,
+                 b_shift_limit: Any = 20, p: float = 1.0) -> None:
+        super().__init__(p=p)
+        self.limits = [to_range("RGBShift", n, v) for n, v in (
+            ("r_shift_limit", r_shift_limit), ("g_shift_limit", g_shift_limit),
+            ("b_shift_limit", b_shift_limit))]
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        return {"shift": [float(rng.uniform(*lim)) for lim in self.limits]}
+
+    def curve(self, x: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        if x.shape[-1] != 3:
+            raise InvalidInput(f"RGBShift: needs a 3-channel image, got {x.shape[-1]} channel(s)")
+        return x + np.asarray(params["shift"]) / 255.0
+
+
+class Invert(PointwiseTransform):
+    """``1 - x`` (``255 - x`` for uint8).
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> int(al.Invert()(image=np.full((1, 1), 5, np.uint8))["image"][0, 0])
+        250
+    """
+
+    def __init__(self, *, p: float = 1.0) -> None:
+        super().__init__(p=p)
+
+    def curve(self, x: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        return 1.0 - x
+
+
+class Posterize(PointwiseTransform):
+    """Keep the top ``num_bits`` bits of each 8-bit value (random in a range if given one).
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> int(al.Posterize(num_bits=2)(image=np.full((1, 1), 200, np.uint8))["image"][0, 0])
+        192
+    """
+
+    def __init__(self, *, num_bits: Any = 4, p: float = 1.0) -> None:
+        super().__init__(p=p)
+        lo, hi = to_range("Posterize", "num_bits", num_bits, center=None, low=1, high=8)
+        if lo != int(lo) or hi != int(hi):
+            raise InvalidConfig(f"Posterize: num_bits={num_bits!r} must be whole numbers")
+        self.num_bits = (int(lo), int(hi))
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        return {"bits": int(rng.integers(self.num_bits[0], self.num_bits[1] + 1))}
+
+    def curve(self, x: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        mask = (0xFF << (8 - params["bits"])) & 0xFF
+        q = np.clip(np.rint(x * 255.0), 0, 255).astype(np.int32)
+        return (q & mask) / 255.0
+
+
+class Solarize(PointwiseTransform):
+    """Invert values at or above a threshold (a fraction of the maximum, random in a range).
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> t = al.Solarize(threshold=(0.5, 0.5))
+        >>> t(image=np.array([[10, 200]], np.uint8))["image"].tolist()
+        [[10, 55]]
+    """
+
+    def __init__(self, *, threshold: Any = (0.5, 0.5), p: float = 1.0) -> None:
+        super().__init__(p=p)
+        self.threshold = to_range("Solarize", "threshold", threshold, center=None, low=0, high=1)
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        return {"threshold": float(rng.uniform(*self.threshold))}
+
+    def curve(self, x: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        return np.where(x >= params["threshold"], 1.0 - x, x)
+
+
+class HueSaturationValue(ImageOnlyTransform):
+    """Shift hue (degrees/2 as in OpenCV's 0..179 scale), saturation and value (0..255 units).
+    On 1-channel images only the value shift applies.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> t = al.HueSaturationValue(hue_shift_limit=0, sat_shift_limit=0, val_shift_limit=(20, 20))
+        >>> int(t(image=np.full((1, 1), 100, np.uint8))["image"][0, 0])
+        120
+    """
+
+    def __init__(self, *, hue_shift_limit: Any = 20, sat_shift_limit: Any = 30,
+                 val_shift_limit: Any = 20, p: float = 1.0) -> None:
+        super().__init__(p=p)
+        self.hue = to_range("HueSaturationValue", "hue_shift_limit", hue_shift_limit)
+        self.sat = to_range("HueSaturationValue", "sat_shift_limit", sat_shift_limit)
+        self.val = to_range("HueSaturationValue", "val_shift_limit", val_shift_limit)
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        return {"hue": float(rng.uniform(*self.hue)), "sat": float(rng.uniform(*self.sat)),
+                "val": float(rng.uniform(*self.val))}
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        h, s, v = params["hue"], params["sat"], params["val"]
+        if _channels(image) != 3:
+            if image.dtype == np.uint8:
+                table = np.clip(np.arange(256) + v, 0, 255).astype(np.uint8)
+                return cv2.LUT(image, table).reshape(image.shape)
+            return np.clip(image + np.float32(v / 255.0), 0, 1).astype(np.float32)
+        if image.dtype == np.uint8:
+            hsv = cv2.cvtColor(image, cv2.COLOR_RGB2HSV)
+            x = np.arange(256)
+            lut_h = np.mod(x + h, 180).astype(np.uint8)
+            lut_s = np.clip(x + s, 0, 255).astype(np.uint8)
+            lut_v = np.clip(x + v, 0, 255).astype(np.uint8)
+            table = np.stack([lut_h, lut_s, lut_v], axis=1).reshape(256, 1, 3)
+            return cv2.cvtColor(cv2.LUT(hsv, table), cv2.COLOR_HSV2RGB)
+        hsv = cv2.cvtColor(image, cv2.COLOR_RGB2HSV)  # float: H in [0, 360), S, V in [0, 1]
+        hsv[..., 0] = np.mod(hsv[..., 0] + 2 * h, 360)
+        hsv[..., 1] = np.clip(hsv[..., 1] + s / 255.0, 0, 1)
+        hsv[..., 2] = np.clip(hsv[..., 2] + v / 255.0, 0, 1)
+        return np.clip(cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB), 0, 1)
+
+
+def _gray(image: np.ndarray) -> np.ndarray:
+    """Luma as float32 in the image's value scale, shape HxW."""
+    if _channels(image) == 1:
+        return image.reshape(image.shape[:2]).astype(np.float32)
+    return (image.astype(np.float32) @ _GRAY_WEIGHTS).astype(np.float32)
+
+
+def _blend(a: np.ndarray, b: np.ndarray | float, factor: float, dtype: Any) -> np.ndarray:
+    out = a.astype(np.float32) * factor + np.asarray(b, np.float32) * (1.0 - factor)
+    if dtype == np.uint8:
+        return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+    return np.clip(out, 0, 1).astype(np.float32)
+
+
+class ColorJitter(ImageOnlyTransform):
+    """torchvision's ColorJitter: brightness, contrast, saturation and hue factors, in a random
+    order. Factors are spreads around 1 (hue: a spread around 0, at most 0.5 of a turn).
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> out = al.ColorJitter()(image=np.full((4, 4, 3), 90, np.uint8), seed=0)
+        >>> out["image"].dtype
+        dtype('uint8')
+    """
+
+    def __init__(self, *, brightness: Any = 0.2, contrast: Any = 0.2, saturation: Any = 0.2,
+                 hue: Any = 0.2, p: float = 1.0) -> None:
+        super().__init__(p=p)
+        self.brightness = to_range("ColorJitter", "brightness", brightness, center=1.0, low=0)
+        self.contrast = to_range("ColorJitter", "contrast", contrast, center=1.0, low=0)
+        self.saturation = to_range("ColorJitter", "saturation", saturation, center=1.0, low=0)
+        self.hue = to_range("ColorJitter", "hue", hue, low=-0.5, high=0.5)
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        return {"order": [int(i) for i in rng.permutation(4)],
+                "brightness": float(rng.uniform(*self.brightness)),
+                "contrast": float(rng.uniform(*self.contrast)),
+                "saturation": float(rng.uniform(*self.saturation)),
+                "hue": float(rng.uniform(*self.hue))}
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        out = image
+        color = _channels(image) == 3
+        for op in params["order"]:
+            if op == 0:
+                out = _blend(out, 0.0, params["brightness"], image.dtype)
+            elif op == 1:
+                out = _blend(out, float(_gray(out).mean()), params["contrast"], image.dtype)
+            elif op == 2 and color:
+                out = _blend(out, _gray(out)[:, :, None], params["saturation"], image.dtype)
+            elif op == 3 and color and params["hue"] != 0:
+                out = _shift_hue(out, params["hue"])
+        return out
+
+
+def _shift_hue(image: np.ndarray, turns: float) -> np.ndarray:
+    hsv = cv2.cvtColor(image, cv2.COLOR_RGB2HSV)
+    if image.dtype == np.uint8:
+        table = np.mod(np.arange(256) + int(round(turns * 180)), 180).astype(np.uint8)
+        hsv[..., 0] = cv2.LUT(hsv[..., 0], table)
+    else:
+        hsv[..., 0] = np.mod(hsv[..., 0] + turns * 360, 360)
+    out = cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)
+    return out if image.dtype == np.uint8 else np.clip(out, 0, 1)
+
+
+class ToGray(ImageOnlyTransform):
+    """Replace colour by luma (ITU-R 601 weights), keeping the number of channels.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> al.ToGray()(image=np.full((1, 1, 3), [255, 0, 0], np.uint8))["image"][0, 0].tolist()
+        [76, 76, 76]
+    """
+
+    def __init__(self, *, p: float = 1.0) -> None:
+        super().__init__(p=p)
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        if _channels(image) == 1:
+            return image.copy()
+        require_channels(image, "ToGray")
+        gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+        return np.repeat(gray[:, :, None], 3, axis=2)
+
+
+class ChannelShuffle(ImageOnlyTransform):
+    """Permute the channels at random.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> out = al.ChannelShuffle()(image=np.array([[[1, 2, 3]]], np.uint8), seed=4)
+        >>> sorted(out["image"][0, 0].tolist())
+        [1, 2, 3]
+    """
+
+    def __init__(self, *, p: float = 1.0) -> None:
+        super().__init__(p=p)
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        img = sample[sample.keys_of("image")[0]] if sample.keys_of("image") else None
+        n = 1 if img is None else _channels(img)
+        return {"order": [int(i) for i in rng.permutation(n)]}
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        if _channels(image) == 1:
+            return image.copy()
+        order = params["order"]
+        if len(order) != _channels(image):
+            raise InvalidInput(f"ChannelShuffle: params are for {len(order)} channels, the image "
+                               f"has {_channels(image)}")
+        return np.ascontiguousarray(image[:, :, order])
+
+
+class Equalize(ImageOnlyTransform):
+    """Histogram equalisation per channel (float images are equalised on 256 levels).
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> img = np.array([[10, 20], [30, 40]], np.uint8)
+        >>> int(al.Equalize()(image=img)["image"].max())
+        255
+    """
+
+    def __init__(self, *, p: float = 1.0) -> None:
+        super().__init__(p=p)
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        u8 = _to_uint8(image)
+        if u8.ndim == 2:
+            out = cv2.equalizeHist(u8)
+        else:
+            out = np.stack([cv2.equalizeHist(np.ascontiguousarray(u8[:, :, c]))
+                            for c in range(u8.shape[2])], axis=2)
+        return _like(out, image)
+
+
+class CLAHE(ImageOnlyTransform):
+    """Contrast-limited adaptive histogram equalisation (on L of Lab for RGB images).
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> al.CLAHE(clip_limit=2)(image=np.zeros((16, 16, 3), np.uint8), seed=0)["image"].shape
+        (16, 16, 3)
+    """
+
+    def __init__(self, *, clip_limit: Any = (1, 4), tile_grid_size: tuple[int, int] = (8, 8),
+                 p: float = 1.0) -> None:
+        super().__init__(p=p)
+        self.clip_limit = to_range("CLAHE", "clip_limit", clip_limit, center=None, low=0)
+        if (not isinstance(tile_grid_size, (list, tuple)) or len(tile_grid_size) != 2
+                or any(not isinstance(v, int) or v < 1 for v in tile_grid_size)):
+            raise InvalidConfig(f"CLAHE: tile_grid_size={tile_grid_size!r} must be two positive "
+                                "integers")
+        self.tile_grid_size = (int(tile_grid_size[0]), int(tile_grid_size[1]))
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        return {"clip_limit": float(rng.uniform(*self.clip_limit))}
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        clahe = cv2.createCLAHE(clipLimit=params["clip_limit"], tileGridSize=self.tile_grid_size)
+        u8 = _to_uint8(image)
+        if _channels(u8) == 3:
+            lab = cv2.cvtColor(u8, cv2.COLOR_RGB2LAB)
+            lab[:, :, 0] = clahe.apply(np.ascontiguousarray(lab[:, :, 0]))
+            out = cv2.cvtColor(lab, cv2.COLOR_LAB2RGB)
+        elif u8.ndim == 2:
+            out = clahe.apply(u8)
+        else:
+            out = np.stack([clahe.apply(np.ascontiguousarray(u8[:, :, c]))
+                            for c in range(u8.shape[2])], axis=2)
+        return _like(out, image)
+
+
+class AutoContrast(ImageOnlyTransform):
+    """Stretch each channel so its darkest value maps to 0 and its brightest to the maximum.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> al.AutoContrast()(image=np.array([[50, 100]], np.uint8))["image"].tolist()
+        [[0, 255]]
+    """
+
+    def __init__(self, *, p: float = 1.0) -> None:
+        super().__init__(p=p)
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        x = image if image.ndim == 3 else image[:, :, None]
+        lo = x.min(axis=(0, 1)).astype(np.float64)
+        hi = x.max(axis=(0, 1)).astype(np.float64)
+        top = 255.0 if image.dtype == np.uint8 else 1.0
+        scale = np.where(hi > lo, top / np.where(hi > lo, hi - lo, 1), 1.0)
+        offset = np.where(hi > lo, lo, 0.0)
+        if image.dtype == np.uint8:
+            table = np.clip(np.rint((np.arange(256)[:, None] - offset) * scale), 0, 255)
+            out = apply_lut(x, table.astype(np.uint8))
+        else:
+            out = np.clip((x - offset) * scale, 0, 1).astype(np.float32)
+        return out if image.ndim == 3 else out[:, :, 0]
+
+
+_IMAGENET_MEAN = (0.485, 0.456, 0.406)
+_IMAGENET_STD = (0.229, 0.224, 0.225)
+
+
+class Normalize(ImageOnlyTransform):
+    """``(x / max_pixel_value - mean) / std`` per channel; returns float32 (the one transform
+    whose point is to change the dtype).
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> t = al.Normalize(mean=0.5, std=0.5)
+        >>> t(image=np.array([[0, 255]], np.uint8))["image"].tolist()
+        [[-1.0, 1.0]]
+    """
+
+    changes_dtype = True
+
+    def __init__(self, *, mean: Any = _IMAGENET_MEAN, std: Any = _IMAGENET_STD,
+                 max_pixel_value: float | None = None, p: float = 1.0) -> None:
+        super().__init__(p=p)
+        self.mean = np.atleast_1d(np.asarray(mean, np.float32))
+        self.std = np.atleast_1d(np.asarray(std, np.float32))
+        if self.mean.ndim != 1 or self.std.ndim != 1 or (self.std <= 0).any():
+            raise InvalidConfig(f"Normalize: mean={mean!r} and std={std!r} must be numbers or "
+                                "lists, std > 0")
+        if max_pixel_value is not None:
+            check_number("Normalize", "max_pixel_value", max_pixel_value, low=1e-12)
+        self.max_pixel_value = max_pixel_value
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        c = _channels(image)
+        for name, arr in (("mean", self.mean), ("std", self.std)):
+            if len(arr) not in (1, c):
+                raise InvalidInput(f"Normalize: {name} has {len(arr)} values but the image has "
+                                   f"{c} channel(s)")
+        top = self.max_pixel_value or (255.0 if image.dtype == np.uint8 else 1.0)
+        x = image.astype(np.float32) / np.float32(top)
+        mean = self.mean if image.ndim == 3 else self.mean[:1]
+        std = self.std if image.ndim == 3 else self.std[:1]
+        if image.ndim == 2:
+            return ((x - mean[0]) / std[0]).astype(np.float32)
+        return ((x - mean) / std).astype(np.float32)

@@ -1,0 +1,219 @@
+"""Blur and sharpening filters (convolutions; pixel values only)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import cv2
+import numpy as np
+
+from ..core.errors import InvalidConfig
+from ..core.params import to_range
+from ..core.transform import ImageOnlyTransform
+
+__all__ = ["Blur", "Defocus", "Emboss", "GaussianBlur", "MedianBlur", "MotionBlur", "Sharpen"]
+
+
+def _odd_range(owner: str, name: str, value: Any, low: int = 3) -> tuple[int, int]:
+    lo, hi = to_range(owner, name, value, center=None, low=low)
+    if lo != int(lo) or hi != int(hi) or int(lo) % 2 == 0 or int(hi) % 2 == 0:
+        raise InvalidConfig(f"{owner}: {name}={value!r} must be odd whole numbers >= {low}")
+    return int(lo), int(hi)
+
+
+def _odd(rng: np.random.Generator, lo: int, hi: int) -> int:
+    return int(rng.choice(np.arange(lo, hi + 1, 2)))
+
+
+def _filter(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    out = cv2.filter2D(image, -1, kernel.astype(np.float32), borderType=cv2.BORDER_REFLECT_101)
+    if image.ndim == 3 and out.ndim == 2:
+        out = out[:, :, None]
+    return out if image.dtype == np.uint8 else np.clip(out, 0, 1)
+
+
+class Blur(ImageOnlyTransform):
+    """Box blur with a random odd kernel size in ``blur_limit``.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> al.Blur(blur_limit=3)(image=np.zeros((8, 8), np.uint8))["image"].shape
+        (8, 8)
+    """
+
+    def __init__(self, *, blur_limit: Any = (3, 7), p: float = 1.0) -> None:
+        super().__init__(p=p)
+        self.blur_limit = _odd_range("Blur", "blur_limit", blur_limit)
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        return {"ksize": _odd(rng, *self.blur_limit)}
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        k = params["ksize"]
+        return _filter(image, np.full((k, k), 1.0 / (k * k)))
+
+
+class GaussianBlur(ImageOnlyTransform):
+    """Gaussian blur; ``sigma_limit`` in pixels (0 derives sigma from the kernel size).
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> al.GaussianBlur(sigma_limit=(1, 1))(image=np.zeros((8, 8, 3), np.uint8))["image"].shape
+        (8, 8, 3)
+    """
+
+    def __init__(self, *, blur_limit: Any = (3, 7), sigma_limit: Any = 0.0, p: float = 1.0) -> None:
+        super().__init__(p=p)
+        self.blur_limit = _odd_range("GaussianBlur", "blur_limit", blur_limit)
+        self.sigma_limit = to_range("GaussianBlur", "sigma_limit", sigma_limit, center=None, low=0)
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        sigma = float(rng.uniform(*self.sigma_limit))
+        ksize = _odd(rng, *self.blur_limit)
+        if sigma > 0:  # size the kernel to the drawn sigma, at most the largest allowed size
+            ksize = min(self.blur_limit[1], max(3, int(2 * math.ceil(3 * sigma) + 1)))
+        return {"ksize": ksize, "sigma": sigma}
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        k = params["ksize"]
+        out = cv2.GaussianBlur(image, (k, k), params["sigma"], borderType=cv2.BORDER_REFLECT_101)
+        return out[:, :, None] if image.ndim == 3 and out.ndim == 2 else out
+
+
+class MedianBlur(ImageOnlyTransform):
+    """Median filter with a random odd aperture (float32 images: 3 or 5 only, an OpenCV limit).
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> al.MedianBlur(blur_limit=3)(image=np.zeros((8, 8), np.uint8))["image"].shape
+        (8, 8)
+    """
+
+    def __init__(self, *, blur_limit: Any = (3, 7), p: float = 1.0) -> None:
+        super().__init__(p=p)
+        self.blur_limit = _odd_range("MedianBlur", "blur_limit", blur_limit)
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        return {"ksize": _odd(rng, *self.blur_limit)}
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        k = params["ksize"]
+        if image.dtype != np.uint8 and k > 5:
+            k = 5  # OpenCV's median on float32 supports apertures 3 and 5 only
+        if image.ndim == 3 and image.shape[2] > 4:
+            return np.stack([cv2.medianBlur(np.ascontiguousarray(image[:, :, c]), k)
+                             for c in range(image.shape[2])], axis=2)
+        out = cv2.medianBlur(np.ascontiguousarray(image), k)
+        return out[:, :, None] if image.ndim == 3 and out.ndim == 2 else out
+
+
+class MotionBlur(ImageOnlyTransform):
+    """Blur along a random line (length from ``blur_limit``, any angle) through the centre.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> al.MotionBlur()(image=np.zeros((8, 8, 3), np.uint8), seed=0)["image"].shape
+        (8, 8, 3)
+    """
+
+    def __init__(self, *, blur_limit: Any = (3, 7), p: float = 1.0) -> None:
+        super().__init__(p=p)
+        self.blur_limit = _odd_range("MotionBlur", "blur_limit", blur_limit)
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        return {"ksize": _odd(rng, *self.blur_limit), "angle": float(rng.uniform(0, 180))}
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        k = params["ksize"]
+        kernel = np.zeros((k, k), np.float32)
+        c = (k - 1) / 2
+        a = math.radians(params["angle"])
+        dx, dy = math.cos(a) * c, math.sin(a) * c
+        cv2.line(kernel, (int(round(c - dx)), int(round(c - dy))),
+                 (int(round(c + dx)), int(round(c + dy))), 1.0, 1)
+        return _filter(image, kernel / kernel.sum())
+
+
+class Defocus(ImageOnlyTransform):
+    """Lens defocus: a disc kernel of random ``radius`` softened by ``alias_blur``.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> al.Defocus(radius=(3, 3))(image=np.zeros((16, 16), np.uint8))["image"].shape
+        (16, 16)
+    """
+
+    def __init__(self, *, radius: Any = (3, 10), alias_blur: Any = (0.1, 0.5),
+                 p: float = 1.0) -> None:
+        super().__init__(p=p)
+        lo, hi = to_range("Defocus", "radius", radius, center=None, low=1)
+        self.radius = (int(lo), int(hi))
+        self.alias_blur = to_range("Defocus", "alias_blur", alias_blur, center=None, low=0)
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        return {"radius": int(rng.integers(self.radius[0], self.radius[1] + 1)),
+                "alias_blur": float(rng.uniform(*self.alias_blur))}
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        r = params["radius"]
+        yy, xx = np.mgrid[-r : r + 1, -r : r + 1]
+        disc = (xx**2 + yy**2 <= r * r).astype(np.float32)
+        if params["alias_blur"] > 0:
+            disc = cv2.GaussianBlur(disc, (3, 3), params["alias_blur"])
+        return _filter(image, disc / disc.sum())
+
+
+class Sharpen(ImageOnlyTransform):
+    """Blend the image with a sharpened copy: ``alpha`` is the blend, ``lightness`` the centre
+    weight.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> al.Sharpen()(image=np.zeros((8, 8, 3), np.uint8), seed=0)["image"].shape
+        (8, 8, 3)
+    """
+
+    def __init__(self, *, alpha: Any = (0.2, 0.5), lightness: Any = (0.5, 1.0),
+                 p: float = 1.0) -> None:
+        super().__init__(p=p)
+        self.alpha = to_range("Sharpen", "alpha", alpha, center=None, low=0, high=1)
+        self.lightness = to_range("Sharpen", "lightness", lightness, center=None, low=0)
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        return {"alpha": float(rng.uniform(*self.alpha)),
+                "lightness": float(rng.uniform(*self.lightness))}
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        a, lightness = params["alpha"], params["lightness"]
+        identity = np.zeros((3, 3), np.float32)
+        identity[1, 1] = 1
+        sharp = np.array([[-1, -1, -1], [-1, 8 + lightness, -1], [-1, -1, -1]], np.float32)
+        return _filter(image, (1 - a) * identity + a * sharp)
+
+
+class Emboss(ImageOnlyTransform):
+    """Blend the image with an embossed copy (``alpha`` blend, ``strength`` relief).
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> al.Emboss()(image=np.zeros((8, 8), np.uint8), seed=0)["image"].shape
+        (8, 8)
+    """
+
+    def __init__(self, *, alpha: Any = (0.2, 0.5), strength: Any = (0.2, 0.7),
+                 p: float = 1.0) -> None:
+        super().__init__(p=p)
+        self.alpha = to_range("Emboss", "alpha", alpha, center=None, low=0, high=1)
+        self.strength = to_range("Emboss", "strength", strength, center=None, low=0)
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        return {"alpha": float(rng.uniform(*self.alpha)),
+                "strength": float(rng.uniform(*self.strength))}
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        a, s = params["alpha"], params["strength"]
+        identity = np.zeros((3, 3), np.float32)
+        identity[1, 1] = 1
+        emboss = np.array([[-1 - s, -s, 0], [-s, 1, s], [0, s, 1 + s]], np.float32)
+        return _filter(image, (1 - a) * identity + a * emboss)

@@ -1,0 +1,236 @@
+"""Flips, quarter turns, rotation, affine and perspective transforms (matrix based, fusable)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cv2
+import numpy as np
+
+from ..core.errors import InvalidConfig
+from ..core.params import check_number, to_range
+from ..core.transform import GeometricTransform
+from .functional import matrices as mx
+
+__all__ = [
+    "Affine",
+    "HorizontalFlip",
+    "Perspective",
+    "RandomRotate90",
+    "Rotate",
+    "ShiftScaleRotate",
+    "Transpose",
+    "VerticalFlip",
+]
+
+Size = tuple[int, int]
+
+
+class HorizontalFlip(GeometricTransform):
+    """Mirror left-right.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> al.HorizontalFlip()(image=np.array([[1, 2, 3]], np.uint8))["image"].tolist()
+        [[3, 2, 1]]
+    """
+
+    def __init__(self, *, p: float = 1.0) -> None:
+        super().__init__(p=p)
+
+    def matrix(self, params: dict[str, Any], size: Size) -> np.ndarray:
+        return mx.hflip(size[1])
+
+
+class VerticalFlip(GeometricTransform):
+    """Mirror top-bottom.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> al.VerticalFlip()(image=np.array([[1], [2]], np.uint8))["image"].tolist()
+        [[2], [1]]
+    """
+
+    def __init__(self, *, p: float = 1.0) -> None:
+        super().__init__(p=p)
+
+    def matrix(self, params: dict[str, Any], size: Size) -> np.ndarray:
+        return mx.vflip(size[0])
+
+
+class Transpose(GeometricTransform):
+    """Swap rows and columns.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> al.Transpose()(image=np.zeros((2, 5), np.uint8))["image"].shape
+        (5, 2)
+    """
+
+    def __init__(self, *, p: float = 1.0) -> None:
+        super().__init__(p=p)
+
+    def matrix(self, params: dict[str, Any], size: Size) -> np.ndarray:
+        return mx.transpose()
+
+    def output_size(self, params: dict[str, Any], size: Size) -> Size:
+        return (size[1], size[0])
+
+
+class RandomRotate90(GeometricTransform):
+    """Rotate by 0, 90, 180 or 270 degrees counter-clockwise (uniformly).
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> out = al.RandomRotate90()(image=np.zeros((2, 5), np.uint8), seed=0)
+        >>> out["image"].shape in [(2, 5), (5, 2)]
+        True
+    """
+
+    def __init__(self, *, p: float = 1.0) -> None:
+        super().__init__(p=p)
+
+    def sample_geometry(self, size: Size, rng: np.random.Generator) -> dict[str, Any]:
+        return {"k": int(rng.integers(0, 4))}
+
+    def matrix(self, params: dict[str, Any], size: Size) -> np.ndarray:
+        return mx.rot90(params["k"], size)
+
+    def output_size(self, params: dict[str, Any], size: Size) -> Size:
+        return size if params["k"] % 2 == 0 else (size[1], size[0])
+
+
+class Affine(GeometricTransform):
+    """Rotate, scale, translate and shear about the image centre in one matrix.
+
+    Args:
+        rotate: degrees, a spread ``a`` (means ``(-a, a)``) or ``(min, max)``.
+        scale: factor range, e.g. ``(0.9, 1.1)``; ``keep_ratio`` uses one factor for x and y.
+        translate_percent: fraction of width/height, spread or ``(min, max)``.
+        shear: degrees, spread or ``(min, max)``, drawn for x and y independently.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> t = al.Affine(rotate=15, scale=(0.9, 1.1), translate_percent=0.06)
+        >>> t(image=np.zeros((32, 32, 3), np.uint8), seed=1)["image"].shape
+        (32, 32, 3)
+    """
+
+    def __init__(
+        self,
+        *,
+        rotate: Any = 0.0,
+        scale: Any = (1.0, 1.0),
+        translate_percent: Any = 0.0,
+        shear: Any = 0.0,
+        keep_ratio: bool = True,
+        interpolation: str = "linear",
+        border_mode: str = "constant",
+        fill: Any = 0,
+        fill_mask: float = 0,
+        p: float = 1.0,
+    ) -> None:
+        super().__init__(interpolation=interpolation, border_mode=border_mode, fill=fill,
+                         fill_mask=fill_mask, p=p)
+        owner = type(self).__name__
+        self.rotate = to_range(owner, "rotate", rotate)
+        self.scale = to_range(owner, "scale", scale, center=None)
+        if self.scale[0] <= 0:
+            raise InvalidConfig(f"{owner}: scale={scale!r} must be > 0")
+        self.translate = to_range(owner, "translate_percent", translate_percent)
+        self.shear = to_range(owner, "shear", shear, low=-89, high=89)
+        self.keep_ratio = bool(keep_ratio)
+
+    def sample_geometry(self, size: Size, rng: np.random.Generator) -> dict[str, Any]:
+        sx = float(rng.uniform(*self.scale))
+        sy = sx if self.keep_ratio else float(rng.uniform(*self.scale))
+        return {
+            "angle": float(rng.uniform(*self.rotate)),
+            "scale": [sx, sy],
+            "translate": [float(rng.uniform(*self.translate)), float(rng.uniform(*self.translate))],
+            "shear": [float(rng.uniform(*self.shear)), float(rng.uniform(*self.shear))],
+        }
+
+    def matrix(self, params: dict[str, Any], size: Size) -> np.ndarray:
+        h, w = size
+        tx, ty = params["translate"]
+        return mx.affine(size, angle=params["angle"], scale=tuple(params["scale"]),
+                         translate_px=(tx * w, ty * h), shear=tuple(params["shear"]))
+
+
+class Rotate(Affine):
+    """Rotate by a random angle about the centre (degrees, counter-clockwise as displayed).
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> out = al.Rotate(limit=(90, 90))(image=np.zeros((8, 8), np.uint8), keypoints=[[7, 0]])
+        >>> out["keypoints"].round(6).tolist()
+        [[0.0, 0.0]]
+    """
+
+    def __init__(self, *, limit: Any = 90.0, interpolation: str = "linear",
+                 border_mode: str = "constant", fill: Any = 0, fill_mask: float = 0,
+                 p: float = 1.0) -> None:
+        super().__init__(rotate=limit, interpolation=interpolation, border_mode=border_mode,
+                         fill=fill, fill_mask=fill_mask, p=p)
+
+    def sample_geometry(self, size: Size, rng: np.random.Generator) -> dict[str, Any]:
+        return {"angle": float(rng.uniform(*self.rotate)), "scale": [1.0, 1.0],
+                "translate": [0.0, 0.0], "shear": [0.0, 0.0]}
+
+
+class ShiftScaleRotate(Affine):
+    """Albumentations' ShiftScaleRotate, expressed as an `Affine`.
+
+    ``shift_limit`` is a fraction of the size, ``scale_limit`` a spread around 1, ``rotate_limit``
+    degrees.
+
+    Example:
+        >>> import augmentlab as al
+        >>> al.ShiftScaleRotate(shift_limit=0.1, scale_limit=0.2, rotate_limit=30).scale
+        (0.8, 1.2)
+    """
+
+    def __init__(self, *, shift_limit: Any = 0.0625, scale_limit: Any = 0.1,
+                 rotate_limit: Any = 45.0, interpolation: str = "linear",
+                 border_mode: str = "constant", fill: Any = 0, fill_mask: float = 0,
+                 p: float = 1.0) -> None:
+        lo, hi = to_range("ShiftScaleRotate", "scale_limit", scale_limit)
+        super().__init__(rotate=rotate_limit, scale=(1 + lo, 1 + hi),
+                         translate_percent=shift_limit, interpolation=interpolation,
+                         border_mode=border_mode, fill=fill, fill_mask=fill_mask, p=p)
+
+
+class Perspective(GeometricTransform):
+    """Random four-point perspective: each corner moves by a fraction ``scale`` of the size.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> al.Perspective(scale=(0.05, 0.1))(image=np.zeros((16, 16), np.uint8), seed=2)["image"].shape
+        (16, 16)
+    """
+
+    def __init__(self, *, scale: Any = (0.05, 0.1), interpolation: str = "linear",
+                 border_mode: str = "constant", fill: Any = 0, fill_mask: float = 0,
+                 p: float = 1.0) -> None:
+        super().__init__(interpolation=interpolation, border_mode=border_mode, fill=fill,
+                         fill_mask=fill_mask, p=p)
+        self.scale = to_range("Perspective", "scale", scale, center=None, low=0, high=0.45)
+
+    def sample_geometry(self, size: Size, rng: np.random.Generator) -> dict[str, Any]:
+        sigma = float(rng.uniform(*self.scale))
+        # corner offsets towards the inside, as fractions of the size: |N(0, sigma)|
+        offsets = np.abs(rng.normal(0.0, sigma, size=(4, 2)))
+        return {"offsets": np.clip(offsets, 0, 0.45).round(12).tolist()}
+
+    def matrix(self, params: dict[str, Any], size: Size) -> np.ndarray:
+        h, w = size
+        rect = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float64)
+        sign = np.array([[1, 1], [-1, 1], [-1, -1], [1, -1]], np.float64)
+        quad = rect + sign * np.asarray(params["offsets"]) * np.array([w - 1, h - 1])
+        return cv2.getPerspectiveTransform(quad.astype(np.float32),
+                                           rect.astype(np.float32)).astype(np.float64)
+
+
+def _positive_int(owner: str, name: str, value: Any) -> int:
+    return int(check_number(owner, name, value, low=1, integer=True))

@@ -1,0 +1,225 @@
+"""Noise and degradation transforms (pixel values only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cv2
+import numpy as np
+
+from ..core.params import INTERPOLATIONS, check_choice, to_range
+from ..core.transform import ImageOnlyTransform, require_channels
+from .functional.noise import gauss_noise, uniform16
+
+__all__ = [
+    "Downscale",
+    "GaussNoise",
+    "ISONoise",
+    "JpegCompression",
+    "MultiplicativeNoise",
+    "SaltAndPepper",
+]
+
+
+def _seed(rng: np.random.Generator) -> int:
+    return int(rng.integers(0, 2**63 - 1))
+
+
+class GaussNoise(ImageOnlyTransform):
+    """Additive Gaussian noise; ``std_range`` and ``mean_range`` are fractions of the maximum
+    value (255 for uint8, 1 for float32). See `augmentlab.image.functional.noise` for how uint8
+    noise is drawn exactly and fast.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> out = al.GaussNoise(std_range=(0.1, 0.1))(image=np.full((8, 8), 128, np.uint8), seed=0)
+        >>> out["image"].dtype
+        dtype('uint8')
+    """
+
+    def __init__(self, *, std_range: Any = (0.2, 0.44), mean_range: Any = (0.0, 0.0),
+                 per_channel: bool = True, p: float = 1.0) -> None:
+        super().__init__(p=p)
+        self.std_range = to_range("GaussNoise", "std_range", std_range, center=None, low=0, high=1)
+        self.mean_range = to_range("GaussNoise", "mean_range", mean_range, center=None, low=-1,
+                                   high=1)
+        self.per_channel = bool(per_channel)
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        return {"std": float(rng.uniform(*self.std_range)),
+                "mean": float(rng.uniform(*self.mean_range)), "seed": _seed(rng)}
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        return gauss_noise(image, params["mean"], params["std"], params["seed"], self.per_channel)
+
+
+class MultiplicativeNoise(ImageOnlyTransform):
+    """Multiply by ``U(multiplier)``: one factor per image, per channel, or per pixel
+    (``elementwise=True``).
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> t = al.MultiplicativeNoise(multiplier=(2, 2))
+        >>> int(t(image=np.full((1, 1), 100, np.uint8))["image"][0, 0])
+        200
+    """
+
+    def __init__(self, *, multiplier: Any = (0.9, 1.1), per_channel: bool = False,
+                 elementwise: bool = False, p: float = 1.0) -> None:
+        super().__init__(p=p)
+        self.multiplier = to_range("MultiplicativeNoise", "multiplier", multiplier, center=None,
+                                   low=0)
+        self.per_channel, self.elementwise = bool(per_channel), bool(elementwise)
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        return {"seed": _seed(rng)}
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        rng = np.random.default_rng(params["seed"])
+        c = 1 if image.ndim == 2 else image.shape[2]
+        shape: tuple[int, ...] = (c if self.per_channel else 1,)
+        if self.elementwise:
+            shape = image.shape[:2] + ((c if self.per_channel else 1,) if image.ndim == 3 else ())
+        lo, hi = self.multiplier
+        m = (rng.random(shape, dtype=np.float32) * np.float32(hi - lo) + np.float32(lo))
+        if image.ndim == 2 and not self.elementwise:
+            m = m[0]
+        if image.dtype == np.uint8:
+            return np.clip(np.rint(image * m), 0, 255).astype(np.uint8)
+        return np.clip(image * m, 0, 1).astype(np.float32)
+
+
+class SaltAndPepper(ImageOnlyTransform):
+    """Set a fraction ``amount`` of pixels to white (salt) or black (pepper).
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> t = al.SaltAndPepper(amount=(1, 1), salt_vs_pepper=(1, 1))
+        >>> int(t(image=np.zeros((4, 4), np.uint8))["image"].min())
+        255
+    """
+
+    def __init__(self, *, amount: Any = (0.01, 0.06), salt_vs_pepper: Any = (0.4, 0.6),
+                 p: float = 1.0) -> None:
+        super().__init__(p=p)
+        self.amount = to_range("SaltAndPepper", "amount", amount, center=None, low=0, high=1)
+        self.salt_vs_pepper = to_range("SaltAndPepper", "salt_vs_pepper", salt_vs_pepper,
+                                       center=None, low=0, high=1)
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        return {"amount": float(rng.uniform(*self.amount)),
+                "salt": float(rng.uniform(*self.salt_vs_pepper)), "seed": _seed(rng)}
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        u = uniform16(np.random.default_rng(params["seed"]), image.shape[:2]).astype(np.float32)
+        u = (u + 0.5) / 65536.0
+        amount, salt = params["amount"], params["salt"]
+        salt_mask = u < amount * salt
+        pepper_mask = (u >= amount * salt) & (u < amount)
+        out = image.copy()
+        out[salt_mask] = 255 if image.dtype == np.uint8 else 1.0
+        out[pepper_mask] = 0
+        return out
+
+
+class ISONoise(ImageOnlyTransform):
+    """Camera sensor noise: hue jitter (``color_shift``, fraction of a turn) and luminance noise
+    (``intensity`` times the luminance spread), in HLS space. Needs 3 channels.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> al.ISONoise()(image=np.full((8, 8, 3), 90, np.uint8), seed=0)["image"].shape
+        (8, 8, 3)
+    """
+
+    def __init__(self, *, color_shift: Any = (0.01, 0.05), intensity: Any = (0.1, 0.5),
+                 p: float = 1.0) -> None:
+        super().__init__(p=p)
+        self.color_shift = to_range("ISONoise", "color_shift", color_shift, center=None, low=0,
+                                    high=1)
+        self.intensity = to_range("ISONoise", "intensity", intensity, center=None, low=0)
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        return {"color_shift": float(rng.uniform(*self.color_shift)),
+                "intensity": float(rng.uniform(*self.intensity)), "seed": _seed(rng)}
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        require_channels(image, "ISONoise")
+        rng = np.random.default_rng(params["seed"])
+        x = image.astype(np.float32) / np.float32(255) if image.dtype == np.uint8 else image
+        hls = cv2.cvtColor(x, cv2.COLOR_RGB2HLS)
+        spread = float(hls[..., 1].std())
+        shape = image.shape[:2]
+        lum = rng.standard_normal(shape, dtype=np.float32) * np.float32(params["intensity"] * spread)
+        hue = rng.standard_normal(shape, dtype=np.float32) * np.float32(params["color_shift"] * 360)
+        hls[..., 0] = np.mod(hls[..., 0] + hue, 360)
+        hls[..., 1] = np.clip(hls[..., 1] + lum, 0, 1)
+        out = np.clip(cv2.cvtColor(hls, cv2.COLOR_HLS2RGB), 0, 1)
+        if image.dtype == np.uint8:
+            return np.rint(out * 255).astype(np.uint8)
+        return out.astype(np.float32)
+
+
+class JpegCompression(ImageOnlyTransform):
+    """Round trip through a JPEG encoder at a random quality (float images via 8 bits).
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> al.JpegCompression(quality_range=(50, 50))(image=np.zeros((8, 8, 3), np.uint8))["image"].shape
+        (8, 8, 3)
+    """
+
+    def __init__(self, *, quality_range: Any = (80, 100), p: float = 1.0) -> None:
+        super().__init__(p=p)
+        lo, hi = to_range("JpegCompression", "quality_range", quality_range, center=None, low=1,
+                          high=100)
+        self.quality_range = (int(lo), int(hi))
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        return {"quality": int(rng.integers(self.quality_range[0], self.quality_range[1] + 1))}
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        u8 = image if image.dtype == np.uint8 else np.rint(image * 255).astype(np.uint8)
+        c = 1 if u8.ndim == 2 else u8.shape[2]
+        if c not in (1, 3):
+            chans = [self.apply_image(np.ascontiguousarray(u8[:, :, i]), params)
+                     for i in range(c)]
+            out = np.stack(chans, axis=2)
+        else:
+            bgr = u8 if c == 1 else cv2.cvtColor(u8, cv2.COLOR_RGB2BGR)
+            ok, buf = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, params["quality"]])
+            dec = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED if c == 1 else cv2.IMREAD_COLOR)
+            out = dec if c == 1 else cv2.cvtColor(dec, cv2.COLOR_BGR2RGB)
+            out = out.reshape(u8.shape)
+        return out if image.dtype == np.uint8 else out.astype(np.float32) / np.float32(255)
+
+
+class Downscale(ImageOnlyTransform):
+    """Shrink by a random factor in ``scale_range`` and enlarge back (loss of detail).
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> al.Downscale()(image=np.zeros((16, 16, 3), np.uint8))["image"].shape
+        (16, 16, 3)
+    """
+
+    def __init__(self, *, scale_range: Any = (0.25, 0.25), down_interpolation: str = "nearest",
+                 up_interpolation: str = "nearest", p: float = 1.0) -> None:
+        super().__init__(p=p)
+        self.scale_range = to_range("Downscale", "scale_range", scale_range, center=None,
+                                    low=0.01, high=0.99)
+        self.down = check_choice("Downscale", "down_interpolation", down_interpolation,
+                                 INTERPOLATIONS)
+        self.up = check_choice("Downscale", "up_interpolation", up_interpolation, INTERPOLATIONS)
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        return {"scale": float(rng.uniform(*self.scale_range))}
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        from ..core.geometry import CV_INTER
+
+        h, w = image.shape[:2]
+        small = (max(1, int(round(w * params["scale"]))), max(1, int(round(h * params["scale"]))))
+        down = cv2.resize(image, small, interpolation=CV_INTER[self.down])
+        out = cv2.resize(down, (w, h), interpolation=CV_INTER[self.up])
+        return out.reshape(image.shape)

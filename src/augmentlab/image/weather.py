@@ -1,0 +1,218 @@
+"""Weather and lighting effects: fog, rain, shadows, sun flare (pixel values only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cv2
+import numpy as np
+
+from ..core.errors import InvalidConfig
+from ..core.params import to_range
+from ..core.transform import ImageOnlyTransform
+
+__all__ = ["RandomFog", "RandomRain", "RandomShadow", "RandomSunFlare"]
+
+
+def _as_float(image: np.ndarray) -> np.ndarray:
+    return image.astype(np.float32) / np.float32(255) if image.dtype == np.uint8 else image
+
+
+def _back(x: np.ndarray, image: np.ndarray) -> np.ndarray:
+    x = np.clip(x, 0, 1)
+    if image.dtype == np.uint8:
+        return np.rint(x * 255).astype(np.uint8)
+    return x.astype(np.float32)
+
+
+def _expand(a: np.ndarray, image: np.ndarray) -> np.ndarray:
+    return a[:, :, None] if image.ndim == 3 else a
+
+
+def _roi(owner: str, roi: Any) -> tuple[float, float, float, float]:
+    if not isinstance(roi, (list, tuple)) or len(roi) != 4:
+        raise InvalidConfig(f"{owner}: roi={roi!r} must be (x_min, y_min, x_max, y_max) fractions")
+    x0, y0, x1, y1 = (float(v) for v in roi)
+    if not (0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1):
+        raise InvalidConfig(f"{owner}: roi={roi!r} needs 0 <= x_min < x_max <= 1 and "
+                            "0 <= y_min < y_max <= 1")
+    return x0, y0, x1, y1
+
+
+def _smooth_field(rng: np.random.Generator, size: tuple[int, int], cells: int) -> np.ndarray:
+    """A smooth random field in [0, 1]: coarse noise upsampled bicubically."""
+    coarse = rng.random((cells, cells), dtype=np.float32)
+    field = cv2.resize(coarse, (size[1], size[0]), interpolation=cv2.INTER_CUBIC)
+    return np.clip(field, 0, 1)
+
+
+class RandomFog(ImageOnlyTransform):
+    """Blend toward a hazy white veil of random density ``fog_coef_range`` with soft patches.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> out = al.RandomFog(fog_coef_range=(0.5, 0.5))(image=np.zeros((8, 8, 3), np.uint8), seed=0)
+        >>> int(out["image"].min()) > 0
+        True
+    """
+
+    def __init__(self, *, fog_coef_range: Any = (0.3, 1.0), p: float = 1.0) -> None:
+        super().__init__(p=p)
+        self.fog_coef_range = to_range("RandomFog", "fog_coef_range", fog_coef_range, center=None,
+                                       low=0, high=1)
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        return {"fog": float(rng.uniform(*self.fog_coef_range)),
+                "seed": int(rng.integers(0, 2**63 - 1))}
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        field = _smooth_field(np.random.default_rng(params["seed"]), image.shape[:2], 4)
+        veil = params["fog"] * (0.6 + 0.4 * field)  # density varies smoothly across the frame
+        x = _as_float(image)
+        v = _expand(veil, image)
+        return _back(x * (1 - v) + v * 0.9, image)
+
+
+class RandomRain(ImageOnlyTransform):
+    """Slanted rain streaks, a slight blur and dimming.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> al.RandomRain()(image=np.zeros((32, 32, 3), np.uint8), seed=0)["image"].shape
+        (32, 32, 3)
+    """
+
+    def __init__(self, *, slant_range: Any = (-10, 10), drop_length: int = 20, drop_width: int = 1,
+                 drop_color: tuple[int, int, int] = (200, 200, 200), blur_value: int = 7,
+                 brightness_coefficient: float = 0.7, density: float = 0.002,
+                 p: float = 1.0) -> None:
+        super().__init__(p=p)
+        self.slant_range = to_range("RandomRain", "slant_range", slant_range, center=None)
+        for name, v in (("drop_length", drop_length), ("drop_width", drop_width),
+                        ("blur_value", blur_value)):
+            if not isinstance(v, int) or v < 1:
+                raise InvalidConfig(f"RandomRain: {name}={v!r} must be a positive integer")
+        if not 0 < brightness_coefficient <= 1:
+            raise InvalidConfig(f"RandomRain: brightness_coefficient={brightness_coefficient!r} "
+                                "must lie in (0, 1]")
+        if not 0 <= density <= 1:
+            raise InvalidConfig(f"RandomRain: density={density!r} must lie in [0, 1]")
+        self.drop_length, self.drop_width, self.blur_value = drop_length, drop_width, blur_value
+        self.drop_color = tuple(int(c) for c in drop_color)
+        self.brightness_coefficient, self.density = float(brightness_coefficient), float(density)
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        h, w = sample.size
+        n = int(round(self.density * h * w))
+        return {"slant": float(rng.uniform(*self.slant_range)),
+                "drops": rng.integers(0, [w, h], size=(n, 2)).tolist()}
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        layer = np.zeros(image.shape[:2], np.uint8)
+        dx = int(round(params["slant"]))
+        for x, y in params["drops"]:
+            cv2.line(layer, (x, y), (x + dx, y + self.drop_length), 255, self.drop_width)
+        x = _as_float(image)
+        k = self.blur_value
+        x = cv2.blur(x, (k, k)).reshape(x.shape) * np.float32(self.brightness_coefficient)
+        alpha = _expand(layer.astype(np.float32) / 255, image)
+        c = 1 if image.ndim == 2 else image.shape[2]
+        color = np.float32(np.mean(self.drop_color) / 255) if c != 3 else (
+            np.asarray(self.drop_color, np.float32) / 255)
+        return _back(x * (1 - alpha) + alpha * color, image)
+
+
+class RandomShadow(ImageOnlyTransform):
+    """Darken random polygons inside ``shadow_roi`` (fractions of the frame).
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> out = al.RandomShadow()(image=np.full((32, 32, 3), 200, np.uint8), seed=1)
+        >>> int(out["image"].min()) < 200
+        True
+    """
+
+    def __init__(self, *, shadow_roi: Any = (0, 0.5, 1, 1), num_shadows_limit: Any = (1, 2),
+                 shadow_dimension: int = 5, shadow_intensity_range: Any = (0.5, 0.5),
+                 p: float = 1.0) -> None:
+        super().__init__(p=p)
+        self.shadow_roi = _roi("RandomShadow", shadow_roi)
+        lo, hi = to_range("RandomShadow", "num_shadows_limit", num_shadows_limit, center=None,
+                          low=1)
+        self.num_shadows = (int(lo), int(hi))
+        if not isinstance(shadow_dimension, int) or shadow_dimension < 3:
+            raise InvalidConfig(f"RandomShadow: shadow_dimension={shadow_dimension!r} must be an "
+                                "integer >= 3 (polygon corners)")
+        self.shadow_dimension = shadow_dimension
+        self.intensity = to_range("RandomShadow", "shadow_intensity_range",
+                                  shadow_intensity_range, center=None, low=0, high=1)
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        h, w = sample.size
+        x0, y0, x1, y1 = self.shadow_roi
+        n = int(rng.integers(self.num_shadows[0], self.num_shadows[1] + 1))
+        polys = []
+        for _ in range(n):
+            xs = rng.uniform(x0 * w, x1 * w, self.shadow_dimension)
+            ys = rng.uniform(y0 * h, y1 * h, self.shadow_dimension)
+            polys.append(np.stack([xs, ys], 1).round().astype(int).tolist())
+        return {"polygons": polys, "intensity": float(rng.uniform(*self.intensity))}
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        mask = np.zeros(image.shape[:2], np.uint8)
+        for poly in params["polygons"]:
+            cv2.fillPoly(mask, [cv2.convexHull(np.asarray(poly, np.int32))], 1)
+        factor = 1.0 - params["intensity"] * mask.astype(np.float32)
+        return _back(_as_float(image) * _expand(factor, image), image)
+
+
+class RandomSunFlare(ImageOnlyTransform):
+    """A bright sun disc inside ``flare_roi`` with a few translucent halo circles.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> out = al.RandomSunFlare()(image=np.zeros((32, 32, 3), np.uint8), seed=0)
+        >>> int(out["image"].max()) > 0
+        True
+    """
+
+    def __init__(self, *, flare_roi: Any = (0, 0, 1, 0.5), src_radius: int = 50,
+                 num_flare_circles_range: Any = (6, 10), p: float = 1.0) -> None:
+        super().__init__(p=p)
+        self.flare_roi = _roi("RandomSunFlare", flare_roi)
+        if not isinstance(src_radius, int) or src_radius < 1:
+            raise InvalidConfig(f"RandomSunFlare: src_radius={src_radius!r} must be a positive "
+                                "integer")
+        self.src_radius = src_radius
+        lo, hi = to_range("RandomSunFlare", "num_flare_circles_range", num_flare_circles_range,
+                          center=None, low=0)
+        self.circles = (int(lo), int(hi))
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        h, w = sample.size
+        x0, y0, x1, y1 = self.flare_roi
+        cx, cy = float(rng.uniform(x0 * w, x1 * w)), float(rng.uniform(y0 * h, y1 * h))
+        n = int(rng.integers(self.circles[0], self.circles[1] + 1))
+        angle = float(rng.uniform(0, 2 * np.pi))
+        halos = []
+        for _ in range(n):
+            t = float(rng.uniform(0.1, 1.0)) * max(h, w)
+            halos.append([cx + np.cos(angle) * t, cy + np.sin(angle) * t,
+                          float(rng.uniform(0.02, 0.08)) * max(h, w), float(rng.uniform(0.05, 0.2))])
+        return {"center": [cx, cy], "halos": halos}
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        h, w = image.shape[:2]
+        x = _as_float(image)
+        light = np.zeros((h, w), np.float32)
+        for hx, hy, r, a in params["halos"]:
+            disc = np.zeros((h, w), np.float32)
+            cv2.circle(disc, (int(round(hx)), int(round(hy))), max(1, int(round(r))), 1.0, -1)
+            light = light + a * disc
+        yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+        cx, cy = params["center"]
+        d = np.sqrt((xx - cx) ** 2 + (yy - cy) ** 2)
+        light = light + np.clip(1.0 - d / self.src_radius, 0, 1) ** 1.5
+        light = np.clip(light, 0, 1)
+        lv = _expand(light, image)
+        return _back(x * (1 - lv) + lv, image)
