@@ -29,7 +29,7 @@ from .fields import (
 )
 from .params import check_choice, check_number
 from .rng import derive_rng, path_key
-from .sample import Record, Sample, Step
+from .sample import Record, Sample, Step, to_jsonable
 from .transform import GeometricTransform, PointwiseTransform, Transform, apply_lut
 from .warp import warp_sample
 
@@ -262,20 +262,20 @@ class _Runner:
             size = self.geo_size or self.sample.size
             if params is None:
                 assert rng is not None
-                params = t.sample_geometry(size, rng)
+                params = to_jsonable(t.sample_geometry(size, rng))
             self.geo.append((t, params, size))
             self.geo_size = t.output_size(params, size)
         elif self.fuse and isinstance(t, PointwiseTransform) and self.images_uint8:
             self.flush_geometry()
             if params is None:
                 assert rng is not None
-                params = t.sample_params(self.sample, rng)
+                params = to_jsonable(t.sample_params(self.sample, rng))
             self.luts.append((t, params))
         else:
             self.flush()
             if params is None:
                 assert rng is not None
-                params = t.sample_params(self.sample, rng)
+                params = to_jsonable(t.sample_params(self.sample, rng))
             self.sample = t.apply(self.sample, params)
             self.images_uint8 = all(self.sample[k].dtype == np.uint8
                                     for k in self.sample.keys_of("image"))

@@ -254,7 +254,7 @@ def _bilinear(field: np.ndarray, xy: np.ndarray) -> np.ndarray:
     x0 = np.clip(np.floor(x).astype(int), 0, max(w - 2, 0))
     y0 = np.clip(np.floor(y).astype(int), 0, max(h - 2, 0))
     x1, y1 = np.minimum(x0 + 1, w - 1), np.minimum(y0 + 1, h - 1)
-    fx, fy = x - x0, y - y0
+    fx, fy = (x - x0)[:, None], (y - y0)[:, None]
     top = field[y0, x0] * (1 - fx) + field[y0, x1] * fx
     bottom = field[y1, x0] * (1 - fx) + field[y1, x1] * fx
     return top * (1 - fy) + bottom * fy

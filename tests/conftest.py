@@ -1,0 +1,117 @@
+"""Shared fixtures: real photos from scikit-image / scikit-learn, and one constructor per transform."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cv2
+import numpy as np
+import pytest
+
+import augmentlab as al
+
+# One working configuration of every registered transform. The registry-coverage test fails when a
+# transform is registered without an entry here, so the shared suites always cover everything.
+CASES: dict[str, dict[str, Any]] = {
+    "Affine": {"rotate": 15, "scale": (0.9, 1.1), "translate_percent": 0.06, "shear": 5},
+    "AutoContrast": {},
+    "Blur": {},
+    "BrightnessContrast": {},
+    "CLAHE": {},
+    "CenterCrop": {"height": 40, "width": 50},
+    "ChannelShuffle": {},
+    "CoarseDropout": {"fill_mask": 0},
+    "ColorJitter": {},
+    "Defocus": {"radius": (2, 4)},
+    "Downscale": {"scale_range": (0.3, 0.6)},
+    "ElasticTransform": {"alpha": 60, "sigma": 6},
+    "Emboss": {},
+    "Equalize": {},
+    "GaussNoise": {},
+    "GaussianBlur": {},
+    "GridDistortion": {},
+    "GridDropout": {},
+    "HorizontalFlip": {},
+    "HueSaturationValue": {},
+    "ISONoise": {},
+    "Invert": {},
+    "JpegCompression": {},
+    "LongestMaxSize": {"max_size": 50},
+    "MedianBlur": {},
+    "MotionBlur": {},
+    "MultiplicativeNoise": {"elementwise": True},
+    "Normalize": {},
+    "OpticalDistortion": {"distort_limit": 0.2},
+    "PadIfNeeded": {"min_height": 90, "min_width": 100},
+    "Perspective": {},
+    "Posterize": {"num_bits": (3, 6)},
+    "RGBShift": {},
+    "RandomCrop": {"height": 40, "width": 50},
+    "RandomErasing": {},
+    "RandomFog": {},
+    "RandomGamma": {},
+    "RandomRain": {"drop_length": 8},
+    "RandomResizedCrop": {"size": (48, 40)},
+    "RandomRotate90": {},
+    "RandomScale": {"scale_limit": 0.3},
+    "RandomShadow": {},
+    "RandomSunFlare": {"src_radius": 20},
+    "Resize": {"height": 50, "width": 70},
+    "Rotate": {"limit": 40},
+    "SaltAndPepper": {},
+    "Sharpen": {},
+    "ShiftScaleRotate": {},
+    "SmallestMaxSize": {"max_size": 50},
+    "Solarize": {},
+    "ToGray": {},
+    "Transpose": {},
+    "VerticalFlip": {},
+    # containers, with children that exercise them
+    "Compose": {"transforms": [{"name": "HorizontalFlip", "p": 0.5}, {"name": "Rotate", "limit": 20}]},
+    "OneOf": {"transforms": [{"name": "Blur"}, {"name": "Rotate", "limit": 20}]},
+    "SomeOf": {"transforms": [{"name": "Invert"}, {"name": "VerticalFlip"}, {"name": "Solarize"}],
+               "n": 2},
+    "Sometimes": {"transforms": [{"name": "Affine", "rotate": 10}]},
+    "Sequential": {"transforms": [{"name": "Invert"}, {"name": "Transpose"}], "random_order": True},
+}
+
+# Transforms that need three channels (they raise a clear InvalidInput on one channel).
+NEEDS_RGB = {"RGBShift", "ISONoise", "Normalize"}  # Normalize: its default mean has 3 values
+
+
+def build(name: str) -> al.Transform:
+    """Construct the CASES configuration of `name` through the config path."""
+    return al.Transform.from_config({"name": name, **CASES[name]})
+
+
+def _photo(which: str) -> np.ndarray:
+    if which == "astronaut":
+        from skimage import data
+
+        return data.astronaut()
+    if which == "coffee":
+        from skimage import data
+
+        return data.coffee()
+    from sklearn.datasets import load_sample_images
+
+    return load_sample_images().images[0 if which == "china" else 1]
+
+
+@pytest.fixture(scope="session")
+def photos() -> list[np.ndarray]:
+    """Four real photos, centre-cropped to 256x256 RGB uint8."""
+    out = []
+    for which in ("astronaut", "coffee", "china", "flower"):
+        img = _photo(which)
+        h, w = img.shape[:2]
+        s = min(h, w)
+        crop = img[(h - s) // 2 : (h - s) // 2 + s, (w - s) // 2 : (w - s) // 2 + s]
+        out.append(cv2.resize(crop, (256, 256), interpolation=cv2.INTER_AREA))
+    return out
+
+
+@pytest.fixture(scope="session")
+def small_photo(photos: list[np.ndarray]) -> np.ndarray:
+    """A non-square 60x80 crop of a real photo."""
+    return cv2.resize(photos[0], (80, 60), interpolation=cv2.INTER_AREA)
