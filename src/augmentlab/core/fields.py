@@ -8,7 +8,7 @@ Internally every box is pascal_voc in absolute pixels; it goes back to the calle
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -103,7 +103,10 @@ class BoxSet:
     format: str
     as_object: bool
     dtype: Any = np.float64
-    area0: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    # The exact region each box covers, as a convex polygon in pixel-edge coordinates. After a
+    # rotation a box is no longer a rectangle; clipping its polygon (not its bounding box) to the
+    # frame keeps the box equal to the bounding box of the visible object. None: the rectangles.
+    polys: list[np.ndarray] | None = None
 
     @classmethod
     def from_input(cls, value: Any, key: str, fmt: str, size: tuple[int, int]) -> BoxSet:
@@ -153,9 +156,11 @@ class BoxSet:
             format=self.format,
             as_object=self.as_object,
             dtype=self.dtype,
+            polys=None if self.polys is None else [self.polys[i] for i in idx],
         )
 
-    def with_boxes(self, xyxy: np.ndarray, visibility: np.ndarray | None = None) -> BoxSet:
+    def with_boxes(self, xyxy: np.ndarray, visibility: np.ndarray | None = None,
+                   polys: list[np.ndarray] | None = None) -> BoxSet:
         return BoxSet(
             xyxy=xyxy,
             extra=self.extra,
@@ -164,6 +169,7 @@ class BoxSet:
             format=self.format,
             as_object=self.as_object,
             dtype=self.dtype,
+            polys=polys,
         )
 
     def to_output(self, size: tuple[int, int]) -> Any:

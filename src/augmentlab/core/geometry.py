@@ -247,6 +247,52 @@ def transform_boxes(xyxy: np.ndarray, m: np.ndarray) -> np.ndarray:
     return np.concatenate([pts.min(axis=1), pts.max(axis=1)], axis=1)
 
 
+def edge_matrix(m: np.ndarray) -> np.ndarray:
+    """The pixel-edge-coordinate version of a pixel-centre matrix (for boxes and polygons)."""
+    return _HALF @ np.asarray(m, np.float64) @ _MINUS_HALF
+
+
+def rectangle(xyxy: np.ndarray) -> np.ndarray:
+    """The (4, 2) corner polygon of one box, counter-clockwise in image coordinates."""
+    x0, y0, x1, y1 = xyxy
+    return np.array([[x0, y0], [x0, y1], [x1, y1], [x1, y0]], np.float64)
+
+
+def clip_polygon(poly: np.ndarray, width: float, height: float) -> np.ndarray:
+    """Sutherland-Hodgman clip of a convex polygon to ``[0, width] x [0, height]``.
+
+    Example:
+        >>> clip_polygon(np.array([[-1, -1], [-1, 1], [1, 1], [1, -1]], float), 5, 5).tolist()
+        [[0.0, 0.0], [0.0, 1.0], [1.0, 1.0], [1.0, 0.0]]
+    """
+    out = np.asarray(poly, np.float64)
+    for axis, bound, keep_below in ((0, 0.0, False), (0, width, True), (1, 0.0, False),
+                                    (1, height, True)):
+        if len(out) == 0:
+            break
+        pts = []
+        n = len(out)
+        for i in range(n):
+            cur, nxt = out[i], out[(i + 1) % n]
+            cur_in = cur[axis] <= bound if keep_below else cur[axis] >= bound
+            nxt_in = nxt[axis] <= bound if keep_below else nxt[axis] >= bound
+            if cur_in:
+                pts.append(cur)
+            if cur_in != nxt_in:
+                t = (bound - cur[axis]) / (nxt[axis] - cur[axis])
+                pts.append(cur + t * (nxt - cur))
+        out = np.array(pts, np.float64).reshape(-1, 2)
+    return out
+
+
+def polygon_area(poly: np.ndarray) -> float:
+    """Absolute area of a simple polygon (shoelace formula)."""
+    if len(poly) < 3:
+        return 0.0
+    x, y = poly[:, 0], poly[:, 1]
+    return float(abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))) / 2.0)
+
+
 def _bilinear(field: np.ndarray, xy: np.ndarray) -> np.ndarray:
     h, w = field.shape[:2]
     x = np.clip(xy[:, 0], 0, w - 1)
@@ -281,17 +327,18 @@ def forward_map_points(
 
 
 def box_outline(xyxy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Pixel-centre points along each box's edge pixels, and which box each belongs to."""
+    """Points along each box's outline (pixel-centre coordinates, about one per pixel), and the
+    index of the box each belongs to. The outline is the box's edge, which in pixel-centre
+    coordinates runs half a pixel outside the centres of its border pixels."""
     pts, owner = [], []
     for i, (x0, y0, x1, y1) in enumerate(xyxy):
-        cx0, cy0, cx1, cy1 = x0, y0, x1 - 1.0, y1 - 1.0  # centres of the edge pixels
-        cx1, cy1 = max(cx1, cx0), max(cy1, cy0)
-        nx = max(2, int(np.ceil(cx1 - cx0)) + 1)
-        ny = max(2, int(np.ceil(cy1 - cy0)) + 1)
-        xs, ys = np.linspace(cx0, cx1, nx), np.linspace(cy0, cy1, ny)
+        ex0, ey0, ex1, ey1 = x0 - 0.5, y0 - 0.5, x1 - 0.5, y1 - 0.5
+        nx = max(2, int(np.ceil(ex1 - ex0)) * 2 + 1)
+        ny = max(2, int(np.ceil(ey1 - ey0)) * 2 + 1)
+        xs, ys = np.linspace(ex0, ex1, nx), np.linspace(ey0, ey1, ny)
         ring = np.concatenate([
-            np.stack([xs, np.full(nx, cy0)], 1), np.stack([xs, np.full(nx, cy1)], 1),
-            np.stack([np.full(ny, cx0), ys], 1), np.stack([np.full(ny, cx1), ys], 1),
+            np.stack([xs, np.full(nx, ey0)], 1), np.stack([xs, np.full(nx, ey1)], 1),
+            np.stack([np.full(ny, ex0), ys], 1), np.stack([np.full(ny, ex1), ys], 1),
         ])
         pts.append(ring)
         owner.append(np.full(len(ring), i))

@@ -15,9 +15,12 @@ import numpy as np
 from .fields import BoxSet, PointSet
 from .geometry import (
     box_outline,
+    clip_polygon,
+    edge_matrix,
+    polygon_area,
+    rectangle,
     forward_map_points,
     remap_array,
-    transform_boxes,
     transform_points,
     warp_array,
 )
@@ -48,6 +51,25 @@ def _clip_boxes(boxes: BoxSet, xyxy: np.ndarray, out_hw: tuple[int, int]) -> Box
         frac = np.where(area > 0, carea / np.where(area > 0, area, 1), 0.0)
     moved = boxes.with_boxes(clipped, boxes.visibility * frac)
     return moved.subset(carea > 0)
+
+
+def _warp_boxes(boxes: BoxSet, m: np.ndarray, out_hw: tuple[int, int]) -> BoxSet:
+    """Map each box's polygon exactly, clip it to the new frame, and take its bounding box."""
+    h, w = out_hw
+    em = edge_matrix(m)
+    polys = boxes.polys or [rectangle(b) for b in boxes.xyxy]
+    new_polys, xyxy, frac = [], np.zeros((len(polys), 4)), np.zeros(len(polys))
+    for i, poly in enumerate(polys):
+        moved = transform_points(poly, em)
+        clipped = clip_polygon(moved, w, h)
+        area = polygon_area(moved)
+        if len(clipped) >= 3 and area > 0:
+            xyxy[i] = [*clipped.min(axis=0), *clipped.max(axis=0)]
+            frac[i] = polygon_area(clipped) / area
+        new_polys.append(clipped)
+    keep = (frac > 0) & (xyxy[:, 2] > xyxy[:, 0]) & (xyxy[:, 3] > xyxy[:, 1])
+    moved_set = boxes.with_boxes(xyxy, boxes.visibility * frac, new_polys)
+    return moved_set.subset(keep)
 
 
 def _keep_points(points: PointSet, xy: np.ndarray, out_hw: tuple[int, int],
@@ -83,7 +105,7 @@ def warp_sample(sample: Sample, m: np.ndarray, out_hw: tuple[int, int], style: W
                              fill=style.fill),
         lambda a: warp_array(a, m, out_hw, interpolation=style.mask_interpolation,
                              border=style.border, fill=style.fill_mask),
-        lambda b: _clip_boxes(b, transform_boxes(b.xyxy, m), out_hw),
+        lambda b: _warp_boxes(b, m, out_hw),
         lambda p: _keep_points(p, transform_points(p.xy, m), out_hw, remove),
     )
 
@@ -101,8 +123,8 @@ def remap_sample(
         xyxy = np.zeros((len(b.xyxy), 4))
         for i in range(len(b.xyxy)):
             sel = moved[owner == i]
-            xyxy[i] = [sel[:, 0].min() - 0.5, sel[:, 1].min() - 0.5,
-                       sel[:, 0].max() + 0.5, sel[:, 1].max() + 0.5]
+            xyxy[i] = [sel[:, 0].min() + 0.5, sel[:, 1].min() + 0.5,
+                       sel[:, 0].max() + 0.5, sel[:, 1].max() + 0.5]  # centre -> edge coords
         return _clip_boxes(b, xyxy, out_hw)
 
     return _fields(
