@@ -263,7 +263,7 @@ def clip_polygon(poly: np.ndarray, width: float, height: float) -> np.ndarray:
 
     Example:
         >>> clip_polygon(np.array([[-1, -1], [-1, 1], [1, 1], [1, -1]], float), 5, 5).tolist()
-        [[0.0, 0.0], [0.0, 1.0], [1.0, 1.0], [1.0, 0.0]]
+        [[0.0, 1.0], [1.0, 1.0], [1.0, 0.0], [0.0, 0.0]]
     """
     out = np.asarray(poly, np.float64)
     for axis, bound, keep_below in ((0, 0.0, False), (0, width, True), (1, 0.0, False),
