@@ -21,7 +21,7 @@ demo: install
 
 test: install
 	$(BIN)/ruff check src tests bench
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -q
 
 bench: install
 	$(BIN)/python bench/image.py

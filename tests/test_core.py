@@ -1,0 +1,103 @@
+"""The seed tree, containers, fields and records."""
+
+from __future__ import annotations
+
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+
+import augmentlab as al
+
+
+def _img() -> np.ndarray:
+    return np.random.default_rng(0).integers(0, 255, (40, 50, 3), dtype=np.uint8)
+
+
+def _params(out: al.Sample, name: str) -> dict:
+    return next(s.params for s in out.record.steps if s.name == name)
+
+
+def test_inserting_a_transform_does_not_shift_the_others() -> None:
+    a = al.Compose([al.Rotate(limit=45), al.GaussNoise()], seed=9)
+    b = al.Compose([al.Blur(), al.Rotate(limit=45), al.Invert(p=0.5), al.GaussNoise()], seed=9)
+    for sid in range(5):
+        oa, ob = a(image=_img(), sample_id=sid), b(image=_img(), sample_id=sid)
+        assert _params(oa, "Rotate") == _params(ob, "Rotate")
+        assert _params(oa, "GaussNoise") == _params(ob, "GaussNoise")
+
+
+def test_streams_differ_by_sample_copy_and_seed() -> None:
+    pipe = al.Compose([al.Rotate(limit=45)], seed=1)
+    angles = {(_params(pipe(image=_img(), sample_id=s, copy=c), "Rotate")["angle"])
+              for s in range(4) for c in range(3)}
+    assert len(angles) == 12
+    other = al.Compose([al.Rotate(limit=45)], seed=2)
+    assert _params(other(image=_img(), sample_id=0), "Rotate") != _params(
+        pipe(image=_img(), sample_id=0), "Rotate")
+
+
+def _run(args: tuple[str, int]) -> bytes:
+    text, sid = args
+    pipe = al.load_pipeline(text)
+    return pipe(image=_img(), sample_id=sid)["image"].tobytes()
+
+
+def test_same_bytes_regardless_of_worker_count_and_order() -> None:
+    pipe = al.Compose([al.HorizontalFlip(p=0.5), al.Affine(rotate=20), al.GaussNoise(),
+                       al.CoarseDropout()], seed=4)
+    text = pipe.to_json()
+    serial = [_run((text, s)) for s in range(8)]
+    with ProcessPoolExecutor(2) as ex:
+        parallel = list(ex.map(_run, [(text, s) for s in reversed(range(8))]))
+    assert serial == parallel[::-1]
+
+
+def test_unseeded_pipeline_records_its_seed_and_replays() -> None:
+    pipe = al.Compose([al.Rotate(limit=90)])
+    out = pipe(image=_img())
+    assert isinstance(out.record.seed, int)
+    assert np.array_equal(pipe.replay(out.record, image=_img())["image"], out["image"])
+
+
+def test_containers() -> None:
+    one = al.Compose([al.OneOf([al.Invert(), al.VerticalFlip()])], seed=0)
+    chosen = {tuple(_params(one(image=_img(), sample_id=s), "OneOf")["chosen"]) for s in range(20)}
+    assert chosen == {(0,), (1,)}
+    some = al.Compose([al.SomeOf([al.Invert(), al.VerticalFlip(), al.Blur()], n=2)], seed=0)
+    for s in range(10):
+        assert len(_params(some(image=_img(), sample_id=s), "SomeOf")["chosen"]) == 2
+    sometimes = al.Compose([al.Sometimes([al.Invert()], p=0.5)], seed=0)
+    applied = [sometimes(image=_img(), sample_id=s).record.steps[1].applied for s in range(40)]
+    assert 5 < sum(applied) < 35
+    seq = al.Compose([al.Sequential([al.Invert(), al.Blur(), al.Solarize()], random_order=True)],
+                     seed=0)
+    orders = {tuple(_params(seq(image=_img(), sample_id=s), "Sequential")["chosen"])
+              for s in range(30)}
+    assert len(orders) > 2
+    nested = al.Compose([al.OneOf([al.Sequential([al.Rotate(), al.Blur()]), al.Invert()])], seed=3)
+    out = nested(image=_img(), sample_id=1)
+    assert np.array_equal(nested.replay(out.record, image=_img())["image"], out["image"])
+
+
+def test_extra_fields_and_passthrough() -> None:
+    depth = np.arange(40 * 50, dtype=np.float32).reshape(40, 50)
+    pipe = al.Compose([al.HorizontalFlip(), al.Invert()], extra_fields={"depth": "mask",
+                                                                       "image2": "image"})
+    out = pipe(image=_img(), image2=_img(), depth=depth, meta={"file": "a.png"})
+    assert np.array_equal(out["depth"], depth[:, ::-1])  # geometry only, no colour change
+    assert np.array_equal(out["image2"], 255 - _img()[:, ::-1])
+    assert out["meta"] == {"file": "a.png"}
+
+
+def test_keypoints_leave_the_image_and_are_removed_or_kept() -> None:
+    img = np.zeros((10, 10), np.uint8)
+    crop = al.CenterCrop(height=4, width=4)
+    assert al.Compose([crop])(image=img, keypoints=[[0, 0], [5, 5]])["keypoints"].tolist() == [[2.0, 2.0]]
+    kept = al.Compose([crop], remove_invisible=False)(image=img, keypoints=[[0, 0], [5, 5]])
+    assert kept["keypoints"].tolist() == [[-3.0, -3.0], [2.0, 2.0]]
+
+
+def test_extra_box_columns_travel_with_their_boxes() -> None:
+    img = np.zeros((10, 20), np.uint8)
+    out = al.HorizontalFlip()(image=img, bboxes=np.array([[0, 0, 5, 5, 7.0]]))
+    assert out["bboxes"].tolist() == [[15.0, 0.0, 20.0, 5.0, 7.0]]
