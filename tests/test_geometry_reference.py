@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from tests.conftest import CASES
 
 import augmentlab as al
-from tests.conftest import CASES
 
 GEOMETRIC = sorted(
     n for n in CASES
@@ -42,7 +42,7 @@ def _fields(h: int = 60, w: int = 80) -> dict:
 
 def _check(pipe: al.Compose, fields: dict, sample_id: int) -> None:
     out = pipe(sample_id=sample_id, **fields)
-    for box, label in zip(out["bboxes"].array, out["bboxes"].labels):
+    for box, label in zip(out["bboxes"].array, out["bboxes"].labels, strict=True):
         m = out[f"box_mask{label}"]
         ys, xs = np.nonzero(m)
         if len(xs) == 0 or np.ptp(xs) < 2 or np.ptp(ys) < 2:
@@ -53,12 +53,12 @@ def _check(pipe: al.Compose, fields: dict, sample_id: int) -> None:
         # holds no pixel centre; there the discrete mask may fall short by up to half a pixel more.
         cut = box[0] <= 0 or box[1] <= 0 or box[2] >= w or box[3] >= h
         assert np.abs(np.asarray(ref) - box).max() <= (1.5 if cut else 1.0) + 1e-6, (box, ref)
-    for (x, y), label in zip(out["keypoints"].array, out["keypoints"].labels):
+    for (x, y), label in zip(out["keypoints"].array, out["keypoints"].labels, strict=True):
         ys, xs = np.nonzero(out[f"dot{label}"])
         if len(xs) == 0:
             continue  # nearest sampling can skip a single dot when shrinking
         d = np.sqrt((xs - x) ** 2 + (ys - y) ** 2).min()
-        assert d <= 1.0 + 1e-6, (label, x, y, list(zip(xs, ys)))
+        assert d <= 1.0 + 1e-6, (label, x, y, list(zip(xs, ys, strict=True)))
     # every box whose mask survived must have been kept (boxes are not dropped wrongly)
     kept = set(out["bboxes"].labels)
     for key in out:

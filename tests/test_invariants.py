@@ -7,9 +7,9 @@ import json
 import numpy as np
 import pytest
 import yaml
+from tests.conftest import CASES, NEEDS_RGB, build
 
 import augmentlab as al
-from tests.conftest import CASES, NEEDS_RGB, build
 
 NAMES = sorted(CASES)
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import augmentlab as al
 from tests.conftest import CASES
+
+import augmentlab as al
 
 
 def test_every_registered_transform_has_a_case() -> None:
@@ -20,7 +21,7 @@ def test_every_case_is_registered() -> None:
 
 def test_all_is_explicit_and_complete() -> None:
     public = {n for n in dir(al) if not n.startswith("_")} | {"__version__"}
-    modules = {"core", "errors", "image", "registry", "cli"}
+    modules = {"core", "errors", "image", "registry", "cli", "datasets"}
     assert set(al.__all__) <= public
     assert public - set(al.__all__) <= modules, sorted(public - set(al.__all__) - modules)
     for name in al.image.__all__:

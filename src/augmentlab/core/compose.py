@@ -169,6 +169,8 @@ class SomeOf(BaseCompose):
 
 
 class Sometimes(BaseCompose):
+    random = False  # runs all children; only its own p is random (drawn by the runner)
+
     """Run all children, in order, with probability ``p`` (default 0.5) for the group.
 
     Example:
@@ -237,6 +239,8 @@ class _Runner:
                 raise InvalidInput(f"replay: the record has no step {path_str!r}; it was made by a "
                                    "different pipeline")
             return step.applied, step.params, None
+        if t.p >= 1.0 and not t.random:
+            return True, None, None  # nothing to draw: skip deriving a generator (~18 us)
         rng = derive_rng(self.seed, self.sample_id, self.copy, path)
         applied = t.p >= 1.0 or (t.p > 0.0 and rng.random() < t.p)
         return applied, None, rng
@@ -248,8 +252,7 @@ class _Runner:
             return
         if isinstance(t, BaseCompose):
             if params is None:
-                assert rng is not None
-                params = {"chosen": t.choose(rng)}
+                params = {"chosen": t.choose(rng)}  # type: ignore[arg-type]
             self.steps.append(Step(path_str, t.name, True, params))
             for i in params["chosen"]:
                 key, label = t._keys[i]
@@ -261,20 +264,17 @@ class _Runner:
                 self.flush_geometry()
             size = self.geo_size or self.sample.size
             if params is None:
-                assert rng is not None
                 params = to_jsonable(t.sample_geometry(size, rng))
             self.geo.append((t, params, size))
             self.geo_size = t.output_size(params, size)
         elif self.fuse and isinstance(t, PointwiseTransform) and self.images_uint8:
             self.flush_geometry()
             if params is None:
-                assert rng is not None
                 params = to_jsonable(t.sample_params(self.sample, rng))
             self.luts.append((t, params))
         else:
             self.flush()
             if params is None:
-                assert rng is not None
                 params = to_jsonable(t.sample_params(self.sample, rng))
             self.sample = t.apply(self.sample, params)
             self.images_uint8 = all(self.sample[k].dtype == np.uint8
@@ -304,6 +304,8 @@ class Compose(BaseCompose):
         >>> bool((again["image"] == out["image"]).all())
         True
     """
+
+    random = False  # runs all children in order
 
     def __init__(
         self,

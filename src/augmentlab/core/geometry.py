@@ -92,14 +92,17 @@ def _exact(
         return None
     src = arr
     if a[0, 0] == 0:  # x' depends on y: transpose first
-        src = src.swapaxes(0, 1)
+        src = _cv_call(lambda s, f: cv2.transpose(s), src, 0) if src.ndim == 2 or src.shape[2] <= 4 \
+            else np.ascontiguousarray(src.swapaxes(0, 1))
         a = a[:, ::-1]
-    if a[0, 0] < 0:
-        src = src[:, ::-1]
+    flip_x, flip_y = a[0, 0] < 0, a[1, 1] < 0
+    if flip_x:
         t[0] -= src.shape[1] - 1
-    if a[1, 1] < 0:
-        src = src[::-1]
+    if flip_y:
         t[1] -= src.shape[0] - 1
+    if flip_x or flip_y:  # OpenCV's flip is a vectorised copy; a reversed numpy view copies slowly
+        code = -1 if flip_x and flip_y else (1 if flip_x else 0)
+        src = _cv_call(lambda s, f: cv2.flip(s, code), src, 0)
     tx, ty = int(round(t[0])), int(round(t[1]))
     h, w = out_hw
     sh, sw = src.shape[:2]

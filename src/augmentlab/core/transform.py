@@ -66,6 +66,7 @@ class Transform:
     name: ClassVar[str] = "Transform"
     fields: ClassVar[frozenset[str]] = frozenset({"image"})  # kinds this transform changes
     changes_dtype: ClassVar[bool] = False  # True only where the output dtype is the point
+    random: ClassVar[bool] = True  # False: sample_params draws nothing, so no generator is made
     _abstract: ClassVar[bool] = True
     _config: dict[str, Any]
 

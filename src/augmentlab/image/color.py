@@ -134,6 +134,8 @@ class Invert(PointwiseTransform):
         250
     """
 
+    random = False
+
     def __init__(self, *, p: float = 1.0) -> None:
         super().__init__(p=p)
 
@@ -306,6 +308,8 @@ class ToGray(ImageOnlyTransform):
         [76, 76, 76]
     """
 
+    random = False
+
     def __init__(self, *, p: float = 1.0) -> None:
         super().__init__(p=p)
 
@@ -354,6 +358,8 @@ class Equalize(ImageOnlyTransform):
         >>> int(al.Equalize()(image=img)["image"].max())
         255
     """
+
+    random = False
 
     def __init__(self, *, p: float = 1.0) -> None:
         super().__init__(p=p)
@@ -414,6 +420,8 @@ class AutoContrast(ImageOnlyTransform):
         [[0, 255]]
     """
 
+    random = False
+
     def __init__(self, *, p: float = 1.0) -> None:
         super().__init__(p=p)
 
@@ -446,6 +454,8 @@ class Normalize(ImageOnlyTransform):
         >>> t(image=np.array([[0, 255]], np.uint8))["image"].tolist()
         [[-1.0, 1.0]]
     """
+
+    random = False
 
     changes_dtype = True
 

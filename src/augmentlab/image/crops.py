@@ -78,6 +78,8 @@ class CenterCrop(_Crop):
         [[12]]
     """
 
+    random = False
+
     def __init__(self, *, height: int, width: int, p: float = 1.0) -> None:
         super().__init__(p=p)
         self.height = _size_arg("CenterCrop", "height", height)
@@ -96,6 +98,8 @@ class Resize(GeometricTransform):
         >>> al.Resize(height=3, width=7)(image=np.zeros((10, 10), np.uint8))["image"].shape
         (3, 7)
     """
+
+    random = False
 
     def __init__(self, *, height: int, width: int, interpolation: str = "linear",
                  p: float = 1.0) -> None:
@@ -136,6 +140,8 @@ class LongestMaxSize(_ScaleTo):
         (25, 50)
     """
 
+    random = False
+
     def __init__(self, *, max_size: int = 1024, interpolation: str = "linear",
                  p: float = 1.0) -> None:
         super().__init__(interpolation=interpolation, p=p)
@@ -153,6 +159,8 @@ class SmallestMaxSize(_ScaleTo):
         >>> al.SmallestMaxSize(max_size=50)(image=np.zeros((100, 200), np.uint8))["image"].shape
         (50, 100)
     """
+
+    random = False
 
     def __init__(self, *, max_size: int = 1024, interpolation: str = "linear",
                  p: float = 1.0) -> None:
@@ -242,6 +250,8 @@ class PadIfNeeded(GeometricTransform):
         >>> al.PadIfNeeded(min_height=6, min_width=6)(image=np.ones((2, 4), np.uint8))["image"].shape
         (6, 6)
     """
+
+    random = False
 
     def __init__(self, *, min_height: int = 1024, min_width: int = 1024, position: str = "center",
                  border_mode: str = "constant", fill: Any = 0, fill_mask: float = 0,

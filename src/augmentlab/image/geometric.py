@@ -35,6 +35,8 @@ class HorizontalFlip(GeometricTransform):
         [[3, 2, 1]]
     """
 
+    random = False
+
     def __init__(self, *, p: float = 1.0) -> None:
         super().__init__(p=p)
 
@@ -51,6 +53,8 @@ class VerticalFlip(GeometricTransform):
         [[2], [1]]
     """
 
+    random = False
+
     def __init__(self, *, p: float = 1.0) -> None:
         super().__init__(p=p)
 
@@ -66,6 +70,8 @@ class Transpose(GeometricTransform):
         >>> al.Transpose()(image=np.zeros((2, 5), np.uint8))["image"].shape
         (5, 2)
     """
+
+    random = False
 
     def __init__(self, *, p: float = 1.0) -> None:
         super().__init__(p=p)

@@ -1,0 +1,176 @@
+"""Throughput of augmentlab vs Albumentations 2.0.8, side by side in one run (not a test).
+
+Single-threaded images/s on four real photos cropped to 256x256, for each transform both libraries
+have and for the standard pipeline, image-only and with mask + boxes + keypoints. Prints a table of
+ratios (augmentlab / Albumentations) and writes bench/results/image.json.
+
+    .venv/bin/python bench/image.py [--repeat 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+from pathlib import Path
+
+os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
+
+import albumentations as A  # noqa: E402
+import cv2  # noqa: E402
+import numpy as np  # noqa: E402
+
+import augmentlab as al  # noqa: E402
+from augmentlab.datasets import sample_photos  # noqa: E402
+
+cv2.setNumThreads(1)
+
+# (name, augmentlab transform, Albumentations transform) with matching parameters.
+SINGLE = [
+    ("HorizontalFlip", al.HorizontalFlip(), A.HorizontalFlip(p=1)),
+    ("VerticalFlip", al.VerticalFlip(), A.VerticalFlip(p=1)),
+    ("Transpose", al.Transpose(), A.Transpose(p=1)),
+    ("RandomRotate90", al.RandomRotate90(), A.RandomRotate90(p=1)),
+    ("Rotate", al.Rotate(limit=30), A.Rotate(limit=30, p=1)),
+    ("Affine", al.Affine(rotate=15, scale=(0.9, 1.1), translate_percent=0.06),
+     A.Affine(rotate=(-15, 15), scale=(0.9, 1.1), translate_percent=(-0.06, 0.06), p=1)),
+    ("Perspective", al.Perspective(), A.Perspective(p=1)),
+    ("RandomResizedCrop", al.RandomResizedCrop(size=(224, 224)),
+     A.RandomResizedCrop(size=(224, 224), p=1)),
+    ("RandomCrop", al.RandomCrop(height=200, width=200), A.RandomCrop(height=200, width=200, p=1)),
+    ("CenterCrop", al.CenterCrop(height=200, width=200), A.CenterCrop(height=200, width=200, p=1)),
+    ("Resize", al.Resize(height=224, width=224), A.Resize(height=224, width=224, p=1)),
+    ("LongestMaxSize", al.LongestMaxSize(max_size=200), A.LongestMaxSize(max_size=200, p=1)),
+    ("PadIfNeeded", al.PadIfNeeded(min_height=300, min_width=300),
+     A.PadIfNeeded(min_height=300, min_width=300, border_mode=cv2.BORDER_CONSTANT, p=1)),
+    ("RandomScale", al.RandomScale(scale_limit=0.1), A.RandomScale(scale_limit=0.1, p=1)),
+    ("ElasticTransform", al.ElasticTransform(alpha=40, sigma=5),
+     A.ElasticTransform(alpha=40, sigma=5, p=1)),
+    ("GridDistortion", al.GridDistortion(), A.GridDistortion(p=1)),
+    ("OpticalDistortion", al.OpticalDistortion(), A.OpticalDistortion(p=1)),
+    ("BrightnessContrast", al.BrightnessContrast(), A.RandomBrightnessContrast(p=1)),
+    ("HueSaturationValue", al.HueSaturationValue(), A.HueSaturationValue(p=1)),
+    ("ColorJitter", al.ColorJitter(), A.ColorJitter(p=1)),
+    ("RandomGamma", al.RandomGamma(), A.RandomGamma(p=1)),
+    ("RGBShift", al.RGBShift(), A.RGBShift(p=1)),
+    ("ToGray", al.ToGray(), A.ToGray(p=1)),
+    ("ChannelShuffle", al.ChannelShuffle(), A.ChannelShuffle(p=1)),
+    ("Invert", al.Invert(), A.InvertImg(p=1)),
+    ("Posterize", al.Posterize(), A.Posterize(p=1)),
+    ("Solarize", al.Solarize(), A.Solarize(p=1)),
+    ("Equalize", al.Equalize(), A.Equalize(p=1)),
+    ("CLAHE", al.CLAHE(), A.CLAHE(p=1)),
+    ("Sharpen", al.Sharpen(), A.Sharpen(p=1)),
+    ("Emboss", al.Emboss(), A.Emboss(p=1)),
+    ("AutoContrast", al.AutoContrast(), A.AutoContrast(p=1)),
+    ("Normalize", al.Normalize(), A.Normalize(p=1)),
+    ("GaussianBlur", al.GaussianBlur(), A.GaussianBlur(p=1)),
+    ("MotionBlur", al.MotionBlur(), A.MotionBlur(p=1)),
+    ("MedianBlur", al.MedianBlur(), A.MedianBlur(p=1)),
+    ("Defocus", al.Defocus(), A.Defocus(p=1)),
+    ("GaussNoise", al.GaussNoise(), A.GaussNoise(p=1)),
+    ("ISONoise", al.ISONoise(), A.ISONoise(p=1)),
+    ("MultiplicativeNoise", al.MultiplicativeNoise(), A.MultiplicativeNoise(p=1)),
+    ("SaltAndPepper", al.SaltAndPepper(), A.SaltAndPepper(p=1)),
+    ("JpegCompression", al.JpegCompression(), A.ImageCompression(p=1)),
+    ("Downscale", al.Downscale(), A.Downscale(p=1)),
+    ("RandomFog", al.RandomFog(), A.RandomFog(p=1)),
+    ("RandomRain", al.RandomRain(), A.RandomRain(p=1)),
+    ("RandomShadow", al.RandomShadow(), A.RandomShadow(p=1)),
+    ("RandomSunFlare", al.RandomSunFlare(), A.RandomSunFlare(p=1)),
+    ("CoarseDropout", al.CoarseDropout(), A.CoarseDropout(p=1)),
+    ("GridDropout", al.GridDropout(), A.GridDropout(p=1)),
+    ("RandomErasing", al.RandomErasing(), A.Erasing(p=1)),
+]
+
+
+def standard(with_targets: bool) -> tuple[al.Compose, A.Compose]:
+    ours = al.Compose([
+        al.HorizontalFlip(p=0.5),
+        al.Affine(rotate=15, scale=(0.9, 1.1), translate_percent=0.06),
+        al.BrightnessContrast(brightness_limit=0.2, contrast_limit=0.2),
+        al.HueSaturationValue(), al.GaussNoise(), al.CoarseDropout(),
+    ], seed=0)
+    extra = {}
+    if with_targets:
+        extra = {"bbox_params": A.BboxParams(format="pascal_voc", label_fields=["labels"]),
+                 "keypoint_params": A.KeypointParams(format="xy", label_fields=["kp_labels"])}
+    theirs = A.Compose([
+        A.HorizontalFlip(p=0.5),
+        A.Affine(rotate=(-15, 15), scale=(0.9, 1.1), translate_percent=(-0.06, 0.06), p=1),
+        A.RandomBrightnessContrast(brightness_limit=0.2, contrast_limit=0.2, p=1),
+        A.HueSaturationValue(p=1), A.GaussNoise(p=1), A.CoarseDropout(p=1),
+    ], seed=0, **extra)
+    return ours, theirs
+
+
+def _targets(img: np.ndarray) -> tuple[dict, dict]:
+    mask = np.zeros(img.shape[:2], np.uint8)
+    mask[60:200, 50:180] = 1
+    boxes = np.array([[50, 60, 180, 200], [10, 10, 90, 70], [120, 30, 250, 120]], float)
+    points = np.array([[100, 100], [30, 40], [200, 60], [128, 128]], float)
+    ours = {"mask": mask, "bboxes": al.BBoxes(boxes, labels=[0, 1, 2]),
+            "keypoints": al.KeyPoints(points, labels=[0, 1, 2, 3])}
+    theirs = {"mask": mask, "bboxes": boxes, "labels": [0, 1, 2], "keypoints": points,
+              "kp_labels": [0, 1, 2, 3]}
+    return ours, theirs
+
+
+def rate(fn, images: list[np.ndarray], repeat: int) -> float:  # noqa: ANN001
+    for img in images:  # warm up caches and lazy imports
+        fn(img, 0)
+    best = 0.0
+    for _ in range(3):  # best of three rounds against machine noise
+        start = time.perf_counter()
+        for i in range(repeat):
+            fn(images[i % len(images)], i)
+        best = max(best, repeat / (time.perf_counter() - start))
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=100)
+    parser.add_argument("--only", default="")
+    args = parser.parse_args()
+    images = [img for _, img in sample_photos(256)]
+    rows = []
+
+    def run(name: str, ours_fn, theirs_fn) -> None:  # noqa: ANN001
+        ours = rate(ours_fn, images, args.repeat)
+        theirs = rate(theirs_fn, images, args.repeat)
+        rows.append({"name": name, "augmentlab": ours, "albumentations": theirs,
+                     "ratio": ours / theirs})
+        print(f"{name:34s} {ours:10.0f} {theirs:10.0f} {ours / theirs:7.2f}x", flush=True)
+
+    print(f"{'transform':34s} {'ours/s':>10s} {'alb/s':>10s} {'ratio':>8s}")
+    for with_targets in (False, True):
+        ours_p, theirs_p = standard(with_targets)
+        if with_targets:
+            ot, tt = _targets(images[0])
+            run("standard pipeline + mask/boxes/kps",
+                lambda img, i: ours_p(image=img, sample_id=i, **ot),
+                lambda img, i: theirs_p(image=img, **tt))
+        else:
+            run("standard pipeline (image only)", lambda img, i: ours_p(image=img, sample_id=i),
+                lambda img, i: theirs_p(image=img))
+    for name, ours_t, theirs_t in SINGLE:
+        if args.only and name not in args.only.split(","):
+            continue
+        ours_c = al.Compose([ours_t], seed=0)
+        theirs_c = A.Compose([theirs_t], seed=0)
+        run(name, lambda img, i, c=ours_c: c(image=img, sample_id=i),
+            lambda img, i, c=theirs_c: c(image=img))
+    out = {"albumentations": A.__version__, "augmentlab": al.__version__,
+           "python": platform.python_version(), "machine": platform.machine(),
+           "repeat": args.repeat, "image_size": [256, 256], "rows": rows}
+    path = Path(__file__).parent / "results" / "image.json"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(out, indent=2))
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
