@@ -169,8 +169,6 @@ class SomeOf(BaseCompose):
 
 
 class Sometimes(BaseCompose):
-    random = False  # runs all children; only its own p is random (drawn by the runner)
-
     """Run all children, in order, with probability ``p`` (default 0.5) for the group.
 
     Example:
@@ -178,6 +176,8 @@ class Sometimes(BaseCompose):
         >>> al.Sometimes([al.Invert()], p=0.3).p
         0.3
     """
+
+    random = False  # runs all children; only its own p is random (drawn by the runner)
 
     def __init__(self, transforms: Sequence[Transform], *, p: float = 0.5) -> None:
         super().__init__(transforms, p=p)
