@@ -77,7 +77,10 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``augmentlab`` command.
 
     Example:
-        >>> main(["--version"])  # doctest: +SKIP
+        >>> import tempfile
+        >>> main(["demo", "--out", tempfile.mkdtemp(), "--copies", "1"])
+        augmentlab demo: 4 built-in photos, each with 1 augmented copies ...
+        0
     """
     import augmentlab
 
@@ -88,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     p_demo.add_argument("--out", type=Path, default=Path("demo_output"))
     p_demo.add_argument("--copies", type=int, default=5)
     sub.add_parser("list", help="list every transform with the fields it changes")
+    if argv is None:
+        argv = sys.argv[1:]
     args = parser.parse_args(argv)
     if args.command == "demo":
         path = demo(args.out, args.copies)
@@ -97,10 +102,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  grid:     {path}")
         return 0
     if args.command == "list":
+        lines = []
         for name in augmentlab.registry.names():
             cls = augmentlab.registry.get(name)
             fields = cls.fields if isinstance(cls.fields, frozenset) else frozenset({"image", "mask"})
-            print(f"{name:22s} {', '.join(sorted(fields))}")
+            lines.append(f"{name:22s} {', '.join(sorted(fields))}")
+        try:
+            print("\n".join(lines))
+        except BrokenPipeError:  # `augmentlab list | head` closed the pipe: not an error
+            sys.stderr.close()
         return 0
     return 2
 

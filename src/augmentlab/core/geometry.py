@@ -19,7 +19,6 @@ __all__ = [
     "CV_INTER",
     "forward_map_points",
     "remap_array",
-    "transform_boxes",
     "transform_points",
     "warp_array",
 ]
@@ -228,26 +227,6 @@ def transform_points(xy: np.ndarray, m: np.ndarray) -> np.ndarray:
 
 _HALF = np.array([[1.0, 0.0, 0.5], [0.0, 1.0, 0.5], [0.0, 0.0, 1.0]])
 _MINUS_HALF = np.array([[1.0, 0.0, -0.5], [0.0, 1.0, -0.5], [0.0, 0.0, 1.0]])
-
-
-def transform_boxes(xyxy: np.ndarray, m: np.ndarray) -> np.ndarray:
-    """Axis-aligned boxes (pixel-edge coordinates) through `m`: the box of the 4 mapped corners.
-
-    Lines stay lines under affine and perspective maps, so the box of the corners is exact.
-
-    Example:
-        >>> flip = np.array([[-1, 0, 9], [0, 1, 0], [0, 0, 1]], float)  # width 10
-        >>> transform_boxes(np.array([[0.0, 0.0, 2.0, 5.0]]), flip).tolist()
-        [[8.0, 0.0, 10.0, 5.0]]
-    """
-    if len(xyxy) == 0:
-        return xyxy.reshape(0, 4).astype(np.float64)
-    edge_m = _HALF @ np.asarray(m, np.float64) @ _MINUS_HALF
-    x0, y0, x1, y1 = xyxy.T
-    corners = np.stack([np.stack([x0, y0], 1), np.stack([x1, y0], 1), np.stack([x0, y1], 1),
-                        np.stack([x1, y1], 1)], axis=1).reshape(-1, 2)
-    pts = transform_points(corners, edge_m).reshape(-1, 4, 2)
-    return np.concatenate([pts.min(axis=1), pts.max(axis=1)], axis=1)
 
 
 def edge_matrix(m: np.ndarray) -> np.ndarray:

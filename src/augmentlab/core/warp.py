@@ -40,36 +40,24 @@ class WarpStyle:
     mask_interpolation: str = "nearest"
 
 
-def _clip_boxes(boxes: BoxSet, xyxy: np.ndarray, out_hw: tuple[int, int]) -> BoxSet:
+def _clip_to_frame(boxes: BoxSet, moved: list[np.ndarray], out_hw: tuple[int, int]) -> BoxSet:
+    """Clip each box's moved polygon to the new frame; the box is the clipped polygon's bounding
+    box and its visibility shrinks by the fraction of area left. Boxes with nothing left go."""
     h, w = out_hw
-    area = (xyxy[:, 2] - xyxy[:, 0]) * (xyxy[:, 3] - xyxy[:, 1])
-    clipped = np.stack([np.clip(xyxy[:, 0], 0, w), np.clip(xyxy[:, 1], 0, h),
-                        np.clip(xyxy[:, 2], 0, w), np.clip(xyxy[:, 3], 0, h)], axis=1)
-    carea = np.clip(clipped[:, 2] - clipped[:, 0], 0, None) * np.clip(
-        clipped[:, 3] - clipped[:, 1], 0, None)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        frac = np.where(area > 0, carea / np.where(area > 0, area, 1), 0.0)
-    moved = boxes.with_boxes(clipped, boxes.visibility * frac)
-    return moved.subset(carea > 0)
-
-
-def _warp_boxes(boxes: BoxSet, m: np.ndarray, out_hw: tuple[int, int]) -> BoxSet:
-    """Map each box's polygon exactly, clip it to the new frame, and take its bounding box."""
-    h, w = out_hw
-    em = edge_matrix(m)
-    polys = boxes.polys or [rectangle(b) for b in boxes.xyxy]
-    new_polys, xyxy, frac = [], np.zeros((len(polys), 4)), np.zeros(len(polys))
-    for i, poly in enumerate(polys):
-        moved = transform_points(poly, em)
-        clipped = clip_polygon(moved, w, h)
-        area = polygon_area(moved)
+    clipped_polys, xyxy, frac = [], np.zeros((len(moved), 4)), np.zeros(len(moved))
+    for i, poly in enumerate(moved):
+        clipped = clip_polygon(poly, w, h)
+        area = polygon_area(poly)
         if len(clipped) >= 3 and area > 0:
             xyxy[i] = [*clipped.min(axis=0), *clipped.max(axis=0)]
             frac[i] = polygon_area(clipped) / area
-        new_polys.append(clipped)
+        clipped_polys.append(clipped)
     keep = (frac > 0) & (xyxy[:, 2] > xyxy[:, 0]) & (xyxy[:, 3] > xyxy[:, 1])
-    moved_set = boxes.with_boxes(xyxy, boxes.visibility * frac, new_polys)
-    return moved_set.subset(keep)
+    return boxes.with_boxes(xyxy, boxes.visibility * frac, clipped_polys).subset(keep)
+
+
+def _polygons(boxes: BoxSet) -> list[np.ndarray]:
+    return boxes.polys or [rectangle(b) for b in boxes.xyxy]
 
 
 def _keep_points(points: PointSet, xy: np.ndarray, out_hw: tuple[int, int],
@@ -82,7 +70,7 @@ def _keep_points(points: PointSet, xy: np.ndarray, out_hw: tuple[int, int],
     return moved.subset(inside)
 
 
-def _fields(sample: Sample, style: WarpStyle, image_fn, mask_fn, box_fn, point_fn) -> Sample:  # noqa: ANN001
+def _fields(sample: Sample, image_fn, mask_fn, box_fn, point_fn) -> Sample:  # noqa: ANN001
     changes = {}
     for key, kind in sample.kinds.items():
         if kind == "image":
@@ -100,12 +88,13 @@ def warp_sample(sample: Sample, m: np.ndarray, out_hw: tuple[int, int], style: W
     """Warp all fields of `sample` by the 3x3 matrix `m` into an ``out_hw`` frame."""
     remove = bool(sample.meta.get("remove_invisible", True))
     return _fields(
-        sample, style,
+        sample,
         lambda a: warp_array(a, m, out_hw, interpolation=style.interpolation, border=style.border,
                              fill=style.fill),
         lambda a: warp_array(a, m, out_hw, interpolation=style.mask_interpolation,
                              border=style.border, fill=style.fill_mask),
-        lambda b: _warp_boxes(b, m, out_hw),
+        lambda b: _clip_to_frame(b, [transform_points(p, edge_matrix(m)) for p in _polygons(b)],
+                                 out_hw),
         lambda p: _keep_points(p, transform_points(p.xy, m), out_hw, remove),
     )
 
@@ -118,17 +107,15 @@ def remap_sample(
     remove = bool(sample.meta.get("remove_invisible", True))
 
     def boxes(b: BoxSet) -> BoxSet:
+        # a non-affine map bends edges: move the outline densely and keep its bounding rectangle
         pts, owner = box_outline(b.xyxy)
-        moved = forward_map_points(pts, map_x, map_y)
-        xyxy = np.zeros((len(b.xyxy), 4))
-        for i in range(len(b.xyxy)):
-            sel = moved[owner == i]
-            xyxy[i] = [sel[:, 0].min() + 0.5, sel[:, 1].min() + 0.5,
-                       sel[:, 0].max() + 0.5, sel[:, 1].max() + 0.5]  # centre -> edge coords
-        return _clip_boxes(b, xyxy, out_hw)
+        moved = forward_map_points(pts, map_x, map_y) + 0.5  # centre -> edge coordinates
+        rects = [rectangle(np.concatenate([moved[owner == i].min(axis=0), moved[owner == i].max(axis=0)]))
+                 for i in range(len(b.xyxy))]
+        return _clip_to_frame(b, rects, out_hw)
 
     return _fields(
-        sample, style,
+        sample,
         lambda a: remap_array(a, map_x, map_y, interpolation=style.interpolation,
                               border=style.border, fill=style.fill),
         lambda a: remap_array(a, map_x, map_y, interpolation=style.mask_interpolation,

@@ -15,6 +15,7 @@ from ..core.transform import (
     apply_lut,
     require_channels,
 )
+from .functional.dtype import as_uint8, like
 
 __all__ = [
     "CLAHE",
@@ -40,15 +41,6 @@ def _channels(image: np.ndarray) -> int:
     return 1 if image.ndim == 2 else image.shape[2]
 
 
-def _to_uint8(image: np.ndarray) -> np.ndarray:
-    return image if image.dtype == np.uint8 else np.clip(np.rint(image * 255), 0, 255).astype(np.uint8)
-
-
-def _like(result_u8: np.ndarray, image: np.ndarray) -> np.ndarray:
-    """Return a uint8 result in the dtype of `image` (float images come back in [0, 1])."""
-    if image.dtype == np.uint8:
-        return result_u8
-    return result_u8.astype(np.float32) / np.float32(255)
 
 
 class BrightnessContrast(PointwiseTransform):
@@ -365,13 +357,13 @@ class Equalize(ImageOnlyTransform):
         super().__init__(p=p)
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
-        u8 = _to_uint8(image)
+        u8 = as_uint8(image)
         if u8.ndim == 2:
             out = cv2.equalizeHist(u8)
         else:
             out = np.stack([cv2.equalizeHist(np.ascontiguousarray(u8[:, :, c]))
                             for c in range(u8.shape[2])], axis=2)
-        return _like(out, image)
+        return like(out, image)
 
 
 class CLAHE(ImageOnlyTransform):
@@ -398,7 +390,7 @@ class CLAHE(ImageOnlyTransform):
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         clahe = cv2.createCLAHE(clipLimit=params["clip_limit"], tileGridSize=self.tile_grid_size)
-        u8 = _to_uint8(image)
+        u8 = as_uint8(image)
         if _channels(u8) == 3:
             lab = cv2.cvtColor(u8, cv2.COLOR_RGB2LAB)
             lab[:, :, 0] = clahe.apply(np.ascontiguousarray(lab[:, :, 0]))
@@ -408,7 +400,7 @@ class CLAHE(ImageOnlyTransform):
         else:
             out = np.stack([clahe.apply(np.ascontiguousarray(u8[:, :, c]))
                             for c in range(u8.shape[2])], axis=2)
-        return _like(out, image)
+        return like(out, image)
 
 
 class AutoContrast(ImageOnlyTransform):

@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 
 from ..core.errors import InvalidConfig
-from ..core.params import check_number, to_range
+from ..core.params import to_range
 from ..core.transform import GeometricTransform
 from .functional import matrices as mx
 
@@ -237,6 +237,3 @@ class Perspective(GeometricTransform):
         return cv2.getPerspectiveTransform(quad.astype(np.float32),
                                            rect.astype(np.float32)).astype(np.float64)
 
-
-def _positive_int(owner: str, name: str, value: Any) -> int:
-    return int(check_number(owner, name, value, low=1, integer=True))

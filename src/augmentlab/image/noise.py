@@ -9,6 +9,7 @@ import numpy as np
 
 from ..core.params import INTERPOLATIONS, check_choice, to_range
 from ..core.transform import ImageOnlyTransform, require_channels
+from .functional.dtype import as_float, as_uint8, like
 from .functional.noise import gauss_noise, uniform16
 
 __all__ = [
@@ -146,7 +147,7 @@ class ISONoise(ImageOnlyTransform):
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         require_channels(image, "ISONoise")
         rng = np.random.default_rng(params["seed"])
-        x = image.astype(np.float32) / np.float32(255) if image.dtype == np.uint8 else image
+        x = as_float(image)
         hls = cv2.cvtColor(x, cv2.COLOR_RGB2HLS)
         spread = float(hls[..., 1].std())
         shape = image.shape[:2]
@@ -154,10 +155,7 @@ class ISONoise(ImageOnlyTransform):
         hue = rng.standard_normal(shape, dtype=np.float32) * np.float32(params["color_shift"] * 360)
         hls[..., 0] = np.mod(hls[..., 0] + hue, 360)
         hls[..., 1] = np.clip(hls[..., 1] + lum, 0, 1)
-        out = np.clip(cv2.cvtColor(hls, cv2.COLOR_HLS2RGB), 0, 1)
-        if image.dtype == np.uint8:
-            return np.rint(out * 255).astype(np.uint8)
-        return out.astype(np.float32)
+        return like(cv2.cvtColor(hls, cv2.COLOR_HLS2RGB), image)
 
 
 class JpegCompression(ImageOnlyTransform):
@@ -179,7 +177,7 @@ class JpegCompression(ImageOnlyTransform):
         return {"quality": int(rng.integers(self.quality_range[0], self.quality_range[1] + 1))}
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
-        u8 = image if image.dtype == np.uint8 else np.rint(image * 255).astype(np.uint8)
+        u8 = as_uint8(image)
         c = 1 if u8.ndim == 2 else u8.shape[2]
         if c not in (1, 3):
             chans = [self.apply_image(np.ascontiguousarray(u8[:, :, i]), params)
@@ -191,7 +189,7 @@ class JpegCompression(ImageOnlyTransform):
             dec = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED if c == 1 else cv2.IMREAD_COLOR)
             out = dec if c == 1 else cv2.cvtColor(dec, cv2.COLOR_BGR2RGB)
             out = out.reshape(u8.shape)
-        return out if image.dtype == np.uint8 else out.astype(np.float32) / np.float32(255)
+        return like(out, image)
 
 
 class Downscale(ImageOnlyTransform):

@@ -10,19 +10,11 @@ import numpy as np
 from ..core.errors import InvalidConfig
 from ..core.params import to_range
 from ..core.transform import ImageOnlyTransform
+from .functional.dtype import as_float, like
 
 __all__ = ["RandomFog", "RandomRain", "RandomShadow", "RandomSunFlare"]
 
 
-def _as_float(image: np.ndarray) -> np.ndarray:
-    return image.astype(np.float32) / np.float32(255) if image.dtype == np.uint8 else image
-
-
-def _back(x: np.ndarray, image: np.ndarray) -> np.ndarray:
-    x = np.clip(x, 0, 1)
-    if image.dtype == np.uint8:
-        return np.rint(x * 255).astype(np.uint8)
-    return x.astype(np.float32)
 
 
 def _expand(a: np.ndarray, image: np.ndarray) -> np.ndarray:
@@ -68,9 +60,9 @@ class RandomFog(ImageOnlyTransform):
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         field = _smooth_field(np.random.default_rng(params["seed"]), image.shape[:2], 4)
         veil = params["fog"] * (0.6 + 0.4 * field)  # density varies smoothly across the frame
-        x = _as_float(image)
+        x = as_float(image)
         v = _expand(veil, image)
-        return _back(x * (1 - v) + v * 0.9, image)
+        return like(x * (1 - v) + v * 0.9, image)
 
 
 class RandomRain(ImageOnlyTransform):
@@ -112,14 +104,14 @@ class RandomRain(ImageOnlyTransform):
         dx = int(round(params["slant"]))
         for x, y in params["drops"]:
             cv2.line(layer, (x, y), (x + dx, y + self.drop_length), 255, self.drop_width)
-        x = _as_float(image)
+        x = as_float(image)
         k = self.blur_value
         x = cv2.blur(x, (k, k)).reshape(x.shape) * np.float32(self.brightness_coefficient)
         alpha = _expand(layer.astype(np.float32) / 255, image)
         c = 1 if image.ndim == 2 else image.shape[2]
         color = np.float32(np.mean(self.drop_color) / 255) if c != 3 else (
             np.asarray(self.drop_color, np.float32) / 255)
-        return _back(x * (1 - alpha) + alpha * color, image)
+        return like(x * (1 - alpha) + alpha * color, image)
 
 
 class RandomShadow(ImageOnlyTransform):
@@ -163,7 +155,7 @@ class RandomShadow(ImageOnlyTransform):
         for poly in params["polygons"]:
             cv2.fillPoly(mask, [cv2.convexHull(np.asarray(poly, np.int32))], 1)
         factor = 1.0 - params["intensity"] * mask.astype(np.float32)
-        return _back(_as_float(image) * _expand(factor, image), image)
+        return like(as_float(image) * _expand(factor, image), image)
 
 
 class RandomSunFlare(ImageOnlyTransform):
@@ -203,7 +195,7 @@ class RandomSunFlare(ImageOnlyTransform):
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         h, w = image.shape[:2]
-        x = _as_float(image)
+        x = as_float(image)
         light = np.zeros((h, w), np.float32)
         for hx, hy, r, a in params["halos"]:
             disc = np.zeros((h, w), np.float32)
@@ -215,4 +207,4 @@ class RandomSunFlare(ImageOnlyTransform):
         light = light + np.clip(1.0 - d / self.src_radius, 0, 1) ** 1.5
         light = np.clip(light, 0, 1)
         lv = _expand(light, image)
-        return _back(x * (1 - lv) + lv, image)
+        return like(x * (1 - lv) + lv, image)
