@@ -27,10 +27,11 @@ from .fields import (
     check_mask,
     resolve_kinds,
 )
+from .lut import apply_lut, compose_luts
 from .params import check_choice, check_number
 from .rng import derive_rng, path_key
 from .sample import Record, Sample, Step, to_jsonable
-from .transform import GeometricTransform, PointwiseTransform, Transform, apply_lut
+from .transform import GeometricTransform, PointwiseTransform, Transform
 from .warp import warp_sample
 
 __all__ = ["BaseCompose", "Compose", "OneOf", "Sequential", "SomeOf", "Sometimes"]
@@ -196,7 +197,8 @@ class _Runner:
         self.geo: list[tuple[GeometricTransform, dict[str, Any], tuple[int, int]]] = []
         self.geo_size: tuple[int, int] | None = None
         self.luts: list[tuple[PointwiseTransform, dict[str, Any]]] = []
-        self.images_uint8 = all(sample[k].dtype == np.uint8 for k in sample.keys_of("image"))
+        self.image_keys = sample.keys_of("image")
+        self.images_uint8 = all(sample[k].dtype.char == "B" for k in self.image_keys)
         self.has_size = any(k in ("image", "mask") for k in sample.kinds.values())
 
     # -- flushing pending fused work -----------------------------------------------------------
@@ -215,13 +217,12 @@ class _Runner:
         if not self.luts:
             return
         changes = {}
-        for key in self.sample.keys_of("image"):
+        for key in self.image_keys:
             img = self.sample[key]
             channels = 1 if img.ndim == 2 else img.shape[2]
             table = self.luts[0][0].lut(self.luts[0][1], channels)
             for t, params in self.luts[1:]:
-                nxt = t.lut(params, channels)
-                table = np.take_along_axis(nxt, table.astype(np.intp), axis=0)
+                table = compose_luts(table, t.lut(params, channels))
             changes[key] = apply_lut(img, table)
         self.sample = self.sample.derive(**changes)
         self.luts = []
@@ -233,14 +234,14 @@ class _Runner:
     # -- walking ---------------------------------------------------------------------------------
     def _decide(self, t: Transform, path: tuple[int, ...], path_str: str
                 ) -> tuple[bool, dict[str, Any] | None, np.random.Generator | None]:
+        if t.p >= 1.0 and not t.random:
+            return True, None, None  # nothing to draw: skip deriving a generator (~18 us)
         if self.replay is not None:
             step = self.replay.get(path_str)
             if step is None or step.name != t.name:
                 raise InvalidInput(f"replay: the record has no step {path_str!r}; it was made by a "
                                    "different pipeline")
             return step.applied, step.params, None
-        if t.p >= 1.0 and not t.random:
-            return True, None, None  # nothing to draw: skip deriving a generator (~18 us)
         rng = derive_rng(self.seed, self.sample_id, self.copy, path)
         applied = t.p >= 1.0 or (t.p > 0.0 and rng.random() < t.p)
         return applied, None, rng
@@ -253,7 +254,8 @@ class _Runner:
         if isinstance(t, BaseCompose):
             if params is None:
                 params = {"chosen": t.choose(rng)}  # type: ignore[arg-type]
-            self.steps.append(Step(path_str, t.name, True, params))
+            if t.random or t.p < 1.0:  # a container that runs everything has nothing to record
+                self.steps.append(Step(path_str, t.name, True, params))
             for i in params["chosen"]:
                 key, label = t._keys[i]
                 self.run(t.transforms[i], path + (key,), f"{path_str}/{label}")
@@ -277,8 +279,7 @@ class _Runner:
             if params is None:
                 params = to_jsonable(t.sample_params(self.sample, rng))
             self.sample = t.apply(self.sample, params)
-            self.images_uint8 = all(self.sample[k].dtype == np.uint8
-                                    for k in self.sample.keys_of("image"))
+            self.images_uint8 = all(self.sample[k].dtype.char == "B" for k in self.image_keys)
         self.steps.append(Step(path_str, t.name, True, params))
 
 
@@ -351,8 +352,10 @@ class Compose(BaseCompose):
             seed = self.seed if self.seed is not None else secrets.randbits(63)
         if sample_id is None:
             sample_id = next(self._counter) if self.seed is not None else 0
-        check_number("Compose", "sample_id", sample_id, low=0, integer=True)
-        check_number("Compose", "copy", copy, low=0, integer=True)
+        if type(sample_id) is not int or sample_id < 0:
+            check_number("Compose", "sample_id", sample_id, low=0, integer=True)
+        if type(copy) is not int or copy < 0:
+            check_number("Compose", "copy", copy, low=0, integer=True)
         return self._execute(fields, int(seed), int(sample_id), int(copy), None)
 
     def replay(self, record: Record, **fields: Any) -> Sample:
@@ -406,8 +409,7 @@ class Compose(BaseCompose):
         return sample
 
     def _finish(self, sample: Sample) -> Sample:
-        out = Sample(sample)
-        out.kinds, out.meta = sample.kinds, sample.meta
+        out = sample.derive()
         for key, kind in sample.kinds.items():
             value = sample[key]
             if kind == "bboxes":

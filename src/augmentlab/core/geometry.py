@@ -37,7 +37,7 @@ CV_BORDER = {
     "reflect_101": cv2.BORDER_REFLECT_101,
     "wrap": cv2.BORDER_WRAP,
 }
-_CV_DTYPES = (np.uint8, np.uint16, np.int16, np.float32, np.float64)
+_CV_DTYPE_CHARS = "BHhfd"  # uint8, uint16, int16, float32, float64: what OpenCV's warps accept
 
 
 def _fill_tuple(fill: float | Sequence[float], channels: int) -> tuple[float, ...]:
@@ -55,9 +55,9 @@ def _cv_call(
     """Run an OpenCV call on any dtype / channel count (chunks of 4 channels, dtype round trip)."""
     dtype = arr.dtype
     work = arr
-    if dtype == np.bool_:
+    if dtype.char == "?":
         work = arr.view(np.uint8)
-    elif dtype not in _CV_DTYPES:
+    elif dtype.char not in _CV_DTYPE_CHARS:
         work = arr.astype(np.float64)  # int32/int64 labels: exact through nearest sampling
     if work.ndim == 3 and work.shape[2] > 4:
         fills = list(fill) if not isinstance(fill, (int, float)) else [fill] * work.shape[2]
@@ -71,7 +71,7 @@ def _cv_call(
         out = fn(np.ascontiguousarray(work), _fill_tuple(fill, channels))
         if arr.ndim == 3 and out.ndim == 2:  # OpenCV drops a trailing channel axis of size 1
             out = out[:, :, None]
-    if dtype == np.bool_:
+    if dtype.char == "?":
         return out.view(np.bool_)
     return out if out.dtype == dtype else out.astype(dtype)
 
@@ -80,29 +80,31 @@ def _exact(
     arr: np.ndarray, m: np.ndarray, out_hw: tuple[int, int], border: str,
     fill: float | Sequence[float],
 ) -> np.ndarray | None:
-    """Signed permutation + integer translation as array copies, or None when not applicable."""
-    if not np.array_equal(m[2], [0.0, 0.0, 1.0]):
+    """Signed permutation + integer translation as array copies, or None when not applicable.
+
+    The checks use plain floats: on a 3x3 matrix, numpy calls cost more than the copy itself.
+    """
+    (a00, a01, t0), (a10, a11, t1), last = m.tolist()
+    if last != [0.0, 0.0, 1.0] or abs(t0 - round(t0)) > 1e-9 or abs(t1 - round(t1)) > 1e-9:
         return None
-    a = m[:2, :2]
-    t = m[:2, 2].copy()
-    if not np.isin(a, (-1.0, 0.0, 1.0)).all() or np.count_nonzero(a) != 2:
-        return None
-    if np.any(np.abs(t - np.round(t)) > 1e-9) or abs(round(np.linalg.det(a))) != 1:
+    swap = a00 == 0.0 and a11 == 0.0
+    if swap:  # x' depends on y: transpose first
+        a00, a01, a10, a11 = a01, a00, a11, a10
+    if a01 != 0.0 or a10 != 0.0 or abs(a00) != 1.0 or abs(a11) != 1.0:
         return None
     src = arr
-    if a[0, 0] == 0:  # x' depends on y: transpose first
+    if swap:
         src = _cv_call(lambda s, f: cv2.transpose(s), src, 0) if src.ndim == 2 or src.shape[2] <= 4 \
             else np.ascontiguousarray(src.swapaxes(0, 1))
-        a = a[:, ::-1]
-    flip_x, flip_y = a[0, 0] < 0, a[1, 1] < 0
+    flip_x, flip_y = a00 < 0, a11 < 0
     if flip_x:
-        t[0] -= src.shape[1] - 1
+        t0 -= src.shape[1] - 1
     if flip_y:
-        t[1] -= src.shape[0] - 1
+        t1 -= src.shape[0] - 1
     if flip_x or flip_y:  # OpenCV's flip is a vectorised copy; a reversed numpy view copies slowly
         code = -1 if flip_x and flip_y else (1 if flip_x else 0)
         src = _cv_call(lambda s, f: cv2.flip(s, code), src, 0)
-    tx, ty = int(round(t[0])), int(round(t[1]))
+    tx, ty = int(round(t0)), int(round(t1))
     h, w = out_hw
     sh, sw = src.shape[:2]
     y0, x0 = -ty, -tx  # source window [y0, y0 + h) x [x0, x0 + w)
@@ -132,17 +134,12 @@ def _resize_crop(
     arr: np.ndarray, m: np.ndarray, out_hw: tuple[int, int], interpolation: str
 ) -> np.ndarray | None:
     """Axis-aligned positive scale whose source window is integer-aligned: crop + cv2.resize."""
-    if m[0, 1] != 0 or m[1, 0] != 0 or not np.array_equal(m[2], [0.0, 0.0, 1.0]):
-        return None
-    sx, sy = m[0, 0], m[1, 1]
-    if sx <= 0 or sy <= 0:
+    (sx, a01, tx), (a10, sy, ty), last = m.tolist()
+    if a01 != 0.0 or a10 != 0.0 or last != [0.0, 0.0, 1.0] or sx <= 0 or sy <= 0:
         return None
     h, w = out_hw
-    x0 = (0.5 * sx - 0.5 - m[0, 2]) / sx
-    y0 = (0.5 * sy - 0.5 - m[1, 2]) / sy
-    cw, ch = w / sx, h / sy
-    vals = np.array([x0, y0, cw, ch])
-    if np.any(np.abs(vals - np.round(vals)) > 1e-6):
+    vals = ((0.5 * sx - 0.5 - tx) / sx, (0.5 * sy - 0.5 - ty) / sy, w / sx, h / sy)
+    if any(abs(v - round(v)) > 1e-6 for v in vals):
         return None
     x0i, y0i, cwi, chi = (int(round(v)) for v in vals)
     if x0i < 0 or y0i < 0 or x0i + cwi > arr.shape[1] or y0i + chi > arr.shape[0]:
@@ -182,7 +179,7 @@ def warp_array(
             return out
     h, w = out_hw
     flag = CV_INTER["linear" if interpolation == "area" else interpolation]
-    if np.array_equal(m[2], [0.0, 0.0, 1.0]):
+    if m[2].tolist() == [0.0, 0.0, 1.0]:
         return _cv_call(
             lambda s, f: cv2.warpAffine(s, m[:2], (w, h), flags=flag, borderMode=CV_BORDER[border],
                                         borderValue=f),

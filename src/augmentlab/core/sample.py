@@ -93,7 +93,7 @@ class Sample(dict):  # type: ignore[type-arg]
     Example:
         >>> import numpy as np, augmentlab as al
         >>> out = al.Compose([al.HorizontalFlip()], seed=0)(image=np.zeros((4, 4), np.uint8))
-        >>> sorted(out), out.record.steps[1].name
+        >>> sorted(out), out.record.steps[0].name
         (['image'], 'HorizontalFlip')
     """
 

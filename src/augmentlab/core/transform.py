@@ -11,11 +11,11 @@ import inspect
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-import cv2
 import numpy as np
 
 from . import registry
 from .errors import InvalidConfig, InvalidInput
+from .lut import apply_lut
 from .params import BORDER_MODES, INTERPOLATIONS, check_choice, check_number, check_prob
 from .sample import Sample, to_jsonable
 from .warp import WarpStyle, fill_value, remap_sample, warp_sample
@@ -196,21 +196,6 @@ class PointwiseTransform(ImageOnlyTransform):
         x = image if image.ndim == 3 else image[:, :, None]
         y = np.clip(self.curve(x, params), 0.0, 1.0).astype(np.float32)
         return y if image.ndim == 3 else y[:, :, 0]
-
-
-def apply_lut(image: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """Apply a ``(256, C)`` uint8 table to a uint8 image (one table column per channel)."""
-    channels = 1 if image.ndim == 2 else image.shape[2]
-    if (table == table[:, :1]).all():  # one shared column: the fastest OpenCV path
-        out = cv2.LUT(image, np.ascontiguousarray(table[:, 0]))
-    elif channels <= 4:
-        out = cv2.LUT(image, np.ascontiguousarray(table.reshape(256, 1, channels)))
-    else:
-        out = np.take_along_axis(table, image.reshape(-1, channels).astype(np.intp), axis=0)
-        out = out.reshape(image.shape)
-    if image.ndim == 3 and out.ndim == 2:
-        out = out[:, :, None]
-    return out
 
 
 class _WarpBase(Transform):

@@ -8,11 +8,11 @@ import cv2
 import numpy as np
 
 from ..core.errors import InvalidConfig, InvalidInput
+from ..core.lut import apply_lut
 from ..core.params import check_number, to_range
 from ..core.transform import (
     ImageOnlyTransform,
     PointwiseTransform,
-    apply_lut,
     require_channels,
 )
 from .functional.dtype import as_uint8, like
