@@ -118,16 +118,23 @@ def _targets(img: np.ndarray) -> tuple[dict, dict]:
     return ours, theirs
 
 
-def rate(fn, images: list[np.ndarray], repeat: int) -> float:  # noqa: ANN001
+def _round(fn, images: list[np.ndarray], repeat: int) -> float:  # noqa: ANN001
+    start = time.perf_counter()
+    for i in range(repeat):
+        fn(images[i % len(images)], i)
+    return repeat / (time.perf_counter() - start)
+
+
+def rates(ours, theirs, images: list[np.ndarray], repeat: int, rounds: int = 5) -> tuple[float, float]:  # noqa: ANN001
+    """Best-of-`rounds` images/s of both, alternating rounds so machine drift hits both alike."""
     for img in images:  # warm up caches and lazy imports
-        fn(img, 0)
-    best = 0.0
-    for _ in range(3):  # best of three rounds against machine noise
-        start = time.perf_counter()
-        for i in range(repeat):
-            fn(images[i % len(images)], i)
-        best = max(best, repeat / (time.perf_counter() - start))
-    return best
+        ours(img, 0)
+        theirs(img, 0)
+    best_ours = best_theirs = 0.0
+    for _ in range(rounds):
+        best_ours = max(best_ours, _round(ours, images, repeat))
+        best_theirs = max(best_theirs, _round(theirs, images, repeat))
+    return best_ours, best_theirs
 
 
 def main() -> None:
@@ -139,8 +146,7 @@ def main() -> None:
     rows = []
 
     def run(name: str, ours_fn, theirs_fn) -> None:  # noqa: ANN001
-        ours = rate(ours_fn, images, args.repeat)
-        theirs = rate(theirs_fn, images, args.repeat)
+        ours, theirs = rates(ours_fn, theirs_fn, images, args.repeat)
         rows.append({"name": name, "augmentlab": ours, "albumentations": theirs,
                      "ratio": ours / theirs})
         print(f"{name:34s} {ours:10.0f} {theirs:10.0f} {ours / theirs:7.2f}x", flush=True)

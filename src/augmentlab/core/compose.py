@@ -29,7 +29,7 @@ from .fields import (
 )
 from .lut import apply_lut, compose_luts
 from .params import check_choice, check_number
-from .rng import derive_rng, path_key
+from .rng import STREAMS, path_key
 from .sample import Record, Sample, Step, to_jsonable
 from .transform import GeometricTransform, PointwiseTransform, Transform
 from .warp import warp_sample
@@ -205,10 +205,11 @@ class _Runner:
     def flush_geometry(self) -> None:
         if not self.geo:
             return
-        m = np.eye(3)
         style = self.geo[0][0].style
+        m = None
         for t, params, size in self.geo:
-            m = t.matrix(params, size) @ m
+            step_m = t.matrix(params, size)
+            m = step_m if m is None else step_m @ m
         assert self.geo_size is not None
         self.sample = warp_sample(self.sample, m, self.geo_size, style)
         self.geo, self.geo_size = [], None
@@ -242,7 +243,7 @@ class _Runner:
                 raise InvalidInput(f"replay: the record has no step {path_str!r}; it was made by a "
                                    "different pipeline")
             return step.applied, step.params, None
-        rng = derive_rng(self.seed, self.sample_id, self.copy, path)
+        rng = STREAMS.get(self.seed, self.sample_id, self.copy, path)
         applied = t.p >= 1.0 or (t.p > 0.0 and rng.random() < t.p)
         return applied, None, rng
 
@@ -323,7 +324,7 @@ class Compose(BaseCompose):
     ) -> None:
         super().__init__(transforms, p=p)
         if seed is not None:
-            check_number("Compose", "seed", seed, low=0, integer=True)
+            check_number("Compose", "seed", seed, low=0, high=2**64 - 1, integer=True)
         self.seed = seed
         self.bbox_format = check_choice("Compose", "bbox_format", bbox_format, BBOX_FORMATS)
         self.min_visibility = float(check_number("Compose", "min_visibility", min_visibility,
@@ -352,10 +353,10 @@ class Compose(BaseCompose):
             seed = self.seed if self.seed is not None else secrets.randbits(63)
         if sample_id is None:
             sample_id = next(self._counter) if self.seed is not None else 0
-        if type(sample_id) is not int or sample_id < 0:
-            check_number("Compose", "sample_id", sample_id, low=0, integer=True)
-        if type(copy) is not int or copy < 0:
-            check_number("Compose", "copy", copy, low=0, integer=True)
+        if type(sample_id) is not int or not 0 <= sample_id < 2**64:
+            check_number("Compose", "sample_id", sample_id, low=0, high=2**64 - 1, integer=True)
+        if type(copy) is not int or not 0 <= copy < 2**64:
+            check_number("Compose", "copy", copy, low=0, high=2**64 - 1, integer=True)
         return self._execute(fields, int(seed), int(sample_id), int(copy), None)
 
     def replay(self, record: Record, **fields: Any) -> Sample:

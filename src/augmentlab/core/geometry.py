@@ -10,6 +10,7 @@ array copies; axis-aligned scale + integer-aligned crop runs as ``cv2.resize``; 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 import cv2
 import numpy as np
@@ -18,6 +19,7 @@ __all__ = [
     "CV_BORDER",
     "CV_INTER",
     "forward_map_points",
+    "identity_map",
     "remap_array",
     "transform_points",
     "warp_array",
@@ -42,7 +44,7 @@ _CV_DTYPE_CHARS = "BHhfd"  # uint8, uint16, int16, float32, float64: what OpenCV
 
 def _fill_tuple(fill: float | Sequence[float], channels: int) -> tuple[float, ...]:
     if isinstance(fill, (int, float)):
-        return (float(fill),) * 4
+        return (fill, fill, fill, fill)
     vals = [float(v) for v in fill]
     return tuple(vals[:channels] + [0.0] * (4 - min(len(vals), 4)))[:4]
 
@@ -68,7 +70,9 @@ def _cv_call(
         out = np.concatenate([p if p.ndim == 3 else p[:, :, None] for p in parts], axis=2)
     else:
         channels = 1 if work.ndim == 2 else work.shape[2]
-        out = fn(np.ascontiguousarray(work), _fill_tuple(fill, channels))
+        if not work.flags.c_contiguous:
+            work = np.ascontiguousarray(work)
+        out = fn(work, _fill_tuple(fill, channels))
         if arr.ndim == 3 and out.ndim == 2:  # OpenCV drops a trailing channel axis of size 1
             out = out[:, :, None]
     if dtype.char == "?":
@@ -192,19 +196,32 @@ def warp_array(
     )
 
 
+def identity_map(size: tuple[int, int]) -> np.ndarray:
+    """The ``(H, W, 2)`` float32 map of pixel centres ``(x, y)``: the warp that changes nothing."""
+    return _identity_map(int(size[0]), int(size[1])).copy()
+
+
+@lru_cache(maxsize=16)
+def _identity_map(h: int, w: int) -> np.ndarray:
+    grid = np.empty((h, w, 2), np.float32)
+    grid[..., 0] = np.arange(w, dtype=np.float32)[None, :]
+    grid[..., 1] = np.arange(h, dtype=np.float32)[:, None]
+    grid.flags.writeable = False
+    return grid
+
+
 def remap_array(
     arr: np.ndarray,
-    map_x: np.ndarray,
-    map_y: np.ndarray,
+    xy_map: np.ndarray,
     *,
     interpolation: str = "linear",
     border: str = "constant",
     fill: float | Sequence[float] = 0,
 ) -> np.ndarray:
-    """Sample `arr` at ``(map_x, map_y)`` (source coordinates of each output pixel)."""
+    """Sample `arr` at ``xy_map`` (``(H, W, 2)`` float32: the source point of each output pixel)."""
     flag = CV_INTER["linear" if interpolation == "area" else interpolation]
     return _cv_call(
-        lambda s, f: cv2.remap(s, map_x, map_y, flag, borderMode=CV_BORDER[border], borderValue=f),
+        lambda s, f: cv2.remap(s, xy_map, None, flag, borderMode=CV_BORDER[border], borderValue=f),
         arr, fill,
     )
 
@@ -285,9 +302,7 @@ def _bilinear(field: np.ndarray, xy: np.ndarray) -> np.ndarray:
     return top * (1 - fy) + bottom * fy
 
 
-def forward_map_points(
-    xy: np.ndarray, map_x: np.ndarray, map_y: np.ndarray, iterations: int = 20
-) -> np.ndarray:
+def forward_map_points(xy: np.ndarray, xy_map: np.ndarray, iterations: int = 20) -> np.ndarray:
     """Where source points land under a backward map (``out(p) = src(map(p))``).
 
     Solves ``map(q) = p`` for each point by fixed-point iteration on the displacement
@@ -295,10 +310,7 @@ def forward_map_points(
     """
     if len(xy) == 0:
         return xy.reshape(0, 2).astype(np.float64)
-    h, w = map_x.shape
-    grid_x = np.arange(w, dtype=np.float32)[None, :]
-    grid_y = np.arange(h, dtype=np.float32)[:, None]
-    disp = np.stack([map_x - grid_x, map_y - grid_y], axis=-1).astype(np.float64)
+    disp = (xy_map - _identity_map(*xy_map.shape[:2])).astype(np.float64)
     q = xy.astype(np.float64).copy()
     for _ in range(iterations):
         q = xy - _bilinear(disp, q)

@@ -1,18 +1,30 @@
-"""The seed tree: one `numpy.random.Generator` per (seed, sample, copy, transform path).
+"""The seed tree: one random stream per (seed, sample id, copy, transform path).
 
 A transform's stream depends only on those four things, never on worker count, call order or
 global state. Path elements are stable keys derived from a transform's class name and its
 occurrence among same-named siblings, so inserting a different transform does not shift the
 streams of the others.
+
+How a stream is made: BLAKE2b (a cryptographic hash, keyed by a fixed personalisation string)
+of the packed tuple gives 256 bits, which become the 128-bit state and the 128-bit (odd) stream
+increment of a PCG64 generator. Distinct tuples get unrelated states on distinct PCG64 streams.
+``SeedSequence(seed, spawn_key=...)`` would give the same guarantees, but building one costs
+~15 us against ~3 us here, and a pipeline derives a stream for every random step of every sample.
 """
 
 from __future__ import annotations
 
+import hashlib
+import struct
+import threading
 import zlib
 
 import numpy as np
 
-__all__ = ["derive_rng", "path_key"]
+__all__ = ["derive_rng", "path_key", "stream_state", "StreamPool"]
+
+_PERSON = b"augmentlab.seed1"  # 16 bytes: changing it would change every stream
+_MAX = 2**64
 
 
 def path_key(name: str, occurrence: int) -> int:
@@ -25,8 +37,27 @@ def path_key(name: str, occurrence: int) -> int:
     return zlib.crc32(f"{name}#{occurrence}".encode())
 
 
+def stream_state(seed: int, sample_id: int, copy: int, path: tuple[int, ...]) -> tuple[int, int]:
+    """PCG64 ``(state, inc)`` of one stream; all arguments are integers in ``[0, 2**64)``.
+
+    Example:
+        >>> stream_state(1, 2, 3, (4,)) == stream_state(1, 2, 3, (4,))
+        True
+        >>> stream_state(1, 2, 3, (4,)) == stream_state(1, 2, 3, (5,))
+        False
+    """
+    packed = struct.pack(f"<QQQ{len(path)}Q", seed % _MAX, sample_id, copy, *path)
+    digest = hashlib.blake2b(packed, digest_size=32, person=_PERSON).digest()
+    return int.from_bytes(digest[:16], "little"), int.from_bytes(digest[16:], "little") | 1
+
+
+def _seat(bit_generator: np.random.PCG64, state: tuple[int, int]) -> None:
+    bit_generator.state = {"bit_generator": "PCG64", "state": {"state": state[0], "inc": state[1]},
+                           "has_uint32": 0, "uinteger": 0}
+
+
 def derive_rng(seed: int, sample_id: int, copy: int, path: tuple[int, ...]) -> np.random.Generator:
-    """The generator of one transform on one sample copy.
+    """A fresh generator on the stream of one transform on one sample copy.
 
     Example:
         >>> a = derive_rng(7, 0, 0, (1,)).random()
@@ -34,5 +65,33 @@ def derive_rng(seed: int, sample_id: int, copy: int, path: tuple[int, ...]) -> n
         >>> a == b
         True
     """
-    ss = np.random.SeedSequence(seed, spawn_key=(sample_id, copy, *path))
-    return np.random.Generator(np.random.PCG64(ss))
+    bit_generator = np.random.PCG64(0)
+    _seat(bit_generator, stream_state(seed, sample_id, copy, path))
+    return np.random.Generator(bit_generator)
+
+
+class StreamPool:
+    """Hands out a per-thread generator re-seated on a stream: no allocation per step.
+
+    The generator is valid until the next ``get`` on the same thread; the pipeline runner uses
+    each one inside a single ``sample_params`` call. Yields the same numbers as `derive_rng`.
+
+    Example:
+        >>> pool = StreamPool()
+        >>> pool.get(7, 0, 0, (1,)).random() == derive_rng(7, 0, 0, (1,)).random()
+        True
+    """
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def get(self, seed: int, sample_id: int, copy: int, path: tuple[int, ...]) -> np.random.Generator:
+        local = self._local
+        gen = getattr(local, "gen", None)
+        if gen is None:
+            gen = local.gen = np.random.Generator(np.random.PCG64(0))
+        _seat(gen.bit_generator, stream_state(seed, sample_id, copy, path))
+        return gen
+
+
+STREAMS = StreamPool()

@@ -260,13 +260,12 @@ class DisplacementTransform(_WarpBase):
 
     _abstract = True
 
-    def maps(self, params: dict[str, Any], size: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
-        """``(map_x, map_y)`` float32 arrays of shape `size`: the source point of each pixel."""
+    def source_map(self, params: dict[str, Any], size: tuple[int, int]) -> np.ndarray:
+        """``(H, W, 2)`` float32 array: the source ``(x, y)`` shown at each output pixel."""
         raise NotImplementedError
 
     def apply(self, sample: Sample, params: dict[str, Any]) -> Sample:
-        map_x, map_y = self.maps(params, sample.size)
-        return remap_sample(sample, map_x, map_y, self.style)
+        return remap_sample(sample, self.source_map(params, sample.size), self.style)
 
 
 def require_channels(image: np.ndarray, owner: str, channels: int = 3) -> None:

@@ -100,28 +100,28 @@ def warp_sample(sample: Sample, m: np.ndarray, out_hw: tuple[int, int], style: W
 
 
 def remap_sample(
-    sample: Sample, map_x: np.ndarray, map_y: np.ndarray, style: WarpStyle
+    sample: Sample, xy_map: np.ndarray, style: WarpStyle
 ) -> Sample:
     """Warp all fields of `sample` by a backward map: output pixel p shows source ``map(p)``."""
-    out_hw = map_x.shape[:2]
+    out_hw = xy_map.shape[:2]
     remove = bool(sample.meta.get("remove_invisible", True))
 
     def boxes(b: BoxSet) -> BoxSet:
         # a non-affine map bends edges: move the outline densely and keep its bounding rectangle
         pts, owner = box_outline(b.xyxy)
-        moved = forward_map_points(pts, map_x, map_y) + 0.5  # centre -> edge coordinates
+        moved = forward_map_points(pts, xy_map) + 0.5  # centre -> edge coordinates
         rects = [rectangle(np.concatenate([moved[owner == i].min(axis=0), moved[owner == i].max(axis=0)]))
                  for i in range(len(b.xyxy))]
         return _clip_to_frame(b, rects, out_hw)
 
     return _fields(
         sample,
-        lambda a: remap_array(a, map_x, map_y, interpolation=style.interpolation,
+        lambda a: remap_array(a, xy_map, interpolation=style.interpolation,
                               border=style.border, fill=style.fill),
-        lambda a: remap_array(a, map_x, map_y, interpolation=style.mask_interpolation,
+        lambda a: remap_array(a, xy_map, interpolation=style.mask_interpolation,
                               border=style.border, fill=style.fill_mask),
         boxes,
-        lambda p: _keep_points(p, forward_map_points(p.xy, map_x, map_y), out_hw, remove),
+        lambda p: _keep_points(p, forward_map_points(p.xy, xy_map), out_hw, remove),
     )
 
 

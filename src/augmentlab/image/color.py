@@ -207,8 +207,8 @@ class HueSaturationValue(ImageOnlyTransform):
         h, s, v = params["hue"], params["sat"], params["val"]
         if _channels(image) != 3:
             if image.dtype == np.uint8:
-                table = np.clip(np.arange(256) + v, 0, 255).astype(np.uint8)
-                return cv2.LUT(image, table).reshape(image.shape)
+                table = np.clip(np.arange(256) + v, 0, 255).astype(np.uint8)[:, None]
+                return apply_lut(image, table)
             return np.clip(image + np.float32(v / 255.0), 0, 1).astype(np.float32)
         if image.dtype == np.uint8:
             hsv = cv2.cvtColor(image, cv2.COLOR_RGB2HSV)
@@ -216,8 +216,8 @@ class HueSaturationValue(ImageOnlyTransform):
             lut_h = np.mod(x + h, 180).astype(np.uint8)
             lut_s = np.clip(x + s, 0, 255).astype(np.uint8)
             lut_v = np.clip(x + v, 0, 255).astype(np.uint8)
-            table = np.stack([lut_h, lut_s, lut_v], axis=1).reshape(256, 1, 3)
-            return cv2.cvtColor(cv2.LUT(hsv, table), cv2.COLOR_HSV2RGB)
+            table = np.stack([lut_h, lut_s, lut_v], axis=1)
+            return cv2.cvtColor(apply_lut(hsv, table), cv2.COLOR_HSV2RGB)
         hsv = cv2.cvtColor(image, cv2.COLOR_RGB2HSV)  # float: H in [0, 360), S, V in [0, 1]
         hsv[..., 0] = np.mod(hsv[..., 0] + 2 * h, 360)
         hsv[..., 1] = np.clip(hsv[..., 1] + s / 255.0, 0, 1)

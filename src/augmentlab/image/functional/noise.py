@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import cv2
 import numpy as np
 
 __all__ = ["gauss_noise", "uniform16"]
@@ -71,7 +70,7 @@ def gauss_noise(image: np.ndarray, mean: float, std: float, seed: int, per_chann
         noise = np.take(table, uniform16(rng, shape))
         if noise.shape != image.shape:
             noise = np.repeat(noise[:, :, None], image.shape[2], axis=2)
-        out = cv2.add(image, noise, dtype=cv2.CV_16S)
+        out = noise + image  # int16: numpy's mixed-type add is ~4x faster than cv2.add here
         return np.clip(out, 0, 255, out=out).astype(np.uint8).reshape(image.shape)
     noise = rng.standard_normal(shape, dtype=np.float32) * np.float32(std) + np.float32(mean)
     if noise.shape != image.shape:
