@@ -187,6 +187,9 @@ class Sometimes(BaseCompose):
 class _Runner:
     """Walks a pipeline tree once for one sample, sampling or replaying params, fusing steps."""
 
+    __slots__ = ("copy", "fuse", "geo", "geo_size", "has_size", "image_keys", "images_uint8", "luts",
+                 "replay", "sample", "sample_id", "seed", "steps")
+
     def __init__(self, sample: Sample, seed: int, sample_id: int, copy: int, fuse: bool,
                  replay: dict[str, Step] | None) -> None:
         self.sample = sample
@@ -338,6 +341,7 @@ class Compose(BaseCompose):
                                     f"use one of {', '.join(sorted(FIELD_KINDS))}")
         self.fuse = bool(fuse)
         self._counter = itertools.count()
+        self._kinds_cache: dict[tuple[str, ...], dict[str, str]] = {}
         self.config_hash = hashlib.sha256(
             json.dumps(self.get_config(), sort_keys=True).encode()).hexdigest()[:16]
 
@@ -380,7 +384,11 @@ class Compose(BaseCompose):
 
     # -- internals ------------------------------------------------------------------------------
     def _prepare(self, fields: Mapping[str, Any]) -> Sample:
-        kinds = resolve_kinds(fields, self.extra_fields)
+        names = tuple(fields)
+        kinds = self._kinds_cache.get(names)
+        if kinds is None:  # the same keys come call after call: resolve them once
+            kinds = self._kinds_cache[names] = resolve_kinds(fields, self.extra_fields)
+        kinds = dict(kinds)
         sample = Sample()
         size: tuple[int, int] | None = None
         for key, kind in kinds.items():
@@ -410,6 +418,8 @@ class Compose(BaseCompose):
         return sample
 
     def _finish(self, sample: Sample) -> Sample:
+        if "bboxes" not in sample.kinds.values() and "keypoints" not in sample.kinds.values():
+            return sample  # the runner's own Sample object: nothing to convert back
         out = sample.derive()
         for key, kind in sample.kinds.items():
             value = sample[key]

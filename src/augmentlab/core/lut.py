@@ -48,4 +48,8 @@ def compose_luts(first: np.ndarray, then: np.ndarray) -> np.ndarray:
         >>> bool((compose_luts(inv, inv)[:, 0] == np.arange(256)).all())
         True
     """
+    if first.shape[1] != then.shape[1]:  # a shared (256, 1) column meets per-channel columns
+        c = max(first.shape[1], then.shape[1])
+        first = np.broadcast_to(first, (256, c))
+        then = np.broadcast_to(then, (256, c))
     return np.take_along_axis(then, first.astype(np.intp), axis=0)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import asdict, dataclass
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -20,6 +20,11 @@ def to_jsonable(value: Any) -> Any:
         >>> to_jsonable({"a": (np.float32(0.5), np.int64(3))})
         {'a': [0.5, 3]}
     """
+    kind = type(value)
+    if kind is float or kind is int or kind is str or kind is bool or value is None:
+        return value
+    if kind is dict:
+        return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, dict):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -35,14 +40,18 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True)
-class Step:
-    """One node of a pipeline on one call: where it sits, whether it ran, with which params."""
+class Step(NamedTuple):
+    """One node of a pipeline on one call: where it sits, whether it ran, with which params.
+
+    Example:
+        >>> Step("Compose/Rotate#0", "Rotate", True, {"angle": 3.0}).applied
+        True
+    """
 
     path: str
     name: str
     applied: bool
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -66,7 +75,7 @@ class Record:
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        d["steps"] = [asdict(s) for s in self.steps]
+        d["steps"] = [s._asdict() for s in self.steps]
         return d
 
     def to_json(self) -> str:

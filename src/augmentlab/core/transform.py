@@ -177,17 +177,29 @@ class PointwiseTransform(ImageOnlyTransform):
     """
 
     _abstract = True
+    per_channel: ClassVar[bool] = False  # True: the curve differs between channels
 
     def curve(self, x: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         """Map values in [0, 1] (shape ``(..., C)``) to new values (clipped to [0, 1] after)."""
         raise NotImplementedError
 
     def lut(self, params: dict[str, Any], channels: int) -> np.ndarray:
-        """The ``(256, channels)`` uint8 table of `curve`."""
-        x = np.repeat((np.arange(256, dtype=np.float64) / 255.0)[:, None], channels, axis=1)
-        y = np.asarray(self.curve(x, params), dtype=np.float64)
-        y = np.broadcast_to(y, x.shape)
-        return np.clip(np.rint(y * 255.0), 0, 255).astype(np.uint8)
+        """The uint8 table of `curve`: ``(256, channels)``, or ``(256, 1)`` when the curve is the
+        same for every channel (applied to all of them)."""
+        if not self.random:  # fixed curve: build its table once
+            cache = self.__dict__.setdefault("_lut_cache", {})
+            key = channels if self.per_channel else 1
+            if key not in cache:
+                cache[key] = self._table(params, key)
+            return cache[key]
+        return self._table(params, channels if self.per_channel else 1)
+
+    def _table(self, params: dict[str, Any], channels: int) -> np.ndarray:
+        x = _UNIT_RAMP if channels == 1 else np.repeat(_UNIT_RAMP, channels, axis=1)
+        y = np.broadcast_to(np.asarray(self.curve(x, params), dtype=np.float64), x.shape)
+        table = np.clip(np.rint(y * 255.0), 0, 255).astype(np.uint8)
+        table.flags.writeable = False
+        return table
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         channels = 1 if image.ndim == 2 else image.shape[2]
@@ -196,6 +208,10 @@ class PointwiseTransform(ImageOnlyTransform):
         x = image if image.ndim == 3 else image[:, :, None]
         y = np.clip(self.curve(x, params), 0.0, 1.0).astype(np.float32)
         return y if image.ndim == 3 else y[:, :, 0]
+
+
+_UNIT_RAMP = (np.arange(256, dtype=np.float64) / 255.0)[:, None]
+_UNIT_RAMP.flags.writeable = False
 
 
 class _WarpBase(Transform):

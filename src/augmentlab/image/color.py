@@ -101,6 +101,8 @@ class RGBShift(PointwiseTransform):
         [110, 100, 90]
     """
 
+    per_channel = True
+
     def __init__(self, *, r_shift_limit: Any = 20, g_shift_limit: Any = 20,
                  b_shift_limit: Any = 20, p: float = 1.0) -> None:
         super().__init__(p=p)
