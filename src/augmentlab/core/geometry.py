@@ -70,7 +70,7 @@ def _cv_call(
         out = np.concatenate([p if p.ndim == 3 else p[:, :, None] for p in parts], axis=2)
     else:
         channels = 1 if work.ndim == 2 else work.shape[2]
-        if not work.flags.c_contiguous:
+        if not _mat_compatible(work):
             work = np.ascontiguousarray(work)
         out = fn(work, _fill_tuple(fill, channels))
         if arr.ndim == 3 and out.ndim == 2:  # OpenCV drops a trailing channel axis of size 1
@@ -78,6 +78,16 @@ def _cv_call(
     if dtype.char == "?":
         return out.view(np.bool_)
     return out if out.dtype == dtype else out.astype(dtype)
+
+
+def _mat_compatible(a: np.ndarray) -> bool:
+    """True when OpenCV can read `a` in place: rows may be strided (a crop of a larger image),
+    pixels and channels within a row must be packed."""
+    item = a.itemsize
+    if a.ndim == 2:
+        return a.strides[1] == item and a.strides[0] >= a.shape[1] * item
+    return (a.strides[2] == item and a.strides[1] == item * a.shape[2]
+            and a.strides[0] >= a.shape[1] * a.strides[1])
 
 
 def _exact(
@@ -115,13 +125,17 @@ def _exact(
     if y0 >= 0 and x0 >= 0 and y0 + h <= sh and x0 + w <= sw:
         return np.ascontiguousarray(src[y0 : y0 + h, x0 : x0 + w])
     if border == "constant":
+        ys, ye = max(y0, 0), min(y0 + h, sh)
+        xs, xe = max(x0, 0), min(x0 + w, sw)
+        if ys < ye and xs < xe:  # the visible part of the source, padded out by OpenCV
+            pads = (ys - y0, y0 + h - ye, xs - x0, x0 + w - xe)
+            return _cv_call(
+                lambda s, f: cv2.copyMakeBorder(s, *pads, cv2.BORDER_CONSTANT, value=f),
+                src[ys:ye, xs:xe], fill,
+            )
         out = np.empty((h, w) + src.shape[2:], dtype=src.dtype)
         fv = np.asarray(fill, dtype=np.float64)
         out[...] = fv if fv.ndim == 0 or src.ndim == 3 else fv.ravel()[0]
-        ys, ye = max(y0, 0), min(y0 + h, sh)
-        xs, xe = max(x0, 0), min(x0 + w, sw)
-        if ys < ye and xs < xe:
-            out[ys - y0 : ye - y0, xs - x0 : xe - x0] = src[ys:ye, xs:xe]
         return out
     pad = (max(0, -y0), max(0, y0 + h - sh), max(0, -x0), max(0, x0 + w - sw))
     if max(pad[0], pad[1]) > sh or max(pad[2], pad[3]) > sw:

@@ -40,11 +40,11 @@ class _Holes(Transform):
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         out = image.copy()
-        rng = np.random.default_rng(params.get("seed", 0))
+        rng = np.random.default_rng(params["seed"]) if self.fill == "random" else None
         top = 255 if image.dtype == np.uint8 else 1.0
         for x0, y0, x1, y1 in params["holes"]:
             region = out[y0:y1, x0:x1]
-            if self.fill == "random":
+            if rng is not None:
                 if image.dtype == np.uint8:
                     region[...] = rng.integers(0, 256, region.shape, dtype=np.uint8)
                 else:

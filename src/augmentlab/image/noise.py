@@ -7,6 +7,9 @@ from typing import Any
 import cv2
 import numpy as np
 
+from ..core.errors import InvalidInput
+from ..core.geometry import CV_INTER
+from ..core.lut import apply_lut
 from ..core.params import INTERPOLATIONS, check_choice, to_range
 from ..core.transform import ImageOnlyTransform, require_channels
 from .functional.dtype import as_float, as_uint8, like
@@ -73,18 +76,29 @@ class MultiplicativeNoise(ImageOnlyTransform):
         self.per_channel, self.elementwise = bool(per_channel), bool(elementwise)
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        return {"seed": _seed(rng)}
+        if self.elementwise:
+            return {"seed": _seed(rng)}
+        keys = sample.keys_of("image")
+        image = sample[keys[0]] if keys else None
+        c = 1 if image is None or image.ndim == 2 or not self.per_channel else image.shape[2]
+        return {"multiplier": rng.uniform(*self.multiplier, size=c).tolist()}
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
-        rng = np.random.default_rng(params["seed"])
         c = 1 if image.ndim == 2 else image.shape[2]
-        shape: tuple[int, ...] = (c if self.per_channel else 1,)
-        if self.elementwise:
-            shape = image.shape[:2] + ((c if self.per_channel else 1,) if image.ndim == 3 else ())
+        if "multiplier" in params:  # one factor per image or channel: a lookup table for uint8
+            m = np.asarray(params["multiplier"], np.float64)
+            if len(m) not in (1, c):
+                raise InvalidInput(f"MultiplicativeNoise: params are for {len(m)} channels, the "
+                                   f"image has {c}")
+            if image.dtype == np.uint8:
+                table = np.clip(np.rint(np.arange(256)[:, None] * m[None, :]), 0, 255)
+                return apply_lut(image, table.astype(np.uint8))
+            factor = m.astype(np.float32) if image.ndim == 3 else np.float32(m[0])
+            return np.clip(image * factor, 0, 1).astype(np.float32)
+        rng = np.random.default_rng(params["seed"])
+        shape = image.shape[:2] + ((c if self.per_channel else 1,) if image.ndim == 3 else ())
         lo, hi = self.multiplier
-        m = (rng.random(shape, dtype=np.float32) * np.float32(hi - lo) + np.float32(lo))
-        if image.ndim == 2 and not self.elementwise:
-            m = m[0]
+        m = rng.random(shape, dtype=np.float32) * np.float32(hi - lo) + np.float32(lo)
         if image.dtype == np.uint8:
             return np.clip(np.rint(image * m), 0, 255).astype(np.uint8)
         return np.clip(image * m, 0, 1).astype(np.float32)
@@ -214,8 +228,6 @@ class Downscale(ImageOnlyTransform):
         return {"scale": float(rng.uniform(*self.scale_range))}
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
-        from ..core.geometry import CV_INTER
-
         h, w = image.shape[:2]
         small = (max(1, int(round(w * params["scale"]))), max(1, int(round(h * params["scale"]))))
         down = cv2.resize(image, small, interpolation=CV_INTER[self.down])

@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 
 from ..core.errors import InvalidConfig
+from ..core.lut import apply_lut
 from ..core.params import to_range
 from ..core.transform import ImageOnlyTransform
 from .functional.dtype import as_float, like
@@ -100,18 +101,33 @@ class RandomRain(ImageOnlyTransform):
                 "drops": rng.integers(0, [w, h], size=(n, 2)).tolist()}
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
-        layer = np.zeros(image.shape[:2], np.uint8)
-        dx = int(round(params["slant"]))
-        for x, y in params["drops"]:
-            cv2.line(layer, (x, y), (x + dx, y + self.drop_length), 255, self.drop_width)
-        x = as_float(image)
         k = self.blur_value
-        x = cv2.blur(x, (k, k)).reshape(x.shape) * np.float32(self.brightness_coefficient)
-        alpha = _expand(layer.astype(np.float32) / 255, image)
+        # blur and dim first (the scene behind the rain), then draw every streak in one call
+        out = cv2.blur(image, (k, k)).reshape(image.shape)
+        out = _dim(out, self.brightness_coefficient)
         c = 1 if image.ndim == 2 else image.shape[2]
-        color = np.float32(np.mean(self.drop_color) / 255) if c != 3 else (
-            np.asarray(self.drop_color, np.float32) / 255)
-        return like(x * (1 - alpha) + alpha * color, image)
+        scale = 1.0 if image.dtype == np.uint8 else 1.0 / 255.0
+        color = (tuple(v * scale for v in self.drop_color) if c == 3
+                 else (float(np.mean(self.drop_color)) * scale,) * min(c, 4))
+        dx = int(round(params["slant"]))
+        lines = [np.array([[x, y], [x + dx, y + self.drop_length]], np.int32)
+                 for x, y in params["drops"]]
+        if lines:
+            out = np.ascontiguousarray(out)
+            if c <= 4:
+                cv2.polylines(out, lines, False, color, self.drop_width)
+            else:  # OpenCV draws on at most 4 channels: draw a mask, then fill through it
+                mask = np.zeros(image.shape[:2], np.uint8)
+                cv2.polylines(mask, lines, False, 255, self.drop_width)
+                out[mask > 0] = color[0]
+        return out
+
+
+def _dim(image: np.ndarray, factor: float) -> np.ndarray:
+    if image.dtype == np.uint8:
+        table = np.clip(np.rint(np.arange(256) * factor), 0, 255).astype(np.uint8)[:, None]
+        return apply_lut(image, table)
+    return (image * np.float32(factor)).astype(np.float32)
 
 
 class RandomShadow(ImageOnlyTransform):
@@ -195,16 +211,33 @@ class RandomSunFlare(ImageOnlyTransform):
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         h, w = image.shape[:2]
-        x = as_float(image)
         light = np.zeros((h, w), np.float32)
+        # halos: translucent discs, summed; each touches only its bounding box
         for hx, hy, r, a in params["halos"]:
-            disc = np.zeros((h, w), np.float32)
-            cv2.circle(disc, (int(round(hx)), int(round(hy))), max(1, int(round(r))), 1.0, -1)
-            light = light + a * disc
-        yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+            cx_, cy_, ri = int(round(hx)), int(round(hy)), max(1, int(round(r)))
+            bx0, bx1 = max(0, cx_ - ri), min(w, cx_ + ri + 1)
+            by0, by1 = max(0, cy_ - ri), min(h, cy_ + ri + 1)
+            if bx0 >= bx1 or by0 >= by1:
+                continue  # the halo falls outside the frame
+            disc = np.zeros((by1 - by0, bx1 - bx0), np.float32)
+            cv2.circle(disc, (cx_ - bx0, cy_ - by0), ri, float(a), -1)
+            light[by0:by1, bx0:bx1] += disc
+        # the sun: a radial falloff, computed inside its own square only
         cx, cy = params["center"]
-        d = np.sqrt((xx - cx) ** 2 + (yy - cy) ** 2)
-        light = light + np.clip(1.0 - d / self.src_radius, 0, 1) ** 1.5
-        light = np.clip(light, 0, 1)
+        r = self.src_radius
+        x0, x1 = max(0, int(cx - r)), min(w, int(cx + r) + 1)
+        y0, y1 = max(0, int(cy - r)), min(h, int(cy + r) + 1)
+        if x0 < x1 and y0 < y1:
+            yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+            d = np.sqrt((xx - np.float32(cx)) ** 2 + (yy - np.float32(cy)) ** 2)
+            light[y0:y1, x0:x1] += np.clip(1.0 - d / np.float32(r), 0, 1) ** 1.5
+        np.clip(light, 0, 1, out=light)
+        if image.dtype == np.uint8:  # out = x + (255 - x) * light, in saturating uint8 steps
+            l8 = np.rint(light * 255).astype(np.uint8)
+            if image.ndim == 3:
+                l8 = cv2.merge([l8] * image.shape[2]) if image.shape[2] <= 4 else \
+                    np.repeat(l8[:, :, None], image.shape[2], axis=2)
+            room = cv2.multiply(cv2.bitwise_not(image), l8, scale=1.0 / 255.0)
+            return cv2.add(image, room).reshape(image.shape)
         lv = _expand(light, image)
-        return like(x * (1 - lv) + lv, image)
+        return like(image * (1 - lv) + lv, image)
