@@ -44,16 +44,33 @@ def _clip_to_frame(boxes: BoxSet, moved: list[np.ndarray], out_hw: tuple[int, in
     """Clip each box's moved polygon to the new frame; the box is the clipped polygon's bounding
     box and its visibility shrinks by the fraction of area left. Boxes with nothing left go."""
     h, w = out_hw
-    clipped_polys, xyxy, frac = [], np.zeros((len(moved), 4)), np.zeros(len(moved))
+    n = len(moved)
+    xyxy, frac, clipped_polys = np.zeros((n, 4)), np.ones(n), list(moved)
     for i, poly in enumerate(moved):
+        (x0, y0), (x1, y1) = poly.min(axis=0), poly.max(axis=0)
+        if x0 >= 0 and y0 >= 0 and x1 <= w and y1 <= h:  # inside the frame: nothing to clip
+            xyxy[i] = (x0, y0, x1, y1)
+            continue
         clipped = clip_polygon(poly, w, h)
         area = polygon_area(poly)
         if len(clipped) >= 3 and area > 0:
             xyxy[i] = [*clipped.min(axis=0), *clipped.max(axis=0)]
             frac[i] = polygon_area(clipped) / area
-        clipped_polys.append(clipped)
+        else:
+            frac[i] = 0.0
+        clipped_polys[i] = clipped
     keep = (frac > 0) & (xyxy[:, 2] > xyxy[:, 0]) & (xyxy[:, 3] > xyxy[:, 1])
     return boxes.with_boxes(xyxy, boxes.visibility * frac, clipped_polys).subset(keep)
+
+
+def _move_polygons(boxes: BoxSet, m: np.ndarray) -> list[np.ndarray]:
+    """All box polygons through the (edge-coordinate) matrix in one call."""
+    polys = _polygons(boxes)
+    if not polys:
+        return []
+    sizes = [len(p) for p in polys]
+    moved = transform_points(np.concatenate(polys), edge_matrix(m))
+    return np.split(moved, np.cumsum(sizes)[:-1])
 
 
 def _polygons(boxes: BoxSet) -> list[np.ndarray]:
@@ -93,8 +110,7 @@ def warp_sample(sample: Sample, m: np.ndarray, out_hw: tuple[int, int], style: W
                              fill=style.fill),
         lambda a: warp_array(a, m, out_hw, interpolation=style.mask_interpolation,
                              border=style.border, fill=style.fill_mask),
-        lambda b: _clip_to_frame(b, [transform_points(p, edge_matrix(m)) for p in _polygons(b)],
-                                 out_hw),
+        lambda b: _clip_to_frame(b, _move_polygons(b, m), out_hw),
         lambda p: _keep_points(p, transform_points(p.xy, m), out_hw, remove),
     )
 
