@@ -11,9 +11,11 @@ from typing import Any
 import cv2
 import numpy as np
 
-from ..core.geometry import _identity_map, identity_map
+from ..core.geometry import _identity_map
 from ..core.params import check_number, to_range
+from ..core.rng import kernel_rng
 from ..core.transform import DisplacementTransform
+from .functional.noise import uniform16
 
 __all__ = ["ElasticTransform", "GridDistortion", "OpticalDistortion"]
 
@@ -52,9 +54,11 @@ class ElasticTransform(DisplacementTransform):
     def source_map(self, params: dict[str, Any], size: Size) -> np.ndarray:
         h, w = size
         gh, gw = max(2, int(math.ceil(2 * h / self.sigma))), max(2, int(math.ceil(2 * w / self.sigma)))
-        rng = np.random.default_rng(params["seed"])
+        rng = kernel_rng(params["seed"])
         # uniform white noise in [-1, 1) on the coarse grid, both displacement components at once
-        coarse = rng.random((gh, gw, 2), dtype=np.float32) * np.float32(2) - np.float32(1)
+        coarse = uniform16(rng, (gh, gw, 2)).astype(np.float32)
+        coarse *= np.float32(2 / 65536)
+        coarse -= np.float32(1 - 1 / 65536)  # bin centres: symmetric in (-1, 1)
         # blur by sigma in node units: the covariance of Gaussian-blurred white noise
         kx, ky = _kernel(self.sigma * gw / w), _kernel(self.sigma * gh / h)
         coarse = cv2.sepFilter2D(coarse, -1, kx, ky, borderType=cv2.BORDER_REFLECT_101)

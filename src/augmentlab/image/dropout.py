@@ -13,6 +13,7 @@ import numpy as np
 
 from ..core.errors import InvalidConfig
 from ..core.params import check_number, to_range
+from ..core.rng import kernel_rng
 from ..core.transform import Transform
 
 __all__ = ["CoarseDropout", "GridDropout", "RandomErasing"]
@@ -40,7 +41,7 @@ class _Holes(Transform):
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         out = image.copy()
-        rng = np.random.default_rng(params["seed"]) if self.fill == "random" else None
+        rng = kernel_rng(params["seed"]) if self.fill == "random" else None
         top = 255 if image.dtype == np.uint8 else 1.0
         for x0, y0, x1, y1 in params["holes"]:
             region = out[y0:y1, x0:x1]

@@ -11,6 +11,7 @@ from ..core.errors import InvalidInput
 from ..core.geometry import CV_INTER
 from ..core.lut import apply_lut
 from ..core.params import INTERPOLATIONS, check_choice, to_range
+from ..core.rng import kernel_rng
 from ..core.transform import ImageOnlyTransform, require_channels
 from .functional.dtype import as_float, as_uint8, like
 from .functional.noise import gauss_noise, uniform16
@@ -95,7 +96,7 @@ class MultiplicativeNoise(ImageOnlyTransform):
                 return apply_lut(image, table.astype(np.uint8))
             factor = m.astype(np.float32) if image.ndim == 3 else np.float32(m[0])
             return np.clip(image * factor, 0, 1).astype(np.float32)
-        rng = np.random.default_rng(params["seed"])
+        rng = kernel_rng(params["seed"])
         shape = image.shape[:2] + ((c if self.per_channel else 1,) if image.ndim == 3 else ())
         lo, hi = self.multiplier
         m = rng.random(shape, dtype=np.float32) * np.float32(hi - lo) + np.float32(lo)
@@ -126,7 +127,7 @@ class SaltAndPepper(ImageOnlyTransform):
                 "salt": float(rng.uniform(*self.salt_vs_pepper)), "seed": _seed(rng)}
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
-        u = uniform16(np.random.default_rng(params["seed"]), image.shape[:2]).astype(np.float32)
+        u = uniform16(kernel_rng(params["seed"]), image.shape[:2]).astype(np.float32)
         u = (u + 0.5) / 65536.0
         amount, salt = params["amount"], params["salt"]
         salt_mask = u < amount * salt
@@ -160,7 +161,7 @@ class ISONoise(ImageOnlyTransform):
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         require_channels(image, "ISONoise")
-        rng = np.random.default_rng(params["seed"])
+        rng = kernel_rng(params["seed"])
         x = as_float(image)
         hls = cv2.cvtColor(x, cv2.COLOR_RGB2HLS)
         spread = float(hls[..., 1].std())

@@ -10,6 +10,7 @@ import numpy as np
 from ..core.errors import InvalidConfig
 from ..core.lut import apply_lut
 from ..core.params import to_range
+from ..core.rng import kernel_rng
 from ..core.transform import ImageOnlyTransform
 from .functional.dtype import as_float, like
 
@@ -59,7 +60,7 @@ class RandomFog(ImageOnlyTransform):
                 "seed": int(rng.integers(0, 2**63 - 1))}
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
-        field = _smooth_field(np.random.default_rng(params["seed"]), image.shape[:2], 4)
+        field = _smooth_field(kernel_rng(params["seed"]), image.shape[:2], 4)
         veil = params["fog"] * (0.6 + 0.4 * field)  # density varies smoothly across the frame
         x = as_float(image)
         v = _expand(veil, image)

@@ -15,6 +15,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from ...core.rng import kernel_rng
+
 __all__ = ["gauss_noise", "uniform16"]
 
 
@@ -63,7 +65,7 @@ def gauss_noise(image: np.ndarray, mean: float, std: float, seed: int, per_chann
         >>> 24 < float(out.astype(float).std()) < 27
         True
     """
-    rng = np.random.default_rng(seed)
+    rng = kernel_rng(seed)
     shape = image.shape if per_channel or image.ndim == 2 else image.shape[:2]
     if image.dtype == np.uint8:
         table = rounded_gauss_table(round(mean * 255.0, 9), round(std * 255.0, 9))
