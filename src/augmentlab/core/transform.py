@@ -196,8 +196,13 @@ class PointwiseTransform(ImageOnlyTransform):
 
     def _table(self, params: dict[str, Any], channels: int) -> np.ndarray:
         x = _UNIT_RAMP if channels == 1 else np.repeat(_UNIT_RAMP, channels, axis=1)
-        y = np.broadcast_to(np.asarray(self.curve(x, params), dtype=np.float64), x.shape)
-        table = np.clip(np.rint(y * 255.0), 0, 255).astype(np.uint8)
+        y = self.curve(x, params) * 255.0  # a new float64 array, safe to work on in place
+        if y.shape != x.shape:
+            y = np.broadcast_to(y, x.shape).copy()
+        # raw ufuncs with out=: np.clip's Python wrapper costs more than the 256 values
+        np.rint(y, out=y)
+        np.minimum(np.maximum(y, 0.0, out=y), 255.0, out=y)
+        table = y.astype(np.uint8)
         table.flags.writeable = False
         return table
 

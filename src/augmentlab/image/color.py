@@ -10,6 +10,7 @@ import numpy as np
 from ..core.errors import InvalidConfig, InvalidInput
 from ..core.lut import apply_lut
 from ..core.params import check_number, to_range
+from ..core.rng import uniform
 from ..core.transform import (
     ImageOnlyTransform,
     PointwiseTransform,
@@ -62,8 +63,8 @@ class BrightnessContrast(PointwiseTransform):
                                        low=-1)
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        return {"alpha": 1.0 + float(rng.uniform(*self.contrast_limit)),
-                "beta": float(rng.uniform(*self.brightness_limit))}
+        return {"alpha": 1.0 + uniform(rng, *self.contrast_limit),
+                "beta": uniform(rng, *self.brightness_limit)}
 
     def curve(self, x: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         return x * params["alpha"] + params["beta"]
@@ -85,7 +86,7 @@ class RandomGamma(PointwiseTransform):
                                     low=1e-3)
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        return {"gamma": float(rng.uniform(*self.gamma_limit)) / 100.0}
+        return {"gamma": uniform(rng, *self.gamma_limit) / 100.0}
 
     def curve(self, x: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         return np.power(x, params["gamma"])
@@ -111,7 +112,7 @@ class RGBShift(PointwiseTransform):
             ("b_shift_limit", b_shift_limit))]
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        return {"shift": [float(rng.uniform(*lim)) for lim in self.limits]}
+        return {"shift": [uniform(rng, *lim) for lim in self.limits]}
 
     def curve(self, x: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         if x.shape[-1] != 3:
@@ -177,7 +178,7 @@ class Solarize(PointwiseTransform):
         self.threshold = to_range("Solarize", "threshold", threshold, center=None, low=0, high=1)
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        return {"threshold": float(rng.uniform(*self.threshold))}
+        return {"threshold": uniform(rng, *self.threshold)}
 
     def curve(self, x: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         return np.where(x >= params["threshold"], 1.0 - x, x)
@@ -202,8 +203,8 @@ class HueSaturationValue(ImageOnlyTransform):
         self.val = to_range("HueSaturationValue", "val_shift_limit", val_shift_limit)
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        return {"hue": float(rng.uniform(*self.hue)), "sat": float(rng.uniform(*self.sat)),
-                "val": float(rng.uniform(*self.val))}
+        return {"hue": uniform(rng, *self.hue), "sat": uniform(rng, *self.sat),
+                "val": uniform(rng, *self.val)}
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         h, s, v = params["hue"], params["sat"], params["val"]
@@ -260,10 +261,10 @@ class ColorJitter(ImageOnlyTransform):
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
         return {"order": [int(i) for i in rng.permutation(4)],
-                "brightness": float(rng.uniform(*self.brightness)),
-                "contrast": float(rng.uniform(*self.contrast)),
-                "saturation": float(rng.uniform(*self.saturation)),
-                "hue": float(rng.uniform(*self.hue))}
+                "brightness": uniform(rng, *self.brightness),
+                "contrast": uniform(rng, *self.contrast),
+                "saturation": uniform(rng, *self.saturation),
+                "hue": uniform(rng, *self.hue)}
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         out = image
@@ -394,7 +395,7 @@ class CLAHE(ImageOnlyTransform):
         self.tile_grid_size = (int(tile_grid_size[0]), int(tile_grid_size[1]))
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        return {"clip_limit": float(rng.uniform(*self.clip_limit))}
+        return {"clip_limit": uniform(rng, *self.clip_limit)}
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         clahe = cv2.createCLAHE(clipLimit=params["clip_limit"], tileGridSize=self.tile_grid_size)

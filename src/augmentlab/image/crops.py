@@ -9,6 +9,7 @@ import numpy as np
 
 from ..core.errors import InvalidConfig, InvalidInput
 from ..core.params import check_number, to_range
+from ..core.rng import uniform
 from ..core.transform import GeometricTransform
 from .functional import matrices as mx
 
@@ -186,7 +187,7 @@ class RandomScale(_ScaleTo):
         self.scale_limit = to_range("RandomScale", "scale_limit", scale_limit, low=-0.99)
 
     def sample_geometry(self, size: Size, rng: np.random.Generator) -> dict[str, Any]:
-        return _scaled(size, 1.0 + float(rng.uniform(*self.scale_limit)))
+        return _scaled(size, 1.0 + uniform(rng, *self.scale_limit))
 
 
 class RandomResizedCrop(GeometricTransform):
@@ -217,8 +218,8 @@ class RandomResizedCrop(GeometricTransform):
         area = h * w
         log_ratio = (math.log(self.ratio[0]), math.log(self.ratio[1]))
         for _ in range(10):
-            target = area * float(rng.uniform(*self.scale))
-            aspect = math.exp(float(rng.uniform(*log_ratio)))
+            target = area * uniform(rng, *self.scale)
+            aspect = math.exp(uniform(rng, *log_ratio))
             cw = int(round(math.sqrt(target * aspect)))
             ch = int(round(math.sqrt(target / aspect)))
             if 0 < cw <= w and 0 < ch <= h:

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..core.geometry import _identity_map
 from ..core.params import check_number, to_range
-from ..core.rng import kernel_rng
+from ..core.rng import kernel_rng, uniform
 from ..core.transform import DisplacementTransform
 from .functional.noise import uniform16
 
@@ -135,7 +135,7 @@ class OpticalDistortion(DisplacementTransform):
                                       low=-0.5, high=0.5)
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        return {"k": float(rng.uniform(*self.distort_limit))}
+        return {"k": uniform(rng, *self.distort_limit)}
 
     def source_map(self, params: dict[str, Any], size: Size) -> np.ndarray:
         h, w = size

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..core.errors import InvalidConfig
 from ..core.params import check_number, to_range
-from ..core.rng import kernel_rng
+from ..core.rng import kernel_rng, uniform
 from ..core.transform import Transform
 
 __all__ = ["CoarseDropout", "GridDropout", "RandomErasing"]
@@ -75,7 +75,7 @@ def _extent(owner: str, name: str, value: Any) -> tuple[float, float]:
 def _draw(rng: np.random.Generator, rng_: tuple[float, float], full: int) -> int:
     lo, hi = rng_
     if hi <= 1:  # fractions of the side
-        return max(1, int(round(float(rng.uniform(lo, hi)) * full)))
+        return max(1, int(round(uniform(rng, lo, hi) * full)))
     return int(rng.integers(int(lo), int(hi) + 1))
 
 
@@ -176,8 +176,8 @@ class RandomErasing(_Holes):
         log_ratio = (math.log(self.ratio[0]), math.log(self.ratio[1]))
         holes: list[list[int]] = []
         for _ in range(10):
-            area = h * w * float(rng.uniform(*self.scale))
-            aspect = math.exp(float(rng.uniform(*log_ratio)))
+            area = h * w * uniform(rng, *self.scale)
+            aspect = math.exp(uniform(rng, *log_ratio))
             eh, ew = int(round(math.sqrt(area * aspect))), int(round(math.sqrt(area / aspect)))
             if 0 < eh < h and 0 < ew < w:
                 y0, x0 = int(rng.integers(0, h - eh + 1)), int(rng.integers(0, w - ew + 1))

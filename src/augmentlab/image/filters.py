@@ -10,6 +10,7 @@ import numpy as np
 
 from ..core.errors import InvalidConfig
 from ..core.params import to_range
+from ..core.rng import uniform
 from ..core.transform import ImageOnlyTransform
 
 __all__ = ["Blur", "Defocus", "Emboss", "GaussianBlur", "MedianBlur", "MotionBlur", "Sharpen"]
@@ -69,7 +70,7 @@ class GaussianBlur(ImageOnlyTransform):
         self.sigma_limit = to_range("GaussianBlur", "sigma_limit", sigma_limit, center=None, low=0)
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        sigma = float(rng.uniform(*self.sigma_limit))
+        sigma = uniform(rng, *self.sigma_limit)
         ksize = _odd(rng, *self.blur_limit)
         if sigma > 0:  # size the kernel to the drawn sigma, at most the largest allowed size
             ksize = min(self.blur_limit[1], max(3, int(2 * math.ceil(3 * sigma) + 1)))
@@ -122,7 +123,7 @@ class MotionBlur(ImageOnlyTransform):
         self.blur_limit = _odd_range("MotionBlur", "blur_limit", blur_limit)
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        return {"ksize": _odd(rng, *self.blur_limit), "angle": float(rng.uniform(0, 180))}
+        return {"ksize": _odd(rng, *self.blur_limit), "angle": uniform(rng, 0, 180)}
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         k = params["ksize"]
@@ -153,7 +154,7 @@ class Defocus(ImageOnlyTransform):
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
         return {"radius": int(rng.integers(self.radius[0], self.radius[1] + 1)),
-                "alias_blur": float(rng.uniform(*self.alias_blur))}
+                "alias_blur": uniform(rng, *self.alias_blur)}
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         r = params["radius"]
@@ -181,8 +182,8 @@ class Sharpen(ImageOnlyTransform):
         self.lightness = to_range("Sharpen", "lightness", lightness, center=None, low=0)
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        return {"alpha": float(rng.uniform(*self.alpha)),
-                "lightness": float(rng.uniform(*self.lightness))}
+        return {"alpha": uniform(rng, *self.alpha),
+                "lightness": uniform(rng, *self.lightness)}
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         a, lightness = params["alpha"], params["lightness"]
@@ -208,8 +209,8 @@ class Emboss(ImageOnlyTransform):
         self.strength = to_range("Emboss", "strength", strength, center=None, low=0)
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        return {"alpha": float(rng.uniform(*self.alpha)),
-                "strength": float(rng.uniform(*self.strength))}
+        return {"alpha": uniform(rng, *self.alpha),
+                "strength": uniform(rng, *self.strength)}
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         a, s = params["alpha"], params["strength"]

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..core.errors import InvalidConfig
 from ..core.params import to_range
+from ..core.rng import uniform
 from ..core.transform import GeometricTransform
 from .functional import matrices as mx
 
@@ -148,13 +149,13 @@ class Affine(GeometricTransform):
         self.keep_ratio = bool(keep_ratio)
 
     def sample_geometry(self, size: Size, rng: np.random.Generator) -> dict[str, Any]:
-        sx = float(rng.uniform(*self.scale))
-        sy = sx if self.keep_ratio else float(rng.uniform(*self.scale))
+        sx = uniform(rng, *self.scale)
+        sy = sx if self.keep_ratio else uniform(rng, *self.scale)
         return {
-            "angle": float(rng.uniform(*self.rotate)),
+            "angle": uniform(rng, *self.rotate),
             "scale": [sx, sy],
-            "translate": [float(rng.uniform(*self.translate)), float(rng.uniform(*self.translate))],
-            "shear": [float(rng.uniform(*self.shear)), float(rng.uniform(*self.shear))],
+            "translate": [uniform(rng, *self.translate), uniform(rng, *self.translate)],
+            "shear": [uniform(rng, *self.shear), uniform(rng, *self.shear)],
         }
 
     def matrix(self, params: dict[str, Any], size: Size) -> np.ndarray:
@@ -181,7 +182,7 @@ class Rotate(Affine):
                          fill=fill, fill_mask=fill_mask, p=p)
 
     def sample_geometry(self, size: Size, rng: np.random.Generator) -> dict[str, Any]:
-        return {"angle": float(rng.uniform(*self.rotate)), "scale": [1.0, 1.0],
+        return {"angle": uniform(rng, *self.rotate), "scale": [1.0, 1.0],
                 "translate": [0.0, 0.0], "shear": [0.0, 0.0]}
 
 
@@ -224,7 +225,7 @@ class Perspective(GeometricTransform):
         self.scale = to_range("Perspective", "scale", scale, center=None, low=0, high=0.45)
 
     def sample_geometry(self, size: Size, rng: np.random.Generator) -> dict[str, Any]:
-        sigma = float(rng.uniform(*self.scale))
+        sigma = uniform(rng, *self.scale)
         # corner offsets towards the inside, as fractions of the size: |N(0, sigma)|
         offsets = np.abs(rng.normal(0.0, sigma, size=(4, 2)))
         return {"offsets": np.clip(offsets, 0, 0.45).round(12).tolist()}

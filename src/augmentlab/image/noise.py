@@ -11,7 +11,7 @@ from ..core.errors import InvalidInput
 from ..core.geometry import CV_INTER
 from ..core.lut import apply_lut
 from ..core.params import INTERPOLATIONS, check_choice, to_range
-from ..core.rng import kernel_rng
+from ..core.rng import kernel_rng, uniform
 from ..core.transform import ImageOnlyTransform, require_channels
 from .functional.dtype import as_float, as_uint8, like
 from .functional.noise import gauss_noise, uniform16
@@ -51,8 +51,8 @@ class GaussNoise(ImageOnlyTransform):
         self.per_channel = bool(per_channel)
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        return {"std": float(rng.uniform(*self.std_range)),
-                "mean": float(rng.uniform(*self.mean_range)), "seed": _seed(rng)}
+        return {"std": uniform(rng, *self.std_range),
+                "mean": uniform(rng, *self.mean_range), "seed": _seed(rng)}
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         return gauss_noise(image, params["mean"], params["std"], params["seed"], self.per_channel)
@@ -123,8 +123,8 @@ class SaltAndPepper(ImageOnlyTransform):
                                        center=None, low=0, high=1)
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        return {"amount": float(rng.uniform(*self.amount)),
-                "salt": float(rng.uniform(*self.salt_vs_pepper)), "seed": _seed(rng)}
+        return {"amount": uniform(rng, *self.amount),
+                "salt": uniform(rng, *self.salt_vs_pepper), "seed": _seed(rng)}
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         u = uniform16(kernel_rng(params["seed"]), image.shape[:2]).astype(np.float32)
@@ -156,8 +156,8 @@ class ISONoise(ImageOnlyTransform):
         self.intensity = to_range("ISONoise", "intensity", intensity, center=None, low=0)
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        return {"color_shift": float(rng.uniform(*self.color_shift)),
-                "intensity": float(rng.uniform(*self.intensity)), "seed": _seed(rng)}
+        return {"color_shift": uniform(rng, *self.color_shift),
+                "intensity": uniform(rng, *self.intensity), "seed": _seed(rng)}
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         require_channels(image, "ISONoise")
@@ -226,7 +226,7 @@ class Downscale(ImageOnlyTransform):
         self.up = check_choice("Downscale", "up_interpolation", up_interpolation, INTERPOLATIONS)
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        return {"scale": float(rng.uniform(*self.scale_range))}
+        return {"scale": uniform(rng, *self.scale_range)}
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         h, w = image.shape[:2]

@@ -10,7 +10,7 @@ import numpy as np
 from ..core.errors import InvalidConfig
 from ..core.lut import apply_lut
 from ..core.params import to_range
-from ..core.rng import kernel_rng
+from ..core.rng import kernel_rng, uniform
 from ..core.transform import ImageOnlyTransform
 from .functional.dtype import as_float, like
 
@@ -56,7 +56,7 @@ class RandomFog(ImageOnlyTransform):
                                        low=0, high=1)
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        return {"fog": float(rng.uniform(*self.fog_coef_range)),
+        return {"fog": uniform(rng, *self.fog_coef_range),
                 "seed": int(rng.integers(0, 2**63 - 1))}
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
@@ -98,7 +98,7 @@ class RandomRain(ImageOnlyTransform):
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
         h, w = sample.size
         n = int(round(self.density * h * w))
-        return {"slant": float(rng.uniform(*self.slant_range)),
+        return {"slant": uniform(rng, *self.slant_range),
                 "drops": rng.integers(0, [w, h], size=(n, 2)).tolist()}
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
@@ -165,7 +165,7 @@ class RandomShadow(ImageOnlyTransform):
             xs = rng.uniform(x0 * w, x1 * w, self.shadow_dimension)
             ys = rng.uniform(y0 * h, y1 * h, self.shadow_dimension)
             polys.append(np.stack([xs, ys], 1).round().astype(int).tolist())
-        return {"polygons": polys, "intensity": float(rng.uniform(*self.intensity))}
+        return {"polygons": polys, "intensity": uniform(rng, *self.intensity)}
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         mask = np.zeros(image.shape[:2], np.uint8)
@@ -200,14 +200,14 @@ class RandomSunFlare(ImageOnlyTransform):
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
         h, w = sample.size
         x0, y0, x1, y1 = self.flare_roi
-        cx, cy = float(rng.uniform(x0 * w, x1 * w)), float(rng.uniform(y0 * h, y1 * h))
+        cx, cy = uniform(rng, x0 * w, x1 * w), uniform(rng, y0 * h, y1 * h)
         n = int(rng.integers(self.circles[0], self.circles[1] + 1))
-        angle = float(rng.uniform(0, 2 * np.pi))
+        angle = uniform(rng, 0, 2 * np.pi)
         halos = []
         for _ in range(n):
-            t = float(rng.uniform(0.1, 1.0)) * max(h, w)
+            t = uniform(rng, 0.1, 1.0) * max(h, w)
             halos.append([cx + np.cos(angle) * t, cy + np.sin(angle) * t,
-                          float(rng.uniform(0.02, 0.08)) * max(h, w), float(rng.uniform(0.05, 0.2))])
+                          uniform(rng, 0.02, 0.08) * max(h, w), uniform(rng, 0.05, 0.2)])
         return {"center": [cx, cy], "halos": halos}
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
