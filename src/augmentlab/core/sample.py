@@ -13,6 +13,9 @@ from .errors import InvalidInput
 __all__ = ["Record", "Sample", "Step", "to_jsonable"]
 
 
+_NATIVE = (float, int, str, bool)
+
+
 def to_jsonable(value: Any) -> Any:
     """Convert numpy scalars/arrays and tuples to plain JSON types (recursively).
 
@@ -28,7 +31,7 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
+        return [v if type(v) in _NATIVE else to_jsonable(v) for v in value]
     if isinstance(value, np.ndarray):
         return to_jsonable(value.tolist())
     if isinstance(value, np.bool_):

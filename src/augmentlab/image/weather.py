@@ -110,9 +110,9 @@ class RandomRain(ImageOnlyTransform):
         scale = 1.0 if image.dtype == np.uint8 else 1.0 / 255.0
         color = (tuple(v * scale for v in self.drop_color) if c == 3
                  else (float(np.mean(self.drop_color)) * scale,) * min(c, 4))
-        dx = int(round(params["slant"]))
-        lines = [np.array([[x, y], [x + dx, y + self.drop_length]], np.int32)
-                 for x, y in params["drops"]]
+        starts = np.asarray(params["drops"], np.int32).reshape(-1, 2)
+        ends = starts + np.array([int(round(params["slant"])), self.drop_length], np.int32)
+        lines = list(np.stack([starts, ends], axis=1))  # (n, 2, 2): one segment per drop
         if lines:
             out = np.ascontiguousarray(out)
             if c <= 4:
