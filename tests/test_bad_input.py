@@ -54,6 +54,17 @@ def test_bad_arguments(make, pattern: str) -> None:  # noqa: ANN001
         make()
 
 
+@pytest.mark.parametrize(("kwargs", "pattern"), [
+    ({"sample_id": -1}, r"sample_id=-1 must be >= 0"),
+    ({"copy": 1.5}, r"copy=1.5 must be an integer"),
+    ({"seed": -3}, r"seed=-3 must be >= 0"),
+    ({"seed": 2**64}, r"seed=.* must be <="),
+])
+def test_bad_call_arguments(kwargs: dict, pattern: str) -> None:
+    with pytest.raises(InvalidConfig, match=pattern):
+        PIPE(image=IMG, **kwargs)
+
+
 def test_crop_larger_than_image_says_what_to_do() -> None:
     with pytest.raises(InvalidInput, match="add PadIfNeeded"):
         al.RandomCrop(height=50, width=50)(image=IMG)

@@ -239,7 +239,7 @@ class _Runner:
     def _decide(self, t: Transform, path: tuple[int, ...], path_str: str
                 ) -> tuple[bool, dict[str, Any] | None, np.random.Generator | None]:
         if t.p >= 1.0 and not t.random:
-            return True, None, None  # nothing to draw: skip deriving a generator (~18 us)
+            return True, None, None  # nothing to draw: skip seating a generator
         if self.replay is not None:
             step = self.replay.get(path_str)
             if step is None or step.name != t.name:
@@ -355,6 +355,8 @@ class Compose(BaseCompose):
         """
         if seed is None:
             seed = self.seed if self.seed is not None else secrets.randbits(63)
+        elif type(seed) is not int or not 0 <= seed < 2**64:
+            check_number("Compose", "seed", seed, low=0, high=2**64 - 1, integer=True)
         if sample_id is None:
             sample_id = next(self._counter) if self.seed is not None else 0
         if type(sample_id) is not int or not 0 <= sample_id < 2**64:
