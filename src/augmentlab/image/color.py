@@ -495,6 +495,9 @@ class Normalize(ImageOnlyTransform):
         top = self.max_pixel_value or (255.0 if image.dtype == np.uint8 else 1.0)
         scale = np.broadcast_to(1.0 / (top * self.std.astype(np.float64)), (c,))
         offset = np.broadcast_to(-self.mean.astype(np.float64) / self.std, (c,))
+        if image.dtype == np.uint8:  # 256 values per channel: a float32 lookup table
+            table = (np.arange(256)[:, None] * scale[None, :] + offset[None, :]).astype(np.float32)
+            return cv2.LUT(image, table.reshape(256, 1, c)).reshape(image.shape)
         if c <= 4:  # one fused multiply, one add, in OpenCV (per-channel scalars)
             pad = [0.0] * (4 - c)
             out = cv2.multiply(image, tuple(scale.tolist() + pad), dtype=cv2.CV_32F)

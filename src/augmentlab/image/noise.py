@@ -14,7 +14,7 @@ from ..core.params import INTERPOLATIONS, check_choice, to_range
 from ..core.rng import kernel_rng, uniform
 from ..core.transform import ImageOnlyTransform, require_channels
 from .functional.dtype import as_float, as_uint8, like
-from .functional.noise import gauss_noise, uniform16
+from .functional.noise import gauss_noise, normal16, uniform16
 
 __all__ = [
     "Downscale",
@@ -166,8 +166,8 @@ class ISONoise(ImageOnlyTransform):
         hls = cv2.cvtColor(x, cv2.COLOR_RGB2HLS)
         spread = float(hls[..., 1].std())
         shape = image.shape[:2]
-        lum = rng.standard_normal(shape, dtype=np.float32) * np.float32(params["intensity"] * spread)
-        hue = rng.standard_normal(shape, dtype=np.float32) * np.float32(params["color_shift"] * 360)
+        lum = normal16(rng, shape) * np.float32(params["intensity"] * spread)
+        hue = normal16(rng, shape) * np.float32(params["color_shift"] * 360)
         hls[..., 0] = np.mod(hls[..., 0] + hue, 360)
         hls[..., 1] = np.clip(hls[..., 1] + lum, 0, 1)
         return like(cv2.cvtColor(hls, cv2.COLOR_HLS2RGB), image)

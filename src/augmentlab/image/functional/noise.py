@@ -32,6 +32,30 @@ def uniform16(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
     return raw.view(np.uint16)[:n].reshape(shape)
 
 
+@lru_cache(maxsize=1)
+def _normal_quantiles() -> np.ndarray:
+    from scipy.special import ndtri
+
+    table = ndtri((np.arange(65536) + 0.5) / 65536.0).astype(np.float32)
+    table.flags.writeable = False
+    return table
+
+
+def normal16(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    """Standard normal float32 samples by inverse-CDF lookup of 16-bit uniforms.
+
+    65,536 equiprobable quantiles (their midpoints): the sample CDF is within 2**-17 of the
+    normal's, with tails cut at +-4.3 sigma (probability 1.5e-5). About 5x faster than
+    ``Generator.standard_normal`` here, and plenty for pixel noise.
+
+    Example:
+        >>> z = normal16(np.random.default_rng(0), (200_000,))
+        >>> abs(float(z.mean())) < 0.01 and abs(float(z.std()) - 1) < 0.01
+        True
+    """
+    return np.take(_normal_quantiles(), uniform16(rng, shape))
+
+
 @lru_cache(maxsize=256)
 def rounded_gauss_table(mean_px: float, std_px: float) -> np.ndarray:
     """int16 table mapping a uniform uint16 ``i`` to ``round(N(mean, std))`` (in pixel units).
@@ -74,7 +98,7 @@ def gauss_noise(image: np.ndarray, mean: float, std: float, seed: int, per_chann
             noise = np.repeat(noise[:, :, None], image.shape[2], axis=2)
         out = noise + image  # int16: numpy's mixed-type add is ~4x faster than cv2.add here
         return np.clip(out, 0, 255, out=out).astype(np.uint8).reshape(image.shape)
-    noise = rng.standard_normal(shape, dtype=np.float32) * np.float32(std) + np.float32(mean)
+    noise = normal16(rng, shape) * np.float32(std) + np.float32(mean)
     if noise.shape != image.shape:
         noise = noise[:, :, None]
     return np.clip(image + noise, 0, 1).astype(np.float32)
