@@ -13,7 +13,7 @@ import itertools
 import json
 import secrets
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -184,6 +184,9 @@ class Sometimes(BaseCompose):
         super().__init__(transforms, p=p)
 
 
+_NO_RNG = cast(np.random.Generator, None)
+
+
 class _Runner:
     """Walks a pipeline tree once for one sample, sampling or replaying params, fusing steps."""
 
@@ -213,7 +216,7 @@ class _Runner:
         for t, params, size in self.geo:
             step_m = t.matrix(params, size)
             m = step_m if m is None else step_m @ m
-        assert self.geo_size is not None
+        assert m is not None and self.geo_size is not None
         self.sample = warp_sample(self.sample, m, self.geo_size, style)
         self.geo, self.geo_size = [], None
 
@@ -237,15 +240,17 @@ class _Runner:
 
     # -- walking ---------------------------------------------------------------------------------
     def _decide(self, t: Transform, path: tuple[int, ...], path_str: str
-                ) -> tuple[bool, dict[str, Any] | None, np.random.Generator | None]:
+                ) -> tuple[bool, dict[str, Any] | None, np.random.Generator]:
+        """Whether `t` runs, its params when replaying, and its generator. Deterministic nodes
+        (``random = False``) get no generator: ``_NO_RNG``, which they never touch."""
         if t.p >= 1.0 and not t.random:
-            return True, None, None  # nothing to draw: skip seating a generator
+            return True, None, _NO_RNG  # nothing to draw: skip seating a generator
         if self.replay is not None:
             step = self.replay.get(path_str)
             if step is None or step.name != t.name:
                 raise InvalidInput(f"replay: the record has no step {path_str!r}; it was made by a "
                                    "different pipeline")
-            return step.applied, step.params, None
+            return step.applied, step.params, _NO_RNG
         rng = STREAMS.get(self.seed, self.sample_id, self.copy, path)
         applied = t.p >= 1.0 or (t.p > 0.0 and rng.random() < t.p)
         return applied, None, rng
@@ -257,7 +262,7 @@ class _Runner:
             return
         if isinstance(t, BaseCompose):
             if params is None:
-                params = {"chosen": t.choose(rng)}  # type: ignore[arg-type]
+                params = {"chosen": t.choose(rng)}
             if t.random or t.p < 1.0:  # a container that runs everything has nothing to record
                 self.steps.append(Step(path_str, t.name, True, params))
             for i in params["chosen"]:

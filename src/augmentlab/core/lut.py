@@ -16,7 +16,7 @@ __all__ = ["apply_lut", "compose_luts"]
 
 def _translate(plane: np.ndarray, column: np.ndarray) -> np.ndarray:
     """Map every byte of a contiguous array we own, in place."""
-    sz.translate(memoryview(plane.reshape(-1)), memoryview(np.ascontiguousarray(column)), inplace=True)
+    sz.translate(plane.reshape(-1).data, np.ascontiguousarray(column).data, inplace=True)
     return plane
 
 

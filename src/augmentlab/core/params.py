@@ -99,12 +99,13 @@ def check_choice(owner: str, name: str, value: Any, choices: Sequence[str]) -> s
 def check_number(owner: str, name: str, value: Any, *, low: float | None = None,
                  high: float | None = None, integer: bool = False) -> Any:
     """Check a single number against optional bounds."""
-    ok_types: tuple[type, ...] = (int,) if integer else (int, float)
-    if isinstance(value, bool) or not isinstance(value, ok_types):
+    if (isinstance(value, bool) or not isinstance(value, (int, float))
+            or (integer and not isinstance(value, int))):
         kind = "an integer" if integer else "a number"
         raise InvalidConfig(f"{owner}: {name}={value!r} must be {kind}")
-    if low is not None and value < low:
+    number = float(value)
+    if low is not None and number < low:
         raise InvalidConfig(f"{owner}: {name}={value!r} must be >= {low:g}")
-    if high is not None and value > high:
+    if high is not None and number > high:
         raise InvalidConfig(f"{owner}: {name}={value!r} must be <= {high:g}")
     return value

@@ -51,7 +51,7 @@ def stream_state(seed: int, sample_id: int, copy: int, path: tuple[int, ...]) ->
     return int.from_bytes(digest[:16], "little"), int.from_bytes(digest[16:], "little") | 1
 
 
-def _seat(bit_generator: np.random.PCG64, state: tuple[int, int]) -> None:
+def _seat(bit_generator: np.random.BitGenerator, state: tuple[int, int]) -> None:
     bit_generator.state = {"bit_generator": "PCG64", "state": {"state": state[0], "inc": state[1]},
                            "has_uint32": 0, "uinteger": 0}
 

@@ -99,10 +99,10 @@ class MultiplicativeNoise(ImageOnlyTransform):
         rng = kernel_rng(params["seed"])
         shape = image.shape[:2] + ((c if self.per_channel else 1,) if image.ndim == 3 else ())
         lo, hi = self.multiplier
-        m = rng.random(shape, dtype=np.float32) * np.float32(hi - lo) + np.float32(lo)
+        field = rng.random(shape, dtype=np.float32) * np.float32(hi - lo) + np.float32(lo)
         if image.dtype == np.uint8:
-            return np.clip(np.rint(image * m), 0, 255).astype(np.uint8)
-        return np.clip(image * m, 0, 1).astype(np.float32)
+            return np.clip(np.rint(image * field), 0, 255).astype(np.uint8)
+        return np.clip(image * field, 0, 1).astype(np.float32)
 
 
 class SaltAndPepper(ImageOnlyTransform):
