@@ -102,3 +102,13 @@ def test_extra_box_columns_travel_with_their_boxes() -> None:
     img = np.zeros((10, 20), np.uint8)
     out = al.HorizontalFlip()(image=img, bboxes=np.array([[0, 0, 5, 5, 7.0]]))
     assert out["bboxes"].tolist() == [[15.0, 0.0, 20.0, 5.0, 7.0]]
+
+
+def test_pipeline_probability_is_drawn_recorded_and_replayed() -> None:
+    img = np.zeros((4, 4), np.uint8)
+    pipe = al.Compose([al.Invert()], p=0.5, seed=1)
+    outs = [pipe(image=img, sample_id=i) for i in range(40)]
+    inverted = sum(int(o["image"][0, 0]) == 255 for o in outs)
+    assert 8 < inverted < 32
+    for o in outs:
+        assert np.array_equal(pipe.replay(o.record, image=img)["image"], o["image"])

@@ -60,6 +60,19 @@ def _check_children(owner: str, transforms: Any) -> list[Transform]:
     return list(transforms)
 
 
+_CONTAINER, _GEOMETRIC, _POINTWISE, _OTHER = range(4)
+
+
+def _role(t: Transform) -> int:
+    if isinstance(t, BaseCompose):
+        return _CONTAINER
+    if isinstance(t, GeometricTransform):
+        return _GEOMETRIC
+    if isinstance(t, PointwiseTransform):
+        return _POINTWISE
+    return _OTHER
+
+
 class BaseCompose(Transform):
     """A node that runs some of its children in some order; ``choose`` decides which."""
 
@@ -70,6 +83,9 @@ class BaseCompose(Transform):
         super().__init__(p=p)
         self.transforms = _check_children(type(self).__name__, transforms)
         self._keys = _child_keys(self.transforms)
+        # what the runner needs per child, worked out once: (child, path key, label, role)
+        self._children = [(t, key, label, _role(t)) for t, (key, label) in
+                          zip(self.transforms, self._keys, strict=True)]
 
     def choose(self, rng: np.random.Generator) -> list[int]:
         """Indices of the children to run, in order."""
@@ -239,57 +255,65 @@ class _Runner:
         self.flush_luts()
 
     # -- walking ---------------------------------------------------------------------------------
-    def _decide(self, t: Transform, path: tuple[int, ...], path_str: str
-                ) -> tuple[bool, dict[str, Any] | None, np.random.Generator]:
-        """Whether `t` runs, its params when replaying, and its generator. Deterministic nodes
-        (``random = False``) get no generator: ``_NO_RNG``, which they never touch."""
-        if t.p >= 1.0 and not t.random:
-            return True, None, _NO_RNG  # nothing to draw: skip seating a generator
-        if self.replay is not None:
-            step = self.replay.get(path_str)
-            if step is None or step.name != t.name:
-                raise InvalidInput(f"replay: the record has no step {path_str!r}; it was made by a "
-                                   "different pipeline")
-            return step.applied, step.params, _NO_RNG
-        rng = STREAMS.get(self.seed, self.sample_id, self.copy, path)
-        applied = t.p >= 1.0 or (t.p > 0.0 and rng.random() < t.p)
-        return applied, None, rng
-
-    def run(self, t: Transform, path: tuple[int, ...], path_str: str) -> None:
-        applied, params, rng = self._decide(t, path, path_str)
-        if not applied:
-            self.steps.append(Step(path_str, t.name, False, {}))
-            return
-        if isinstance(t, BaseCompose):
-            if params is None:
-                params = {"chosen": t.choose(rng)}
-            if t.random or t.p < 1.0:  # a container that runs everything has nothing to record
-                self.steps.append(Step(path_str, t.name, True, params))
-            for i in params["chosen"]:
-                key, label = t._keys[i]
-                self.run(t.transforms[i], path + (key,), f"{path_str}/{label}")
-            return
-        if self.fuse and isinstance(t, GeometricTransform) and self.has_size:
-            self.flush_luts()
-            if self.geo and self.geo[0][0].style != t.style:
-                self.flush_geometry()
-            size = self.geo_size or self.sample.size
-            if params is None:
-                params = to_jsonable(t.sample_geometry(size, rng))
-            self.geo.append((t, params, size))
-            self.geo_size = t.output_size(params, size)
-        elif self.fuse and isinstance(t, PointwiseTransform) and self.images_uint8:
-            self.flush_geometry()
-            if params is None:
-                params = to_jsonable(t.sample_params(self.sample, rng))
-            self.luts.append((t, params))
-        else:
-            self.flush()
-            if params is None:
-                params = to_jsonable(t.sample_params(self.sample, rng))
-            self.sample = t.apply(self.sample, params)
-            self.images_uint8 = all(self.sample[k].dtype.char == "B" for k in self.image_keys)
-        self.steps.append(Step(path_str, t.name, True, params))
+    def run_children(self, node: BaseCompose, chosen: Sequence[int], path: tuple[int, ...],
+                     path_str: str) -> None:
+        """Run the chosen children of `node`, deciding, sampling (or replaying) and fusing each."""
+        children = node._children
+        for i in chosen:
+            t, key, label, role = children[i]
+            child_path = path + (key,)
+            child_str = f"{path_str}/{label}"
+            params: dict[str, Any] | None = None
+            rng = _NO_RNG
+            if t.p < 1.0 or t.random:
+                if self.replay is not None:
+                    step = self.replay.get(child_str)
+                    if step is None or step.name != t.name:
+                        raise InvalidInput(f"replay: the record has no step {child_str!r}; it was "
+                                           "made by a different pipeline")
+                    applied, params = step.applied, step.params
+                else:
+                    rng = STREAMS.get(self.seed, self.sample_id, self.copy, child_path)
+                    applied = t.p >= 1.0 or (t.p > 0.0 and rng.random() < t.p)
+                if not applied:
+                    self.steps.append(Step(child_str, t.name, False, {}))
+                    continue
+            if role == _CONTAINER:
+                assert isinstance(t, BaseCompose)
+                if params is None:
+                    params = {"chosen": t.choose(rng)}
+                if t.random or t.p < 1.0:  # a container that runs everything has nothing to record
+                    self.steps.append(Step(child_str, t.name, True, params))
+                self.run_children(t, params["chosen"], child_path, child_str)
+                continue
+            if role == _GEOMETRIC and self.fuse and self.has_size:
+                assert isinstance(t, GeometricTransform)
+                if self.luts:
+                    self.flush_luts()
+                if self.geo and self.geo[0][0].style != t.style:
+                    self.flush_geometry()
+                size = self.geo_size or self.sample.size
+                if params is None:
+                    params = to_jsonable(t.sample_geometry(size, rng))
+                self.geo.append((t, params, size))
+                self.geo_size = t.output_size(params, size)
+            elif role == _POINTWISE and self.fuse and self.images_uint8:
+                assert isinstance(t, PointwiseTransform)
+                if self.geo:
+                    self.flush_geometry()
+                if params is None:
+                    params = to_jsonable(t.sample_params(self.sample, rng))
+                self.luts.append((t, params))
+            else:
+                if self.geo:
+                    self.flush_geometry()
+                if self.luts:
+                    self.flush_luts()
+                if params is None:
+                    params = to_jsonable(t.sample_params(self.sample, rng))
+                self.sample = t.apply(self.sample, params)
+                self.images_uint8 = all(self.sample[k].dtype.char == "B" for k in self.image_keys)
+            self.steps.append(Step(child_str, t.name, True, params))
 
 
 class Compose(BaseCompose):
@@ -439,11 +463,27 @@ class Compose(BaseCompose):
                 out[key] = value.to_output()
         return out
 
+    def _applies(self, runner: _Runner) -> bool:
+        """The pipeline's own ``p`` (drawn on the root stream, recorded as a step)."""
+        if self.p >= 1.0:
+            return True
+        if runner.replay is not None:
+            step = runner.replay.get(self.name)
+            if step is None:
+                raise InvalidInput("replay: the record has no root step; it was made by a "
+                                   "different pipeline")
+            return step.applied
+        applied = self.p > 0.0 and STREAMS.get(runner.seed, runner.sample_id, runner.copy,
+                                              ()).random() < self.p
+        runner.steps.append(Step(self.name, self.name, applied, {}))
+        return applied
+
     def _execute(self, fields: Mapping[str, Any], seed: int, sample_id: int, copy: int,
                  replay: dict[str, Step] | None) -> Sample:
         sample = self._prepare(fields)
         runner = _Runner(sample, seed, sample_id, copy, self.fuse, replay)
-        runner.run(self, (), self.name)
+        if self._applies(runner):
+            runner.run_children(self, range(len(self.transforms)), (), self.name)
         runner.flush()
         out = self._finish(runner.sample)
         out.record = Record(seed, sample_id, copy, self.config_hash, tuple(runner.steps))
