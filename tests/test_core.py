@@ -112,3 +112,23 @@ def test_pipeline_probability_is_drawn_recorded_and_replayed() -> None:
     assert 8 < inverted < 32
     for o in outs:
         assert np.array_equal(pipe.replay(o.record, image=img)["image"], o["image"])
+
+
+def test_pooled_streams_match_freshly_built_ones() -> None:
+    """The pool writes stream states straight into PCG64's C state; it must give the numbers
+    the official state setter gives, also after a draw that leaves a buffered 32-bit half."""
+    from augmentlab.core.rng import STREAMS, _Slot, derive_rng, stream_digest
+
+    for k in range(40):
+        path = (k, 7 * k + 1)
+        pooled = STREAMS.get(k, 3 * k, k % 3, path)
+        got = [pooled.random(), int(pooled.integers(0, 10**6, dtype=np.int32))]
+        fresh = derive_rng(k, 3 * k, k % 3, path)
+        assert got == [fresh.random(), int(fresh.integers(0, 10**6, dtype=np.int32))]
+    fallback = _Slot()
+    fallback.direct = False
+    direct = _Slot()
+    assert direct.direct  # on the 64-bit CPython builds we support the direct path is taken
+    for k in range(10):
+        digest = stream_digest(k, 0, 0, ())
+        assert fallback.seat(digest).random(3).tolist() == direct.seat(digest).random(3).tolist()

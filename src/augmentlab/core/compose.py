@@ -13,7 +13,7 @@ import itertools
 import json
 import secrets
 from collections.abc import Mapping, Sequence
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 
@@ -73,6 +73,14 @@ def _role(t: Transform) -> int:
     return _OTHER
 
 
+class _Entry(NamedTuple):
+    transform: Transform
+    path: tuple[int, ...]
+    label: str
+    role: int
+    children: list[_Entry]
+
+
 class BaseCompose(Transform):
     """A node that runs some of its children in some order; ``choose`` decides which."""
 
@@ -83,9 +91,16 @@ class BaseCompose(Transform):
         super().__init__(p=p)
         self.transforms = _check_children(type(self).__name__, transforms)
         self._keys = _child_keys(self.transforms)
-        # what the runner needs per child, worked out once: (child, path key, label, role)
-        self._children = [(t, key, label, _role(t)) for t, (key, label) in
-                          zip(self.transforms, self._keys, strict=True)]
+
+    def _plan(self, path: tuple[int, ...], path_str: str) -> list[_Entry]:
+        """What the runner needs per child, worked out once for the whole tree: the child, its
+        path in the seed tree and in records, its role, and (for containers) its own plan."""
+        plan = []
+        for t, (key, label) in zip(self.transforms, self._keys, strict=True):
+            child_path, child_str = path + (key,), f"{path_str}/{label}"
+            sub = t._plan(child_path, child_str) if isinstance(t, BaseCompose) else []
+            plan.append(_Entry(t, child_path, child_str, _role(t), sub))
+        return plan
 
     def choose(self, rng: np.random.Generator) -> list[int]:
         """Indices of the children to run, in order."""
@@ -203,14 +218,24 @@ class Sometimes(BaseCompose):
 _NO_RNG = cast(np.random.Generator, None)
 
 
+class _Layout(NamedTuple):
+    """Which call keys hold which kind of field; worked out once per distinct set of keys."""
+
+    kinds: dict[str, str]
+    images: tuple[str, ...]
+    masks: tuple[str, ...]
+    boxes: tuple[str, ...]
+    points: tuple[str, ...]
+
+
 class _Runner:
     """Walks a pipeline tree once for one sample, sampling or replaying params, fusing steps."""
 
     __slots__ = ("copy", "fuse", "geo", "geo_size", "has_size", "image_keys", "images_uint8", "luts",
-                 "replay", "sample", "sample_id", "seed", "steps")
+                 "replay", "sample", "sample_id", "seed", "size", "steps")
 
-    def __init__(self, sample: Sample, seed: int, sample_id: int, copy: int, fuse: bool,
-                 replay: dict[str, Step] | None) -> None:
+    def __init__(self, sample: Sample, layout: _Layout, seed: int, sample_id: int, copy: int,
+                 fuse: bool, replay: dict[str, Step] | None) -> None:
         self.sample = sample
         self.seed, self.sample_id, self.copy = seed, sample_id, copy
         self.fuse = fuse
@@ -219,9 +244,10 @@ class _Runner:
         self.geo: list[tuple[GeometricTransform, dict[str, Any], tuple[int, int]]] = []
         self.geo_size: tuple[int, int] | None = None
         self.luts: list[tuple[PointwiseTransform, dict[str, Any]]] = []
-        self.image_keys = sample.keys_of("image")
-        self.images_uint8 = all(sample[k].dtype.char == "B" for k in self.image_keys)
-        self.has_size = any(k in ("image", "mask") for k in sample.kinds.values())
+        self.image_keys = layout.images
+        self.images_uint8 = all(sample[k].dtype.char == "B" for k in layout.images)
+        self.has_size = bool(layout.images or layout.masks)
+        self.size = sample.size if self.has_size else (0, 0)  # of the sample as it is now
 
     # -- flushing pending fused work -----------------------------------------------------------
     def flush_geometry(self) -> None:
@@ -233,7 +259,8 @@ class _Runner:
             step_m = t.matrix(params, size)
             m = step_m if m is None else step_m @ m
         assert m is not None and self.geo_size is not None
-        self.sample = warp_sample(self.sample, m, self.geo_size, style)
+        self.sample = warp_sample(self.sample, m, self.geo_size, style, self.size)
+        self.size = self.geo_size
         self.geo, self.geo_size = [], None
 
     def flush_luts(self) -> None:
@@ -255,14 +282,10 @@ class _Runner:
         self.flush_luts()
 
     # -- walking ---------------------------------------------------------------------------------
-    def run_children(self, node: BaseCompose, chosen: Sequence[int], path: tuple[int, ...],
-                     path_str: str) -> None:
-        """Run the chosen children of `node`, deciding, sampling (or replaying) and fusing each."""
-        children = node._children
+    def run_children(self, plan: list[_Entry], chosen: Sequence[int]) -> None:
+        """Run the chosen children of a node, deciding, sampling (or replaying) and fusing each."""
         for i in chosen:
-            t, key, label, role = children[i]
-            child_path = path + (key,)
-            child_str = f"{path_str}/{label}"
+            t, child_path, child_str, role, sub = plan[i]
             params: dict[str, Any] | None = None
             rng = _NO_RNG
             if t.p < 1.0 or t.random:
@@ -279,31 +302,29 @@ class _Runner:
                     self.steps.append(Step(child_str, t.name, False, {}))
                     continue
             if role == _CONTAINER:
-                assert isinstance(t, BaseCompose)
                 if params is None:
-                    params = {"chosen": t.choose(rng)}
+                    params = {"chosen": cast(BaseCompose, t).choose(rng)}
                 if t.random or t.p < 1.0:  # a container that runs everything has nothing to record
                     self.steps.append(Step(child_str, t.name, True, params))
-                self.run_children(t, params["chosen"], child_path, child_str)
+                self.run_children(sub, params["chosen"])
                 continue
             if role == _GEOMETRIC and self.fuse and self.has_size:
-                assert isinstance(t, GeometricTransform)
+                geo_t = cast(GeometricTransform, t)
                 if self.luts:
                     self.flush_luts()
-                if self.geo and self.geo[0][0].style != t.style:
+                if self.geo and self.geo[0][0].style != geo_t.style:
                     self.flush_geometry()
-                size = self.geo_size or self.sample.size
+                size = self.geo_size or self.size
                 if params is None:
-                    params = to_jsonable(t.sample_geometry(size, rng))
-                self.geo.append((t, params, size))
-                self.geo_size = t.output_size(params, size)
+                    params = to_jsonable(geo_t.sample_geometry(size, rng))
+                self.geo.append((geo_t, params, size))
+                self.geo_size = geo_t.output_size(params, size)
             elif role == _POINTWISE and self.fuse and self.images_uint8:
-                assert isinstance(t, PointwiseTransform)
                 if self.geo:
                     self.flush_geometry()
                 if params is None:
                     params = to_jsonable(t.sample_params(self.sample, rng))
-                self.luts.append((t, params))
+                self.luts.append((cast(PointwiseTransform, t), params))
             else:
                 if self.geo:
                     self.flush_geometry()
@@ -313,6 +334,8 @@ class _Runner:
                     params = to_jsonable(t.sample_params(self.sample, rng))
                 self.sample = t.apply(self.sample, params)
                 self.images_uint8 = all(self.sample[k].dtype.char == "B" for k in self.image_keys)
+                if self.has_size:
+                    self.size = self.sample.size
             self.steps.append(Step(child_str, t.name, True, params))
 
 
@@ -370,7 +393,10 @@ class Compose(BaseCompose):
                                     f"use one of {', '.join(sorted(FIELD_KINDS))}")
         self.fuse = bool(fuse)
         self._counter = itertools.count()
-        self._kinds_cache: dict[tuple[str, ...], dict[str, str]] = {}
+        self._layouts: dict[tuple[str, ...], _Layout] = {}
+        self._meta = {"remove_invisible": self.remove_invisible}
+        self._all = range(len(self.transforms))
+        self._tree = self._plan((), self.name)
         self.config_hash = hashlib.sha256(
             json.dumps(self.get_config(), sort_keys=True).encode()).hexdigest()[:16]
 
@@ -414,53 +440,52 @@ class Compose(BaseCompose):
         return self._execute(fields, record.seed, record.sample_id, record.copy, steps)
 
     # -- internals ------------------------------------------------------------------------------
-    def _prepare(self, fields: Mapping[str, Any]) -> Sample:
+    def _layout(self, fields: Mapping[str, Any]) -> _Layout:
         names = tuple(fields)
-        kinds = self._kinds_cache.get(names)
-        if kinds is None:  # the same keys come call after call: resolve them once
-            kinds = self._kinds_cache[names] = resolve_kinds(fields, self.extra_fields)
-        kinds = dict(kinds)
-        sample = Sample()
+        layout = self._layouts.get(names)
+        if layout is None:  # the same keys come call after call: resolve them once
+            kinds = resolve_kinds(fields, self.extra_fields)
+            layout = self._layouts[names] = _Layout(
+                kinds, *(tuple(k for k, v in kinds.items() if v == kind)
+                         for kind in ("image", "mask", "bboxes", "keypoints")))
+        return layout
+
+    def _prepare(self, fields: Mapping[str, Any], layout: _Layout) -> Sample:
+        sample = Sample(fields)  # validation below never replaces an array, only boxes/points
         size: tuple[int, int] | None = None
-        for key, kind in kinds.items():
-            if kind == "image":
-                img = check_image(fields[key], key)
-                if size is not None and img.shape[:2] != size:
-                    raise InvalidInput(f"{key}: is {img.shape[1]}x{img.shape[0]} but other "
-                                       f"images are {size[1]}x{size[0]}; all images must match")
-                size = img.shape[:2]
-        for key, kind in kinds.items():
-            value = fields[key]
-            if kind == "mask":
-                value = check_mask(value, key, size)
-                size = size or value.shape[:2]
-            sample[key] = value
-        sample.kinds = kinds
-        sample.meta = {"remove_invisible": self.remove_invisible}
-        for key, kind in kinds.items():
-            if kind in ("bboxes", "keypoints"):
-                if size is None:
-                    raise InvalidInput(f"{key}: boxes and keypoints need an image or a mask in "
-                                       "the same call, to know the image size")
-                if kind == "bboxes":
-                    sample[key] = BoxSet.from_input(fields[key], key, self.bbox_format, size)
-                else:
-                    sample[key] = PointSet.from_input(fields[key], key, size)
+        for key in layout.images:
+            img = check_image(fields[key], key)
+            if size is not None and img.shape[:2] != size:
+                raise InvalidInput(f"{key}: is {img.shape[1]}x{img.shape[0]} but other "
+                                   f"images are {size[1]}x{size[0]}; all images must match")
+            size = img.shape[:2]
+        for key in layout.masks:
+            mask = check_mask(fields[key], key, size)
+            size = size or mask.shape[:2]
+        sample.kinds = layout.kinds
+        sample.meta = self._meta
+        if (layout.boxes or layout.points) and size is None:
+            key = (layout.boxes + layout.points)[0]
+            raise InvalidInput(f"{key}: boxes and keypoints need an image or a mask in the same "
+                               "call, to know the image size")
+        for key in layout.boxes:
+            sample[key] = BoxSet.from_input(fields[key], key, self.bbox_format, size)  # type: ignore[arg-type]
+        for key in layout.points:
+            sample[key] = PointSet.from_input(fields[key], key, size)  # type: ignore[arg-type]
         return sample
 
-    def _finish(self, sample: Sample) -> Sample:
-        if "bboxes" not in sample.kinds.values() and "keypoints" not in sample.kinds.values():
+    def _finish(self, sample: Sample, layout: _Layout) -> Sample:
+        if not layout.boxes and not layout.points:
             return sample  # the runner's own Sample object: nothing to convert back
         out = sample.derive()
-        for key, kind in sample.kinds.items():
+        for key in layout.boxes:
             value = sample[key]
-            if kind == "bboxes":
-                xy = value.xyxy
-                area = (xy[:, 2] - xy[:, 0]) * (xy[:, 3] - xy[:, 1])
-                keep = (value.visibility >= self.min_visibility - 1e-12) & (area >= self.min_area)
-                out[key] = value.subset(keep).to_output(sample.size)
-            elif kind == "keypoints":
-                out[key] = value.to_output()
+            xy = value.xyxy
+            area = (xy[:, 2] - xy[:, 0]) * (xy[:, 3] - xy[:, 1])
+            keep = (value.visibility >= self.min_visibility - 1e-12) & (area >= self.min_area)
+            out[key] = value.subset(keep).to_output(sample.size)
+        for key in layout.points:
+            out[key] = sample[key].to_output()
         return out
 
     def _applies(self, runner: _Runner) -> bool:
@@ -480,12 +505,13 @@ class Compose(BaseCompose):
 
     def _execute(self, fields: Mapping[str, Any], seed: int, sample_id: int, copy: int,
                  replay: dict[str, Step] | None) -> Sample:
-        sample = self._prepare(fields)
-        runner = _Runner(sample, seed, sample_id, copy, self.fuse, replay)
+        layout = self._layout(fields)
+        runner = _Runner(self._prepare(fields, layout), layout, seed, sample_id, copy, self.fuse,
+                         replay)
         if self._applies(runner):
-            runner.run_children(self, range(len(self.transforms)), (), self.name)
+            runner.run_children(self._tree, self._all)
         runner.flush()
-        out = self._finish(runner.sample)
+        out = self._finish(runner.sample, layout)
         out.record = Record(seed, sample_id, copy, self.config_hash, tuple(runner.steps))
         return out
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -18,11 +19,15 @@ import numpy as np
 __all__ = [
     "CV_BORDER",
     "CV_INTER",
+    "ExactPlan",
+    "apply_exact",
+    "exact_plan",
     "forward_map_points",
     "identity_map",
     "remap_array",
     "transform_points",
     "warp_array",
+    "warp_general",
 ]
 
 CV_INTER = {
@@ -56,6 +61,10 @@ def _cv_call(
 ) -> np.ndarray:
     """Run an OpenCV call on any dtype / channel count (chunks of 4 channels, dtype round trip)."""
     dtype = arr.dtype
+    if dtype.char in _CV_DTYPE_CHARS and (arr.ndim == 2 or arr.shape[2] <= 4) and (
+            arr.flags.c_contiguous or _mat_compatible(arr)):  # what OpenCV takes as it is
+        out = fn(arr, _fill_tuple(fill, 1 if arr.ndim == 2 else arr.shape[2]))
+        return out[:, :, None] if out.ndim == 2 and arr.ndim == 3 else out
     work = arr
     if dtype.char == "?":
         work = arr.view(np.uint8)
@@ -90,39 +99,80 @@ def _mat_compatible(a: np.ndarray) -> bool:
             and a.strides[0] >= a.shape[1] * a.strides[1])
 
 
-def _exact(
-    arr: np.ndarray, m: np.ndarray, out_hw: tuple[int, int], border: str,
-    fill: float | Sequence[float],
-) -> np.ndarray | None:
-    """Signed permutation + integer translation as array copies, or None when not applicable.
+class ExactPlan(NamedTuple):
+    """A warp that is a transpose and/or flip followed by a window (crop or pad) of the result:
+    done by array copies, bit-exact, no interpolation."""
+
+    swap: bool  # transpose first
+    flip: int | None  # then cv2.flip with this code
+    y0: int  # then the window [y0, y0 + h) x [x0, x0 + w) of that, padding outside it
+    x0: int
+
+
+def exact_plan(m: np.ndarray, in_hw: tuple[int, int]) -> ExactPlan | None:
+    """The `ExactPlan` of matrix `m` on an ``in_hw`` input, or None when `m` is not a signed
+    permutation with an integer offset.
 
     The checks use plain floats: on a 3x3 matrix, numpy calls cost more than the copy itself.
+
+    Example:
+        >>> import numpy as np
+        >>> exact_plan(np.array([[-1., 0, 9], [0, 1, 0], [0, 0, 1]]), (4, 10))
+        ExactPlan(swap=False, flip=1, y0=0, x0=0)
     """
-    (a00, a01, t0), (a10, a11, t1), last = m.tolist()
-    if last != [0.0, 0.0, 1.0] or abs(t0 - round(t0)) > 1e-9 or abs(t1 - round(t1)) > 1e-9:
+    a00, a01, t0, a10, a11, t1, l0, l1, l2 = m.ravel().tolist()
+    if l0 != 0.0 or l1 != 0.0 or l2 != 1.0:
         return None
-    swap = a00 == 0.0 and a11 == 0.0
-    if swap:  # x' depends on y: transpose first
+    if a00 == 0.0 and a11 == 0.0:  # x' depends on y: transpose first
+        swap = True
         a00, a01, a10, a11 = a01, a00, a11, a10
-    if a01 != 0.0 or a10 != 0.0 or abs(a00) != 1.0 or abs(a11) != 1.0:
+        sh, sw = in_hw[1], in_hw[0]
+    else:
+        swap = False
+        sh, sw = in_hw
+    if a01 != 0.0 or a10 != 0.0:
         return None
+    tx, ty = round(t0), round(t1)
+    if abs(t0 - tx) > 1e-9 or abs(t1 - ty) > 1e-9:
+        return None
+    code = None  # cv2.flip code: 1 mirrors x, 0 mirrors y, -1 both
+    if a00 == -1.0:
+        code, tx = 1, tx - (sw - 1)
+    elif a00 != 1.0:
+        return None
+    if a11 == -1.0:
+        code, ty = (0 if code is None else -1), ty - (sh - 1)
+    elif a11 != 1.0:
+        return None
+    return ExactPlan(swap, code, -ty, -tx)
+
+
+def apply_exact(
+    arr: np.ndarray, plan: ExactPlan, out_hw: tuple[int, int], border: str,
+    fill: float | Sequence[float],
+) -> np.ndarray | None:
+    """Run an `ExactPlan` on `arr`; None when the padding is wider than the image (OpenCV's
+    warp then handles the tiling).
+
+    Example:
+        >>> import numpy as np
+        >>> a = np.arange(6, dtype=np.uint8).reshape(2, 3)
+        >>> apply_exact(a, ExactPlan(False, 0, 0, 1), (2, 2), "constant", 0).tolist()
+        [[4, 5], [1, 2]]
+    """
     src = arr
-    if swap:
+    if plan.swap:
         src = _cv_call(lambda s, f: cv2.transpose(s), src, 0) if src.ndim == 2 or src.shape[2] <= 4 \
             else np.ascontiguousarray(src.swapaxes(0, 1))
-    flip_x, flip_y = a00 < 0, a11 < 0
-    if flip_x:
-        t0 -= src.shape[1] - 1
-    if flip_y:
-        t1 -= src.shape[0] - 1
-    if flip_x or flip_y:  # OpenCV's flip is a vectorised copy; a reversed numpy view copies slowly
-        code = -1 if flip_x and flip_y else (1 if flip_x else 0)
+    code = plan.flip
+    if code is not None:  # OpenCV's flip is a vectorised copy; a reversed numpy view copies slowly
         src = _cv_call(lambda s, f: cv2.flip(s, code), src, 0)
-    tx, ty = int(round(t0)), int(round(t1))
     h, w = out_hw
     sh, sw = src.shape[:2]
-    y0, x0 = -ty, -tx  # source window [y0, y0 + h) x [x0, x0 + w)
+    y0, x0 = plan.y0, plan.x0
     if y0 >= 0 and x0 >= 0 and y0 + h <= sh and x0 + w <= sw:
+        if (h, w) == (sh, sw):  # the whole frame: a fresh array from OpenCV, or a copy of ours
+            return src if src is not arr else src.copy()
         return np.ascontiguousarray(src[y0 : y0 + h, x0 : x0 + w])
     if border == "constant":
         ys, ye = max(y0, 0), min(y0 + h, sh)
@@ -139,7 +189,7 @@ def _exact(
         return out
     pad = (max(0, -y0), max(0, y0 + h - sh), max(0, -x0), max(0, x0 + w - sw))
     if max(pad[0], pad[1]) > sh or max(pad[2], pad[3]) > sw:
-        return None  # padding wider than the image: let OpenCV's warp handle the tiling
+        return None
     padded = _cv_call(
         lambda s, f: cv2.copyMakeBorder(s, *pad, CV_BORDER[border], value=f),
         np.ascontiguousarray(src), fill,
@@ -188,9 +238,23 @@ def warp_array(
         [[2, 1, 0], [5, 4, 3]]
     """
     m = np.asarray(m, dtype=np.float64)
-    out = _exact(arr, m, out_hw, border, fill)
+    plan = exact_plan(m, arr.shape[:2])
+    out = None if plan is None else apply_exact(arr, plan, out_hw, border, fill)
     if out is not None:
         return out
+    return warp_general(arr, m, out_hw, interpolation=interpolation, border=border, fill=fill)
+
+
+def warp_general(
+    arr: np.ndarray,
+    m: np.ndarray,
+    out_hw: tuple[int, int],
+    *,
+    interpolation: str = "linear",
+    border: str = "constant",
+    fill: float | Sequence[float] = 0,
+) -> np.ndarray:
+    """`warp_array` for a matrix that `exact_plan` turned down: crop + resize, or an OpenCV warp."""
     if border == "constant" or interpolation == "area":
         out = _resize_crop(arr, m, out_hw, interpolation)
         if out is not None:

@@ -30,7 +30,11 @@ def apply_lut(image: np.ndarray, table: np.ndarray) -> np.ndarray:
         [[[255, 10, 0]]]
     """
     if table.shape[1] == 1 or (table == table[:, :1]).all():
-        return _translate(np.array(image, order="C", copy=True), table[:, 0])
+        src = image if image.flags.c_contiguous else np.ascontiguousarray(image)
+        out = np.empty_like(src)  # translating into a fresh array beats copy + translate in place
+        sz.translate(src.reshape(-1).data, np.ascontiguousarray(table[:, 0]).data,
+                     out=out.reshape(-1).data)
+        return out
     h, w, c = image.shape
     planes = np.ascontiguousarray(image.reshape(-1, c).T)  # (C, H*W), one plane per channel
     for i in range(c):

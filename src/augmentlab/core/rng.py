@@ -14,6 +14,7 @@ increment of a PCG64 generator. Distinct tuples get unrelated states on distinct
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import struct
 import threading
@@ -21,7 +22,8 @@ import zlib
 
 import numpy as np
 
-__all__ = ["StreamPool", "derive_rng", "kernel_rng", "path_key", "stream_state", "uniform"]
+__all__ = ["StreamPool", "derive_rng", "kernel_rng", "path_key", "stream_digest", "stream_state",
+           "uniform"]
 
 _PERSON = b"augmentlab.seed1"  # 16 bytes: changing it would change every stream
 _MAX = 2**64
@@ -37,6 +39,17 @@ def path_key(name: str, occurrence: int) -> int:
     return zlib.crc32(f"{name}#{occurrence}".encode())
 
 
+def stream_digest(seed: int, sample_id: int, copy: int, path: tuple[int, ...]) -> bytes:
+    """The 32 bytes a stream is made of: BLAKE2b of the packed tuple.
+
+    Example:
+        >>> len(stream_digest(1, 2, 3, (4,)))
+        32
+    """
+    packed = struct.pack(f"<QQQ{len(path)}Q", seed % _MAX, sample_id, copy, *path)
+    return hashlib.blake2b(packed, digest_size=32, person=_PERSON).digest()
+
+
 def stream_state(seed: int, sample_id: int, copy: int, path: tuple[int, ...]) -> tuple[int, int]:
     """PCG64 ``(state, inc)`` of one stream; all arguments are integers in ``[0, 2**64)``.
 
@@ -46,14 +59,56 @@ def stream_state(seed: int, sample_id: int, copy: int, path: tuple[int, ...]) ->
         >>> stream_state(1, 2, 3, (4,)) == stream_state(1, 2, 3, (5,))
         False
     """
-    packed = struct.pack(f"<QQQ{len(path)}Q", seed % _MAX, sample_id, copy, *path)
-    digest = hashlib.blake2b(packed, digest_size=32, person=_PERSON).digest()
+    digest = stream_digest(seed, sample_id, copy, path)
     return int.from_bytes(digest[:16], "little"), int.from_bytes(digest[16:], "little") | 1
 
 
 def _seat(bit_generator: np.random.BitGenerator, state: tuple[int, int]) -> None:
     bit_generator.state = {"bit_generator": "PCG64", "state": {"state": state[0], "inc": state[1]},
                            "has_uint32": 0, "uinteger": 0}
+
+
+class _PCG64State(ctypes.Structure):
+    # numpy's pcg64_state (numpy/random/bit_generator: PCG64.ctypes.state_address points at it)
+    _fields_ = [("pcg", ctypes.c_void_p), ("has_uint32", ctypes.c_int), ("uinteger", ctypes.c_uint32)]
+
+
+class _Slot:
+    """One reusable generator and a way to re-seat it on a stream.
+
+    Seating through ``bit_generator.state`` builds and parses a dict of Python ints (~2-4 us). On
+    64-bit builds with native 128-bit integers PCG64's C state is ``{uint128 state, uint128 inc}``,
+    so the 32 digest bytes (inc made odd) can be written straight into it (~0.4 us) through the
+    address numpy publishes. Whether that layout holds is checked here, once, against the official
+    setter on a few streams; if it does not, every seat goes through the setter.
+    """
+
+    def __init__(self) -> None:
+        self.gen = np.random.Generator(np.random.PCG64(0))
+        bit_generator = self.gen.bit_generator
+        self._struct = _PCG64State.from_address(bit_generator.ctypes.state_address)
+        self._raw = memoryview((ctypes.c_uint8 * 32).from_address(self._struct.pcg)).cast("B")
+        self.direct = True
+        self.direct = all(self._agrees(stream_digest(k, k, 0, (k,))) for k in range(4))
+
+    def _agrees(self, digest: bytes) -> bool:
+        self.seat(digest)
+        direct = [self.gen.random(), int(self.gen.integers(0, 1000, dtype=np.int32))]
+        bit_generator = self.gen.bit_generator
+        _seat(bit_generator, (int.from_bytes(digest[:16], "little"),
+                              int.from_bytes(digest[16:], "little") | 1))
+        return direct == [self.gen.random(), int(self.gen.integers(0, 1000, dtype=np.int32))]
+
+    def seat(self, digest: bytes) -> np.random.Generator:
+        if self.direct:
+            raw = self._raw
+            raw[:] = digest
+            raw[16] |= 1  # the stream increment must be odd
+            self._struct.has_uint32 = 0  # drop a buffered half-word of the previous stream
+        else:
+            _seat(self.gen.bit_generator, (int.from_bytes(digest[:16], "little"),
+                                           int.from_bytes(digest[16:], "little") | 1))
+        return self.gen
 
 
 def uniform(rng: np.random.Generator, low: float, high: float) -> float:
@@ -98,12 +153,11 @@ class StreamPool:
         self._local = threading.local()
 
     def get(self, seed: int, sample_id: int, copy: int, path: tuple[int, ...]) -> np.random.Generator:
-        local = self._local
-        gen = getattr(local, "gen", None)
-        if gen is None:
-            gen = local.gen = np.random.Generator(np.random.PCG64(0))
-        _seat(gen.bit_generator, stream_state(seed, sample_id, copy, path))
-        return gen
+        slot = getattr(self._local, "slot", None)
+        if slot is None:
+            slot = self._local.slot = _Slot()
+        packed = struct.pack(f"<QQQ{len(path)}Q", seed % _MAX, sample_id, copy, *path)
+        return slot.seat(hashlib.blake2b(packed, digest_size=32, person=_PERSON).digest())
 
 
 STREAMS = StreamPool()  # the runner's: one stream per (seed, sample, copy, transform path)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -27,6 +26,8 @@ def to_jsonable(value: Any) -> Any:
     if kind is float or kind is int or kind is str or kind is bool or value is None:
         return value
     if kind is dict:
+        if not value:
+            return {}
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, dict):
         return {str(k): to_jsonable(v) for k, v in value.items()}
@@ -57,8 +58,7 @@ class Step(NamedTuple):
     params: dict[str, Any]
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
     """What a pipeline did to one sample; JSON-native, one manifest line.
 
     Example:
@@ -77,7 +77,7 @@ class Record:
     steps: tuple[Step, ...]
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        d = self._asdict()
         d["steps"] = [s._asdict() for s in self.steps]
         return d
 
@@ -99,6 +99,10 @@ class Record:
         return cls.from_dict(json.loads(text))
 
 
+_NO_KINDS: dict[str, str] = {}
+_NO_META: dict[str, Any] = {}
+
+
 class Sample(dict):  # type: ignore[type-arg]
     """A mapping of typed fields; ``.record`` says what produced it.
 
@@ -109,19 +113,20 @@ class Sample(dict):  # type: ignore[type-arg]
         (['image'], 'HorizontalFlip')
     """
 
+    __slots__ = ("kinds", "meta", "record")
     record: Record | None
-    kinds: dict[str, str]
+    kinds: dict[str, str]  # shared between a sample and the samples derived from it: never mutate
+    meta: dict[str, Any]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.record = None
-        self.kinds = {}
-        self.meta: dict[str, Any] = {}
+        self.kinds = _NO_KINDS
+        self.meta = _NO_META
 
     def derive(self, **changes: Any) -> Sample:
         """A shallow copy with some fields replaced; kinds and meta carried over."""
-        out = Sample(self)
-        out.update(changes)
+        out = Sample(self, **changes)
         out.kinds = self.kinds
         out.meta = self.meta
         out.record = self.record

@@ -21,8 +21,10 @@ from .geometry import (
     polygon_area,
     rectangle,
     remap_array,
+    apply_exact,
+    exact_plan,
     transform_points,
-    warp_array,
+    warp_general,
 )
 from .sample import Sample
 
@@ -101,18 +103,27 @@ def _fields(sample: Sample, image_fn, mask_fn, box_fn, point_fn) -> Sample:  # n
     return sample.derive(**changes)
 
 
-def warp_sample(sample: Sample, m: np.ndarray, out_hw: tuple[int, int], style: WarpStyle) -> Sample:
-    """Warp all fields of `sample` by the 3x3 matrix `m` into an ``out_hw`` frame."""
-    remove = bool(sample.meta.get("remove_invisible", True))
-    return _fields(
-        sample,
-        lambda a: warp_array(a, m, out_hw, interpolation=style.interpolation, border=style.border,
-                             fill=style.fill),
-        lambda a: warp_array(a, m, out_hw, interpolation=style.mask_interpolation,
-                             border=style.border, fill=style.fill_mask),
-        lambda b: _clip_to_frame(b, _move_polygons(b, m), out_hw),
-        lambda p: _keep_points(p, transform_points(p.xy, m), out_hw, remove),
-    )
+def warp_sample(sample: Sample, m: np.ndarray, out_hw: tuple[int, int], style: WarpStyle,
+                in_hw: tuple[int, int] | None = None) -> Sample:
+    """Warp all fields of `sample` (of size `in_hw`, when the caller knows it) by the 3x3 matrix
+    `m` into an ``out_hw`` frame."""
+    plan = exact_plan(m, in_hw or sample.size)  # worked out once for every image and mask
+    changes = {}
+    for key, kind in sample.kinds.items():
+        if kind == "image" or kind == "mask":
+            interpolation, fill = ((style.interpolation, style.fill) if kind == "image"
+                                   else (style.mask_interpolation, style.fill_mask))
+            arr = sample[key]
+            out = None if plan is None else apply_exact(arr, plan, out_hw, style.border, fill)
+            changes[key] = out if out is not None else warp_general(
+                arr, m, out_hw, interpolation=interpolation, border=style.border, fill=fill)
+        elif kind == "bboxes":
+            changes[key] = _clip_to_frame(sample[key], _move_polygons(sample[key], m), out_hw)
+        elif kind == "keypoints":
+            points = sample[key]
+            changes[key] = _keep_points(points, transform_points(points.xy, m), out_hw,
+                                        sample.meta.get("remove_invisible", True))
+    return sample.derive(**changes)
 
 
 def remap_sample(
