@@ -9,20 +9,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from .fields import BoxSet, PointSet
 from .geometry import (
+    apply_exact,
     box_outline,
     clip_polygon,
     edge_matrix,
+    exact_plan,
     forward_map_points,
     polygon_area,
     rectangle,
     remap_array,
-    apply_exact,
-    exact_plan,
     transform_points,
     warp_general,
 )
@@ -108,7 +109,7 @@ def warp_sample(sample: Sample, m: np.ndarray, out_hw: tuple[int, int], style: W
     """Warp all fields of `sample` (of size `in_hw`, when the caller knows it) by the 3x3 matrix
     `m` into an ``out_hw`` frame."""
     plan = exact_plan(m, in_hw or sample.size)  # worked out once for every image and mask
-    changes = {}
+    changes: dict[str, Any] = {}
     for key, kind in sample.kinds.items():
         if kind == "image" or kind == "mask":
             interpolation, fill = ((style.interpolation, style.fill) if kind == "image"
