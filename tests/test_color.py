@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -73,3 +75,14 @@ def test_hsv_value_shift_on_gray_and_rgb(rgb: np.ndarray) -> None:
     assert np.array_equal(out, np.clip(rgb[:, :, 0].astype(int) + 10, 0, 255).astype(np.uint8))
     out, _ = _one(t, rgb)
     assert np.abs(out.max(axis=2).astype(int) - (rgb.max(axis=2).astype(int) + 10)).max() <= 1
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32])
+@pytest.mark.parametrize("order", list(itertools.permutations(range(3))) + [(3, 1, 0, 2)])
+def test_channel_shuffle_moves_channels_exactly(dtype: type, order: tuple[int, ...]) -> None:
+    rng = np.random.default_rng(2)
+    img = rng.integers(0, 256, (17, 23, len(order)), dtype=np.uint8)
+    img = img if dtype is np.uint8 else (img / 255).astype(np.float32)
+    out = al.ChannelShuffle().apply_image(img, {"order": list(order)})
+    assert out.dtype == img.dtype and not np.shares_memory(out, img)
+    np.testing.assert_array_equal(out, img[..., list(order)])

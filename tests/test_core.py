@@ -5,6 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
+import pytest
 
 import augmentlab as al
 
@@ -132,3 +133,22 @@ def test_pooled_streams_match_freshly_built_ones() -> None:
     for k in range(10):
         digest = stream_digest(k, 0, 0, ())
         assert fallback.seat(digest).random(3).tolist() == direct.seat(digest).random(3).tolist()
+
+
+def test_integer_draws_are_uniform_and_in_range() -> None:
+    from scipy import stats
+
+    from augmentlab.core.rng import integer
+
+    rng = np.random.default_rng(11)
+    draws = np.array([integer(rng, -3, 4) for _ in range(14000)])
+    assert draws.min() == -3 and draws.max() == 3
+    counts = np.bincount(draws + 3)
+    assert stats.chisquare(counts).pvalue > 1e-3
+    # a range that is a large fraction of 2**64 exercises the rejection branch
+    wide = 3 * 2**62
+    big = np.array([integer(rng, 0, wide) for _ in range(4000)], dtype=float) / wide
+    assert big.min() >= 0 and big.max() < 1
+    assert stats.kstest(big, "uniform").pvalue > 1e-3
+    with pytest.raises(ValueError, match="empty"):
+        integer(rng, 5, 5)

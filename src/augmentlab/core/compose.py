@@ -29,7 +29,7 @@ from .fields import (
 )
 from .lut import apply_lut, compose_luts
 from .params import check_choice, check_number
-from .rng import STREAMS, path_key
+from .rng import STREAMS, integer, path_key
 from .sample import Record, Sample, Step, to_jsonable
 from .transform import GeometricTransform, PointwiseTransform, Transform
 from .warp import warp_sample
@@ -196,7 +196,7 @@ class SomeOf(BaseCompose):
         self.n = (int(lo), int(hi))
 
     def choose(self, rng: np.random.Generator) -> list[int]:
-        k = int(rng.integers(self.n[0], self.n[1] + 1))
+        k = integer(rng, self.n[0], self.n[1] + 1)
         return sorted(int(i) for i in rng.choice(len(self.transforms), size=k, replace=False))
 
 

@@ -22,7 +22,7 @@ import zlib
 
 import numpy as np
 
-__all__ = ["StreamPool", "derive_rng", "kernel_rng", "path_key", "stream_digest", "stream_state",
+__all__ = ["StreamPool", "derive_rng", "integer", "kernel_rng", "path_key", "stream_digest", "stream_state",
            "uniform"]
 
 _PERSON = b"augmentlab.seed1"  # 16 bytes: changing it would change every stream
@@ -121,6 +121,34 @@ def uniform(rng: np.random.Generator, low: float, high: float) -> float:
         True
     """
     return low + (high - low) * rng.random()
+
+
+_MASK64 = 2**64 - 1
+
+
+def integer(rng: np.random.Generator, low: int, high: int) -> int:
+    """One uniform integer in ``[low, high)``, exactly unbiased, at about half the cost of
+    ``int(rng.integers(low, high))`` (whose argument handling dominates for a single draw).
+
+    Lemire's multiply-and-reject method ("Fast random integer generation in an interval", 2019)
+    on the generator's raw 64-bit outputs: the top 64 bits of ``raw * n`` are uniform on
+    ``[0, n)`` once the few raws whose low half falls under ``2**64 mod n`` are drawn again.
+
+    Example:
+        >>> rng = np.random.default_rng(0)
+        >>> sorted({integer(rng, 3, 6) for _ in range(200)})
+        [3, 4, 5]
+    """
+    low, n = int(low), int(high) - int(low)  # Python ints: numpy ints would overflow below
+    if n <= 0 or n > _MASK64:
+        raise ValueError(f"integer: empty or too wide range [{low}, {high})")
+    raw = rng.bit_generator.random_raw
+    m = raw() * n
+    if m & _MASK64 < n:
+        threshold = (_MASK64 + 1 - n) % n
+        while m & _MASK64 < threshold:
+            m = raw() * n
+    return low + (m >> 64)
 
 
 def derive_rng(seed: int, sample_id: int, copy: int, path: tuple[int, ...]) -> np.random.Generator:

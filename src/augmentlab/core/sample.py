@@ -26,9 +26,8 @@ def to_jsonable(value: Any) -> Any:
     if kind is float or kind is int or kind is str or kind is bool or value is None:
         return value
     if kind is dict:
-        if not value:
-            return {}
-        return {str(k): to_jsonable(v) for k, v in value.items()}
+        return {k if type(k) is str else str(k): v if type(v) in _NATIVE else to_jsonable(v)
+                for k, v in value.items()}
     if isinstance(value, dict):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

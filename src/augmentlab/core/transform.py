@@ -178,6 +178,8 @@ class PointwiseTransform(ImageOnlyTransform):
 
     _abstract = True
     per_channel: ClassVar[bool] = False  # True: the curve differs between channels
+    # True when params take few distinct values (e.g. Posterize's bits): tables are then kept
+    discrete_params: ClassVar[bool] = False
 
     def curve(self, x: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         """Map values in [0, 1] (shape ``(..., C)``) to new values (clipped to [0, 1] after)."""
@@ -186,13 +188,16 @@ class PointwiseTransform(ImageOnlyTransform):
     def lut(self, params: dict[str, Any], channels: int) -> np.ndarray:
         """The uint8 table of `curve`: ``(256, channels)``, or ``(256, 1)`` when the curve is the
         same for every channel (applied to all of them)."""
-        if not self.random:  # fixed curve: build its table once
-            cache = self.__dict__.setdefault("_lut_cache", {})
-            key = channels if self.per_channel else 1
-            if key not in cache:
-                cache[key] = self._table(params, key)
-            return cache[key]
-        return self._table(params, channels if self.per_channel else 1)
+        columns = channels if self.per_channel else 1
+        if self.random and not self.discrete_params:
+            return self._table(params, columns)
+        # a fixed curve, or one of a few: build each table once (tables are read-only)
+        cache = self.__dict__.setdefault("_lut_cache", {})
+        key = (columns, *params.values())
+        table = cache.get(key)
+        if table is None:
+            table = cache[key] = self._table(params, columns)
+        return table
 
     def _table(self, params: dict[str, Any], channels: int) -> np.ndarray:
         x = _UNIT_RAMP if channels == 1 else np.repeat(_UNIT_RAMP, channels, axis=1)

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..core.errors import InvalidConfig, InvalidInput
 from ..core.params import check_number, to_range
-from ..core.rng import uniform
+from ..core.rng import integer, uniform
 from ..core.transform import GeometricTransform
 from .functional import matrices as mx
 
@@ -65,8 +65,8 @@ class RandomCrop(_Crop):
 
     def sample_geometry(self, size: Size, rng: np.random.Generator) -> dict[str, Any]:
         _check_fits("RandomCrop", (self.height, self.width), size)
-        return {"x": int(rng.integers(0, size[1] - self.width + 1)),
-                "y": int(rng.integers(0, size[0] - self.height + 1))}
+        return {"x": integer(rng, 0, size[1] - self.width + 1),
+                "y": integer(rng, 0, size[0] - self.height + 1)}
 
 
 class CenterCrop(_Crop):
@@ -223,7 +223,7 @@ class RandomResizedCrop(GeometricTransform):
             cw = int(round(math.sqrt(target * aspect)))
             ch = int(round(math.sqrt(target / aspect)))
             if 0 < cw <= w and 0 < ch <= h:
-                return {"x": int(rng.integers(0, w - cw + 1)), "y": int(rng.integers(0, h - ch + 1)),
+                return {"x": integer(rng, 0, w - cw + 1), "y": integer(rng, 0, h - ch + 1),
                         "width": cw, "height": ch}
         in_ratio = w / h
         if in_ratio < self.ratio[0]:

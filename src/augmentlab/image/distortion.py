@@ -13,7 +13,7 @@ import numpy as np
 
 from ..core.geometry import _identity_map
 from ..core.params import check_number, to_range
-from ..core.rng import kernel_rng, uniform
+from ..core.rng import integer, kernel_rng, uniform
 from ..core.transform import DisplacementTransform
 from .functional.noise import uniform16
 
@@ -50,7 +50,7 @@ class ElasticTransform(DisplacementTransform):
         self.sigma = float(check_number("ElasticTransform", "sigma", sigma, low=0.5))
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        return {"seed": int(rng.integers(0, 2**63 - 1))}
+        return {"seed": integer(rng, 0, 2**63 - 1)}
 
     def source_map(self, params: dict[str, Any], size: Size) -> np.ndarray:
         h, w = size

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..core.errors import InvalidConfig
 from ..core.params import check_number, to_range
-from ..core.rng import kernel_rng, uniform
+from ..core.rng import integer, kernel_rng, uniform
 from ..core.transform import Transform
 
 __all__ = ["CoarseDropout", "GridDropout", "RandomErasing"]
@@ -76,7 +76,7 @@ def _draw(rng: np.random.Generator, rng_: tuple[float, float], full: int) -> int
     lo, hi = rng_
     if hi <= 1:  # fractions of the side
         return max(1, int(round(uniform(rng, lo, hi) * full)))
-    return int(rng.integers(int(lo), int(hi) + 1))
+    return integer(rng, int(lo), int(hi) + 1)
 
 
 class CoarseDropout(_Holes):
@@ -107,12 +107,12 @@ class CoarseDropout(_Holes):
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
         h, w = sample.size
         holes = []
-        for _ in range(int(rng.integers(self.num_holes[0], self.num_holes[1] + 1))):
+        for _ in range(integer(rng, self.num_holes[0], self.num_holes[1] + 1)):
             hh = min(h, _draw(rng, self.hole_height, h))
             hw = min(w, _draw(rng, self.hole_width, w))
-            y0, x0 = int(rng.integers(0, h - hh + 1)), int(rng.integers(0, w - hw + 1))
+            y0, x0 = integer(rng, 0, h - hh + 1), integer(rng, 0, w - hw + 1)
             holes.append([x0, y0, x0 + hw, y0 + hh])
-        return {"holes": holes, "seed": int(rng.integers(0, 2**63 - 1))}
+        return {"holes": holes, "seed": integer(rng, 0, 2**63 - 1)}
 
 
 class GridDropout(_Holes):
@@ -139,8 +139,8 @@ class GridDropout(_Holes):
         h, w = sample.size
         unit = max(2, min(_draw(rng, self.unit_size, min(h, w)), min(h, w)))
         hole = max(1, int(round(unit * self.ratio))) if self.ratio > 0 else 0
-        ox = int(rng.integers(0, unit)) if self.random_offset else 0
-        oy = int(rng.integers(0, unit)) if self.random_offset else 0
+        ox = integer(rng, 0, unit) if self.random_offset else 0
+        oy = integer(rng, 0, unit) if self.random_offset else 0
         holes = []
         if hole > 0:
             for y in range(oy - unit, h, unit):
@@ -149,7 +149,7 @@ class GridDropout(_Holes):
                     x1, y1 = min(x + hole, w), min(y + hole, h)
                     if x1 > x0 and y1 > y0:
                         holes.append([x0, y0, x1, y1])
-        return {"holes": holes, "seed": int(rng.integers(0, 2**63 - 1))}
+        return {"holes": holes, "seed": integer(rng, 0, 2**63 - 1)}
 
 
 class RandomErasing(_Holes):
@@ -180,7 +180,7 @@ class RandomErasing(_Holes):
             aspect = math.exp(uniform(rng, *log_ratio))
             eh, ew = int(round(math.sqrt(area * aspect))), int(round(math.sqrt(area / aspect)))
             if 0 < eh < h and 0 < ew < w:
-                y0, x0 = int(rng.integers(0, h - eh + 1)), int(rng.integers(0, w - ew + 1))
+                y0, x0 = integer(rng, 0, h - eh + 1), integer(rng, 0, w - ew + 1)
                 holes = [[x0, y0, x0 + ew, y0 + eh]]
                 break
-        return {"holes": holes, "seed": int(rng.integers(0, 2**63 - 1))}
+        return {"holes": holes, "seed": integer(rng, 0, 2**63 - 1)}

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..core.errors import InvalidConfig
 from ..core.params import to_range
-from ..core.rng import uniform
+from ..core.rng import integer, uniform
 from ..core.transform import ImageOnlyTransform
 
 __all__ = ["Blur", "Defocus", "Emboss", "GaussianBlur", "MedianBlur", "MotionBlur", "Sharpen"]
@@ -153,7 +153,7 @@ class Defocus(ImageOnlyTransform):
         self.alias_blur = to_range("Defocus", "alias_blur", alias_blur, center=None, low=0)
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        return {"radius": int(rng.integers(self.radius[0], self.radius[1] + 1)),
+        return {"radius": integer(rng, self.radius[0], self.radius[1] + 1),
                 "alias_blur": uniform(rng, *self.alias_blur)}
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:

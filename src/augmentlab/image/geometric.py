@@ -9,7 +9,7 @@ import numpy as np
 
 from ..core.errors import InvalidConfig
 from ..core.params import to_range
-from ..core.rng import uniform
+from ..core.rng import integer, uniform
 from ..core.transform import GeometricTransform
 from .functional import matrices as mx
 
@@ -98,7 +98,7 @@ class RandomRotate90(GeometricTransform):
         super().__init__(p=p)
 
     def sample_geometry(self, size: Size, rng: np.random.Generator) -> dict[str, Any]:
-        return {"k": int(rng.integers(0, 4))}
+        return {"k": integer(rng, 0, 4)}
 
     def matrix(self, params: dict[str, Any], size: Size) -> np.ndarray:
         return mx.rot90(params["k"], size)

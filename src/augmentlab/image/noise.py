@@ -11,7 +11,7 @@ from ..core.errors import InvalidInput
 from ..core.geometry import CV_INTER
 from ..core.lut import apply_lut
 from ..core.params import INTERPOLATIONS, check_choice, to_range
-from ..core.rng import kernel_rng, uniform
+from ..core.rng import integer, kernel_rng, uniform
 from ..core.transform import ImageOnlyTransform, require_channels
 from .functional.dtype import as_float, as_uint8, like
 from .functional.noise import gauss_noise, normal16, uniform16
@@ -27,7 +27,7 @@ __all__ = [
 
 
 def _seed(rng: np.random.Generator) -> int:
-    return int(rng.integers(0, 2**63 - 1))
+    return integer(rng, 0, 2**63 - 1)
 
 
 class GaussNoise(ImageOnlyTransform):
@@ -189,7 +189,7 @@ class JpegCompression(ImageOnlyTransform):
         self.quality_range = (int(lo), int(hi))
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        return {"quality": int(rng.integers(self.quality_range[0], self.quality_range[1] + 1))}
+        return {"quality": integer(rng, self.quality_range[0], self.quality_range[1] + 1)}
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         u8 = as_uint8(image)

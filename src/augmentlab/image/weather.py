@@ -10,7 +10,7 @@ import numpy as np
 from ..core.errors import InvalidConfig
 from ..core.lut import apply_lut
 from ..core.params import to_range
-from ..core.rng import kernel_rng, uniform
+from ..core.rng import integer, kernel_rng, uniform
 from ..core.transform import ImageOnlyTransform
 from .functional.dtype import as_float, like
 
@@ -57,7 +57,7 @@ class RandomFog(ImageOnlyTransform):
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
         return {"fog": uniform(rng, *self.fog_coef_range),
-                "seed": int(rng.integers(0, 2**63 - 1))}
+                "seed": integer(rng, 0, 2**63 - 1)}
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         field = _smooth_field(kernel_rng(params["seed"]), image.shape[:2], 4)
@@ -159,7 +159,7 @@ class RandomShadow(ImageOnlyTransform):
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
         h, w = sample.size
         x0, y0, x1, y1 = self.shadow_roi
-        n = int(rng.integers(self.num_shadows[0], self.num_shadows[1] + 1))
+        n = integer(rng, self.num_shadows[0], self.num_shadows[1] + 1)
         polys = []
         for _ in range(n):
             xs = rng.uniform(x0 * w, x1 * w, self.shadow_dimension)
@@ -201,7 +201,7 @@ class RandomSunFlare(ImageOnlyTransform):
         h, w = sample.size
         x0, y0, x1, y1 = self.flare_roi
         cx, cy = uniform(rng, x0 * w, x1 * w), uniform(rng, y0 * h, y1 * h)
-        n = int(rng.integers(self.circles[0], self.circles[1] + 1))
+        n = integer(rng, self.circles[0], self.circles[1] + 1)
         angle = uniform(rng, 0, 2 * np.pi)
         halos = []
         for _ in range(n):
