@@ -27,6 +27,7 @@ from .fields import (
     check_mask,
     resolve_kinds,
 )
+from .geometry import exact_plan
 from .lut import apply_lut, compose_luts
 from .params import check_choice, check_number
 from .rng import STREAMS, integer, path_key
@@ -253,13 +254,24 @@ class _Runner:
     def flush_geometry(self) -> None:
         if not self.geo:
             return
-        style = self.geo[0][0].style
-        m = None
-        for t, params, size in self.geo:
-            step_m = t.matrix(params, size)
-            m = step_m if m is None else step_m @ m
-        assert m is not None and self.geo_size is not None
-        self.sample = warp_sample(self.sample, m, self.geo_size, style, self.size)
+        first, params, size = self.geo[0]
+        assert self.geo_size is not None
+        if len(self.geo) == 1 and not first.random:
+            # a fixed warp (a flip, a centre crop, a pad) depends on the size alone: its matrix
+            # and exact plan are worked out once per size
+            cache = first.__dict__.setdefault("_warp_cache", {})
+            hit = cache.get(size)
+            if hit is None:
+                if len(cache) > 64:
+                    cache.clear()
+                m = first.matrix(params, size)
+                hit = cache[size] = (m, exact_plan(m, size))
+            self.sample = warp_sample(self.sample, hit[0], self.geo_size, first.style, size, hit[1])
+        else:
+            m = first.matrix(params, size)
+            for t, params, size in self.geo[1:]:
+                m = t.matrix(params, size) @ m
+            self.sample = warp_sample(self.sample, m, self.geo_size, first.style, self.size)
         self.size = self.geo_size
         self.geo, self.geo_size = [], None
 

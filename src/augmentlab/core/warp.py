@@ -15,6 +15,7 @@ import numpy as np
 
 from .fields import BoxSet, PointSet
 from .geometry import (
+    ExactPlan,
     apply_exact,
     box_outline,
     clip_polygon,
@@ -104,11 +105,15 @@ def _fields(sample: Sample, image_fn, mask_fn, box_fn, point_fn) -> Sample:  # n
     return sample.derive(**changes)
 
 
+_PLAN_IT = ExactPlan(False, None, 0, 0)  # a marker: no plan given, work it out
+
+
 def warp_sample(sample: Sample, m: np.ndarray, out_hw: tuple[int, int], style: WarpStyle,
-                in_hw: tuple[int, int] | None = None) -> Sample:
-    """Warp all fields of `sample` (of size `in_hw`, when the caller knows it) by the 3x3 matrix
-    `m` into an ``out_hw`` frame."""
-    plan = exact_plan(m, in_hw or sample.size)  # worked out once for every image and mask
+                in_hw: tuple[int, int] | None = None, plan: ExactPlan | None = _PLAN_IT) -> Sample:
+    """Warp all fields of `sample` by the 3x3 matrix `m` into an ``out_hw`` frame. Callers that
+    know the input size `in_hw` or already hold ``exact_plan(m, in_hw)`` pass them along."""
+    if plan is _PLAN_IT:  # worked out once for every image and mask
+        plan = exact_plan(m, in_hw or sample.size)
     changes: dict[str, Any] = {}
     for key, kind in sample.kinds.items():
         if kind == "image" or kind == "mask":
