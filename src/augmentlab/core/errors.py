@@ -42,11 +42,12 @@ class InvalidConfig(AugmentlabError, ValueError):
 class MissingDependency(AugmentlabError, ImportError):
     """An optional dependency is not installed; the message names the extra to install."""
 
-    def __init__(self, package: str, extra: str, feature: str) -> None:
+    def __init__(self, package: str, extra: str, feature: str, *, install: str | None = None) -> None:
         self.package, self.extra = package, extra
+        command = install or f"pip install 'augmentlab[{extra}]'"
         super().__init__(
             f"{feature} needs the '{package}' package, which is not installed. "
-            f"Install it with: pip install 'augmentlab[{extra}]'"
+            f"Install it with: {command} (`make install` installs everything)"
         )
 
 

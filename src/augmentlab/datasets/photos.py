@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .core.errors import MissingDependency
+from ..core.errors import MissingDependency
 
 __all__ = ["sample_photos"]
 

@@ -1,0 +1,227 @@
+"""The user's own data: an image folder, a CSV / Parquet table, a JSON-lines file."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..core.errors import DataError, MissingDependency
+from .dataset import Dataset, encode_labels, stratified_split
+
+__all__ = ["IMAGE_SUFFIXES", "from_csv", "from_folder", "from_jsonl", "read_image"]
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".pgm", ".ppm")
+_FIXED = "fixed stratified split, {}% test (seed {})"
+
+
+def read_image(path: Path, grayscale: bool = False) -> np.ndarray:
+    """Read one image file as uint8 RGB (or grey); `DataError` naming the file if unreadable.
+
+    Example:
+        >>> import tempfile, cv2, numpy as np
+        >>> p = Path(tempfile.mkdtemp()) / "a.png"
+        >>> _ = cv2.imwrite(str(p), np.full((2, 3, 3), 7, np.uint8))
+        >>> read_image(p).shape
+        (2, 3, 3)
+    """
+    import cv2
+
+    data = np.fromfile(str(path), dtype=np.uint8)
+    flag = cv2.IMREAD_GRAYSCALE if grayscale else cv2.IMREAD_COLOR
+    img = cv2.imdecode(data, flag) if data.size else None
+    if img is None:
+        raise DataError("cannot decode this image (corrupt, empty, or not an image format "
+                        "OpenCV reads); remove or replace the file", path=str(path))
+    return img if grayscale else cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
+
+
+def _class_dirs(root: Path) -> list[Path]:
+    dirs = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    if not dirs:
+        raise DataError("no class subfolders: expected one folder per class (e.g. cats/, dogs/) "
+                        "holding that class's images", path=str(root))
+    return dirs
+
+
+def _read_classes(root: Path, grayscale: bool, size: tuple[int, int] | None
+                  ) -> tuple[list[np.ndarray], list[str], list[str]]:
+    import cv2
+
+    images, labels, files = [], [], []
+    for folder in _class_dirs(root):
+        found = sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+        if not found:
+            raise DataError(f"class folder {folder.name!r} has no images ({', '.join(IMAGE_SUFFIXES)})",
+                            path=str(folder))
+        for path in found:
+            img = read_image(path, grayscale)
+            if size is not None and img.shape[:2] != size:
+                img = cv2.resize(img, (size[1], size[0]), interpolation=cv2.INTER_AREA)
+            images.append(img)
+            labels.append(folder.name)
+            files.append(str(path))
+    return images, labels, files
+
+
+def from_folder(path: str | Path, *, size: tuple[int, int] | None = None, grayscale: bool = False,
+                test_fraction: float = 0.25, seed: int = 0) -> Dataset:
+    """Images in one subfolder per class. With ``train/`` and ``test/`` subfolders those are the
+    split; otherwise a fixed stratified split holds out ``test_fraction`` of each class.
+
+    Images must share one size unless ``size=(height, width)`` is given (they are then resized).
+
+    Example:
+        >>> import tempfile, cv2, numpy as np
+        >>> root = Path(tempfile.mkdtemp())
+        >>> for c in ("cat", "dog"):
+        ...     (root / c).mkdir()
+        ...     for i in range(4):
+        ...         _ = cv2.imwrite(str(root / c / f"{i}.png"), np.full((8, 8, 3), i, np.uint8))
+        >>> from_folder(root).describe().split(":", 1)[1]
+        ' image, 8 examples (6 train / 2 test), 2 classes, shape (8, 8, 3)'
+    """
+    root = Path(path)
+    if not root.is_dir():
+        raise DataError("not a folder", path=str(root))
+    parts = {p.name for p in root.iterdir() if p.is_dir()}
+    if {"train", "test"} <= parts:
+        tr_imgs, tr_labels, tr_files = _read_classes(root / "train", grayscale, size)
+        te_imgs, te_labels, te_files = _read_classes(root / "test", grayscale, size)
+        unknown = sorted(set(te_labels) - set(tr_labels))
+        if unknown:
+            raise DataError(f"test classes not in train: {', '.join(unknown)}; add them to train/ "
+                            "or remove them from test/", path=str(root / "test"))
+        images, labels, files = tr_imgs + te_imgs, tr_labels + te_labels, tr_files + te_files
+        train = np.arange(len(tr_imgs))
+        test = np.arange(len(tr_imgs), len(images))
+        split = "given: train/ and test/ folders"
+        y, classes = encode_labels(labels, str(root))
+    else:
+        images, labels, files = _read_classes(root, grayscale, size)
+        y, classes = encode_labels(labels, str(root))
+        train, test = stratified_split(y, test_fraction, seed)
+        split = _FIXED.format(round(test_fraction * 100), seed)
+    shapes = {img.shape for img in images}
+    if len(shapes) > 1:
+        first = images[0].shape
+        odd = next(f for f, img in zip(files, images, strict=True) if img.shape != first)
+        raise DataError(f"images differ in size ({first} vs others); pass size=(height, width) to "
+                        "resize them on loading", path=odd)
+    return Dataset(root.name, "image", np.stack(images), y, classes, train, test, split=split,
+                   source=str(root), info={"files": files})
+
+
+def _read_table(path: Path) -> Any:
+    try:
+        import pandas as pd
+    except ImportError:
+        raise MissingDependency("pandas", "measure", "from_csv") from None
+    if not path.is_file():
+        raise DataError("no such file", path=str(path))
+    try:
+        if path.suffix.lower() in (".parquet", ".pq"):
+            return pd.read_parquet(path)
+        return pd.read_csv(path)
+    except (ValueError, OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"cannot read this table: {exc}", path=str(path)) from None
+
+
+def _table_dataset(frame: Any, path: Path, label: str, text: str | None, test_fraction: float,
+                   seed: int, first_line: int) -> Dataset:
+    columns = [str(c) for c in frame.columns]
+    if label not in columns:
+        raise DataError(f"no label column {label!r}; the columns are {', '.join(columns)}; pass "
+                        "label=<the column with the class>", path=str(path))
+    if frame[label].isna().any():
+        row = int(np.flatnonzero(frame[label].isna().to_numpy())[0])
+        raise DataError(f"empty label in column {label!r}", path=str(path), line=row + first_line)
+    y, classes = encode_labels(frame[label].tolist(), str(path))
+    train, test = stratified_split(y, test_fraction, seed)
+    split = _FIXED.format(round(test_fraction * 100), seed)
+    if text is not None:
+        if text not in columns:
+            raise DataError(f"no text column {text!r}; the columns are {', '.join(columns)}",
+                            path=str(path))
+        values = frame[text]
+        if values.isna().any():
+            row = int(np.flatnonzero(values.isna().to_numpy())[0])
+            raise DataError(f"empty text in column {text!r}", path=str(path), line=row + first_line)
+        return Dataset(path.stem, "text", np.array([str(v) for v in values], dtype=object), y,
+                       classes, train, test, split=split, source=str(path))
+    features = frame.drop(columns=[label])
+    if features.shape[1] == 0:
+        raise DataError("no feature columns besides the label", path=str(path))
+    non_numeric = [str(c) for c in features.columns if features[c].dtype.kind not in "biuf"]
+    if non_numeric:
+        raise DataError(f"non-numeric feature columns: {', '.join(non_numeric)}; encode them as "
+                        "numbers (or pass text=<column> for a text dataset)", path=str(path))
+    X = features.to_numpy(dtype=np.float64)
+    bad = ~np.isfinite(X)
+    if bad.any():
+        r, c = np.argwhere(bad)[0]
+        raise DataError(f"column {features.columns[c]!r} has a missing or infinite value; fill or "
+                        "drop such rows first", path=str(path), line=int(r) + first_line)
+    return Dataset(path.stem, "table", X, y, classes, train, test, split=split, source=str(path),
+                   feature_names=tuple(str(c) for c in features.columns))
+
+
+def from_csv(path: str | Path, *, label: str = "label", text: str | None = None,
+             test_fraction: float = 0.25, seed: int = 0) -> Dataset:
+    """A CSV or Parquet table: numeric feature columns plus a ``label`` column, or (with
+    ``text=``) a text column. Errors name the file, the column and the line.
+
+    Example:
+        >>> import tempfile
+        >>> p = Path(tempfile.mkdtemp()) / "t.csv"
+        >>> _ = p.write_text("a,b,label\\n" + "".join(f"{i},{i % 3},{i % 2}\\n" for i in range(8)))
+        >>> from_csv(p).describe()
+        't: table, 8 examples (6 train / 2 test), 2 classes, shape (2,)'
+    """
+    path = Path(path)
+    # line numbers: the header is line 1, so data row r sits on line r + 2 (CSV only)
+    first_line = 2 if path.suffix.lower() not in (".parquet", ".pq") else 1
+    return _table_dataset(_read_table(path), path, label, text, test_fraction, seed, first_line)
+
+
+def from_jsonl(path: str | Path, *, label: str = "label", text: str = "text",
+               test_fraction: float = 0.25, seed: int = 0) -> Dataset:
+    """One JSON object per line with a ``text`` and a ``label`` field.
+
+    Example:
+        >>> import tempfile
+        >>> p = Path(tempfile.mkdtemp()) / "t.jsonl"
+        >>> _ = p.write_text("".join(json.dumps({"text": f"s{i}", "label": i % 2}) + "\\n"
+        ...                          for i in range(8)))
+        >>> from_jsonl(p).describe()
+        't: text, 8 examples (6 train / 2 test), 2 classes'
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DataError("no such file", path=str(path))
+    texts, labels = [], []
+    with path.open(encoding="utf-8") as f:
+        for lineno, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise DataError(f"not JSON: {exc.msg}", path=str(path), line=lineno) from None
+            if not isinstance(row, dict) or text not in row or label not in row:
+                raise DataError(f"each line needs {text!r} and {label!r} fields", path=str(path),
+                                line=lineno)
+            value = row[label]
+            if value is None or (isinstance(value, float) and math.isnan(value)):
+                raise DataError(f"empty {label!r}", path=str(path), line=lineno)
+            texts.append(str(row[text]))
+            labels.append(value)
+    if not texts:
+        raise DataError("no examples", path=str(path))
+    y, classes = encode_labels(labels, str(path))
+    train, test = stratified_split(y, test_fraction, seed)
+    return Dataset(path.stem, "text", np.array(texts, dtype=object), y, classes, train, test,
+                   split=_FIXED.format(round(test_fraction * 100), seed), source=str(path))
