@@ -166,17 +166,17 @@ def parse_keel(text: str, source: str) -> tuple[np.ndarray, list[str], list[str]
         if len(values) != len(attrs):
             raise DataError(f"{len(values)} values, expected {len(attrs)}", path=source, line=lineno)
         col = 0
-        for (name, domain), v in zip(attrs[:-1], values, strict=False):
+        for (attr, domain), v in zip(attrs[:-1], values, strict=False):
             if domain is None:
                 try:
                     X[r, col] = float(v)
                 except ValueError:
-                    raise DataError(f"attribute {name!r}: {v!r} is not a number", path=source,
+                    raise DataError(f"attribute {attr!r}: {v!r} is not a number", path=source,
                                     line=lineno) from None
                 col += 1
             else:
                 if v not in domain:
-                    raise DataError(f"attribute {name!r}: {v!r} is not one of {domain}",
+                    raise DataError(f"attribute {attr!r}: {v!r} is not one of {domain}",
                                     path=source, line=lineno)
                 X[r, col + domain.index(v)] = 1.0
                 col += len(domain)
@@ -194,11 +194,11 @@ def _keel(name: str) -> Dataset:
     X, feature_names, labels = parse_keel(path.read_text(encoding="utf-8", errors="replace"),
                                           str(path))
     # the minority class is "positive": index 1, so binary metrics report on it
-    classes = ("negative", "positive") if set(labels) == {"negative", "positive"} else None
-    if classes is None:
-        y, classes = encode_labels(labels, str(path))
-    else:
+    classes: tuple[str, ...] = ("negative", "positive")
+    if set(labels) == set(classes):
         y = np.array([classes.index(v) for v in labels])
+    else:
+        y, classes = encode_labels(labels, str(path))
     train, test = stratified_split(y)
     return Dataset(f"keel:{name}", "table", X, y, classes, train, test,
                    split="fixed stratified split, 25% test (seed 0)",
