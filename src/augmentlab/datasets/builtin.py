@@ -158,15 +158,15 @@ def parse_keel(text: str, source: str) -> tuple[np.ndarray, list[str], list[str]
     if len(attrs) < 2 or not rows:
         raise DataError("not a KEEL .dat file (needs @attribute lines and @data rows)", path=source)
     names: list[str] = []
-    for name, values in attrs[:-1]:
-        names += [name] if values is None else [f"{name}={v}" for v in values]
+    for attr, domain in attrs[:-1]:
+        names += [attr] if domain is None else [f"{attr}={v}" for v in domain]
     X = np.zeros((len(rows), len(names)))
     labels = []
-    for r, (lineno, values) in enumerate(rows):
-        if len(values) != len(attrs):
-            raise DataError(f"{len(values)} values, expected {len(attrs)}", path=source, line=lineno)
+    for r, (lineno, row) in enumerate(rows):
+        if len(row) != len(attrs):
+            raise DataError(f"{len(row)} values, expected {len(attrs)}", path=source, line=lineno)
         col = 0
-        for (attr, domain), v in zip(attrs[:-1], values, strict=False):
+        for (attr, domain), v in zip(attrs[:-1], row, strict=False):
             if domain is None:
                 try:
                     X[r, col] = float(v)
@@ -180,7 +180,7 @@ def parse_keel(text: str, source: str) -> tuple[np.ndarray, list[str], list[str]
                                     path=source, line=lineno)
                 X[r, col + domain.index(v)] = 1.0
                 col += len(domain)
-        labels.append(values[-1])
+        labels.append(row[-1])
     return X, names, labels
 
 
