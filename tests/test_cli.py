@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import cv2
+import numpy as np
 
 import augmentlab as al
 
@@ -16,23 +17,24 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
                           text=True, check=False)
 
 
-def test_demo_writes_a_grid_and_a_loadable_pipeline(tmp_path: Path) -> None:
-    out = _run("demo", "--out", str(tmp_path), "--copies", "2")
+def test_preview_writes_a_grid_and_a_loadable_pipeline(tmp_path: Path) -> None:
+    out = _run("preview", "--out", str(tmp_path), "--copies", "2")
     assert out.returncode == 0, out.stderr
-    grid = tmp_path / "demo_grid.png"
+    grid = tmp_path / "preview_grid.png"
     assert str(grid) in out.stdout
     img = cv2.imread(str(grid))
     assert img.shape == (4 * 264, 3 * 264, 3)  # 4 photos x (original + 2 copies), 256 + 2*4 border
     assert img.std() > 20  # real photos, not a blank canvas
-    pipe = al.load_pipeline(tmp_path / "demo_pipeline.yaml")
+    pipe = al.load_pipeline(tmp_path / "preview_pipeline.yaml")
     assert isinstance(pipe, al.Compose) and len(pipe) == 6
     assert not list(tmp_path.glob(".*.tmp"))  # written then renamed
 
 
-def test_demo_is_deterministic(tmp_path: Path) -> None:
+def test_preview_is_deterministic(tmp_path: Path) -> None:
     for name in ("a", "b"):
-        assert _run("demo", "--out", str(tmp_path / name), "--copies", "1").returncode == 0
-    assert (tmp_path / "a" / "demo_grid.png").read_bytes() == (tmp_path / "b" / "demo_grid.png").read_bytes()
+        assert _run("preview", "--out", str(tmp_path / name), "--copies", "1").returncode == 0
+    grids = [(tmp_path / name / "preview_grid.png").read_bytes() for name in ("a", "b")]
+    assert grids[0] == grids[1]
 
 
 def test_list_names_every_transform() -> None:
@@ -46,3 +48,33 @@ def test_list_names_every_transform() -> None:
 def test_unknown_command_fails_with_usage() -> None:
     out = _run("frobnicate")
     assert out.returncode == 2 and "invalid choice" in out.stderr
+
+
+def test_demo_runs_the_experiment_and_writes_the_report(tmp_path: Path) -> None:
+    # the real main job on a small budget (built-in digits instead of MNIST, 2 seeds, 40 steps)
+    out = _run("demo", "--out", str(tmp_path), "--dataset", "digits", "--sizes", "5",
+               "--seeds", "2", "--steps", "40", "--jobs", "2", "--quiet")
+    assert out.returncode == 0, out.stderr
+    assert "geometric + photometric + erasing" in out.stdout and "verdict" in out.stdout
+    assert f"report:  {tmp_path / 'report.html'}" in out.stdout
+    for name in ("report.html", "results.json", "summary.csv"):
+        assert (tmp_path / name).is_file()
+
+
+def test_evaluate_on_user_csv_and_bad_input(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(120, 3))
+    rows = "".join(f"{a:.4f},{b:.4f},{c:.4f},{int(a + b > 0)}\n" for a, b, c in x)
+    (tmp_path / "t.csv").write_text("a,b,c,target\n" + rows)
+    ok = _run("evaluate", "--data", f"csv:{tmp_path / 't.csv'}", "--label", "target",
+              "--model", "logreg", "--sizes", "10", "--seeds", "2", "--out", str(tmp_path / "r"),
+              "--quiet")
+    assert ok.returncode == 0, ok.stderr
+    assert "baseline" in ok.stdout and (tmp_path / "r" / "report.html").is_file()
+    bad = _run("evaluate", "--data", f"csv:{tmp_path / 't.csv'}", "--sizes", "10",
+               "--out", str(tmp_path / "r2"))
+    assert bad.returncode == 2
+    assert "no label column 'label'; the columns are a, b, c, target" in bad.stderr
+    big = _run("evaluate", "--data", "wine", "--model", "logreg", "--sizes", "60",
+               "--out", str(tmp_path / "r3"), "--quiet")
+    assert big.returncode == 2 and "has 44" in big.stderr

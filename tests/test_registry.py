@@ -21,7 +21,7 @@ def test_every_case_is_registered() -> None:
 
 def test_all_is_explicit_and_complete() -> None:
     public = {n for n in dir(al) if not n.startswith("_")} | {"__version__"}
-    modules = {"core", "errors", "image", "registry", "cli", "datasets"}
+    modules = {"core", "errors", "image", "registry", "cli", "datasets", "evaluate", "preview"}
     assert set(al.__all__) <= public
     assert public - set(al.__all__) <= modules, sorted(public - set(al.__all__) - modules)
     for name in al.image.__all__:
@@ -30,7 +30,7 @@ def test_all_is_explicit_and_complete() -> None:
 
 def test_import_is_light() -> None:
     code = ("import sys, augmentlab; heavy = [m for m in ('torch', 'ray', 'transformers', 'optuna', "
-            "'albumentations', 'sklearn') if m in sys.modules]; print(','.join(heavy))")
+            "'albumentations', 'sklearn', 'pandas', 'matplotlib') if m in sys.modules]; print(','.join(heavy))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
 

@@ -5,72 +5,66 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-
-import numpy as np
+from typing import Any
 
 __all__ = ["main"]
 
-# Objects in the built-in photos, for drawing boxes and keypoints on the demo grid (x0, y0, x1, y1).
-_DEMO_BOXES = {
-    "astronaut": [[90, 10, 170, 100]],
-    "coffee": [[40, 60, 200, 200]],
-    "china": [[10, 20, 140, 240]],
-    "flower": [[60, 50, 200, 210]],
-}
+def _data(spec: str, label: str, text: str | None) -> Any:
+    """``NAME`` | ``folder:PATH`` | ``csv:PATH`` | ``parquet:PATH`` | ``jsonl:PATH``."""
+    from . import datasets
+
+    kind, _, rest = spec.partition(":")
+    if kind == "folder" and rest:
+        return datasets.from_folder(rest)
+    if kind in ("csv", "parquet") and rest:
+        return datasets.from_csv(rest, label=label, text=text)
+    if kind == "jsonl" and rest:
+        return datasets.from_jsonl(rest, label=label, text=text or "text")
+    return spec  # a built-in name (keel:<name> included)
 
 
-def _demo_pipeline():  # noqa: ANN202
-    import augmentlab as al
+def _strategy(spec: str, data: Any) -> tuple[str, Any]:
+    """``NAME=baseline|recommended|mild|PATH.yaml|PATH.json`` (``NAME`` alone: a built-in)."""
+    from .core.config import load_pipeline
+    from .core.errors import InvalidConfig
+    from .datasets import Dataset, load
+    from .evaluate import mild_geometric, recommended_strategy
 
-    return al.Compose([
-        al.HorizontalFlip(p=0.5),
-        al.Affine(rotate=15, scale=(0.9, 1.1), translate_percent=0.06),
-        al.BrightnessContrast(brightness_limit=0.2, contrast_limit=0.2),
-        al.HueSaturationValue(),
-        al.GaussNoise(std_range=(0.02, 0.08)),
-        al.CoarseDropout(num_holes_range=(1, 3)),
-    ], seed=0, min_visibility=0.2)
-
-
-def _draw(image: np.ndarray, boxes: np.ndarray, points: np.ndarray) -> np.ndarray:
-    import cv2
-
-    out = np.ascontiguousarray(image.copy())
-    for x0, y0, x1, y1 in np.asarray(boxes).reshape(-1, 4)[:, :4]:
-        cv2.rectangle(out, (int(round(x0)), int(round(y0))), (int(round(x1)) - 1, int(round(y1)) - 1),
-                      (0, 255, 0), 2)
-    for x, y in np.asarray(points).reshape(-1, 2):
-        cv2.circle(out, (int(round(x)), int(round(y))), 4, (255, 0, 0), -1)
-    return out
+    name, _, value = spec.partition("=")
+    value = value or name
+    if value == "baseline":
+        return name, None
+    if value == "mild":
+        return name, mild_geometric()
+    if value == "recommended":
+        ds = data if isinstance(data, Dataset) else load(data)
+        return name, recommended_strategy(ds)
+    path = Path(value)
+    if not path.is_file():
+        raise InvalidConfig(f"--strategy {spec!r}: expected NAME=baseline|recommended|mild|PATH to "
+                            "a pipeline YAML/JSON file")
+    return name, load_pipeline(path.read_text(encoding="utf-8"))
 
 
-def demo(out_dir: Path, copies: int = 5) -> Path:
-    """Augment the built-in photos and write a PNG grid: originals, then augmented copies, with
-    boxes (green) and keypoints (red) drawn where the pipeline moved them."""
-    import cv2
+def _print_summary(results: Any) -> None:
+    frame = results.summary()
+    cols = ["strategy", "train_size", "seeds", "accuracy", "accuracy_low", "accuracy_high"]
+    if "diff_vs_baseline" in frame:
+        cols += ["diff_vs_baseline", "diff_low", "diff_high", "diff_p", "verdict"]
+    shown = frame[cols].copy()
+    for c in cols:
+        if c.startswith(("accuracy", "diff_")) and c != "diff_p":
+            shown[c] = (shown[c] * 100).round(1)
+    print(shown.to_string(index=False, na_rep=""))
 
-    from .datasets import sample_photos
 
-    pipe = _demo_pipeline()
-    rows = []
-    for sid, (name, img) in enumerate(sample_photos(256)):
-        boxes = np.array(_DEMO_BOXES[name], float)
-        points = np.array([[(b[0] + b[2]) / 2, (b[1] + b[3]) / 2] for b in boxes])
-        cells = [_draw(img, boxes, points)]
-        for c in range(copies):
-            out = pipe(image=img, bboxes=boxes, keypoints=points, sample_id=sid, copy=c)
-            cells.append(_draw(out["image"], out["bboxes"], out["keypoints"]))
-        rows.append(np.concatenate([np.pad(c, ((4, 4), (4, 4), (0, 0)), constant_values=255)
-                                    for c in cells], axis=1))
-    grid = np.concatenate(rows, axis=0)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    path = out_dir / "demo_grid.png"
-    tmp = out_dir / ".demo_grid.png.tmp"
-    ok, buf = cv2.imencode(".png", cv2.cvtColor(grid, cv2.COLOR_RGB2BGR))
-    tmp.write_bytes(buf.tobytes())
-    tmp.replace(path)  # write then rename: never a half-written file
-    (out_dir / "demo_pipeline.yaml").write_text(pipe.to_yaml(), encoding="utf-8")
-    return path
+def _run_experiment(exp: Any) -> int:
+    results = exp.run()
+    report = exp.report(results)
+    _print_summary(results)
+    print(f"\nreport:  {report}")
+    print(f"results: {exp.out / 'results.json'}  ({exp.out / 'summary.csv'})")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,8 +72,8 @@ def main(argv: list[str] | None = None) -> int:
 
     Example:
         >>> import tempfile
-        >>> main(["demo", "--out", tempfile.mkdtemp(), "--copies", "1"])
-        augmentlab demo: 4 built-in photos, each with 1 augmented copies ...
+        >>> main(["preview", "--out", tempfile.mkdtemp(), "--copies", "1"])
+        augmentlab preview: 4 built-in photos, each with 1 augmented copies ...
         0
     """
     import augmentlab
@@ -87,18 +81,86 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="augmentlab", description=__doc__)
     parser.add_argument("--version", action="version", version=augmentlab.__version__)
     sub = parser.add_subparsers(dest="command", required=True)
-    p_demo = sub.add_parser("demo", help="augment built-in photos and write a preview grid")
+
+    p_demo = sub.add_parser("demo", help="the main job: measure augmentation on built-in MNIST")
     p_demo.add_argument("--out", type=Path, default=Path("demo_output"))
-    p_demo.add_argument("--copies", type=int, default=5)
+    p_demo.add_argument("--dataset", default="mnist", help="built-in image dataset (default mnist)")
+    p_demo.add_argument("--sizes", default="10,50", help="train sizes per class, comma separated")
+    p_demo.add_argument("--seeds", type=int, default=5)
+    p_demo.add_argument("--steps", type=int, default=1000, help="optimizer steps per model")
+    p_demo.add_argument("--jobs", type=int, default=None, help="parallel processes (default: cores)")
+    p_demo.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    p_eval = sub.add_parser("evaluate", help="baseline vs strategies on your data or a built-in set")
+    p_eval.add_argument("--data", required=True,
+                        help="built-in name (mnist, digits, wine, keel:yeast4, ...), folder:PATH, "
+                             "csv:PATH, parquet:PATH or jsonl:PATH")
+    p_eval.add_argument("--label", default="label", help="label column (csv/parquet/jsonl)")
+    p_eval.add_argument("--text", default=None, help="text column (csv/parquet/jsonl text data)")
+    p_eval.add_argument("--model", default=None, help="small-cnn, mlp, logreg, hgb, tfidf-logreg")
+    p_eval.add_argument("--strategy", action="append", default=[],
+                        help="NAME=baseline|recommended|mild|PIPELINE.yaml (repeatable)")
+    p_eval.add_argument("--sizes", default="10,50")
+    p_eval.add_argument("--seeds", type=int, default=5)
+    p_eval.add_argument("--budget", choices=("steps", "epochs"), default="steps")
+    p_eval.add_argument("--steps", type=int, default=500)
+    p_eval.add_argument("--epochs", type=int, default=30)
+    p_eval.add_argument("--out", type=Path, default=Path("augmentlab-results"))
+    p_eval.add_argument("--jobs", type=int, default=1)
+    p_eval.add_argument("--quiet", action="store_true")
+
+    p_prev = sub.add_parser("preview", help="augment built-in photos and write a preview grid")
+    p_prev.add_argument("--out", type=Path, default=Path("preview_output"))
+    p_prev.add_argument("--copies", type=int, default=5)
     sub.add_parser("list", help="list every transform with the fields it changes")
     if argv is None:
         argv = sys.argv[1:]
     args = parser.parse_args(argv)
+    try:
+        return _dispatch(args)
+    except augmentlab.errors.AugmentlabError as exc:
+        print(f"augmentlab {args.command}: {exc}", file=sys.stderr)
+        return 2
+
+
+def _sizes(text: str) -> list[int]:
+    from .core.errors import InvalidConfig
+
+    try:
+        return [int(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise InvalidConfig(f"--sizes {text!r}: expected integers separated by commas") from None
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    import augmentlab
+
     if args.command == "demo":
-        path = demo(args.out, args.copies)
-        print("augmentlab demo: 4 built-in photos, each with "
+        from .evaluate.demo import demo_experiment
+
+        exp = demo_experiment(args.out, dataset=args.dataset, train_sizes=tuple(_sizes(args.sizes)),
+                              seeds=args.seeds, steps=args.steps, jobs=args.jobs, quiet=args.quiet)
+        print(f"augmentlab demo: does augmentation help a small CNN on {exp.data.name} with "
+              f"{' and '.join(map(str, exp.train_sizes))} labelled images per class? "
+              f"{len(exp.seeds)} seeds x {len(exp.strategies)} strategies.", flush=True)
+        return _run_experiment(exp)
+    if args.command == "evaluate":
+        from .evaluate import Experiment
+
+        data = _data(args.data, args.label, args.text)
+        strategies = dict(_strategy(s, data) for s in args.strategy) or None
+        exp = Experiment(data, model=args.model, strategies=strategies,
+                         train_sizes=_sizes(args.sizes), seeds=args.seeds, out=args.out,
+                         budget=args.budget, steps=args.steps, epochs=args.epochs, jobs=args.jobs,
+                         quiet=args.quiet)
+        return _run_experiment(exp)
+    if args.command == "preview":
+        from .preview import preview
+
+        path = preview(args.out, args.copies)
+        print("augmentlab preview: 4 built-in photos, each with "
               f"{args.copies} augmented copies (boxes green, keypoints red).")
-        print(f"  pipeline: {args.out / 'demo_pipeline.yaml'}")
+        print(f"  pipeline: {args.out / 'preview_pipeline.yaml'}")
         print(f"  grid:     {path}")
         return 0
     if args.command == "list":

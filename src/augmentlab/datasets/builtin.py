@@ -69,7 +69,8 @@ def _mnist() -> Dataset:
         # a pickle from a trusted installed package (see DESIGN.md): the only pickle we read
         (xa, ya), (xb, yb), (xt, yt) = pickle.load(f, encoding="latin1")  # noqa: S301
     x = np.concatenate([xa, xb, xt])
-    images = np.rint(x.reshape(-1, 28, 28) * 255.0).astype(np.uint8)
+    # the pickle stores the original bytes divided by 256: multiply back, exactly
+    images = np.rint(x.reshape(-1, 28, 28) * 256.0).astype(np.uint8)
     y = np.concatenate([ya, yb, yt]).astype(np.int64)
     n_train = len(ya) + len(yb)
     return Dataset("mnist", "image", images, y, tuple(str(c) for c in range(10)),

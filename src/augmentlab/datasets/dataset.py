@@ -63,6 +63,9 @@ class Dataset:
             raise DataError("classes with no training example: "
                             + ", ".join(self.classes[i] for i in missing), path=self.source or None)
 
+    def __repr__(self) -> str:
+        return f"Dataset({self.describe()})"
+
     def train_set(self) -> tuple[np.ndarray, np.ndarray]:
         """``(X, y)`` of the training rows."""
         return self.X[self.train], self.y[self.train]

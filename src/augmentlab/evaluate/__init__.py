@@ -1,0 +1,50 @@
+"""Measure: did augmentation help, by how much, and how sure are we?
+
+`Experiment` trains the same model with and without each strategy over training-set sizes and
+seeds, on a fixed test split that is never augmented; `Results` holds every cell and the paired
+comparisons; the report says "helps", "hurts" or "no detectable effect" where that is the answer.
+
+Example:
+    >>> import tempfile
+    >>> from augmentlab.evaluate import Experiment
+    >>> res = Experiment("breast-cancer", model="logreg", train_sizes=[10], seeds=3,
+    ...                  out=tempfile.mkdtemp(), quiet=True).run()
+    >>> res.summary()[["strategy", "train_size", "seeds"]].values.tolist()
+    [['baseline', 10, 3]]
+"""
+
+from .cells import Protocol, training_rows
+from .corruptions import SUITES, corrupt
+from .experiment import Experiment
+from .metrics import calibration, classification_metrics
+from .models import MODELS, SklearnModel, default_model, make_model
+from .recommend import mild_geometric, recommended_strategy
+from .report import write_report
+from .results import Results
+from .stats import mean_interval, paired_difference, verdict
+from .strategies import Strategy, as_strategies
+from .torch_models import StepModel
+
+__all__ = [
+    "MODELS",
+    "SUITES",
+    "Experiment",
+    "Protocol",
+    "Results",
+    "SklearnModel",
+    "StepModel",
+    "Strategy",
+    "as_strategies",
+    "calibration",
+    "classification_metrics",
+    "corrupt",
+    "default_model",
+    "make_model",
+    "mean_interval",
+    "mild_geometric",
+    "paired_difference",
+    "recommended_strategy",
+    "training_rows",
+    "verdict",
+    "write_report",
+]

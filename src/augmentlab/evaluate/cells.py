@@ -1,0 +1,206 @@
+"""One cell of an experiment: train one model on one subset with one strategy, score it.
+
+The protocol, identical for every strategy:
+
+1. the training subset: ``size`` rows per class drawn from the dataset's training split with the
+   cell's (size, seed) alone, so every strategy of a (size, seed) gets the same rows (paired);
+2. the validation rows: ``val_fraction`` of each class of that subset (at least one), used only
+   to pick the best checkpoint of models trained by steps; the rest is trained on;
+3. the same model and budget and seed; augmentation only ever touches training rows;
+4. scores on the fixed, never-augmented test split; robustness on a fixed corrupted subset of it;
+   invariance as agreement between predictions on clean and augmented test rows.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+
+from ..core.compose import Compose
+from ..core.errors import DataError
+from ..datasets import Dataset
+from .corruptions import SUITES, corrupt
+from .metrics import calibration, classification_metrics
+from .models import make_model
+from .strategies import FIELD_OF, Strategy
+from .torch_models import StepModel
+
+__all__ = ["CellSpec", "Protocol", "run_cell", "training_rows"]
+
+PROTOCOL_VERSION = 1  # bump when a change makes cached cells incomparable
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """Settings shared by every cell of an experiment."""
+
+    model: Any = None
+    budget: str = "steps"  # "steps": equal optimizer steps; "epochs": equal passes over the rows
+    steps: int = 500  # with budget="steps"
+    epochs: int = 30  # with budget="epochs"
+    batch_size: int = 32
+    val_fraction: float = 0.2
+    robustness_rows: int = 1000
+    invariance_rows: int = 500
+    invariance_copies: int = 4
+    invariance_pipeline: Compose | None = None
+
+    def config(self, modality: str) -> dict[str, Any]:
+        model = make_model(self.model, modality, steps=self.steps)
+        return {"model": model.config(), "model_name": getattr(model, "name", None) or
+                getattr(model, "kind", None), "budget": self.budget, "steps": self.steps,
+                "epochs": self.epochs, "batch_size": self.batch_size,
+                "val_fraction": self.val_fraction, "robustness_rows": self.robustness_rows,
+                "invariance_rows": self.invariance_rows,
+                "invariance_copies": self.invariance_copies,
+                "invariance_pipeline": None if self.invariance_pipeline is None
+                else self.invariance_pipeline.get_config(), "protocol": PROTOCOL_VERSION}
+
+
+@dataclass(frozen=True)
+class CellSpec:
+    strategy: Strategy
+    size: int
+    seed: int
+    key: str = field(default="", compare=False)
+
+
+def training_rows(data: Dataset, size: int, seed: int, val_fraction: float
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Indices (into ``data.X``) of the training and validation rows of one (size, seed).
+
+    Example:
+        >>> from augmentlab.datasets import load
+        >>> tr, va = training_rows(load("wine"), 10, 0, 0.2)
+        >>> len(tr), len(va)
+        (24, 6)
+    """
+    counts = data.class_counts("train")
+    short = {c: n for c, n in counts.items() if n < size}
+    if short:
+        raise DataError(f"train size {size} per class, but class(es) "
+                        + ", ".join(f"{c!r} has {n}" for c, n in short.items())
+                        + "; use smaller train_sizes or add examples", path=data.source or None)
+    if size < 2:
+        raise DataError(f"train size {size} per class leaves nothing to validate on; use >= 2")
+    rng = np.random.default_rng([seed, size, 7919])  # independent of the strategy: paired cells
+    y_train = data.y[data.train]
+    train, val = [], []
+    for c in range(len(data.classes)):
+        pool = data.train[y_train == c]
+        chosen = rng.choice(pool, size=size, replace=False)
+        k = min(max(1, int(round(val_fraction * size))), size - 1)
+        val.append(chosen[:k])
+        train.append(chosen[k:])
+    return np.sort(np.concatenate(train)), np.sort(np.concatenate(val))
+
+
+@lru_cache(maxsize=4)
+def _suite(data: Dataset, rows: int) -> list[tuple[str, float, np.ndarray]]:
+    """The corrupted test rows (computed once per process)."""
+    X_test = data.X[_robust_rows(data, rows)]
+    scale = None
+    if data.modality == "table":
+        scale = data.X[data.train].std(axis=0) + 1e-12
+    return [(kind, level, corrupt(X_test, data.modality, kind, level, scale))
+            for kind, level in SUITES[data.modality]]
+
+
+def _robust_rows(data: Dataset, rows: int) -> np.ndarray:
+    rng = np.random.default_rng(1234)
+    return np.sort(rng.permutation(data.test)[: min(rows, len(data.test))])
+
+
+def _invariance(model: Any, data: Dataset, protocol: Protocol) -> float | None:
+    pipe = protocol.invariance_pipeline
+    if pipe is None or data.modality != "image":
+        return None
+    rows = _robust_rows(data, protocol.invariance_rows)
+    X = data.X[rows]
+    clean = model.predict_proba(X).argmax(1)
+    same = []
+    for k in range(1, protocol.invariance_copies + 1):
+        aug = Strategy("invariance", pipe).augment_rows(X, rows, k, 97, "image")
+        same.append(model.predict_proba(aug).argmax(1) == clean)
+    return float(np.mean(same))
+
+
+def run_cell(data: Dataset, protocol: Protocol, cell: CellSpec) -> dict[str, Any]:
+    """Train and score one cell; returns a JSON-native dict (the cached result).
+
+    Torch runs on one thread inside a cell, whichever process runs it: a multi-threaded
+    reduction sums in another order, and the result would depend on the worker count.
+    Parallelism comes from running cells side by side (``jobs``).
+    """
+    torch: Any = None
+    if isinstance(protocol.model, StepModel) or protocol.model in ("small-cnn", "mlp"):
+        import torch
+    threads = torch.get_num_threads() if torch is not None else None
+    if torch is not None:
+        torch.set_num_threads(1)
+    try:
+        return _run_cell(data, protocol, cell)
+    finally:
+        if torch is not None and threads is not None:
+            torch.set_num_threads(threads)
+
+
+def _run_cell(data: Dataset, protocol: Protocol, cell: CellSpec) -> dict[str, Any]:
+    start = time.perf_counter()
+    strategy, field_name = cell.strategy, FIELD_OF[data.modality]
+    train, val = training_rows(data, cell.size, cell.seed, protocol.val_fraction)
+    X, y = data.X[train], data.y[train]
+    X_val, y_val = data.X[val], data.y[val]
+    steps = strategy.steps or protocol.steps
+    model = make_model(protocol.model, data.modality, steps=steps)
+    n_classes = len(data.classes)
+    if model.trained_by_steps:
+        augment = None
+        rows_trained = len(X)
+        if strategy.kind == "augment":
+            def augment(batch: np.ndarray, idx: np.ndarray, step: int) -> np.ndarray:
+                return strategy.augment_rows(batch, train[idx], step, cell.seed, field_name)
+            X_fit, y_fit = X, y
+        else:
+            X_fit, y_fit = strategy.offline(X, y, train, cell.seed, field_name)
+            rows_trained = len(X_fit)
+        if protocol.budget == "epochs" and strategy.steps is None:
+            model.steps = max(1, int(np.ceil(protocol.epochs * rows_trained / protocol.batch_size)))
+        model.batch_size = protocol.batch_size
+        model.fit(X_fit, y_fit, X_val, y_val, seed=cell.seed, augment=augment, n_classes=n_classes)
+    else:
+        X_fit, y_fit = strategy.offline(X, y, train, cell.seed, field_name)
+        rows_trained = len(X_fit)
+        model.fit(X_fit, y_fit, X_val, y_val, seed=cell.seed, n_classes=n_classes)
+    fit_seconds = time.perf_counter() - start
+
+    X_test, y_test = data.test_set()
+    proba = model.predict_proba(X_test)
+    metrics = classification_metrics(y_test, proba)
+    calib = calibration(y_test, proba)
+    train_acc = float((model.predict_proba(X).argmax(1) == y).mean())
+    robustness = {}
+    rows = _robust_rows(data, protocol.robustness_rows)
+    y_rob = data.y[rows]
+    for kind, level, X_bad in _suite(data, protocol.robustness_rows):
+        robustness[f"{kind}@{level:g}"] = float((model.predict_proba(X_bad).argmax(1) == y_rob).mean())
+    result = {
+        "strategy": strategy.name, "strategy_key": strategy.key, "train_size": cell.size,
+        "seed": cell.seed, "rows_trained": int(rows_trained),
+        "steps": int(getattr(model, "steps", 0)) or None,
+        **metrics,
+        "train_accuracy": train_acc,
+        "generalization_gap": train_acc - metrics["accuracy"],
+        "ece": calib["ece"],
+        "reliability": {k: v for k, v in calib.items() if k != "ece"},
+        "robustness": robustness,
+        "robust_accuracy": float(np.mean(list(robustness.values()))) if robustness else None,
+        "invariance": _invariance(model, data, protocol),
+        "validation_history": [list(h) for h in getattr(model, "history", [])],
+    }
+    result["seconds"] = {"fit": fit_seconds, "total": time.perf_counter() - start}
+    return result

@@ -1,0 +1,265 @@
+"""`Experiment`: every strategy x train size x seed, cached, resumable, optionally in parallel."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import sys
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..core.errors import InvalidConfig
+from ..datasets import Dataset, load
+from .cells import CellSpec, Protocol, run_cell
+from .models import default_model
+from .recommend import mild_geometric
+from .results import Results
+from .strategies import as_strategies
+
+__all__ = ["Experiment"]
+
+
+def _fingerprint(data: Dataset) -> str:
+    h = hashlib.sha256()
+    h.update(f"{data.name}|{data.modality}|{data.X.shape}|{data.classes}".encode())
+    if data.X.dtype == object:
+        for text in data.X:
+            h.update(str(text).encode() + b"\0")
+    else:
+        h.update(np.ascontiguousarray(data.X).tobytes())
+    for arr in (data.y, data.train, data.test):
+        h.update(np.ascontiguousarray(arr).tobytes())
+    return h.hexdigest()[:16]
+
+
+def _write_json(path: Path, payload: Any) -> None:
+    """Write next to the target, then rename: an interrupted run never leaves half a file."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(payload, indent=1, sort_keys=True, default=float))
+    os.replace(tmp, path)
+
+
+# -- worker processes -------------------------------------------------------------------------------
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(data: Dataset | str, protocol: Protocol) -> None:
+    import torch
+
+    torch.set_num_threads(1)
+    _WORKER["data"] = load(data) if isinstance(data, str) else data
+    _WORKER["protocol"] = protocol
+
+
+def _run_in_worker(cell: CellSpec) -> dict[str, Any]:
+    return run_cell(_WORKER["data"], _WORKER["protocol"], cell)
+
+
+class Experiment:
+    """Baseline vs each strategy, over training-set sizes and seeds, on one dataset and model.
+
+    Args:
+        data: a `Dataset` or a built-in name (``"mnist"``, ``"digits"``, ``"keel:yeast4"``, ...).
+        model: a built-in model name (default: by modality), a scikit-learn classifier, or a
+            factory returning one.
+        strategies: name -> ``None`` (baseline) | pipeline | resampler | `Strategy`. A baseline
+            is added when none is given.
+        train_sizes: training rows per class; every strategy of a (size, seed) trains on the
+            same rows.
+        seeds: a count (seeds 0..n-1) or the seeds themselves.
+        out: folder for the cell cache, ``results.json``, ``summary.csv`` and ``report.html``.
+        budget: ``"steps"`` (the same optimizer steps for every strategy, the default) or
+            ``"epochs"`` (the same passes over each strategy's training rows).
+        steps / epochs: the budget's size for models trained by steps.
+        jobs: cells run in this many processes (each with one torch thread; results do not
+            depend on it).
+
+    Example:
+        >>> import tempfile, augmentlab as al
+        >>> exp = Experiment("wine", model="logreg", train_sizes=[8], seeds=2,
+        ...                  out=tempfile.mkdtemp(), quiet=True)
+        >>> res = exp.run()
+        >>> len(res.cells), res.summary()["strategy"].tolist()
+        (2, ['baseline'])
+    """
+
+    def __init__(
+        self,
+        data: Dataset | str,
+        model: Any = None,
+        strategies: Mapping[str, Any] | None = None,
+        train_sizes: Sequence[int] = (10, 50),
+        seeds: int | Sequence[int] = 5,
+        out: str | Path = "augmentlab-results",
+        *,
+        budget: str = "steps",
+        steps: int = 500,
+        epochs: int = 30,
+        batch_size: int = 32,
+        val_fraction: float = 0.2,
+        robustness_rows: int = 1000,
+        invariance_rows: int = 500,
+        jobs: int = 1,
+        quiet: bool = False,
+    ) -> None:
+        self.data_name = data if isinstance(data, str) else None
+        self.data = load(data) if isinstance(data, str) else data
+        if not isinstance(self.data, Dataset):
+            raise InvalidConfig(f"data must be a Dataset or a built-in name, got {type(data).__name__}")
+        self.strategies = as_strategies(strategies)
+        sizes = [int(s) for s in train_sizes]
+        if not sizes or any(s < 2 for s in sizes):
+            raise InvalidConfig(f"train_sizes={list(train_sizes)} must be integers >= 2 (rows per class)")
+        self.train_sizes = sorted(set(sizes))
+        self.seeds = list(range(seeds)) if isinstance(seeds, int) else [int(s) for s in seeds]
+        if not self.seeds:
+            raise InvalidConfig("seeds must be a positive count or a non-empty list")
+        if budget not in ("steps", "epochs"):
+            raise InvalidConfig(f"budget={budget!r} must be 'steps' or 'epochs'")
+        if not 0 < val_fraction < 1:
+            raise InvalidConfig(f"val_fraction={val_fraction} must be between 0 and 1")
+        self.out = Path(out)
+        self.jobs = max(1, int(jobs))
+        self.quiet = quiet
+        self.protocol = Protocol(
+            model=model if model is not None else default_model(self.data.modality),
+            budget=budget, steps=int(steps), epochs=int(epochs), batch_size=int(batch_size),
+            val_fraction=float(val_fraction), robustness_rows=int(robustness_rows),
+            invariance_rows=int(invariance_rows),
+            invariance_pipeline=mild_geometric(seed=97) if self.data.modality == "image" else None)
+        self._protocol_config = self.protocol.config(self.data.modality)
+        self._fingerprint = _fingerprint(self.data)
+
+    # -- the grid ---------------------------------------------------------------------------------
+    def cells(self) -> list[CellSpec]:
+        """Every (strategy, size, seed) with its cache key."""
+        base = json.dumps({"data": self._fingerprint, "protocol": self._protocol_config},
+                          sort_keys=True, default=repr)
+        out = []
+        for size in self.train_sizes:
+            for seed in self.seeds:
+                for strategy in self.strategies:
+                    text = f"{base}|{strategy.key}|{size}|{seed}"
+                    key = hashlib.sha256(text.encode()).hexdigest()[:20]
+                    out.append(CellSpec(strategy, size, seed, key))
+        return out
+
+    def _cell_path(self, cell: CellSpec) -> Path:
+        return self.out / "cells" / f"{cell.key}.json"
+
+    def run(self) -> Results:
+        """Run the missing cells (cached ones are read back), write ``results.json`` and
+        ``summary.csv``, and return the `Results`."""
+        start = time.perf_counter()
+        (self.out / "cells").mkdir(parents=True, exist_ok=True)
+        cells = self.cells()
+        done: dict[str, dict[str, Any]] = {}
+        todo = []
+        for cell in cells:
+            path = self._cell_path(cell)
+            if path.is_file():
+                try:
+                    done[cell.key] = json.loads(path.read_text())
+                    continue
+                except json.JSONDecodeError:
+                    pass  # a damaged cache entry is simply recomputed
+            todo.append(cell)
+        bar = self._progress(len(cells), len(cells) - len(todo))
+        for cell, result in self._execute(todo):
+            result["strategy"] = cell.strategy.name  # the current name (the key ignores names)
+            _write_json(self._cell_path(cell), result)
+            done[cell.key] = result
+            if bar is not None:
+                bar.update(1)
+        if bar is not None:
+            bar.close()
+        ordered = []
+        for cell in cells:
+            result = dict(done[cell.key])
+            result["strategy"] = cell.strategy.name
+            ordered.append(result)
+        results = Results(ordered, self.describe(time.perf_counter() - start, len(todo)))
+        _write_json(self.out / "results.json", results.to_dict())
+        results.summary().to_csv(self.out / "summary.csv", index=False)
+        return results
+
+    def _execute(self, todo: list[CellSpec]) -> Iterable[tuple[CellSpec, dict[str, Any]]]:
+        if not todo:
+            return
+        if self.jobs == 1 or len(todo) == 1:
+            for cell in todo:
+                yield cell, run_cell(self.data, self.protocol, cell)
+            return
+        import multiprocessing
+
+        # fork where there is one: spawn would re-run the user's script in every worker (a
+        # script without an `if __name__ == "__main__":` guard would crash). The parent process
+        # never runs torch when jobs > 1, so no thread pool is forked half-way.
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        data_arg: Dataset | str = self.data_name or self.data
+        with ProcessPoolExecutor(max_workers=min(self.jobs, len(todo)), mp_context=ctx,
+                                 initializer=_init_worker,
+                                 initargs=(data_arg, self.protocol)) as pool:
+            futures = {pool.submit(_run_in_worker, cell): cell for cell in todo}
+            for future in as_completed(futures):
+                yield futures[future], future.result()
+
+    def _progress(self, total: int, already: int) -> Any:
+        if self.quiet:
+            return None
+        try:
+            from tqdm import tqdm
+        except ImportError:
+            return None
+        return tqdm(total=total, initial=already, desc="cells", unit="cell", file=sys.stderr,
+                    dynamic_ncols=True)
+
+    def describe(self, seconds: float, computed: int) -> dict[str, Any]:
+        """What the report says about how the results came about."""
+        from .. import __version__
+
+        versions = {"augmentlab": __version__, "python": platform.python_version(),
+                    "numpy": np.__version__}
+        for name in ("torch", "sklearn", "cv2"):
+            module = sys.modules.get(name)
+            if module is not None:
+                versions[name] = getattr(module, "__version__", "?")
+        return {
+            "dataset": {"name": self.data.name, "modality": self.data.modality,
+                        "description": self.data.describe(), "split": self.data.split,
+                        "source": self.data.source, "classes": list(self.data.classes),
+                        "fingerprint": self._fingerprint},
+            "protocol": self._protocol_config,
+            "strategies": {s.name: s.config() for s in self.strategies},
+            "train_sizes": self.train_sizes, "seeds": self.seeds,
+            "versions": versions, "machine": platform.machine(),
+            "run_seconds": seconds, "cells_computed": computed, "jobs": self.jobs,
+        }
+
+    def sample_grid(self, per_strategy: int = 6, seed: int = 0) -> dict[str, list[Any]]:
+        """A few training rows and their augmented versions per strategy (for the report)."""
+        data = self.data
+        rng = np.random.default_rng(seed)
+        rows = rng.choice(data.train, size=min(per_strategy, len(data.train)), replace=False)
+        grid: dict[str, list[Any]] = {"original": list(data.X[rows])}
+        for strategy in self.strategies:
+            if strategy.kind == "augment":
+                field = {"image": "image", "text": "text", "table": "features"}[data.modality]
+                grid[strategy.name] = list(strategy.augment_rows(data.X[rows], rows, 1, seed, field))
+        return grid
+
+    def report(self, results: Results | None = None) -> Path:
+        """Write ``report.html`` (self-contained) into the output folder and return its path."""
+        from .report import write_report
+
+        results = results or self.run()
+        return write_report(self.out / "report.html", results, self.sample_grid())
+

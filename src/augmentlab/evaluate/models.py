@@ -1,0 +1,176 @@
+"""Built-in models by name, and the wrapper that lets any scikit-learn classifier take part.
+
+=================  ============  ==========================================================
+name               data          what
+=================  ============  ==========================================================
+small-cnn          image         2 conv layers + MLP head (torch, CPU), trained by steps
+mlp                image, table  one hidden layer of 256 (torch, CPU), trained by steps
+logreg             image, table  standardised features + L2 logistic regression
+hgb                table         HistGradientBoostingClassifier
+tfidf-logreg       text          word 1-2 grams + char 2-4 grams TF-IDF, logistic regression
+=================  ============  ==========================================================
+
+Models trained by steps get train-time augmentation on the fly; the others get ``copies``
+augmented copies of each training row up front (see `augmentlab.evaluate.Strategy`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..core.errors import InvalidConfig, MissingDependency
+from .torch_models import StepModel
+
+__all__ = ["MODELS", "SklearnModel", "default_model", "make_model"]
+
+MODELS: dict[str, tuple[str, ...]] = {
+    "small-cnn": ("image",),
+    "mlp": ("image", "table"),
+    "logreg": ("image", "table"),
+    "hgb": ("table",),
+    "tfidf-logreg": ("text",),
+}
+_DEFAULT = {"image": "small-cnn", "table": "logreg", "text": "tfidf-logreg"}
+
+
+def _sklearn(feature: str) -> None:
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        raise MissingDependency("scikit-learn", "measure", feature) from None
+
+
+class SklearnModel:
+    """Any scikit-learn classifier (or a factory of one) on features made from the raw inputs:
+    images are flattened to [0, 1] values, text is passed as strings, tables as they are.
+
+    Example:
+        >>> from sklearn.linear_model import LogisticRegression
+        >>> X = np.random.default_rng(0).random((30, 3)); y = (X[:, 1] > 0.5).astype(int)
+        >>> m = SklearnModel(LogisticRegression).fit(X, y, X, y, seed=0)
+        >>> m.predict_proba(X).shape
+        (30, 2)
+    """
+
+    trained_by_steps = False
+
+    def __init__(self, factory: Callable[[], Any] | Any, name: str | None = None) -> None:
+        self.factory = factory
+        self.name = name or getattr(factory, "__name__", type(factory).__name__)
+        self.estimator: Any = None
+        self.n_classes = 0
+
+    def config(self) -> dict[str, Any]:
+        est = self._new(0)
+        params = est.get_params() if hasattr(est, "get_params") else {}
+        return {"estimator": type(est).__name__,
+                "params": {k: repr(v) for k, v in sorted(params.items())}}
+
+    def _new(self, seed: int) -> Any:
+        from sklearn.base import clone
+
+        factory = self.factory  # an estimator instance is cloned; a class or function is called
+        is_instance = hasattr(factory, "get_params") and not isinstance(factory, type)
+        est = clone(factory) if is_instance else factory()
+        if hasattr(est, "get_params"):  # every random_state in it follows the cell's seed
+            est.set_params(**_seed_params(est, seed))
+        return est
+
+    @staticmethod
+    def features(X: np.ndarray) -> Any:
+        if X.dtype == np.uint8:  # images
+            return X.reshape(len(X), -1).astype(np.float32) / 255.0
+        if X.dtype == object:  # text
+            return list(X)
+        return X
+
+    def fit(self, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarray, *,
+            seed: int, augment: Any = None, n_classes: int | None = None) -> SklearnModel:
+        self.n_classes = int(n_classes or int(max(y.max(), y_val.max())) + 1)
+        self.estimator = self._new(seed)
+        self.estimator.fit(self.features(X), y)
+        return self
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        proba = np.asarray(self.estimator.predict_proba(self.features(X)), dtype=np.float64)
+        classes = list(self.estimator.classes_)
+        if len(classes) == self.n_classes:
+            return proba
+        full = np.zeros((len(X), self.n_classes))  # a class missing from training gets 0
+        full[:, classes] = proba
+        return full
+
+
+def _seed_params(est: Any, seed: int) -> dict[str, Any]:
+    params = est.get_params()
+    return {k: seed for k in params if k == "random_state" or k.endswith("__random_state")}
+
+
+def _logreg() -> Any:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=2000))
+
+
+def _hgb() -> Any:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    return HistGradientBoostingClassifier(max_iter=200)
+
+
+def _tfidf_logreg() -> Any:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline, make_union
+
+    return make_pipeline(
+        make_union(TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True),
+                   TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)),
+        LogisticRegression(C=4.0, max_iter=2000))
+
+
+def default_model(modality: str) -> str:
+    """The built-in model used when none is named.
+
+    Example:
+        >>> default_model("image")
+        'small-cnn'
+    """
+    return _DEFAULT[modality]
+
+
+def make_model(spec: Any, modality: str, *, steps: int | None = None) -> Any:
+    """A fresh model from a built-in name, a scikit-learn classifier (cloned per cell) or a
+    factory returning one.
+
+    Example:
+        >>> type(make_model("logreg", "table")).__name__
+        'SklearnModel'
+    """
+    if isinstance(spec, str):
+        if spec not in MODELS:
+            raise InvalidConfig(f"unknown model {spec!r}; use one of {', '.join(MODELS)}, a "
+                                "scikit-learn classifier, or a function returning one")
+        if modality not in MODELS[spec]:
+            raise InvalidConfig(f"model {spec!r} is for {' and '.join(MODELS[spec])} data, this "
+                                f"dataset is {modality}; try {default_model(modality)!r}")
+        if spec in ("small-cnn", "mlp"):
+            return StepModel(spec, steps=steps or 500)
+        _sklearn(f"the {spec} model")
+        return SklearnModel({"logreg": _logreg, "hgb": _hgb, "tfidf-logreg": _tfidf_logreg}[spec],
+                            name=spec)
+    if isinstance(spec, StepModel):  # a fresh one per cell: cells must not share state
+        return StepModel(**spec.config())
+    if isinstance(spec, SklearnModel):
+        return SklearnModel(spec.factory, name=spec.name)
+    if hasattr(spec, "fit") and hasattr(spec, "predict_proba"):
+        return SklearnModel(spec, name=type(spec).__name__)
+    if callable(spec):
+        return SklearnModel(spec)
+    raise InvalidConfig(f"model must be a name, a scikit-learn classifier or a factory, got "
+                        f"{type(spec).__name__}")

@@ -1,0 +1,48 @@
+"""The pipelines the project recommends as a starting point, by modality and shape."""
+
+from __future__ import annotations
+
+from ..core.compose import Compose, Sometimes
+from ..core.errors import InvalidConfig
+from ..datasets import Dataset
+from ..image import Affine, BrightnessContrast, CoarseDropout
+
+__all__ = ["mild_geometric", "recommended_strategy"]
+
+
+def mild_geometric(seed: int = 0) -> Compose:
+    """Small rotations, scalings and shifts: safe for almost any image classification task.
+
+    Example:
+        >>> [t.name for t in mild_geometric()]
+        ['Affine']
+    """
+    return Compose([Affine(rotate=10, scale=(0.9, 1.1), translate_percent=0.08)], seed=seed)
+
+
+def recommended_strategy(data: Dataset, seed: int = 0) -> Compose | None:
+    """Where a user with new data starts: a general pipeline for the dataset's modality.
+
+    Images get geometric jitter (rotation +-12 degrees, scale 0.85-1.15, shift 10%, shear 8
+    degrees), brightness/contrast jitter, and a small erased patch half of the time. It contains no
+    flips: a mirrored digit or letter is another class, and only the user knows whether mirroring
+    preserves their labels (add ``HorizontalFlip`` when it does). Text and table transforms are
+    not part of augmentlab yet, so for those modalities it returns ``None`` (the baseline).
+
+    Example:
+        >>> from augmentlab.datasets import load
+        >>> [t.name for t in recommended_strategy(load("digits"))]
+        ['Affine', 'BrightnessContrast', 'Sometimes']
+    """
+    if not isinstance(data, Dataset):
+        raise InvalidConfig(f"recommended_strategy: expected a Dataset, got {type(data).__name__}")
+    if data.modality != "image":
+        return None
+    h, w = data.X.shape[1:3]
+    # erase about a tenth to a fifth of each side: big enough to matter, too small to hide a digit
+    return Compose([
+        Affine(rotate=12, scale=(0.85, 1.15), translate_percent=0.1, shear=8),
+        BrightnessContrast(brightness_limit=0.2, contrast_limit=0.2),
+        Sometimes([CoarseDropout(num_holes_range=(1, 1), hole_height_range=(0.1, 0.25),
+                                 hole_width_range=(0.1, 0.25))], p=0.5),
+    ], seed=seed) if min(h, w) >= 8 else Compose([Affine(rotate=10)], seed=seed)

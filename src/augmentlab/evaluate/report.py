@@ -1,0 +1,272 @@
+"""``report.html``: one self-contained page (plots embedded as PNG) a person would want to read."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..core.errors import MissingDependency
+from .results import Results
+
+__all__ = ["write_report"]
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;
+padding:0 1em;color:#222;line-height:1.45}
+h1{margin-bottom:.2em}h2{margin-top:1.8em;border-bottom:1px solid #ddd;padding-bottom:.2em}
+table{border-collapse:collapse;font-size:.9em;margin:.6em 0}
+th,td{border:1px solid #ddd;padding:.3em .6em;text-align:right}th{background:#f5f5f5}
+td.l,th.l{text-align:left}.helps{color:#0a7a2f;font-weight:600}.hurts{color:#b00020;font-weight:600}
+.none{color:#666}.lead{font-size:1.1em;background:#f7f9fc;border-left:4px solid #3b6fb6;padding:.6em 1em}
+img{max-width:100%}pre{background:#f6f6f6;padding:1em;overflow:auto;font-size:.8em}
+.small{color:#666;font-size:.85em}
+"""
+
+
+def _plt() -> Any:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise MissingDependency("matplotlib", "measure", "the HTML report") from None
+    return plt
+
+
+def _png(fig: Any) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    _plt().close(fig)
+    data = base64.b64encode(buf.getvalue()).decode()
+    return f'<img alt="plot" src="data:image/png;base64,{data}">'
+
+
+def _pct(v: float | None) -> str:
+    return "&ndash;" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{100 * v:.1f}"
+
+
+def _interval_plot(results: Results, metric: str, ylabel: str) -> str:
+    from .stats import mean_interval
+
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(6.4, 3.8))
+    sizes = results.train_sizes
+    for strategy in results.strategies:
+        stats = [mean_interval(list(results.values(strategy, s, metric).values())) for s in sizes]
+        mean = [st["mean"] for st in stats]
+        ax.plot(sizes, mean, marker="o", label=strategy)
+        ax.fill_between(sizes, [st["low"] for st in stats], [st["high"] for st in stats], alpha=0.2)
+    ax.set_xscale("log")
+    ax.set_xticks(sizes)
+    ax.set_xticklabels([str(s) for s in sizes])
+    ax.set_xlabel("training examples per class")
+    ax.set_ylabel(ylabel)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    return _png(fig)
+
+
+def _difference_plot(results: Results) -> str:
+    plt = _plt()
+    others = [s for s in results.strategies if s != results.baseline]
+    fig, ax = plt.subplots(figsize=(6.4, 0.6 + 0.45 * max(1, len(others) * len(results.train_sizes))))
+    labels, y = [], 0
+    for size in results.train_sizes:
+        for strategy in others:
+            d = results.paired_difference(strategy, results.baseline, train_size=size)
+            color = {"helps": "#0a7a2f", "hurts": "#b00020"}.get(d["verdict"], "#777")
+            low = d["low"] if math.isfinite(d["low"]) else d["mean"]
+            high = d["high"] if math.isfinite(d["high"]) else d["mean"]
+            ax.errorbar([100 * d["mean"]], [y], xerr=[[100 * (d["mean"] - low)], [100 * (high - d["mean"])]],
+                        fmt="o", color=color, capsize=4)
+            labels.append(f"{strategy} @ {size}/class")
+            y += 1
+    ax.axvline(0, color="#333", lw=1)
+    ax.set_yticks(range(len(labels)))
+    ax.set_yticklabels(labels)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"accuracy difference vs {results.baseline} (points, 95% interval)")
+    ax.grid(alpha=0.3, axis="x")
+    return _png(fig)
+
+
+def _reliability_plot(results: Results) -> str:
+    plt = _plt()
+    sizes = results.train_sizes
+    fig, axes = plt.subplots(1, len(sizes), figsize=(3.4 * len(sizes), 3.3), squeeze=False)
+    for ax, size in zip(axes[0], sizes, strict=True):
+        ax.plot([0, 1], [0, 1], color="#999", lw=1, ls="--")
+        for strategy in results.strategies:
+            cells = [c for c in results.cells if c["strategy"] == strategy
+                     and int(c["train_size"]) == size and c.get("reliability")]
+            if not cells:
+                continue
+            counts = np.sum([c["reliability"]["bin_counts"] for c in cells], axis=0)
+            conf = np.nansum([np.array(c["reliability"]["bin_confidence"], dtype=float)
+                              * np.array(c["reliability"]["bin_counts"]) for c in cells], axis=0)
+            acc = np.nansum([np.array(c["reliability"]["bin_accuracy"], dtype=float)
+                             * np.array(c["reliability"]["bin_counts"]) for c in cells], axis=0)
+            keep = counts > 0
+            ax.plot(conf[keep] / counts[keep], acc[keep] / counts[keep], marker=".", label=strategy)
+        ax.set_title(f"{size} per class", fontsize=10)
+        ax.set_xlabel("confidence")
+        ax.set_ylabel("accuracy")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+    axes[0][0].legend(fontsize=8)
+    return _png(fig)
+
+
+def _robustness_plot(results: Results) -> str | None:
+    size = results.train_sizes[0]
+    names: list[str] = []
+    for c in results.cells:
+        names = list(c.get("robustness") or {})
+        if names:
+            break
+    if not names:
+        return None
+    plt = _plt()
+    fig, ax = plt.subplots(figsize=(7.5, 3.4))
+    width = 0.8 / len(results.strategies)
+    for i, strategy in enumerate(results.strategies):
+        cells = [c for c in results.cells if c["strategy"] == strategy and int(c["train_size"]) == size]
+        means = [np.mean([c["robustness"][n] for c in cells]) for n in names]
+        ax.bar(np.arange(len(names)) + i * width, np.array(means) * 100, width, label=strategy)
+    ax.set_xticks(np.arange(len(names)) + 0.4 - width / 2)
+    ax.set_xticklabels(names, rotation=35, ha="right", fontsize=8)
+    ax.set_ylabel(f"accuracy (%) at {size}/class")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3, axis="y")
+    return _png(fig)
+
+
+def _sample_grid(grid: dict[str, list[Any]]) -> str:
+    first = grid.get("original") or []
+    if not first:
+        return ""
+    if isinstance(first[0], str) or (isinstance(first[0], np.ndarray) and first[0].dtype == object):
+        rows = "".join(
+            f"<tr><th class='l'>{html.escape(name)}</th>"
+            + "".join(f"<td class='l'>{html.escape(str(v))}</td>" for v in values[:3]) + "</tr>"
+            for name, values in grid.items())
+        return f"<table>{rows}</table>"
+    if not isinstance(first[0], np.ndarray) or first[0].ndim not in (2, 3):
+        return ""
+    plt = _plt()
+    names = list(grid)
+    cols = len(first)
+    fig, axes = plt.subplots(len(names), cols, figsize=(1.2 * cols, 1.25 * len(names)), squeeze=False)
+    for r, name in enumerate(names):
+        for c in range(cols):
+            ax = axes[r][c]
+            img = grid[name][c]
+            ax.imshow(img, cmap="gray" if img.ndim == 2 else None, vmin=0, vmax=255)
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if c == 0:
+                ax.set_ylabel(name, fontsize=8, rotation=0, ha="right", va="center")
+    return _png(fig)
+
+
+def _summary_table(results: Results) -> str:
+    frame = results.summary()
+    head = ("<tr><th class='l'>strategy</th><th>per class</th><th>seeds</th><th>accuracy % "
+            "(95% interval)</th><th>vs baseline, points (95% interval)</th><th>p</th>"
+            "<th class='l'>verdict</th><th>macro-F1 %</th><th>gap %</th><th>ECE %</th>"
+            "<th>robust acc %</th><th>invariance %</th></tr>")
+    body = []
+    for row in frame.to_dict("records"):
+        diff = verdict = p = ""
+        if isinstance(row.get("verdict"), str):
+            diff = (f"{100 * row['diff_vs_baseline']:+.1f} ({100 * row['diff_low']:+.1f}, "
+                    f"{100 * row['diff_high']:+.1f})")
+            cls = {"helps": "helps", "hurts": "hurts"}.get(row["verdict"], "none")
+            verdict = f"<span class='{cls}'>{html.escape(row['verdict'])}</span>"
+            p = "&ndash;" if math.isnan(row["diff_p"]) else f"{row['diff_p']:.3f}"
+        body.append(
+            f"<tr><td class='l'>{html.escape(str(row['strategy']))}</td><td>{row['train_size']}</td>"
+            f"<td>{row.get('seeds', '')}</td><td>{_pct(row.get('accuracy'))} "
+            f"({_pct(row.get('accuracy_low'))}, {_pct(row.get('accuracy_high'))})</td>"
+            f"<td>{diff}</td><td>{p}</td><td class='l'>{verdict}</td>"
+            f"<td>{_pct(row.get('macro_f1'))}</td><td>{_pct(row.get('generalization_gap'))}</td>"
+            f"<td>{_pct(row.get('ece'))}</td><td>{_pct(row.get('robust_accuracy'))}</td>"
+            f"<td>{_pct(row.get('invariance'))}</td></tr>")
+    return f"<table>{head}{''.join(body)}</table>"
+
+
+def _lead(results: Results) -> str:
+    lines = []
+    for size in results.train_sizes:
+        for strategy in results.strategies[1:]:
+            d = results.paired_difference(strategy, results.baseline, train_size=size)
+            lines.append(f"<b>{html.escape(strategy)}</b> at {size} per class: "
+                         f"{100 * d['mean']:+.1f} points of accuracy vs {html.escape(results.baseline)} "
+                         f"(95% interval {100 * d['low']:+.1f} to {100 * d['high']:+.1f}, "
+                         f"{d['n']} paired seeds) &mdash; <b>{d['verdict']}</b>.")
+    return "<div class='lead'>" + "<br>".join(lines or ["Only a baseline was run."]) + "</div>"
+
+
+def write_report(path: Path, results: Results, grid: dict[str, list[Any]] | None = None) -> Path:
+    """Write the report for `results` to `path` (atomically) and return the path."""
+    meta = results.meta
+    ds = meta.get("dataset", {})
+    proto = meta.get("protocol", {})
+    budget = (f"equal optimizer steps ({proto.get('steps')}) for every strategy"
+              if proto.get("budget") == "steps" else
+              f"equal epochs ({proto.get('epochs')}) over each strategy's training rows")
+    own_budget = [n for n, cfg in meta.get("strategies", {}).items() if cfg.get("steps")]
+    if own_budget:
+        budget += "; own step budgets for " + ", ".join(own_budget) + " (see configs)"
+    sections = [
+        f"<h1>Did augmentation help? {html.escape(str(ds.get('name', '')))}</h1>",
+        f"<p class='small'>{html.escape(str(ds.get('description', '')))}; split: "
+        f"{html.escape(str(ds.get('split', '')))}. Model: {html.escape(str(proto.get('model_name')))}. "
+        f"Budget: {html.escape(budget)}. Validation: {proto.get('val_fraction', 0) * 100:.0f}% of each "
+        "class of the training subset, for checkpoint selection only. The test split is never "
+        "augmented.</p>",
+        _lead(results),
+        "<h2>Summary</h2>", _summary_table(results),
+        "<p class='small'>Intervals are 95% Student-t intervals across seeds; differences are paired "
+        "by seed (each seed trains every strategy on the same rows) with a paired t-test. A verdict "
+        "of <i>no detectable effect</i> means the interval includes zero.</p>",
+        "<h2>Accuracy vs training-set size</h2>", _interval_plot(results, "accuracy", "test accuracy"),
+        "<h2>Difference vs baseline</h2>", _difference_plot(results) if len(results.strategies) > 1
+        else "<p>Only a baseline was run.</p>",
+        "<h2>Generalization gap</h2>",
+        "<p class='small'>Training accuracy minus test accuracy: augmentation usually narrows it.</p>",
+        _interval_plot(results, "generalization_gap", "train - test accuracy"),
+        "<h2>Calibration</h2><p class='small'>Reliability diagrams, all seeds pooled: points on the "
+        "diagonal are calibrated; below it, over-confident.</p>", _reliability_plot(results),
+    ]
+    robust = _robustness_plot(results)
+    if robust:
+        sections += ["<h2>Robustness</h2><p class='small'>Accuracy on a fixed corrupted subset of the "
+                     f"test split ({proto.get('robustness_rows')} rows).</p>", robust]
+    if grid:
+        sections += ["<h2>Real vs augmented samples</h2>", _sample_grid(grid)]
+    details = {k: meta.get(k) for k in ("strategies", "protocol", "train_sizes", "seeds", "versions",
+                                         "machine", "jobs", "cells_computed")}
+    sections += [
+        "<h2>Configuration</h2>",
+        f"<p class='small'>Run time {meta.get('run_seconds', 0):.1f} s "
+        f"({meta.get('cells_computed', 0)} cells computed, the rest read from the cache).</p>",
+        f"<pre>{html.escape(json.dumps(details, indent=2, sort_keys=True, default=str))}</pre>",
+    ]
+    page = ("<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+            f"<title>augmentlab report: {html.escape(str(ds.get('name', '')))}</title>"
+            f"<style>{_CSS}</style></head><body>{''.join(sections)}</body></html>")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(page, encoding="utf-8")
+    os.replace(tmp, path)
+    return path

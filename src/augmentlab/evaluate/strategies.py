@@ -1,0 +1,147 @@
+"""What an experiment compares: a baseline, augmentation pipelines, and (through the same door)
+generators that add rows.
+
+A `Strategy` is built from what the user passes for each name:
+
+- ``None``: the baseline, the training rows as they are;
+- a pipeline (`augmentlab.Compose`): train-time augmentation, a fresh random version of every
+  row at every step for models trained by steps, or ``copies`` augmented copies of each row up
+  front for the others;
+- an object with ``fit_resample(X, y, seed=...)`` (the synthesize generators, imbalanced-learn
+  samplers): it returns the rows to train on, real ones included;
+- a `Strategy` itself, to set ``copies`` or a training ``steps`` budget of its own (reported).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..core.compose import Compose
+from ..core.errors import InvalidConfig
+from ..core.transform import Transform
+
+__all__ = ["FIELD_OF", "Strategy", "as_strategies"]
+
+FIELD_OF = {"image": "image", "text": "text", "table": "features"}  # the sample key per modality
+
+
+@dataclass
+class Strategy:
+    """One way of training: ``pipeline`` (augment), ``resampler`` (add rows) or neither.
+
+    Example:
+        >>> import augmentlab as al
+        >>> s = Strategy("flip", al.Compose([al.HorizontalFlip()]), copies=2)
+        >>> s.kind, len(s.key)
+        ('augment', 16)
+    """
+
+    name: str
+    pipeline: Compose | None = None
+    copies: int = 4
+    resampler: Any = None
+    steps: int | None = None  # a training budget of its own (None: the experiment's)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.pipeline, Transform) and not isinstance(self.pipeline, Compose):
+            self.pipeline = Compose([self.pipeline])
+        if self.pipeline is not None and not isinstance(self.pipeline, Compose):
+            raise InvalidConfig(f"strategy {self.name!r}: pipeline must be an augmentlab Compose, "
+                                f"got {type(self.pipeline).__name__}")
+        if self.pipeline is not None and self.resampler is not None:
+            raise InvalidConfig(f"strategy {self.name!r}: give a pipeline or a resampler, not both")
+        if self.resampler is not None and not hasattr(self.resampler, "fit_resample"):
+            raise InvalidConfig(f"strategy {self.name!r}: a resampler needs fit_resample(X, y)")
+        if int(self.copies) < 1:
+            raise InvalidConfig(f"strategy {self.name!r}: copies={self.copies} must be >= 1")
+        self.copies = int(self.copies)
+
+    @property
+    def kind(self) -> str:
+        if self.pipeline is not None:
+            return "augment"
+        return "resample" if self.resampler is not None else "baseline"
+
+    def config(self) -> dict[str, Any]:
+        """JSON description (in the report and the cache key)."""
+        cfg: dict[str, Any] = {"kind": self.kind, "steps": self.steps}
+        if self.pipeline is not None:
+            cfg.update(pipeline=self.pipeline.get_config(), copies=self.copies)
+        if self.resampler is not None:
+            get = getattr(self.resampler, "get_config", None) or getattr(self.resampler,
+                                                                          "get_params", None)
+            params = get() if get else {}
+            cfg["resampler"] = {"class": type(self.resampler).__name__,
+                                "params": {k: repr(v) for k, v in sorted(params.items())}}
+        return cfg
+
+    @property
+    def key(self) -> str:
+        """Hash of `config` (not of the name: renaming a strategy keeps its cached cells)."""
+        text = json.dumps(self.config(), sort_keys=True, default=repr)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    # -- applying ---------------------------------------------------------------------------------
+    def augment_rows(self, X: np.ndarray, rows: np.ndarray, copy: int, seed: int, field: str
+                     ) -> np.ndarray:
+        """One augmented version of each row (row ids `rows` pick the seed-tree streams)."""
+        assert self.pipeline is not None
+        pipe = self.pipeline
+        out = [pipe(**{field: x}, sample_id=int(r), copy=copy, seed=seed)[field]
+               for x, r in zip(X, rows, strict=True)]
+        return np.stack(out) if X.dtype != object else np.array(out, dtype=object)
+
+    def offline(self, X: np.ndarray, y: np.ndarray, rows: np.ndarray, seed: int, field: str
+                ) -> tuple[np.ndarray, np.ndarray]:
+        """The training rows for a model that is not trained by steps."""
+        if self.resampler is not None:
+            try:
+                Xr, yr = self.resampler.fit_resample(X, y, seed=seed)
+            except TypeError:  # imbalanced-learn samplers take no seed argument
+                Xr, yr = self.resampler.fit_resample(X, y)
+            return np.asarray(Xr), np.asarray(yr)
+        if self.pipeline is None:
+            return X, y
+        parts = [X] + [self.augment_rows(X, rows, k, seed, field) for k in range(1, self.copies + 1)]
+        return np.concatenate(parts), np.concatenate([y] * (self.copies + 1))
+
+
+def as_strategies(strategies: Mapping[str, Any] | None) -> list[Strategy]:
+    """Normalise what users pass (name -> None | pipeline | resampler | Strategy); the baseline
+    comes first and is added when missing.
+
+    Example:
+        >>> import augmentlab as al
+        >>> [s.name for s in as_strategies({"flip": al.HorizontalFlip()})]
+        ['baseline', 'flip']
+    """
+    out: list[Strategy] = []
+    for name, value in (strategies or {}).items():
+        if not isinstance(name, str) or not name:
+            raise InvalidConfig(f"strategy names must be non-empty strings, got {name!r}")
+        if isinstance(value, Strategy):
+            value.name = name
+            out.append(value)
+        elif value is None:
+            out.append(Strategy(name))
+        elif isinstance(value, Transform):
+            out.append(Strategy(name, pipeline=value))  # type: ignore[arg-type]
+        elif hasattr(value, "fit_resample"):
+            out.append(Strategy(name, resampler=value))
+        else:
+            raise InvalidConfig(f"strategy {name!r}: expected None, a pipeline, a resampler or a "
+                                f"Strategy, got {type(value).__name__}")
+    if not any(s.kind == "baseline" for s in out):
+        out.insert(0, Strategy("baseline"))
+    out.sort(key=lambda s: s.kind != "baseline")  # baseline first, the rest in the given order
+    keys = [s.key for s in out]
+    if len(set(keys)) != len(keys):
+        raise InvalidConfig("two strategies have the same configuration; give each a different "
+                            "pipeline or drop one")
+    return out

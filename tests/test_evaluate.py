@@ -1,0 +1,201 @@
+"""The experiment harness: protocol, statistics, cache/resume, determinism, report."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import stats
+
+import augmentlab as al
+from augmentlab.datasets import load
+from augmentlab.errors import DataError, InvalidConfig, InvalidInput
+from augmentlab.evaluate import (
+    Experiment,
+    Results,
+    Strategy,
+    calibration,
+    classification_metrics,
+    mean_interval,
+    mild_geometric,
+    paired_difference,
+    recommended_strategy,
+    training_rows,
+)
+
+
+# -- statistics and metrics against independent references -------------------------------------
+def test_mean_interval_matches_scipy() -> None:
+    x = [0.71, 0.74, 0.69, 0.77, 0.72]
+    low, high = stats.t.interval(0.95, len(x) - 1, loc=np.mean(x), scale=stats.sem(x))
+    got = mean_interval(x)
+    assert got["low"] == pytest.approx(low) and got["high"] == pytest.approx(high)
+
+
+def test_paired_difference_matches_scipy_ttest_rel() -> None:
+    a, b = [0.80, 0.83, 0.79, 0.85, 0.81], [0.78, 0.80, 0.80, 0.81, 0.77]
+    got = paired_difference(a, b)
+    assert got["p"] == pytest.approx(stats.ttest_rel(a, b).pvalue)
+    assert got["mean"] == pytest.approx(np.mean(np.subtract(a, b)))
+    same = paired_difference(a, a)
+    assert (same["mean"], same["p"]) == (0.0, 1.0)
+
+
+def test_metrics_match_sklearn() -> None:
+    from sklearn.metrics import accuracy_score, average_precision_score, balanced_accuracy_score, f1_score
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, 200)
+    proba = rng.dirichlet(np.ones(3), 200)
+    pred = proba.argmax(1)
+    m = classification_metrics(y, proba)
+    assert m["accuracy"] == pytest.approx(accuracy_score(y, pred))
+    assert m["macro_f1"] == pytest.approx(f1_score(y, pred, average="macro"))
+    assert m["balanced_accuracy"] == pytest.approx(balanced_accuracy_score(y, pred))
+    yb = (rng.random(300) < 0.1).astype(int)
+    pb = rng.dirichlet(np.ones(2), 300)
+    mb = classification_metrics(yb, pb)
+    assert mb["pr_auc"] == pytest.approx(average_precision_score(yb, pb[:, 1]))
+    # a perfectly calibrated predictor: confidence 0.75 and right 3 times in 4
+    y4 = np.array([0, 0, 0, 1] * 25)
+    p4 = np.tile([0.75, 0.25], (100, 1))
+    assert calibration(y4, p4)["ece"] == pytest.approx(0.0)
+
+
+# -- protocol -------------------------------------------------------------------------------------
+def test_training_rows_are_shared_stratified_and_disjoint_from_test() -> None:
+    data = load("digits")
+    tr, va = training_rows(data, 10, 3, 0.2)
+    assert np.array_equal(np.bincount(data.y[tr], minlength=10), [8] * 10)
+    assert np.array_equal(np.bincount(data.y[va], minlength=10), [2] * 10)
+    assert not set(tr) & set(va) and not (set(tr) | set(va)) & set(data.test)
+    again, _ = training_rows(data, 10, 3, 0.2)
+    other, _ = training_rows(data, 10, 4, 0.2)
+    assert np.array_equal(tr, again) and not np.array_equal(tr, other)
+
+
+def test_asking_for_more_rows_than_a_class_has_is_a_data_error() -> None:
+    with pytest.raises(DataError, match="class_2' has 36"):
+        training_rows(load("wine"), 40, 0, 0.2)
+
+
+def test_bad_experiment_arguments(tmp_path: Path) -> None:
+    with pytest.raises(InvalidConfig, match="train_sizes"):
+        Experiment("wine", train_sizes=[1], out=tmp_path)
+    with pytest.raises(InvalidConfig, match="budget"):
+        Experiment("wine", budget="hours", out=tmp_path)
+    with pytest.raises(InvalidConfig, match="is for image data"):
+        Experiment("wine", model="small-cnn", out=tmp_path)
+    with pytest.raises(InvalidConfig, match="same configuration"):
+        Experiment("digits", strategies={"a": mild_geometric(), "b": mild_geometric()}, out=tmp_path)
+
+
+# -- a real (small) experiment ---------------------------------------------------------------------
+def _digits_experiment(out: Path, jobs: int = 1, **kwargs: object) -> Experiment:
+    noop = al.Compose([al.Invert(p=0.0)], seed=0)  # changes nothing: must measure as no effect
+    strategies = {"baseline": None, "noop": noop, "mild": mild_geometric()}
+    return Experiment("digits", model="small-cnn", strategies=strategies, train_sizes=[6],
+                      seeds=3, out=out, steps=60, robustness_rows=200, invariance_rows=100,
+                      jobs=jobs, quiet=True, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def digits_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Experiment, Results]:
+    exp = _digits_experiment(tmp_path_factory.mktemp("digits"))
+    return exp, exp.run()
+
+
+def test_experiment_cells_and_summary(digits_run: tuple[Experiment, Results]) -> None:
+    exp, res = digits_run
+    assert len(res.cells) == 9 and res.strategies == ["baseline", "noop", "mild"]
+    frame = res.summary()
+    assert set(frame["strategy"]) == {"baseline", "noop", "mild"}
+    for cell in res.cells:
+        assert 0 <= cell["accuracy"] <= 1 and 0 <= cell["ece"] <= 1
+        assert cell["generalization_gap"] == pytest.approx(cell["train_accuracy"] - cell["accuracy"])
+        assert len(cell["robustness"]) == 10 and 0 <= cell["invariance"] <= 1
+    assert (exp.out / "results.json").is_file() and (exp.out / "summary.csv").is_file()
+
+
+def test_a_strategy_that_changes_nothing_has_no_detectable_effect(
+        digits_run: tuple[Experiment, Results]) -> None:
+    _, res = digits_run
+    d = res.paired_difference("noop", "baseline", train_size=6)
+    assert d["mean"] == 0.0 and d["verdict"] == "no detectable effect"
+    with pytest.raises(InvalidInput, match="no strategy"):
+        res.paired_difference("nope", "baseline", train_size=6)
+
+
+def test_a_destructive_strategy_is_reported_as_hurting(tmp_path: Path) -> None:
+    # every training image replaced by noise: the model cannot learn digits from that
+    destroy = al.Compose([al.GaussNoise(std_range=(1.0, 1.0), mean_range=(0.0, 0.0)),
+                          al.Invert()], seed=0)
+    exp = Experiment("digits", model="logreg", strategies={"destroy": Strategy("destroy", destroy, copies=1)},
+                     train_sizes=[20], seeds=4, out=tmp_path, robustness_rows=100,
+                     invariance_rows=50, quiet=True)
+    d = exp.run().paired_difference("destroy", "baseline", train_size=20)
+    assert d["verdict"] == "hurts" and d["high"] < 0
+
+
+def test_rerun_reads_the_cache_and_an_interrupted_run_resumes(
+        digits_run: tuple[Experiment, Results]) -> None:
+    exp, first = digits_run
+    again = _digits_experiment(exp.out).run()
+    assert again.meta["cells_computed"] == 0 and again.cells == first.cells
+    victim = sorted((exp.out / "cells").glob("*.json"))[0]
+    victim.unlink()  # as if the run had been killed before this cell finished
+    (exp.out / "cells" / "broken.json").write_text("{")  # stray junk is ignored
+    resumed = _digits_experiment(exp.out).run()
+    assert resumed.meta["cells_computed"] == 1
+    strip = [{k: v for k, v in c.items() if k != "seconds"} for c in resumed.cells]
+    assert strip == [{k: v for k, v in c.items() if k != "seconds"} for c in first.cells]
+
+
+def test_results_do_not_depend_on_worker_count(tmp_path: Path,
+                                               digits_run: tuple[Experiment, Results]) -> None:
+    _, serial = digits_run
+    parallel = _digits_experiment(tmp_path, jobs=2).run()
+    key = ("strategy", "seed", "accuracy", "ece", "robustness", "invariance", "train_accuracy")
+    assert [{k: c[k] for k in key} for c in parallel.cells] == \
+        [{k: c[k] for k in key} for c in serial.cells]
+
+
+def test_recommended_strategy_is_general() -> None:
+    pipe = recommended_strategy(load("digits"))
+    assert pipe is not None and "Flip" not in json.dumps(pipe.get_config())
+    assert recommended_strategy(load("wine")) is None
+    with pytest.raises(InvalidConfig):
+        recommended_strategy("digits")  # type: ignore[arg-type]
+
+
+def test_report_is_self_contained(digits_run: tuple[Experiment, Results]) -> None:
+    exp, res = digits_run
+    path = exp.report(res)
+    page = path.read_text()
+    for heading in ("Summary", "Accuracy vs training-set size", "Difference vs baseline",
+                    "Generalization gap", "Calibration", "Robustness", "Real vs augmented",
+                    "Configuration"):
+        assert f"<h2>{heading}" in page, heading
+    assert page.count("data:image/png;base64,") >= 6
+    assert "http://" not in page and "https://" not in page  # nothing to fetch
+    assert "no detectable effect" in page and not math.isnan(res.meta["run_seconds"])
+
+
+def test_report_renders_in_headless_chromium(digits_run: tuple[Experiment, Results]) -> None:
+    from browser import chromium_path, render
+
+    if chromium_path() is None and __import__("os").environ.get("CI"):
+        pytest.fail("chromium is missing on CI: `make install` should have installed it")
+    if chromium_path() is None:
+        pytest.skip("chromium is not installed (run `make install`)")
+    exp, res = digits_run
+    page = exp.report(res)
+    shot = Path(__file__).parent / "output" / "report.png"
+    seen = render(page, shot)
+    assert seen["errors"] == []
+    assert len(seen["images"]) >= 6
+    assert all(i["complete"] and i["width"] > 0 for i in seen["images"]), seen["images"]
+    assert shot.stat().st_size > 10_000
