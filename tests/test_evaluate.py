@@ -136,19 +136,19 @@ def test_a_destructive_strategy_is_reported_as_hurting(tmp_path: Path) -> None:
     exp = Experiment("digits", model="logreg", strategies={"destroy": Strategy("destroy", destroy, copies=1)},
                      train_sizes=[20], seeds=4, out=tmp_path, robustness_rows=100,
                      invariance_rows=50, quiet=True)
-    d = exp.run().paired_difference("destroy", "baseline", train_size=20)
+    d = exp.run(report=False).paired_difference("destroy", "baseline", train_size=20)
     assert d["verdict"] == "hurts" and d["high"] < 0
 
 
 def test_rerun_reads_the_cache_and_an_interrupted_run_resumes(
         digits_run: tuple[Experiment, Results]) -> None:
     exp, first = digits_run
-    again = _digits_experiment(exp.out).run()
+    again = _digits_experiment(exp.out).run(report=False)
     assert again.meta["cells_computed"] == 0 and again.cells == first.cells
     victim = sorted((exp.out / "cells").glob("*.json"))[0]
     victim.unlink()  # as if the run had been killed before this cell finished
     (exp.out / "cells" / "broken.json").write_text("{")  # stray junk is ignored
-    resumed = _digits_experiment(exp.out).run()
+    resumed = _digits_experiment(exp.out).run(report=False)
     assert resumed.meta["cells_computed"] == 1
     strip = [{k: v for k, v in c.items() if k != "seconds"} for c in resumed.cells]
     assert strip == [{k: v for k, v in c.items() if k != "seconds"} for c in first.cells]
@@ -157,7 +157,7 @@ def test_rerun_reads_the_cache_and_an_interrupted_run_resumes(
 def test_results_do_not_depend_on_worker_count(tmp_path: Path,
                                                digits_run: tuple[Experiment, Results]) -> None:
     _, serial = digits_run
-    parallel = _digits_experiment(tmp_path, jobs=2).run()
+    parallel = _digits_experiment(tmp_path, jobs=2).run(report=False)
     key = ("strategy", "seed", "accuracy", "ece", "robustness", "invariance", "train_accuracy")
     assert [{k: c[k] for k in key} for c in parallel.cells] == \
         [{k: c[k] for k in key} for c in serial.cells]

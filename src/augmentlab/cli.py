@@ -60,7 +60,7 @@ def _print_summary(results: Any) -> None:
 
 def _run_experiment(exp: Any) -> int:
     results = exp.run()
-    report = exp.report(results)
+    report = exp.out / "report.html"
     _print_summary(results)
     print(f"\nreport:  {report}")
     print(f"results: {exp.out / 'results.json'}  ({exp.out / 'summary.csv'})")

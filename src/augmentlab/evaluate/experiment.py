@@ -154,9 +154,9 @@ class Experiment:
     def _cell_path(self, cell: CellSpec) -> Path:
         return self.out / "cells" / f"{cell.key}.json"
 
-    def run(self) -> Results:
-        """Run the missing cells (cached ones are read back), write ``results.json`` and
-        ``summary.csv``, and return the `Results`."""
+    def run(self, *, report: bool = True) -> Results:
+        """Run the missing cells (cached ones are read back), write ``results.json``,
+        ``summary.csv`` and (unless ``report=False``) ``report.html``; return the `Results`."""
         start = time.perf_counter()
         (self.out / "cells").mkdir(parents=True, exist_ok=True)
         cells = self.cells()
@@ -188,6 +188,8 @@ class Experiment:
         results = Results(ordered, self.describe(time.perf_counter() - start, len(todo)))
         _write_json(self.out / "results.json", results.to_dict())
         results.summary().to_csv(self.out / "summary.csv", index=False)
+        if report:
+            self.report(results)
         return results
 
     def _execute(self, todo: list[CellSpec]) -> Iterable[tuple[CellSpec, dict[str, Any]]]:
@@ -260,6 +262,6 @@ class Experiment:
         """Write ``report.html`` (self-contained) into the output folder and return its path."""
         from .report import write_report
 
-        results = results or self.run()
+        results = results or self.run(report=False)
         return write_report(self.out / "report.html", results, self.sample_grid())
 

@@ -68,6 +68,7 @@ def _interval_plot(results: Results, metric: str, ylabel: str) -> str:
     ax.set_xscale("log")
     ax.set_xticks(sizes)
     ax.set_xticklabels([str(s) for s in sizes])
+    ax.set_xticks([], minor=True)  # no "2x10^1" labels between the sizes that were run
     ax.set_xlabel("training examples per class")
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
@@ -192,7 +193,8 @@ def _summary_table(results: Results) -> str:
                     f"{100 * row['diff_high']:+.1f})")
             cls = {"helps": "helps", "hurts": "hurts"}.get(row["verdict"], "none")
             verdict = f"<span class='{cls}'>{html.escape(row['verdict'])}</span>"
-            p = "&ndash;" if math.isnan(row["diff_p"]) else f"{row['diff_p']:.3f}"
+            p = ("&ndash;" if math.isnan(row["diff_p"]) else
+                 "&lt;0.001" if row["diff_p"] < 0.001 else f"{row['diff_p']:.3f}")
         body.append(
             f"<tr><td class='l'>{html.escape(str(row['strategy']))}</td><td>{row['train_size']}</td>"
             f"<td>{row.get('seeds', '')}</td><td>{_pct(row.get('accuracy'))} "
