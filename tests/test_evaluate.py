@@ -199,3 +199,16 @@ def test_report_renders_in_headless_chromium(digits_run: tuple[Experiment, Resul
     assert len(seen["images"]) >= 6
     assert all(i["complete"] and i["width"] > 0 for i in seen["images"]), seen["images"]
     assert shot.stat().st_size > 10_000
+
+
+def test_text_models_on_rotten_tomatoes(tmp_path: Path) -> None:
+    data = load("rotten-tomatoes")
+    # 160 training reviews: TF-IDF barely beats chance (balanced accuracy 0.5), sentence
+    # embeddings carry what a pretrained model knows about sentiment
+    for model, floor in (("tfidf-logreg", 0.53), ("embedding-logreg", 0.65)):
+        res = Experiment(data, model=model, train_sizes=[100], seeds=2, out=tmp_path / model,
+                         quiet=True).run(report=False)
+        for cell in res.cells:
+            assert cell["balanced_accuracy"] > floor, (model, cell["balanced_accuracy"])
+            assert set(cell["robustness"]) == {"typos@0.05", "typos@0.15", "word_drop@0.1",
+                                               "word_drop@0.25"}

@@ -8,6 +8,7 @@ mlp                image, table  one hidden layer of 256 (torch, CPU), trained b
 logreg             image, table  standardised features + L2 logistic regression
 hgb                table         HistGradientBoostingClassifier
 tfidf-logreg       text          word 1-2 grams + char 2-4 grams TF-IDF, logistic regression
+embedding-logreg   text          MiniLM sentence embeddings (offline), logistic regression
 =================  ============  ==========================================================
 
 Models trained by steps get train-time augmentation on the fly; the others get ``copies``
@@ -32,6 +33,7 @@ MODELS: dict[str, tuple[str, ...]] = {
     "logreg": ("image", "table"),
     "hgb": ("table",),
     "tfidf-logreg": ("text",),
+    "embedding-logreg": ("text",),
 }
 _DEFAULT = {"image": "small-cnn", "table": "logreg", "text": "tfidf-logreg"}
 
@@ -134,6 +136,15 @@ def _tfidf_logreg() -> Any:
         LogisticRegression(C=4.0, max_iter=2000))
 
 
+def _embedding_logreg() -> Any:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    from .embeddings import MiniLMEmbedder
+
+    return make_pipeline(MiniLMEmbedder(), LogisticRegression(C=2.0, max_iter=2000))
+
+
 def default_model(modality: str) -> str:
     """The built-in model used when none is named.
 
@@ -162,8 +173,9 @@ def make_model(spec: Any, modality: str, *, steps: int | None = None) -> Any:
         if spec in ("small-cnn", "mlp"):
             return StepModel(spec, steps=steps or 500)
         _sklearn(f"the {spec} model")
-        return SklearnModel({"logreg": _logreg, "hgb": _hgb, "tfidf-logreg": _tfidf_logreg}[spec],
-                            name=spec)
+        factories = {"logreg": _logreg, "hgb": _hgb, "tfidf-logreg": _tfidf_logreg,
+                     "embedding-logreg": _embedding_logreg}
+        return SklearnModel(factories[spec], name=spec)
     if isinstance(spec, StepModel):  # a fresh one per cell: cells must not share state
         return StepModel(**spec.config())
     if isinstance(spec, SklearnModel):
