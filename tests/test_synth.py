@@ -1,0 +1,163 @@
+"""Generators: a shared check suite (imbalanced-learn style) and agreement with imbalanced-learn."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from augmentlab.errors import DataError, InvalidConfig, InvalidInput
+from augmentlab.synth import (
+    ADASYN,
+    SMOTE,
+    SMOTEENN,
+    BorderlineSMOTE,
+    EditedNearestNeighbours,
+    GaussianNoise,
+    RandomOverSampler,
+    RandomUnderSampler,
+    SMOTETomek,
+    TomekLinks,
+)
+
+GENERATORS = [
+    SMOTE(k_neighbors=3), RandomOverSampler(), RandomOverSampler(shrinkage=0.5),
+    GaussianNoise(scale=0.1), BorderlineSMOTE(k_neighbors=3),
+    BorderlineSMOTE(k_neighbors=3, kind="borderline-2"), ADASYN(n_neighbors=3),
+]
+IDS = [repr(g) for g in GENERATORS]
+
+
+def _data(n_major: int = 60, n_minor: int = 12, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    X = np.vstack([rng.normal(0, 1, (n_major, 3)), rng.normal(1.2, 1, (n_minor, 3))])
+    return X, np.repeat([0, 1], [n_major, n_minor])
+
+
+def _segment_distance(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
+    ab = b - a
+    t = 0.0 if not ab.any() else float(np.clip(np.dot(p - a, ab) / np.dot(ab, ab), 0, 1))
+    return float(np.linalg.norm(p - (a + t * ab)))
+
+
+# -- the shared check suite ---------------------------------------------------------------------
+@pytest.mark.parametrize("gen", GENERATORS, ids=IDS)
+def test_fit_resample_balances_the_classes(gen) -> None:  # noqa: ANN001
+    X, y = _data()
+    Xr, yr = gen.fit_resample(X, y, seed=0)
+    assert np.bincount(yr).tolist() == [60, 60]
+    assert np.array_equal(Xr[: len(X)], X) and np.array_equal(yr[: len(y)], y)  # real rows first
+
+
+@pytest.mark.parametrize("gen", GENERATORS, ids=IDS)
+def test_same_seed_same_samples_and_classes_are_independent(gen) -> None:  # noqa: ANN001
+    X, y = _data()
+    gen.fit(X, y)
+    a = gen.sample(7, y=1, seed=3)
+    b = gen.sample(7, y=1, seed=3)
+    assert np.array_equal(a.X, b.X) and a.parents == b.parents
+    assert not np.array_equal(a.X, gen.sample(7, y=1, seed=4).X)
+    both = gen.sample({0: 5, 1: 7}, seed=3)  # class 1's rows do not depend on class 0's request
+    assert np.array_equal(both.X[5:], a.X)
+
+
+@pytest.mark.parametrize("gen", GENERATORS, ids=IDS)
+def test_parents_are_valid_and_of_the_class(gen) -> None:  # noqa: ANN001
+    X, y = _data()
+    s = gen.fit(X, y).sample(20, y=1, seed=0)
+    assert len(s.parents) == len(s) == 20 and (s.y == 1).all()
+    for row, parents in zip(s.X, s.parents, strict=True):
+        assert parents and all(0 <= p < len(X) for p in parents)
+        assert y[parents[0]] == 1  # every generator starts from a real row of the class
+        if len(parents) == 2:  # interpolation: on the segment between its parents
+            assert _segment_distance(row, X[parents[0]], X[parents[1]]) < 1e-9
+
+
+@pytest.mark.parametrize("gen", GENERATORS, ids=IDS)
+def test_pandas_in_pandas_out_with_names_and_dtypes(gen) -> None:  # noqa: ANN001
+    X, y = _data()
+    frame = pd.DataFrame({"age": np.rint(X[:, 0] * 10 + 40).astype(np.int64),
+                          "height": X[:, 1].astype(np.float32), "score": X[:, 2]})
+    labels = pd.Series(np.where(y == 1, "sick", "well"), name="status")
+    Xr, yr = gen.fit_resample(frame, labels, seed=0)
+    assert isinstance(Xr, pd.DataFrame) and list(Xr.columns) == ["age", "height", "score"]
+    assert list(Xr.dtypes) == list(frame.dtypes)
+    assert isinstance(yr, pd.Series) and yr.name == "status"
+    assert yr.value_counts().to_dict() == {"well": 60, "sick": 60}
+
+
+@pytest.mark.parametrize("gen", GENERATORS, ids=IDS)
+def test_bad_input(gen) -> None:  # noqa: ANN001
+    X, y = _data()
+    with pytest.raises(InvalidInput, match="call fit"):
+        type(gen)().sample(3, y=1)
+    gen.fit(X, y)
+    with pytest.raises(InvalidInput, match="non-negative"):
+        gen.sample(-1, y=1)
+    with pytest.raises(InvalidInput, match="was not in the data"):
+        gen.sample(3, y=7)
+    X_nan = X.copy()
+    X_nan[5, 2] = np.nan
+    with pytest.raises(DataError, match="column 2 has a missing"):
+        type(gen)().fit(X_nan, y)
+    frame = pd.DataFrame({"a": X[:, 0], "city": ["x"] * len(X)})
+    with pytest.raises(DataError, match="city are not numeric; declare them categorical"):
+        type(gen)().fit(frame, y)
+
+
+def test_smote_needs_more_rows_than_neighbours() -> None:
+    X, y = _data(n_minor=1)
+    with pytest.raises(InvalidInput, match=r"class 1 has 1 row\(s\), but k_neighbors=5 needs at least 6"):
+        SMOTE().fit_resample(X, y)
+    with pytest.raises(InvalidConfig, match="k_neighbors"):
+        SMOTE(k_neighbors=0).fit(*_data())
+
+
+# -- agreement with imbalanced-learn ---------------------------------------------------------------
+@pytest.mark.parametrize(("ours", "theirs"), [
+    (SMOTE(k_neighbors=5), "SMOTE(k_neighbors=5, random_state=0)"),
+    (BorderlineSMOTE(k_neighbors=5), "BorderlineSMOTE(k_neighbors=5, random_state=0)"),
+    (BorderlineSMOTE(k_neighbors=5, kind="borderline-2"),
+     "BorderlineSMOTE(k_neighbors=5, kind='borderline-2', random_state=0)"),
+    (RandomOverSampler(), "RandomOverSampler(random_state=0)"),
+])
+def test_counts_and_geometry_agree_with_imbalanced_learn(ours, theirs: str) -> None:  # noqa: ANN001
+    import imblearn.over_sampling as imb
+
+    X, y = _data(200, 25, seed=1)
+    Xo, yo = ours.fit_resample(X, y, seed=0)
+    Xt, yt = eval(f"imb.{theirs}").fit_resample(X, y)  # noqa: S307
+    assert np.bincount(yo).tolist() == np.bincount(yt).tolist()
+    # both put the new minority rows inside the minority's convex region: compare spreads
+    new_o, new_t = Xo[len(X):], Xt[len(X):]
+    assert np.allclose(new_o.mean(axis=0), new_t.mean(axis=0), atol=0.35)
+    assert np.allclose(new_o.std(axis=0), new_t.std(axis=0), rtol=0.35)
+
+
+def test_adasyn_prefers_hard_rows() -> None:
+    X, y = _data(200, 25, seed=1)
+    gen = ADASYN(n_neighbors=5).fit(X, y)
+    s = gen.sample(2000, y=1, seed=0)
+    bases = np.array([p[0] for p in s.parents])
+    hard = gen.hardness_[bases]
+    assert hard.mean() > gen.hardness_[y == 1].mean()  # weighted towards hard rows
+
+
+# -- undersamplers and combinations --------------------------------------------------------------
+def test_undersamplers_keep_a_subset_of_real_rows() -> None:
+    X, y = _data(80, 20)
+    for sampler in (RandomUnderSampler(), TomekLinks(), EditedNearestNeighbours()):
+        Xr, yr = sampler.fit_resample(X, y, seed=0)
+        assert np.array_equal(Xr, X[sampler.kept_]) and np.array_equal(yr, y[sampler.kept_])
+    _, yr = RandomUnderSampler().fit_resample(X, y, seed=0)
+    assert np.bincount(yr).tolist() == [20, 20]
+
+
+def test_smote_then_clean() -> None:
+    X, y = _data(80, 20)
+    for combo in (SMOTETomek(), SMOTEENN()):
+        Xr, yr = combo.fit_resample(X, y, seed=0)
+        assert len(yr) <= 160 and (yr == 1).sum() > 20 and combo.synthetic_ is not None
+        frame = pd.DataFrame(X, columns=["a", "b", "c"])
+        Xf, _ = combo.fit_resample(frame, pd.Series(y), seed=0)
+        assert list(Xf.columns) == ["a", "b", "c"] and np.allclose(Xf.to_numpy(), Xr)
