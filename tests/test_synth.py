@@ -122,7 +122,6 @@ def test_smote_needs_more_rows_than_neighbours() -> None:
     (RandomOverSampler(), "RandomOverSampler(random_state=0)"),
 ])
 def test_counts_and_geometry_agree_with_imbalanced_learn(ours, theirs: str) -> None:  # noqa: ANN001
-    import imblearn.over_sampling as imb
 
     X, y = _data(200, 25, seed=1)
     Xo, yo = ours.fit_resample(X, y, seed=0)
