@@ -212,3 +212,23 @@ def test_text_models_on_rotten_tomatoes(tmp_path: Path) -> None:
             assert cell["balanced_accuracy"] > floor, (model, cell["balanced_accuracy"])
             assert set(cell["robustness"]) == {"typos@0.05", "typos@0.15", "word_drop@0.1",
                                                "word_drop@0.25"}
+
+
+def test_imbalanced_data_keeps_its_balance_and_compares_with_class_weights(tmp_path: Path) -> None:
+    from augmentlab.synth import SMOTE
+
+    exp = Experiment("keel:yeast4", model="logreg",
+                     strategies={"class weights": Strategy("cw", class_weight="balanced"),
+                                 "smote": SMOTE()},
+                     train_sizes=["all"], seeds=3, out=tmp_path, quiet=True)
+    res = exp.run()
+    data = exp.data
+    tr, va = training_rows(data, 1.0, 0, 0.2)
+    assert len(tr) + len(va) == len(data.train)  # the whole (imbalanced) training split
+    smote = res.paired_difference("smote", "baseline", train_size=1.0, metric="minority_recall")
+    weights = res.paired_difference("class weights", "baseline", train_size=1.0,
+                                    metric="minority_recall")
+    # logistic regression ignores a 1-in-30 class until it is rebalanced, by rows or by weights
+    assert smote["low"] > 0 and weights["low"] > 0
+    page = (tmp_path / "report.html").read_text()
+    assert "The rare class" in page and "100% of train" in page

@@ -100,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     p_eval.add_argument("--model", default=None, help="small-cnn, mlp, logreg, hgb, tfidf-logreg")
     p_eval.add_argument("--strategy", action="append", default=[],
                         help="NAME=baseline|recommended|mild|PIPELINE.yaml (repeatable)")
-    p_eval.add_argument("--sizes", default="10,50")
+    p_eval.add_argument("--sizes", default="10,50",
+                        help="rows per class (10,50) or fractions of the training split (0.25,all)")
     p_eval.add_argument("--seeds", type=int, default=5)
     p_eval.add_argument("--budget", choices=("steps", "epochs"), default="steps")
     p_eval.add_argument("--steps", type=int, default=500)
@@ -123,13 +124,20 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
-def _sizes(text: str) -> list[int]:
+def _sizes(text: str) -> list[int | float | str]:
+    """``10,50`` (rows per class), ``0.25,all`` (fractions of the training split)."""
     from .core.errors import InvalidConfig
 
-    try:
-        return [int(v) for v in text.split(",") if v.strip()]
-    except ValueError:
-        raise InvalidConfig(f"--sizes {text!r}: expected integers separated by commas") from None
+    out: list[int | float | str] = []
+    for v in (v.strip() for v in text.split(",")):
+        if not v:
+            continue
+        try:
+            out.append("all" if v == "all" else float(v) if "." in v else int(v))
+        except ValueError:
+            raise InvalidConfig(f"--sizes {text!r}: expected rows per class (10,50) or fractions "
+                                "of the training split (0.25,all), comma separated") from None
+    return out
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -138,7 +146,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "demo":
         from .evaluate.demo import demo_experiment
 
-        exp = demo_experiment(args.out, dataset=args.dataset, train_sizes=tuple(_sizes(args.sizes)),
+        exp = demo_experiment(args.out, dataset=args.dataset,
+                              train_sizes=tuple(int(v) for v in _sizes(args.sizes)),
                               seeds=args.seeds, steps=args.steps, jobs=args.jobs, quiet=args.quiet)
         print(f"augmentlab demo: does augmentation help a small CNN on {exp.data.name} with "
               f"{' and '.join(map(str, exp.train_sizes))} labelled images per class? "

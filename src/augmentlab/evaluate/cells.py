@@ -2,8 +2,9 @@
 
 The protocol, identical for every strategy:
 
-1. the training subset: ``size`` rows per class drawn from the dataset's training split with the
-   cell's (size, seed) alone, so every strategy of a (size, seed) gets the same rows (paired);
+1. the training subset: ``size`` rows per class (or a fraction of each class, keeping its
+   imbalance) drawn from the dataset's training split with the cell's (size, seed) alone, so
+   every strategy of a (size, seed) gets the same rows (paired);
 2. the validation rows: ``val_fraction`` of each class of that subset (at least one), used only
    to pick the best checkpoint of models trained by steps; the rest is trained on;
 3. the same model and budget and seed; augmentation only ever touches training rows;
@@ -64,36 +65,50 @@ class Protocol:
 @dataclass(frozen=True)
 class CellSpec:
     strategy: Strategy
-    size: int
+    size: int | float
     seed: int
     key: str = field(default="", compare=False)
 
 
-def training_rows(data: Dataset, size: int, seed: int, val_fraction: float
+def training_rows(data: Dataset, size: int | float, seed: int, val_fraction: float
                   ) -> tuple[np.ndarray, np.ndarray]:
     """Indices (into ``data.X``) of the training and validation rows of one (size, seed).
+
+    ``size`` is rows per class (an int: a balanced subset) or a fraction of each class of the
+    training split (a float in (0, 1]: the class balance kept, imbalance included).
 
     Example:
         >>> from augmentlab.datasets import load
         >>> tr, va = training_rows(load("wine"), 10, 0, 0.2)
         >>> len(tr), len(va)
         (24, 6)
+        >>> tr, va = training_rows(load("wine"), 0.5, 0, 0.2)
+        >>> len(tr) + len(va)
+        66
     """
     counts = data.class_counts("train")
-    short = {c: n for c, n in counts.items() if n < size}
+    if isinstance(size, float):
+        want = {c: max(2, int(round(size * n))) for c, n in counts.items()}
+        short = {c: n for c, n in counts.items() if n < 2}
+    else:
+        want = {c: int(size) for c in counts}
+        short = {c: n for c, n in counts.items() if n < size}
     if short:
         raise DataError(f"train size {size} per class, but class(es) "
                         + ", ".join(f"{c!r} has {n}" for c, n in short.items())
                         + "; use smaller train_sizes or add examples", path=data.source or None)
-    if size < 2:
+    if not isinstance(size, float) and size < 2:
         raise DataError(f"train size {size} per class leaves nothing to validate on; use >= 2")
-    rng = np.random.default_rng([seed, size, 7919])  # independent of the strategy: paired cells
+    # the subset depends on (seed, size) alone, never on the strategy: paired cells
+    rng = np.random.default_rng([seed, int(size) if not isinstance(size, float) else
+                                 int(round(size * 1e6)) + 10**7, 7919])
     y_train = data.y[data.train]
     train, val = [], []
-    for c in range(len(data.classes)):
+    for c, name in enumerate(data.classes):
         pool = data.train[y_train == c]
-        chosen = rng.choice(pool, size=size, replace=False)
-        k = min(max(1, int(round(val_fraction * size))), size - 1)
+        k_class = want[name]
+        chosen = rng.choice(pool, size=k_class, replace=False)
+        k = min(max(1, int(round(val_fraction * k_class))), k_class - 1)
         val.append(chosen[:k])
         train.append(chosen[k:])
     return np.sort(np.concatenate(train)), np.sort(np.concatenate(val))
@@ -171,11 +186,13 @@ def _run_cell(data: Dataset, protocol: Protocol, cell: CellSpec) -> dict[str, An
         if protocol.budget == "epochs" and strategy.steps is None:
             model.steps = max(1, int(np.ceil(protocol.epochs * rows_trained / protocol.batch_size)))
         model.batch_size = protocol.batch_size
-        model.fit(X_fit, y_fit, X_val, y_val, seed=cell.seed, augment=augment, n_classes=n_classes)
+        model.fit(X_fit, y_fit, X_val, y_val, seed=cell.seed, augment=augment, n_classes=n_classes,
+                  sample_weight=strategy.sample_weight(y_fit))
     else:
         X_fit, y_fit = strategy.offline(X, y, train, cell.seed, field_name)
         rows_trained = len(X_fit)
-        model.fit(X_fit, y_fit, X_val, y_val, seed=cell.seed, n_classes=n_classes)
+        model.fit(X_fit, y_fit, X_val, y_val, seed=cell.seed, n_classes=n_classes,
+                  sample_weight=strategy.sample_weight(y_fit))
     fit_seconds = time.perf_counter() - start
 
     X_test, y_test = data.test_set()

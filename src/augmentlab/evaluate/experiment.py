@@ -62,6 +62,29 @@ def _run_in_worker(cell: CellSpec) -> dict[str, Any]:
     return run_cell(_WORKER["data"], _WORKER["protocol"], cell)
 
 
+def _sizes(train_sizes: Sequence[int | float | str]) -> list[int | float]:
+    sizes: list[int | float] = []
+    for s in train_sizes:
+        if s == "all":
+            s = 1.0
+        if isinstance(s, bool) or not isinstance(s, (int, float, np.integer, np.floating)):
+            raise InvalidConfig(f"train_sizes: {s!r} is not a size; use rows per class (int >= 2), "
+                                "a fraction of the training split (0 < float <= 1) or 'all'")
+        if isinstance(s, (float, np.floating)):
+            if not 0 < s <= 1:
+                raise InvalidConfig(f"train_sizes: fraction {s} must be in (0, 1]")
+            sizes.append(float(s))
+        elif s < 2:
+            raise InvalidConfig(f"train_sizes: {s} rows per class must be >= 2")
+        else:
+            sizes.append(int(s))
+    if not sizes:
+        raise InvalidConfig("train_sizes is empty")
+    if len({type(s) for s in sizes}) > 1:
+        raise InvalidConfig("train_sizes: use either rows per class (ints) or fractions, not both")
+    return sorted(set(sizes))
+
+
 class Experiment:
     """Baseline vs each strategy, over training-set sizes and seeds, on one dataset and model.
 
@@ -71,8 +94,9 @@ class Experiment:
             factory returning one.
         strategies: name -> ``None`` (baseline) | pipeline | resampler | `Strategy`. A baseline
             is added when none is given.
-        train_sizes: training rows per class; every strategy of a (size, seed) trains on the
-            same rows.
+        train_sizes: training rows per class (ints: balanced subsets), or fractions of each
+            class of the training split (floats in (0, 1], ``"all"`` for 1.0: the class balance
+            kept, for imbalanced data). Every strategy of a (size, seed) trains on the same rows.
         seeds: a count (seeds 0..n-1) or the seeds themselves.
         out: folder for the cell cache, ``results.json``, ``summary.csv`` and ``report.html``.
         budget: ``"steps"`` (the same optimizer steps for every strategy, the default) or
@@ -95,7 +119,7 @@ class Experiment:
         data: Dataset | str,
         model: Any = None,
         strategies: Mapping[str, Any] | None = None,
-        train_sizes: Sequence[int] = (10, 50),
+        train_sizes: Sequence[int | float | str] = (10, 50),
         seeds: int | Sequence[int] = 5,
         out: str | Path = "augmentlab-results",
         *,
@@ -114,10 +138,7 @@ class Experiment:
         if not isinstance(self.data, Dataset):
             raise InvalidConfig(f"data must be a Dataset or a built-in name, got {type(data).__name__}")
         self.strategies = as_strategies(strategies)
-        sizes = [int(s) for s in train_sizes]
-        if not sizes or any(s < 2 for s in sizes):
-            raise InvalidConfig(f"train_sizes={list(train_sizes)} must be integers >= 2 (rows per class)")
-        self.train_sizes = sorted(set(sizes))
+        self.train_sizes = _sizes(train_sizes)
         self.seeds = list(range(seeds)) if isinstance(seeds, int) else [int(s) for s in seeds]
         if not self.seeds:
             raise InvalidConfig("seeds must be a positive count or a non-empty list")

@@ -90,10 +90,15 @@ class SklearnModel:
         return X
 
     def fit(self, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarray, *,
-            seed: int, augment: Any = None, n_classes: int | None = None) -> SklearnModel:
+            seed: int, augment: Any = None, n_classes: int | None = None,
+            sample_weight: np.ndarray | None = None) -> SklearnModel:
         self.n_classes = int(n_classes or int(max(y.max(), y_val.max())) + 1)
         self.estimator = self._new(seed)
-        self.estimator.fit(self.features(X), y)
+        kwargs = {}
+        if sample_weight is not None:  # a Pipeline routes it to its last step
+            steps = getattr(self.estimator, "steps", None)
+            kwargs = {f"{steps[-1][0]}__sample_weight" if steps else "sample_weight": sample_weight}
+        self.estimator.fit(self.features(X), y, **kwargs)
         return self
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:

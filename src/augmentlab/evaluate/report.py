@@ -16,7 +16,7 @@ import numpy as np
 from ..core.errors import MissingDependency
 from .results import Results
 
-__all__ = ["write_report"]
+__all__ = ["size_label", "write_report"]
 
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;
@@ -50,6 +50,16 @@ def _png(fig: Any) -> str:
     return f'<img alt="plot" src="data:image/png;base64,{data}">'
 
 
+def size_label(size: int | float) -> str:
+    """``10 per class`` or ``25% of train``.
+
+    Example:
+        >>> size_label(10), size_label(0.25)
+        ('10 per class', '25% of train')
+    """
+    return f"{size} per class" if isinstance(size, int) else f"{100 * size:g}% of train"
+
+
 def _pct(v: float | None) -> str:
     return "&ndash;" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{100 * v:.1f}"
 
@@ -69,7 +79,8 @@ def _interval_plot(results: Results, metric: str, ylabel: str) -> str:
     ax.set_xticks(sizes)
     ax.set_xticklabels([str(s) for s in sizes])
     ax.set_xticks([], minor=True)  # no "2x10^1" labels between the sizes that were run
-    ax.set_xlabel("training examples per class")
+    ax.set_xlabel("training examples per class" if isinstance(sizes[0], int)
+                  else "fraction of the training split")
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
     ax.legend()
@@ -89,7 +100,7 @@ def _difference_plot(results: Results) -> str:
             high = d["high"] if math.isfinite(d["high"]) else d["mean"]
             ax.errorbar([100 * d["mean"]], [y], xerr=[[100 * (d["mean"] - low)], [100 * (high - d["mean"])]],
                         fmt="o", color=color, capsize=4)
-            labels.append(f"{strategy} @ {size}/class")
+            labels.append(f"{strategy} @ {size_label(size)}")
             y += 1
     ax.axvline(0, color="#333", lw=1)
     ax.set_yticks(range(len(labels)))
@@ -108,7 +119,7 @@ def _reliability_plot(results: Results) -> str:
         ax.plot([0, 1], [0, 1], color="#999", lw=1, ls="--")
         for strategy in results.strategies:
             cells = [c for c in results.cells if c["strategy"] == strategy
-                     and int(c["train_size"]) == size and c.get("reliability")]
+                     and c["train_size"] == size and c.get("reliability")]
             if not cells:
                 continue
             counts = np.sum([c["reliability"]["bin_counts"] for c in cells], axis=0)
@@ -118,7 +129,7 @@ def _reliability_plot(results: Results) -> str:
                              * np.array(c["reliability"]["bin_counts"]) for c in cells], axis=0)
             keep = counts > 0
             ax.plot(conf[keep] / counts[keep], acc[keep] / counts[keep], marker=".", label=strategy)
-        ax.set_title(f"{size} per class", fontsize=10)
+        ax.set_title(size_label(size), fontsize=10)
         ax.set_xlabel("confidence")
         ax.set_ylabel("accuracy")
         ax.set_xlim(0, 1)
@@ -140,12 +151,12 @@ def _robustness_plot(results: Results) -> str | None:
     fig, ax = plt.subplots(figsize=(7.5, 3.4))
     width = 0.8 / len(results.strategies)
     for i, strategy in enumerate(results.strategies):
-        cells = [c for c in results.cells if c["strategy"] == strategy and int(c["train_size"]) == size]
+        cells = [c for c in results.cells if c["strategy"] == strategy and c["train_size"] == size]
         means = [np.mean([c["robustness"][n] for c in cells]) for n in names]
         ax.bar(np.arange(len(names)) + i * width, np.array(means) * 100, width, label=strategy)
     ax.set_xticks(np.arange(len(names)) + 0.4 - width / 2)
     ax.set_xticklabels(names, rotation=35, ha="right", fontsize=8)
-    ax.set_ylabel(f"accuracy (%) at {size}/class")
+    ax.set_ylabel(f"accuracy (%) at {size_label(size)}")
     ax.legend(fontsize=8)
     ax.grid(alpha=0.3, axis="y")
     return _png(fig)
@@ -181,7 +192,7 @@ def _sample_grid(grid: dict[str, list[Any]]) -> str:
 
 def _summary_table(results: Results) -> str:
     frame = results.summary()
-    head = ("<tr><th class='l'>strategy</th><th>per class</th><th>seeds</th><th>accuracy % "
+    head = ("<tr><th class='l'>strategy</th><th>train size</th><th>seeds</th><th>accuracy % "
             "(95% interval)</th><th>vs baseline, points (95% interval)</th><th>p</th>"
             "<th class='l'>verdict</th><th>macro-F1 %</th><th>gap %</th><th>ECE %</th>"
             "<th>robust acc %</th><th>invariance %</th></tr>")
@@ -196,7 +207,8 @@ def _summary_table(results: Results) -> str:
             p = ("&ndash;" if math.isnan(row["diff_p"]) else
                  "&lt;0.001" if row["diff_p"] < 0.001 else f"{row['diff_p']:.3f}")
         body.append(
-            f"<tr><td class='l'>{html.escape(str(row['strategy']))}</td><td>{row['train_size']}</td>"
+            f"<tr><td class='l'>{html.escape(str(row['strategy']))}</td>"
+            f"<td>{size_label(row['train_size'])}</td>"
             f"<td>{row.get('seeds', '')}</td><td>{_pct(row.get('accuracy'))} "
             f"({_pct(row.get('accuracy_low'))}, {_pct(row.get('accuracy_high'))})</td>"
             f"<td>{diff}</td><td>{p}</td><td class='l'>{verdict}</td>"
@@ -206,12 +218,42 @@ def _summary_table(results: Results) -> str:
     return f"<table>{head}{''.join(body)}</table>"
 
 
+def _imbalance_table(results: Results) -> str:
+    """Two classes: paired differences on the metrics that matter when one class is rare."""
+    metrics = [("balanced_accuracy", "balanced accuracy"), ("minority_recall", "minority recall"),
+               ("minority_precision", "minority precision"), ("pr_auc", "PR-AUC")]
+    if not results.cells or "minority_recall" not in results.cells[0]:
+        return ""
+    from .stats import mean_interval
+
+    head = "<tr><th class='l'>strategy</th><th>train size</th>" + "".join(
+        f"<th>{label} %</th><th>vs baseline (95% interval)</th>" for _, label in metrics) + "</tr>"
+    rows = []
+    for size in results.train_sizes:
+        for strategy in results.strategies:
+            cells = [f"<td class='l'>{html.escape(strategy)}</td><td>{size_label(size)}</td>"]
+            for metric, _ in metrics:
+                st = mean_interval(list(results.values(strategy, size, metric).values()))
+                cells.append(f"<td>{_pct(st['mean'])} ({_pct(st['low'])}, {_pct(st['high'])})</td>")
+                if strategy == results.baseline:
+                    cells.append("<td></td>")
+                    continue
+                d = results.paired_difference(strategy, results.baseline, train_size=size, metric=metric)
+                cls = {"helps": "helps", "hurts": "hurts"}.get(d["verdict"], "none")
+                cells.append(f"<td><span class='{cls}'>{100 * d['mean']:+.1f} ({100 * d['low']:+.1f}, "
+                             f"{100 * d['high']:+.1f})</span></td>")
+            rows.append("<tr>" + "".join(cells) + "</tr>")
+    return ("<h2>The rare class</h2><p class='small'>Two classes: the minority is the rarer class of "
+            "the test split. Green: the interval is above zero; red: below.</p>"
+            f"<table>{head}{''.join(rows)}</table>")
+
+
 def _lead(results: Results) -> str:
     lines = []
     for size in results.train_sizes:
         for strategy in results.strategies[1:]:
             d = results.paired_difference(strategy, results.baseline, train_size=size)
-            lines.append(f"<b>{html.escape(strategy)}</b> at {size} per class: "
+            lines.append(f"<b>{html.escape(strategy)}</b> at {size_label(size)}: "
                          f"{100 * d['mean']:+.1f} points of accuracy vs {html.escape(results.baseline)} "
                          f"(95% interval {100 * d['low']:+.1f} to {100 * d['high']:+.1f}, "
                          f"{d['n']} paired seeds) &mdash; <b>{d['verdict']}</b>.")
@@ -241,6 +283,7 @@ def write_report(path: Path, results: Results, grid: dict[str, list[Any]] | None
         "<p class='small'>Intervals are 95% Student-t intervals across seeds; differences are paired "
         "by seed (each seed trains every strategy on the same rows) with a paired t-test. A verdict "
         "of <i>no detectable effect</i> means the interval includes zero.</p>",
+        _imbalance_table(results),
         "<h2>Accuracy vs training-set size</h2>", _interval_plot(results, "accuracy", "test accuracy"),
         "<h2>Difference vs baseline</h2>", _difference_plot(results) if len(results.strategies) > 1
         else "<p>Only a baseline was run.</p>",

@@ -43,25 +43,25 @@ class Results:
         return list(dict.fromkeys(c["strategy"] for c in self.cells))
 
     @property
-    def train_sizes(self) -> list[int]:
-        return sorted({int(c["train_size"]) for c in self.cells})
+    def train_sizes(self) -> list[int | float]:
+        return sorted({c["train_size"] for c in self.cells})
 
     @property
     def baseline(self) -> str:
         """The strategy every other one is compared with (the one the experiment lists first)."""
         return self.strategies[0]
 
-    def values(self, strategy: str, train_size: int, metric: str = "accuracy") -> dict[int, float]:
+    def values(self, strategy: str, train_size: int | float, metric: str = "accuracy") -> dict[int, float]:
         """seed -> metric value."""
         out = {}
         for c in self.cells:
-            if c["strategy"] == strategy and int(c["train_size"]) == train_size:
+            if c["strategy"] == strategy and c["train_size"] == train_size:
                 v = c.get(metric)
                 if v is not None:
                     out[int(c["seed"])] = float(v)
         return out
 
-    def paired_difference(self, a: str, b: str, *, train_size: int, metric: str = "accuracy",
+    def paired_difference(self, a: str, b: str, *, train_size: int | float, metric: str = "accuracy",
                           level: float = 0.95) -> dict[str, Any]:
         """``a - b`` on `metric`, paired by seed: ``mean``, ``low``, ``high`` (the interval),
         ``p`` (paired t-test), ``n`` and ``verdict``."""
@@ -105,7 +105,7 @@ class Results:
                 rows.append(row)
         return pd.DataFrame(rows)
 
-    def best(self, train_size: int, metric: str = "accuracy") -> str:
+    def best(self, train_size: int | float, metric: str = "accuracy") -> str:
         """The strategy with the highest mean `metric` at `train_size`."""
         means = {s: np.mean(list(self.values(s, train_size, metric).values()) or [-math.inf])
                  for s in self.strategies}

@@ -9,7 +9,8 @@ A `Strategy` is built from what the user passes for each name:
   front for the others;
 - an object with ``fit_resample(X, y, seed=...)`` (the synthesize generators, imbalanced-learn
   samplers): it returns the rows to train on, real ones included;
-- a `Strategy` itself, to set ``copies`` or a training ``steps`` budget of its own (reported).
+- a `Strategy` itself, to set ``copies``, a training ``steps`` budget of its own (reported), or
+  ``class_weight="balanced"`` (no new rows: rare classes weigh more in the loss).
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ class Strategy:
     copies: int = 4
     resampler: Any = None
     steps: int | None = None  # a training budget of its own (None: the experiment's)
+    # "balanced": weight each training row by n / (classes x rows of its class) in the loss, the
+    # non-augmenting alternative to oversampling that imbalanced data should be compared with
+    class_weight: str | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.pipeline, Transform) and not isinstance(self.pipeline, Compose):
@@ -58,6 +62,9 @@ class Strategy:
             raise InvalidConfig(f"strategy {self.name!r}: give a pipeline or a resampler, not both")
         if self.resampler is not None and not hasattr(self.resampler, "fit_resample"):
             raise InvalidConfig(f"strategy {self.name!r}: a resampler needs fit_resample(X, y)")
+        if self.class_weight not in (None, "balanced"):
+            raise InvalidConfig(f"strategy {self.name!r}: class_weight={self.class_weight!r} must "
+                                "be None or 'balanced'")
         if int(self.copies) < 1:
             raise InvalidConfig(f"strategy {self.name!r}: copies={self.copies} must be >= 1")
         self.copies = int(self.copies)
@@ -66,11 +73,15 @@ class Strategy:
     def kind(self) -> str:
         if self.pipeline is not None:
             return "augment"
-        return "resample" if self.resampler is not None else "baseline"
+        if self.resampler is not None:
+            return "resample"
+        return "reweight" if self.class_weight else "baseline"
 
     def config(self) -> dict[str, Any]:
         """JSON description (in the report and the cache key)."""
         cfg: dict[str, Any] = {"kind": self.kind, "steps": self.steps}
+        if self.class_weight:
+            cfg["class_weight"] = self.class_weight
         if self.pipeline is not None:
             cfg.update(pipeline=self.pipeline.get_config(), copies=self.copies)
         if self.resampler is not None:
@@ -96,6 +107,18 @@ class Strategy:
         out = [pipe(**{field: x}, sample_id=int(r), copy=copy, seed=seed)[field]
                for x, r in zip(X, rows, strict=True)]
         return np.stack(out) if X.dtype != object else np.array(out, dtype=object)
+
+    def sample_weight(self, y: np.ndarray) -> np.ndarray | None:
+        """Per-row loss weights (``class_weight="balanced"``), else None.
+
+        Example:
+            >>> Strategy("w", class_weight="balanced").sample_weight(np.array([0, 0, 0, 1])).tolist()
+            [0.6666666666666666, 0.6666666666666666, 0.6666666666666666, 2.0]
+        """
+        if self.class_weight != "balanced":
+            return None
+        classes, inverse, counts = np.unique(y, return_inverse=True, return_counts=True)
+        return (len(y) / (len(classes) * counts))[inverse]
 
     def offline(self, X: np.ndarray, y: np.ndarray, rows: np.ndarray, seed: int, field: str
                 ) -> tuple[np.ndarray, np.ndarray]:

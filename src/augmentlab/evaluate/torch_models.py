@@ -88,14 +88,22 @@ class StepModel:
         return torch.from_numpy(np.ascontiguousarray(x))
 
     def fit(self, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarray, *,
-            seed: int, augment: Augment | None = None, n_classes: int | None = None) -> StepModel:
+            seed: int, augment: Augment | None = None, n_classes: int | None = None,
+            sample_weight: np.ndarray | None = None) -> StepModel:
         """Train from scratch with `seed` (weights, batch order and dropout all follow it)."""
         torch = _torch()
         torch.manual_seed(seed)
         n_classes = int(n_classes or (max(int(y.max()), int(y_val.max())) + 1))
         self.net = _build(self.kind, X.shape[1:], n_classes)
         opt = torch.optim.Adam(self.net.parameters(), lr=self.lr, weight_decay=self.weight_decay)
-        loss_fn = torch.nn.CrossEntropyLoss()
+        class_weight = None
+        if sample_weight is not None:  # per-class weights (rows of a class share one weight)
+            w = np.ones(n_classes)
+            for c in range(n_classes):
+                if np.any(y == c):
+                    w[c] = float(np.mean(sample_weight[y == c]))
+            class_weight = torch.tensor(w, dtype=torch.float32)
+        loss_fn = torch.nn.CrossEntropyLoss(weight=class_weight)
         rng = np.random.default_rng(seed)
         targets = torch.from_numpy(np.asarray(y, dtype=np.int64))
         plain: Any = None if augment is not None else self._tensor(X)
