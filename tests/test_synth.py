@@ -11,9 +11,13 @@ from augmentlab.synth import (
     ADASYN,
     SMOTE,
     SMOTEENN,
+    SMOTENC,
+    SVMSMOTE,
     BorderlineSMOTE,
     EditedNearestNeighbours,
+    GaussianCopula,
     GaussianNoise,
+    KMeansSMOTE,
     RandomOverSampler,
     RandomUnderSampler,
     SMOTETomek,
@@ -24,6 +28,7 @@ GENERATORS = [
     SMOTE(k_neighbors=3), RandomOverSampler(), RandomOverSampler(shrinkage=0.5),
     GaussianNoise(scale=0.1), BorderlineSMOTE(k_neighbors=3),
     BorderlineSMOTE(k_neighbors=3, kind="borderline-2"), ADASYN(n_neighbors=3),
+    SVMSMOTE(k_neighbors=3), KMeansSMOTE(k_neighbors=2, n_clusters=3), GaussianCopula(),
 ]
 IDS = [repr(g) for g in GENERATORS]
 
@@ -66,11 +71,19 @@ def test_parents_are_valid_and_of_the_class(gen) -> None:  # noqa: ANN001
     X, y = _data()
     s = gen.fit(X, y).sample(20, y=1, seed=0)
     assert len(s.parents) == len(s) == 20 and (s.y == 1).all()
+    extrapolates = isinstance(gen, SVMSMOTE)
     for row, parents in zip(s.X, s.parents, strict=True):
+        if isinstance(gen, GaussianCopula):
+            assert parents is None  # decoded from the copula: no real row behind it
+            continue
         assert parents and all(0 <= p < len(X) for p in parents)
         assert y[parents[0]] == 1  # every generator starts from a real row of the class
-        if len(parents) == 2:  # interpolation: on the segment between its parents
+        if len(parents) == 2 and not extrapolates:  # on the segment between its parents
             assert _segment_distance(row, X[parents[0]], X[parents[1]]) < 1e-9
+        elif len(parents) == 2:  # on the line through them, at most out_step beyond the base
+            a, b = X[parents[0]], X[parents[1]]
+            t = np.dot(row - a, b - a) / np.dot(b - a, b - a)
+            assert np.linalg.norm(row - (a + t * (b - a))) < 1e-9 and -0.5 - 1e-9 <= t <= 1
 
 
 @pytest.mark.parametrize("gen", GENERATORS, ids=IDS)
@@ -114,21 +127,34 @@ def test_smote_needs_more_rows_than_neighbours() -> None:
 
 
 # -- agreement with imbalanced-learn ---------------------------------------------------------------
-@pytest.mark.parametrize(("ours", "theirs"), [
-    (SMOTE(k_neighbors=5), "SMOTE(k_neighbors=5, random_state=0)"),
-    (BorderlineSMOTE(k_neighbors=5), "BorderlineSMOTE(k_neighbors=5, random_state=0)"),
-    (BorderlineSMOTE(k_neighbors=5, kind="borderline-2"),
-     "BorderlineSMOTE(k_neighbors=5, kind='borderline-2', random_state=0)"),
-    (RandomOverSampler(), "RandomOverSampler(random_state=0)"),
+@pytest.mark.parametrize(("ours", "theirs", "options"), [
+    (SMOTE(k_neighbors=5), "SMOTE", {"k_neighbors": 5}),
+    (BorderlineSMOTE(k_neighbors=5), "BorderlineSMOTE", {"k_neighbors": 5}),
+    (BorderlineSMOTE(k_neighbors=5, kind="borderline-2"), "BorderlineSMOTE",
+     {"k_neighbors": 5, "kind": "borderline-2"}),
+    (RandomOverSampler(), "RandomOverSampler", {}),
+    (SVMSMOTE(k_neighbors=5), "SVMSMOTE", {"k_neighbors": 5}),
+    (KMeansSMOTE(k_neighbors=2), "KMeansSMOTE", {"k_neighbors": 2, "cluster_balance_threshold": 0.05}),
 ])
-def test_counts_and_geometry_agree_with_imbalanced_learn(ours, theirs: str) -> None:  # noqa: ANN001
+def test_counts_and_geometry_agree_with_imbalanced_learn(ours, theirs: str, options: dict) -> None:  # noqa: ANN001
+    import imblearn.over_sampling
 
     X, y = _data(200, 25, seed=1)
     Xo, yo = ours.fit_resample(X, y, seed=0)
-    Xt, yt = eval(f"imb.{theirs}").fit_resample(X, y)  # noqa: S307
-    assert np.bincount(yo).tolist() == np.bincount(yt).tolist()
-    # both put the new minority rows inside the minority's convex region: compare spreads
+    Xt, yt = getattr(imblearn.over_sampling, theirs)(random_state=0, **options).fit_resample(X, y)
+    if theirs == "KMeansSMOTE":  # imbalanced-learn rounds per cluster: a few rows off
+        assert np.bincount(yo).tolist() == [200, 200]
+        assert abs(np.bincount(yt)[1] - 200) <= 4
+    else:
+        assert np.bincount(yo).tolist() == np.bincount(yt).tolist()
     new_o, new_t = Xo[len(X):], Xt[len(X):]
+    if theirs in ("SVMSMOTE", "KMeansSMOTE"):
+        # these draw from a few support vectors / clusters: compare where, not how spread
+        lo, hi = X[y == 1].min(axis=0), X[y == 1].max(axis=0)
+        for new in (new_o, new_t):
+            assert ((new.mean(axis=0) > lo) & (new.mean(axis=0) < hi)).all()
+        return
+    # the same method: new minority rows with the same centre and spread
     assert np.allclose(new_o.mean(axis=0), new_t.mean(axis=0), atol=0.35)
     assert np.allclose(new_o.std(axis=0), new_t.std(axis=0), rtol=0.35)
 
@@ -160,3 +186,40 @@ def test_smote_then_clean() -> None:
         frame = pd.DataFrame(X, columns=["a", "b", "c"])
         Xf, _ = combo.fit_resample(frame, pd.Series(y), seed=0)
         assert list(Xf.columns) == ["a", "b", "c"] and np.allclose(Xf.to_numpy(), Xr)
+
+
+def test_smotenc_keeps_categories_and_interpolates_the_rest() -> None:
+    rng = np.random.default_rng(0)
+    n = 60
+    frame = pd.DataFrame({"dose": rng.normal(5, 1, n), "city": rng.choice(["oslo", "rome", "lima"], n),
+                          "age": rng.integers(20, 80, n)})
+    y = pd.Series(np.where(np.arange(n) < 12, "yes", "no"), name="outcome")
+    gen = SMOTENC(categorical_features=[1], k_neighbors=3)
+    Xr, yr = gen.fit_resample(frame, y, seed=0)
+    assert Xr["city"].isin(["oslo", "rome", "lima"]).all() and Xr["age"].dtype == np.int64
+    new = Xr.iloc[n:]
+    assert len(new) == 36 and (yr.iloc[n:] == "yes").all()
+    # continuous columns on the segment between the parents
+    for (_, row), parents in zip(new.iterrows(), gen.synthetic_.parents, strict=True):
+        a, b = frame.loc[parents[0], "dose"], frame.loc[parents[1], "dose"]
+        assert min(a, b) - 1e-9 <= row["dose"] <= max(a, b) + 1e-9
+    with pytest.raises(InvalidConfig, match="give categorical_features"):
+        SMOTENC().fit(frame[["dose", "age"]], y)
+
+
+def test_gaussian_copula_keeps_margins_and_correlation() -> None:
+    rng = np.random.default_rng(1)
+    a = rng.exponential(1.0, 400)  # skewed margin
+    X = np.c_[a, a + rng.normal(0, 0.2, 400), rng.integers(0, 3, 400)]
+    s = GaussianCopula().fit(X, np.zeros(400, int)).sample(4000, y=0, seed=0)
+    assert s.X[:, 0].min() >= a.min() and s.X[:, 0].max() <= a.max()
+    assert abs(np.median(s.X[:, 0]) - np.median(a)) < 0.1
+    from scipy.stats import spearmanr
+
+    real = spearmanr(X[:, 0], X[:, 1]).statistic
+    assert abs(spearmanr(s.X[:, 0], s.X[:, 1]).statistic - real) < 0.05
+
+
+def test_all_constant_columns_are_an_error() -> None:
+    with pytest.raises(DataError, match="every column is constant"):
+        SMOTE().fit(np.ones((10, 3)), np.repeat([0, 1], 5))

@@ -15,17 +15,31 @@ Example:
 """
 
 from .base import Generator, Synthetic, check_table, sampling_targets
-from .oversample import ADASYN, SMOTE, BorderlineSMOTE, GaussianNoise, RandomOverSampler
+from .copula import GaussianCopula
+from .oversample import (
+    ADASYN,
+    SMOTE,
+    SMOTENC,
+    SVMSMOTE,
+    BorderlineSMOTE,
+    GaussianNoise,
+    KMeansSMOTE,
+    RandomOverSampler,
+)
 from .undersample import SMOTEENN, EditedNearestNeighbours, RandomUnderSampler, SMOTETomek, TomekLinks
 
 __all__ = [
     "ADASYN",
     "SMOTE",
     "SMOTEENN",
+    "SMOTENC",
+    "SVMSMOTE",
     "BorderlineSMOTE",
     "EditedNearestNeighbours",
+    "GaussianCopula",
     "GaussianNoise",
     "Generator",
+    "KMeansSMOTE",
     "RandomOverSampler",
     "RandomUnderSampler",
     "SMOTETomek",

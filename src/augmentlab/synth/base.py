@@ -57,6 +57,7 @@ class TableInfo:
     label_name: str | None
     label_dtype: Any
     n_features: int
+    categories: dict[int, list[Any]] = field(default_factory=dict)  # column -> categories (pandas)
 
 
 def check_table(X: Any, y: Any, owner: str, *, categorical: Sequence[int] = ()
@@ -81,12 +82,16 @@ def check_table(X: Any, y: Any, owner: str, *, categorical: Sequence[int] = ()
         if strings:
             raise DataError(f"{owner}: columns {', '.join(strings)} are not numeric; declare them "
                             "categorical (e.g. SMOTENC(categorical_features=[...])) or encode them")
+        categories: dict[int, list[Any]] = {}
         if categorical:
             X = X.copy()
             for i in categorical:  # categories become integer codes, restored on output
-                X.iloc[:, i] = X.iloc[:, i].astype("category").cat.codes
+                col = X.iloc[:, i].astype("category")
+                categories[int(i)] = list(col.cat.categories)
+                X[X.columns[i]] = col.cat.codes.astype(np.float64)
         X = X.to_numpy(dtype=np.float64)
     else:
+        categories = {}
         try:
             X = np.asarray(X, dtype=np.float64)
         except (TypeError, ValueError):
@@ -108,7 +113,13 @@ def check_table(X: Any, y: Any, owner: str, *, categorical: Sequence[int] = ()
         name = columns[c] if columns else f"column {c}"
         raise DataError(f"{owner}: {name} has a missing or infinite value (row {r}); fill or drop "
                         "such rows first")
-    info = TableInfo(columns, dtypes, label_name, y.dtype, X.shape[1])
+    if len(X) > 1 and np.all(X[0] == X):
+        raise DataError(f"{owner}: every column is constant: there is nothing to learn a "
+                        "distribution from")
+    if len(categorical) and any(not 0 <= int(i) < X.shape[1] for i in categorical):
+        raise InvalidConfig(f"{owner}: categorical_features={list(categorical)} must be column "
+                            f"indices in [0, {X.shape[1]})")
+    info = TableInfo(columns, dtypes, label_name, y.dtype, X.shape[1], categories)
     return X, y, info
 
 
@@ -276,8 +287,12 @@ class Generator:
         import pandas as pd
 
         frame = pd.DataFrame(X, columns=list(info.columns))
-        for name, dtype in zip(info.columns, info.dtypes or (), strict=False):
-            if dtype.kind in "biu":  # integer columns stay integers (rounded)
+        for i, (name, dtype) in enumerate(zip(info.columns, info.dtypes or (), strict=False)):
+            if i in info.categories:  # codes back to the categories they stand for
+                cats = info.categories[i]
+                codes = np.clip(np.rint(frame[name].to_numpy()), 0, len(cats) - 1).astype(int)
+                frame[name] = pd.Series(np.asarray(cats, dtype=object)[codes]).astype(dtype)
+            elif dtype.kind in "biu":  # integer columns stay integers (rounded)
                 frame[name] = np.rint(frame[name].to_numpy()).astype(dtype)
             elif dtype.kind == "f":
                 frame[name] = frame[name].astype(dtype)
