@@ -16,6 +16,15 @@ Example:
 from .cells import Protocol, training_rows
 from .corruptions import SUITES, corrupt
 from .experiment import Experiment
+from .fidelity import (
+    detection_score,
+    distance_to_closest_record,
+    fidelity_report,
+    frechet_distance,
+    label_agreement,
+    precision_recall_density_coverage,
+    train_synthetic_test_real,
+)
 from .metrics import calibration, classification_metrics
 from .models import MODELS, SklearnModel, default_model, make_model
 from .recommend import mild_geometric, recommended_strategy
@@ -39,6 +48,13 @@ __all__ = [
     "classification_metrics",
     "corrupt",
     "default_model",
+    "detection_score",
+    "distance_to_closest_record",
+    "fidelity_report",
+    "frechet_distance",
+    "label_agreement",
+    "precision_recall_density_coverage",
+    "train_synthetic_test_real",
     "make_model",
     "mean_interval",
     "mild_geometric",

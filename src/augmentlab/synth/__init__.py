@@ -16,6 +16,8 @@ Example:
 
 from .base import Generator, Synthetic, check_table, sampling_targets
 from .copula import GaussianCopula
+from .filters import FilterResult, by_label_agreement, by_novelty, by_score, chain
+from .mixing import balance, combine, progressive_balance
 from .oversample import (
     ADASYN,
     SMOTE,
@@ -45,6 +47,14 @@ __all__ = [
     "SMOTETomek",
     "Synthetic",
     "TomekLinks",
+    "FilterResult",
+    "balance",
+    "by_label_agreement",
+    "by_novelty",
+    "by_score",
+    "chain",
     "check_table",
+    "combine",
+    "progressive_balance",
     "sampling_targets",
 ]
