@@ -45,12 +45,19 @@ def frechet_distance(real: Any, synthetic: Any) -> float:
         >>> frechet_distance(a, b) < 0.05 < frechet_distance(a, b + 1)
         True
     """
+    import warnings
+
     from scipy import linalg
 
     r, s = _2d(real, "real"), _2d(synthetic, "synthetic")
     mu_r, mu_s = r.mean(axis=0), s.mean(axis=0)
     cov_r, cov_s = np.atleast_2d(np.cov(r, rowvar=False)), np.atleast_2d(np.cov(s, rowvar=False))
-    covmean = linalg.sqrtm(cov_r @ cov_s)
+    # a tiny ridge keeps the product's square root defined when features are constant (blank
+    # image borders, as pytorch-fid does); its effect on the distance is ~1e-6 per dimension
+    ridge = 1e-6 * np.eye(len(cov_r))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", linalg.LinAlgWarning)
+        covmean = linalg.sqrtm((cov_r + ridge) @ (cov_s + ridge))
     if np.iscomplexobj(covmean):
         covmean = covmean.real  # numerical noise of a product of two PSD matrices
     return float(np.sum((mu_r - mu_s) ** 2) + np.trace(cov_r + cov_s - 2 * covmean))

@@ -126,6 +126,16 @@ class StepModel:
             self.net.load_state_dict(best_state)
         return self
 
+    def features(self, X: np.ndarray, batch: int = 2048) -> np.ndarray:
+        """The activations before the last layer: a feature space for fidelity metrics (the
+        Fréchet distance of `augmentlab.evaluate.fidelity`), learnt from real data."""
+        torch = _torch()
+        self.net.eval()
+        body = self.net[:-1]
+        with torch.no_grad():
+            out = [body(self._tensor(X[i : i + batch])).numpy() for i in range(0, len(X), batch)]
+        return np.concatenate(out).astype(np.float64)
+
     def predict_proba(self, X: np.ndarray, batch: int = 2048) -> np.ndarray:
         torch = _torch()
         self.net.eval()

@@ -16,6 +16,7 @@ Example:
 
 from .base import Generator, Synthetic, check_table, sampling_targets
 from .copula import GaussianCopula
+from .cvae import ConditionalVAE
 from .filters import FilterResult, by_label_agreement, by_novelty, by_score, chain
 from .mixing import balance, combine, progressive_balance
 from .oversample import (
@@ -37,6 +38,7 @@ __all__ = [
     "SMOTENC",
     "SVMSMOTE",
     "BorderlineSMOTE",
+    "ConditionalVAE",
     "EditedNearestNeighbours",
     "GaussianCopula",
     "GaussianNoise",
