@@ -232,3 +232,23 @@ def test_imbalanced_data_keeps_its_balance_and_compares_with_class_weights(tmp_p
     assert smote["low"] > 0 and weights["low"] > 0
     page = (tmp_path / "report.html").read_text()
     assert "The rare class" in page and "100% of train" in page
+
+
+def test_generators_as_strategies_with_ratio_and_filters(tmp_path: Path) -> None:
+    from augmentlab.synth import ConditionalVAE, GaussianCopula, by_score
+
+    cvae = Strategy("cvae", resampler=ConditionalVAE(latent_dim=4, hidden=(64,), epochs=20),
+                    ratio=1.0, filters=(lambda s: by_score(s, 0.1),))
+    exp = Experiment("digits", model="small-cnn", strategies={"cvae": cvae}, train_sizes=[6],
+                     seeds=2, steps=40, robustness_rows=100, invariance_rows=50, out=tmp_path / "img",
+                     quiet=True)
+    res = exp.run(report=False)
+    cells = {c["strategy"]: c for c in res.cells if c["seed"] == 0}
+    # 5 training rows per class + at most as many synthetic ones (some filtered out)
+    assert cells["baseline"]["rows_trained"] == 50 < cells["cvae"]["rows_trained"] <= 100
+    copula = Strategy("copula", resampler=GaussianCopula(), ratio=0.5)
+    res = Experiment("wine", model="logreg", strategies={"copula": copula}, train_sizes=[10],
+                     seeds=2, out=tmp_path / "tab", quiet=True).run(report=False)
+    assert {c["rows_trained"] for c in res.cells if c["strategy"] == "copula"} == {36}
+    with pytest.raises(InvalidConfig, match="ratio needs a generator"):
+        Strategy("x", ratio=1.0)

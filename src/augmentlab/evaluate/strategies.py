@@ -51,6 +51,10 @@ class Strategy:
     # "balanced": weight each training row by n / (classes x rows of its class) in the loss, the
     # non-augmenting alternative to oversampling that imbalanced data should be compared with
     class_weight: str | None = None
+    # with a generator: add ``ratio`` x each class's rows of synthetic ones (instead of balancing),
+    # after the quality filters in ``filters`` (functions Synthetic -> FilterResult)
+    ratio: float | None = None
+    filters: tuple[Any, ...] = ()
 
     def __post_init__(self) -> None:
         if isinstance(self.pipeline, Transform) and not isinstance(self.pipeline, Compose):
@@ -65,6 +69,11 @@ class Strategy:
         if self.class_weight not in (None, "balanced"):
             raise InvalidConfig(f"strategy {self.name!r}: class_weight={self.class_weight!r} must "
                                 "be None or 'balanced'")
+        if self.ratio is not None and (self.resampler is None or not hasattr(self.resampler, "sample")):
+            raise InvalidConfig(f"strategy {self.name!r}: ratio needs a generator (an object with "
+                                "fit and sample, e.g. augmentlab.synth.SMOTE or ConditionalVAE)")
+        if self.ratio is not None and not (isinstance(self.ratio, (int, float)) and self.ratio > 0):
+            raise InvalidConfig(f"strategy {self.name!r}: ratio={self.ratio!r} must be > 0")
         if int(self.copies) < 1:
             raise InvalidConfig(f"strategy {self.name!r}: copies={self.copies} must be >= 1")
         self.copies = int(self.copies)
@@ -90,6 +99,10 @@ class Strategy:
             params = get() if get else {}
             cfg["resampler"] = {"class": type(self.resampler).__name__,
                                 "params": {k: repr(v) for k, v in sorted(params.items())}}
+            if self.ratio is not None:
+                cfg["ratio"] = self.ratio
+            if self.filters:
+                cfg["filters"] = [getattr(f, "__qualname__", repr(f)) for f in self.filters]
         return cfg
 
     @property
@@ -120,9 +133,31 @@ class Strategy:
         classes, inverse, counts = np.unique(y, return_inverse=True, return_counts=True)
         return (len(y) / (len(classes) * counts))[inverse]
 
+    def _generate(self, X: np.ndarray, y: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
+        """Fit the generator on the training rows, sample, filter, append to the real rows."""
+        from ..synth.base import sampling_targets
+        from ..synth.filters import chain
+
+        gen = self.resampler
+        gen.fit(X, y)
+        classes, counts = np.unique(y, return_counts=True)
+        if self.ratio is not None:
+            wanted = {c.item(): int(round(self.ratio * n)) for c, n in zip(classes, counts, strict=True)}
+        else:
+            wanted = sampling_targets(y, "auto", self.name)
+        synthetic = gen.sample({c: n for c, n in wanted.items() if n}, seed=seed)
+        if self.filters:
+            synthetic, _ = chain(synthetic, *self.filters)
+        Xs, ys = np.asarray(synthetic.X), np.asarray(synthetic.y)
+        if len(ys) == 0:
+            return X, y
+        return np.concatenate([X, Xs.astype(X.dtype)]), np.concatenate([y, ys.astype(y.dtype)])
+
     def offline(self, X: np.ndarray, y: np.ndarray, rows: np.ndarray, seed: int, field: str
                 ) -> tuple[np.ndarray, np.ndarray]:
         """The training rows for a model that is not trained by steps."""
+        if self.resampler is not None and (self.ratio is not None or self.filters):
+            return self._generate(X, y, seed)
         if self.resampler is not None:
             try:
                 Xr, yr = self.resampler.fit_resample(X, y, seed=seed)
