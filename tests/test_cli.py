@@ -78,3 +78,27 @@ def test_evaluate_on_user_csv_and_bad_input(tmp_path: Path) -> None:
     big = _run("evaluate", "--data", "wine", "--model", "logreg", "--sizes", "60",
                "--out", str(tmp_path / "r3"), "--quiet")
     assert big.returncode == 2 and "has 44" in big.stderr
+
+
+def test_synth_writes_samples_in_the_input_format_with_a_manifest(tmp_path: Path) -> None:
+    import json
+
+    out = _run("synth", "--data", "keel:yeast4", "--generator", "smote", "--n", "20",
+               "--class", "positive", "--out", str(tmp_path / "syn"))
+    assert out.returncode == 0, out.stderr
+    rows = (tmp_path / "syn" / "synthetic.csv").read_text().splitlines()
+    assert len(rows) == 21 and rows[0].startswith("Mcg,") and rows[0].endswith(",label")
+    manifest = [json.loads(line) for line in (tmp_path / "syn" / "manifest.jsonl").read_text().splitlines()]
+    assert len(manifest) == 20 and all(len(m["parents"]) == 2 and m["label"] == "positive" for m in manifest)
+    assert manifest[0]["generator"]["name"] == "SMOTE" and manifest[0]["seed"] == 0
+    again = _run("synth", "--data", "keel:yeast4", "--n", "5", "--out", str(tmp_path / "syn"))
+    assert again.returncode == 2 and "not empty" in again.stderr
+    bad = _run("synth", "--data", "keel:yeast4", "--n", "-3", "--out", str(tmp_path / "x"))
+    assert bad.returncode == 2 and "--n -3" in bad.stderr
+
+
+def test_synth_images_with_the_cvae(tmp_path: Path) -> None:
+    out = _run("synth", "--data", "digits", "--generator", "cvae", "--n", "3", "--out", str(tmp_path / "img"))
+    assert out.returncode == 0, out.stderr
+    files = sorted((tmp_path / "img").glob("*/*.png"))
+    assert len(files) == 30 and {f.parent.name for f in files} == {str(d) for d in range(10)}

@@ -110,6 +110,17 @@ def main(argv: list[str] | None = None) -> int:
     p_eval.add_argument("--jobs", type=int, default=1)
     p_eval.add_argument("--quiet", action="store_true")
 
+    p_syn = sub.add_parser("synth", help="fit a generator on data and write synthetic samples")
+    p_syn.add_argument("--data", required=True, help="as for evaluate: a name, folder:PATH, csv:PATH")
+    p_syn.add_argument("--label", default="label")
+    p_syn.add_argument("--generator", default="smote",
+                       help="smote, borderline-smote, adasyn, random, noise, copula, cvae")
+    p_syn.add_argument("--n", type=int, required=True, help="samples per class (see --class)")
+    p_syn.add_argument("--class", dest="cls", default=None,
+                       help="only this class (default: every class)")
+    p_syn.add_argument("--seed", type=int, default=0)
+    p_syn.add_argument("--out", type=Path, required=True)
+
     p_prev = sub.add_parser("preview", help="augment built-in photos and write a preview grid")
     p_prev.add_argument("--out", type=Path, default=Path("preview_output"))
     p_prev.add_argument("--copies", type=int, default=5)
@@ -140,6 +151,36 @@ def _sizes(text: str) -> list[int | float | str]:
     return out
 
 
+def _synth(args: argparse.Namespace) -> int:
+    from .core.errors import InvalidConfig
+    from .datasets import Dataset, load
+    from .synth.writer import make_generator, write_synthetic
+
+    data = _data(args.data, args.label, None)
+    data = data if isinstance(data, Dataset) else load(data)
+    if data.modality == "text":
+        raise InvalidConfig("synth: text generators are not part of augmentlab yet; use a table or images")
+    if args.n < 0:
+        raise InvalidConfig(f"synth: --n {args.n} must be >= 0")
+    X, y = data.train_set()
+    gen = make_generator(args.generator, args.seed)
+    if data.modality == "image" and args.generator != "cvae":
+        raise InvalidConfig(f"synth: {args.generator} is for tables; for images use --generator cvae")
+    gen.fit(X, y)
+    if args.cls is not None and args.cls not in data.classes:
+        raise InvalidConfig(f"synth: --class {args.cls!r} is not one of {', '.join(data.classes)}")
+    wanted = {data.classes.index(args.cls): args.n} if args.cls is not None else \
+        {c: args.n for c in range(len(data.classes))}
+    synthetic = gen.sample(wanted, seed=args.seed)
+    out = write_synthetic(args.out, synthetic, generator=gen, seed=args.seed, classes=data.classes,
+                          columns=data.feature_names, label=args.label)
+    print(f"augmentlab synth: {len(synthetic)} samples from {type(gen).__name__} fitted on "
+          f"{len(y)} training rows of {data.name}")
+    print(f"  samples:  {out}")
+    print(f"  manifest: {out / 'manifest.jsonl'}")
+    return 0
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     import augmentlab
 
@@ -163,6 +204,8 @@ def _dispatch(args: argparse.Namespace) -> int:
                          budget=args.budget, steps=args.steps, epochs=args.epochs, jobs=args.jobs,
                          quiet=args.quiet)
         return _run_experiment(exp)
+    if args.command == "synth":
+        return _synth(args)
     if args.command == "preview":
         from .preview import preview
 
