@@ -15,6 +15,7 @@ Example:
 """
 
 from .base import Generator, Synthetic, check_table, sampling_targets
+from .cgan import ConditionalGAN
 from .copula import GaussianCopula
 from .cvae import ConditionalVAE
 from .filters import FilterResult, by_label_agreement, by_novelty, by_score, chain
@@ -38,6 +39,7 @@ __all__ = [
     "SMOTENC",
     "SVMSMOTE",
     "BorderlineSMOTE",
+    "ConditionalGAN",
     "ConditionalVAE",
     "EditedNearestNeighbours",
     "GaussianCopula",

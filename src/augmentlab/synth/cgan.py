@@ -44,7 +44,7 @@ def _networks(shape: tuple[int, ...], n_classes: int, noise_dim: int, width: int
     c = 1 if len(shape) == 2 else shape[2]
     h4, w4 = h // 4, w // 4
 
-    class Gen(nn.Module):  # type: ignore[misc]
+    class Gen(nn.Module):  # type: ignore[misc,name-defined]
         def __init__(self) -> None:
             super().__init__()
             self.embed = nn.Embedding(n_classes, noise_dim)
@@ -58,7 +58,7 @@ def _networks(shape: tuple[int, ...], n_classes: int, noise_dim: int, width: int
             x = self.fc(torch.cat([z, self.embed(y)], 1)).view(-1, 2 * width, h4, w4)
             return self.up(x)
 
-    class Disc(nn.Module):  # type: ignore[misc]
+    class Disc(nn.Module):  # type: ignore[misc,name-defined]
         def __init__(self) -> None:
             super().__init__()
             self.body = nn.Sequential(
