@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core.errors import MissingDependency
+from ..synth.persist import require_torch
 
 __all__ = ["StepModel"]
 
@@ -23,12 +23,7 @@ Augment = Callable[[np.ndarray, np.ndarray, int], np.ndarray]  # (X batch, row i
 
 
 def _torch() -> Any:
-    try:
-        import torch
-    except ImportError:
-        raise MissingDependency("torch", "torch", "the small-cnn and mlp models",
-                                install="pip install torch==2.13.0") from None
-    return torch
+    return require_torch("the small-cnn and mlp models")
 
 
 def _build(kind: str, shape: tuple[int, ...], n_classes: int) -> Any:

@@ -13,15 +13,15 @@ score is the discriminator's (a critic score for `augmentlab.synth.by_score`).
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..core.errors import InvalidConfig, InvalidInput, MissingDependency
+from ..core.errors import InvalidConfig, InvalidInput
 from .base import Generator, TableInfo
+from .persist import load_nets, read_config, require_torch, save_nets
 
 __all__ = ["ConditionalGAN"]
 
@@ -29,12 +29,7 @@ FORMAT_VERSION = 1
 
 
 def _torch() -> Any:
-    try:
-        import torch
-    except ImportError:
-        raise MissingDependency("torch", "torch", "ConditionalGAN",
-                                install="pip install torch==2.13.0") from None
-    return torch
+    return require_torch("ConditionalGAN")
 
 
 def _networks(shape: tuple[int, ...], n_classes: int, noise_dim: int, width: int) -> tuple[Any, Any, Any]:
@@ -228,45 +223,23 @@ class ConditionalGAN(Generator):
     # -- persistence -------------------------------------------------------------------------------
     def save(self, directory: str | Path) -> Path:
         """Write ``model.safetensors`` and ``config.json`` into `directory`."""
-        from safetensors.torch import save_file
-
         self._check_fitted()
-        path = Path(directory)
-        path.mkdir(parents=True, exist_ok=True)
-        tensors = {f"{part}.{k}": v.contiguous() for part, net in
-                   (("gen", self.gen_), ("disc", self.disc_), ("guide", self.guide_))
-                   for k, v in net.state_dict().items()}
-        save_file(tensors, str(path / "model.safetensors"))
         assert self.classes_ is not None
         config = {"format": FORMAT_VERSION, "name": "ConditionalGAN", "params": self.get_params(),
                   "classes": self.classes_.tolist(), "image_shape": list(self.image_shape_)}
-        (path / "config.json").write_text(json.dumps(config, indent=1))
-        return path
+        return save_nets(directory, {"gen": self.gen_, "disc": self.disc_, "guide": self.guide_}, config)
 
     @classmethod
     def load(cls, directory: str | Path) -> ConditionalGAN:
         """Rebuild a saved model (config checked, weights from safetensors)."""
-        from safetensors.torch import load_file
-
-        path = Path(directory)
-        try:
-            config = json.loads((path / "config.json").read_text())
-        except (OSError, json.JSONDecodeError) as exc:
-            raise InvalidInput(f"ConditionalGAN.load: {path}: no readable config.json ({exc})") from None
-        version = config.get("format")
-        if not isinstance(version, int) or version > FORMAT_VERSION:
-            raise InvalidConfig(f"ConditionalGAN.load: {path} was saved in format {version!r}; this "
-                                f"augmentlab reads format {FORMAT_VERSION} and older: upgrade augmentlab")
+        config = read_config(directory, "ConditionalGAN", FORMAT_VERSION)
         model = cls(**config["params"])
         model.classes_ = np.asarray(config["classes"])
         model.image_shape_ = tuple(config["image_shape"])
         model._info = TableInfo(None, None, None, model.classes_.dtype, int(np.prod(model.image_shape_)))
         model.gen_, model.disc_, model.guide_ = _networks(model.image_shape_, len(model.classes_),
                                                           model.noise_dim, model.width)
-        tensors = load_file(str(path / "model.safetensors"))
-        for part, net in (("gen", model.gen_), ("disc", model.disc_), ("guide", model.guide_)):
-            net.load_state_dict({k[len(part) + 1:]: v for k, v in tensors.items() if k.startswith(part + ".")})
-            net.eval()
+        load_nets(directory, {"gen": model.gen_, "disc": model.disc_, "guide": model.guide_})
         model.X_ = np.zeros((0, model._info.n_features))
         model.y_ = np.zeros(0, dtype=model.classes_.dtype)
         return model

@@ -16,15 +16,15 @@ Images are modelled as pixel probabilities (Bernoulli likelihood), tables as sta
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..core.errors import InvalidConfig, InvalidInput, MissingDependency
+from ..core.errors import InvalidConfig, InvalidInput
 from .base import Generator, TableInfo, check_table
+from .persist import load_nets, read_config, require_torch, save_nets
 
 __all__ = ["ConditionalVAE"]
 
@@ -32,12 +32,7 @@ FORMAT_VERSION = 1
 
 
 def _torch() -> Any:
-    try:
-        import torch
-    except ImportError:
-        raise MissingDependency("torch", "torch", "ConditionalVAE",
-                                install="pip install torch==2.13.0") from None
-    return torch
+    return require_torch("ConditionalVAE")
 
 
 def _mlp(sizes: list[int], last: Any = None) -> Any:
@@ -66,7 +61,7 @@ class ConditionalVAE(Generator):
     Example:
         >>> rng = np.random.default_rng(0)
         >>> X = np.vstack([rng.normal(0, 1, (60, 4)), rng.normal(3, 1, (60, 4))]); y = np.repeat([0, 1], 60)
-        >>> vae = ConditionalVAE(latent_dim=2, hidden=(32,), epochs=30).fit(X, y)
+        >>> vae = ConditionalVAE(latent_dim=2, hidden=(32,), epochs=300).fit(X, y)
         >>> s = vae.sample(200, y=1, seed=0)
         >>> bool(abs(s.X.mean() - 3) < 1.0), s.parents[0] is None
         (True, True)
@@ -276,38 +271,20 @@ class ConditionalVAE(Generator):
     # -- persistence -------------------------------------------------------------------------------------
     def save(self, directory: str | Path) -> Path:
         """Write ``model.safetensors`` and ``config.json`` into `directory`."""
-        from safetensors.torch import save_file
-
         self._check_fitted()
-        path = Path(directory)
-        path.mkdir(parents=True, exist_ok=True)
-        tensors = {f"{part}.{k}": v.contiguous() for part, net in
-                   (("encoder", self.encoder_), ("decoder", self.decoder_), ("guide", self.guide_))
-                   for k, v in net.state_dict().items()}
-        save_file(tensors, str(path / "model.safetensors"))
         assert self.classes_ is not None and self.X_ is not None
         config = {"format": FORMAT_VERSION, "name": "ConditionalVAE", "params": self.get_params(),
                   "classes": self.classes_.tolist(), "width": int(self.X_.shape[1]),
                   "image_shape": list(self.image_shape_) if self.image_shape_ else None,
                   "mean": None if self.image_shape_ else self.mean_.tolist(),
                   "scale": None if self.image_shape_ else self.scale_.tolist()}
-        (path / "config.json").write_text(json.dumps(config, indent=1))
-        return path
+        return save_nets(directory, {"encoder": self.encoder_, "decoder": self.decoder_,
+                                     "guide": self.guide_}, config)
 
     @classmethod
     def load(cls, directory: str | Path) -> ConditionalVAE:
         """Rebuild a saved model (config checked, weights from safetensors)."""
-        from safetensors.torch import load_file
-
-        path = Path(directory)
-        try:
-            config = json.loads((path / "config.json").read_text())
-        except (OSError, json.JSONDecodeError) as exc:
-            raise InvalidInput(f"ConditionalVAE.load: {path}: no readable config.json ({exc})") from None
-        version = config.get("format")
-        if not isinstance(version, int) or version > FORMAT_VERSION:
-            raise InvalidConfig(f"ConditionalVAE.load: {path} was saved in format {version!r}; this "
-                                f"augmentlab reads format {FORMAT_VERSION} and older: upgrade augmentlab")
+        config = read_config(directory, "ConditionalVAE", FORMAT_VERSION)
         params = dict(config["params"])
         params["hidden"] = tuple(params["hidden"])
         model = cls(**params)
@@ -318,10 +295,7 @@ class ConditionalVAE(Generator):
         width = int(config["width"])
         model._info = TableInfo(None, None, None, model.classes_.dtype, width)
         model._build(width, len(model.classes_))
-        tensors = load_file(str(path / "model.safetensors"))
-        for part, net in (("encoder", model.encoder_), ("decoder", model.decoder_), ("guide", model.guide_)):
-            net.load_state_dict({k[len(part) + 1:]: v for k, v in tensors.items() if k.startswith(part + ".")})
-            net.eval()
+        load_nets(directory, {"encoder": model.encoder_, "decoder": model.decoder_, "guide": model.guide_})
         model.X_ = np.zeros((0, width))
         model.y_ = np.zeros(0, dtype=model.classes_.dtype)
         return model
