@@ -9,6 +9,12 @@ realism. Losses: hinge (default) or WGAN-GP (``loss="wgan-gp"``, Gulrajani et al
 As in `ConditionalVAE`, a small classifier trained on the same real images and then frozen adds
 a label-guidance term, so that a sample asked for class c is drawn as class c. Each sample's
 score is the discriminator's (a critic score for `augmentlab.synth.by_score`).
+
+Status (measured on 1,000 MNIST images, 2 cores): not yet good enough to use. It collapses to
+one or two modes per class: with the defaults (2,000 steps, width 32, guidance 0.1) it trains in
+~5 minutes and an independent classifier recognises 81% of its samples as the class asked for
+(the target is 85%), with a Fréchet distance (oracle features) of 66 against 43 for the
+ConditionalVAE. Prefer `ConditionalVAE` for now.
 """
 
 from __future__ import annotations
@@ -56,12 +62,13 @@ def _networks(shape: tuple[int, ...], n_classes: int, noise_dim: int, width: int
     class Disc(nn.Module):  # type: ignore[misc,name-defined]
         def __init__(self) -> None:
             super().__init__()
+            sn = nn.utils.parametrizations.spectral_norm  # SNGAN: a 1-Lipschitz critic, stabler
             self.body = nn.Sequential(
-                nn.Conv2d(c, width, 4, 2, 1), nn.LeakyReLU(0.2),
-                nn.Conv2d(width, 2 * width, 4, 2, 1), nn.LeakyReLU(0.2), nn.Flatten())
+                sn(nn.Conv2d(c, width, 4, 2, 1)), nn.LeakyReLU(0.2),
+                sn(nn.Conv2d(width, 2 * width, 4, 2, 1)), nn.LeakyReLU(0.2), nn.Flatten())
             feat = 2 * width * h4 * w4
-            self.out = nn.Linear(feat, 1)
-            self.embed = nn.Embedding(n_classes, feat)
+            self.out = sn(nn.Linear(feat, 1))
+            self.embed = sn(nn.Embedding(n_classes, feat))
 
         def forward(self, x: Any, y: Any) -> Any:
             f = self.body(x)
@@ -91,9 +98,9 @@ class ConditionalGAN(Generator):
         ((3, 8, 8), 'uint8', (3,))
     """
 
-    def __init__(self, *, steps: int = 3000, noise_dim: int = 64, width: int = 64,
+    def __init__(self, *, steps: int = 2000, noise_dim: int = 64, width: int = 32,
                  batch_size: int = 64, lr: float = 2e-4, loss: str = "hinge",
-                 guidance: float = 1.0, seed: int = 0) -> None:
+                 guidance: float = 0.1, seed: int = 0) -> None:
         super().__init__()
         self.steps, self.noise_dim, self.width = steps, noise_dim, width
         self.batch_size, self.lr, self.loss = batch_size, lr, loss
