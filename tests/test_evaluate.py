@@ -246,9 +246,18 @@ def test_generators_as_strategies_with_ratio_and_filters(tmp_path: Path) -> None
     cells = {c["strategy"]: c for c in res.cells if c["seed"] == 0}
     # 5 training rows per class + at most as many synthetic ones (some filtered out)
     assert cells["baseline"]["rows_trained"] == 50 < cells["cvae"]["rows_trained"] <= 100
+    assert cells["baseline"]["fidelity"] is None and 0 <= cells["cvae"]["fidelity"]["coverage"] <= 1
     copula = Strategy("copula", resampler=GaussianCopula(), ratio=0.5)
-    res = Experiment("wine", model="logreg", strategies={"copula": copula}, train_sizes=[10],
-                     seeds=2, out=tmp_path / "tab", quiet=True).run(report=False)
-    assert {c["rows_trained"] for c in res.cells if c["strategy"] == "copula"} == {36}
+    exp = Experiment("wine", model="logreg", strategies={"copula": copula}, train_sizes=[10],
+                     seeds=2, out=tmp_path / "tab", quiet=True)
+    res = exp.run()
+    synthetic = [c for c in res.cells if c["strategy"] == "copula"]
+    assert {c["rows_trained"] for c in synthetic} == {36}
+    for cell in synthetic:  # fidelity of the added rows is measured in every cell
+        fid = cell["fidelity"]
+        assert set(fid) >= {"precision", "recall", "coverage", "near_copy_share", "detection_auc",
+                            "frechet_distance"}
+        assert 0 <= fid["detection_auc"] <= 1
+    assert "<h2>Synthetic data</h2>" in (tmp_path / "tab" / "report.html").read_text()
     with pytest.raises(InvalidConfig, match="ratio needs a generator"):
         Strategy("x", ratio=1.0)

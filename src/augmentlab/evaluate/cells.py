@@ -144,6 +144,40 @@ def _invariance(model: Any, data: Dataset, protocol: Protocol) -> float | None:
     return float(np.mean(same))
 
 
+def _synthetic_fidelity(strategy: Strategy, X: np.ndarray, y: np.ndarray, X_fit: np.ndarray,
+                        y_fit: np.ndarray, seed: int) -> dict[str, float] | None:
+    """Fidelity of the rows a generator added (real rows come first in ``X_fit``), measured
+    against the real training rows of the cell. Pixels are scaled to [0, 1], table columns by
+    the real rows' spread; the Fréchet distance is left out for images (pixel covariances of a
+    few hundred rows are singular: pass a feature extractor to `fidelity_report` instead)."""
+    from .fidelity import (
+        detection_score,
+        distance_to_closest_record,
+        frechet_distance,
+        precision_recall_density_coverage,
+    )
+
+    if strategy.kind != "resample" or len(X_fit) <= len(X) or X.dtype == object \
+            or not np.array_equal(X_fit[: len(X)], X):
+        return None
+    real = X.reshape(len(X), -1).astype(np.float64)
+    fake = X_fit[len(X):].reshape(len(X_fit) - len(X), -1).astype(np.float64)
+    if X.dtype == np.uint8:
+        real, fake = real / 255.0, fake / 255.0
+    else:
+        spread = real.std(axis=0)
+        spread[spread == 0] = 1.0
+        real, fake = real / spread, fake / spread
+    if len(real) < 3 or len(fake) < 3:
+        return None
+    out: dict[str, float] = dict(precision_recall_density_coverage(real, fake))
+    out["near_copy_share"] = distance_to_closest_record(real, fake)["near_copy_share"]
+    out["detection_auc"] = detection_score(real, fake, seed)
+    if X.dtype != np.uint8:
+        out["frechet_distance"] = frechet_distance(real, fake)
+    return out
+
+
 def run_cell(data: Dataset, protocol: Protocol, cell: CellSpec) -> dict[str, Any]:
     """Train and score one cell; returns a JSON-native dict (the cached result).
 
@@ -194,6 +228,7 @@ def _run_cell(data: Dataset, protocol: Protocol, cell: CellSpec) -> dict[str, An
         model.fit(X_fit, y_fit, X_val, y_val, seed=cell.seed, n_classes=n_classes,
                   sample_weight=strategy.sample_weight(y_fit))
     fit_seconds = time.perf_counter() - start
+    fidelity = _synthetic_fidelity(strategy, X, y, X_fit, y_fit, cell.seed)
 
     X_test, y_test = data.test_set()
     proba = model.predict_proba(X_test)
@@ -218,6 +253,7 @@ def _run_cell(data: Dataset, protocol: Protocol, cell: CellSpec) -> dict[str, An
         "robust_accuracy": float(np.mean(list(robustness.values()))) if robustness else None,
         "invariance": _invariance(model, data, protocol),
         "validation_history": [list(h) for h in getattr(model, "history", [])],
+        "fidelity": fidelity,
     }
     result["seconds"] = {"fit": fit_seconds, "total": time.perf_counter() - start}
     return result

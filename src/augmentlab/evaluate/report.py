@@ -248,6 +248,35 @@ def _imbalance_table(results: Results) -> str:
             f"<table>{head}{''.join(rows)}</table>")
 
 
+def _fidelity_table(results: Results) -> str:
+    """Generators: how their rows compare with the real ones, next to what they did."""
+    names = ["precision", "recall", "coverage", "near_copy_share", "detection_auc", "frechet_distance"]
+    rows = []
+    for size in results.train_sizes:
+        for strategy in results.strategies:
+            fids = [c["fidelity"] for c in results.cells if c["strategy"] == strategy
+                    and c["train_size"] == size and c.get("fidelity")]
+            if not fids:
+                continue
+            d = results.paired_difference(strategy, results.baseline, train_size=size)
+            cells = "".join(
+                f"<td>{np.mean([f[n] for f in fids]):.3g}</td>" if all(n in f for f in fids)
+                else "<td>&ndash;</td>" for n in names)
+            rows.append(f"<tr><td class='l'>{html.escape(strategy)}</td><td>{size_label(size)}</td>"
+                        f"{cells}<td>{100 * d['mean']:+.1f}</td></tr>")
+    if not rows:
+        return ""
+    head = ("<tr><th class='l'>strategy</th><th>train size</th><th>precision</th><th>recall</th>"
+            "<th>coverage</th><th>near-copies</th><th>detection AUC</th><th>Fréchet</th>"
+            "<th>accuracy vs baseline</th></tr>")
+    return ("<h2>Synthetic data</h2><p class='small'>Rows added by generators, against the real "
+            "training rows of the same cell (means over seeds): precision (synthetic rows inside the "
+            "real data's k-NN manifold), recall and coverage (real data covered by synthetic rows), "
+            "near-copies (memorisation), detection AUC (0.5: a classifier cannot tell them apart; "
+            "1: it always can).</p>"
+            f"<table>{head}{''.join(rows)}</table>")
+
+
 def _lead(results: Results) -> str:
     lines = []
     for size in results.train_sizes:
@@ -284,6 +313,7 @@ def write_report(path: Path, results: Results, grid: dict[str, list[Any]] | None
         "by seed (each seed trains every strategy on the same rows) with a paired t-test. A verdict "
         "of <i>no detectable effect</i> means the interval includes zero.</p>",
         _imbalance_table(results),
+        _fidelity_table(results),
         "<h2>Accuracy vs training-set size</h2>", _interval_plot(results, "accuracy", "test accuracy"),
         "<h2>Difference vs baseline</h2>", _difference_plot(results) if len(results.strategies) > 1
         else "<p>Only a baseline was run.</p>",
