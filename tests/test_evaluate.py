@@ -231,7 +231,7 @@ def test_imbalanced_data_keeps_its_balance_and_compares_with_class_weights(tmp_p
     # logistic regression ignores a 1-in-30 class until it is rebalanced, by rows or by weights
     assert smote["low"] > 0 and weights["low"] > 0
     page = (tmp_path / "report.html").read_text()
-    assert "The rare class" in page and "100% of train" in page
+    assert "The rare class" in page and "100% of train" in page and "<b>Caution:</b>" in page
 
 
 def test_generators_as_strategies_with_ratio_and_filters(tmp_path: Path) -> None:

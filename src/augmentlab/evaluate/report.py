@@ -312,6 +312,10 @@ def write_report(path: Path, results: Results, grid: dict[str, list[Any]] | None
         "<p class='small'>Intervals are 95% Student-t intervals across seeds; differences are paired "
         "by seed (each seed trains every strategy on the same rows) with a paired t-test. A verdict "
         "of <i>no detectable effect</i> means the interval includes zero.</p>",
+        "<p class='small'><b>Caution:</b> with the whole training split (100% of train) a seed only "
+        "changes the validation carve and the model's own randomness, not the training rows, so "
+        "these intervals leave out the variation of the data itself and are narrower than a new "
+        "sample of data would justify.</p>" if 1.0 in results.train_sizes else "",
         _imbalance_table(results),
         _fidelity_table(results),
         "<h2>Accuracy vs training-set size</h2>", _interval_plot(results, "accuracy", "test accuracy"),
