@@ -21,7 +21,7 @@ from .cells import CellSpec, Protocol, run_cell
 from .models import default_model
 from .recommend import mild_geometric
 from .results import Results
-from .strategies import as_strategies
+from .strategies import FIELD_OF, as_strategies
 
 __all__ = ["Experiment"]
 
@@ -275,7 +275,7 @@ class Experiment:
         grid: dict[str, list[Any]] = {"original": list(data.X[rows])}
         for strategy in self.strategies:
             if strategy.kind == "augment":
-                field = {"image": "image", "text": "text", "table": "features"}[data.modality]
+                field = FIELD_OF[data.modality]
                 grid[strategy.name] = list(strategy.augment_rows(data.X[rows], rows, 1, seed, field))
         return grid
 

@@ -21,7 +21,7 @@ import numpy as np
 from ..core.errors import DataError, InvalidConfig, InvalidInput
 from ..core.rng import derive_rng, path_key
 
-__all__ = ["Generator", "Synthetic", "TableInfo", "check_table", "sampling_targets"]
+__all__ = ["Generator", "Synthetic", "TableInfo", "check_table", "plain", "sampling_targets"]
 
 
 @dataclass
@@ -123,6 +123,16 @@ def check_table(X: Any, y: Any, owner: str, *, categorical: Sequence[int] = ()
     return X, y, info
 
 
+def plain(value: Any) -> Any:
+    """A numpy scalar as the plain Python value (class keys of dicts and messages).
+
+    Example:
+        >>> plain(np.int64(3)), plain("a")
+        (3, 'a')
+    """
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def sampling_targets(y: np.ndarray, strategy: Any, owner: str) -> dict[Any, int]:
     """How many rows to generate per class for balancing (imbalanced-learn's
     ``sampling_strategy``): ``"auto"``/``"not majority"`` (every class up to the majority),
@@ -151,14 +161,13 @@ def sampling_targets(y: np.ndarray, strategy: Any, owner: str) -> dict[Any, int]
         minority = classes[int(np.argmin(counts))]
         want = int(strategy * majority)
         have = int(counts.min())
-        return {minority.item() if hasattr(minority, "item") else minority: max(0, want - have)}
+        return {plain(minority): max(0, want - have)}
     if strategy in ("auto", "not majority", "all"):
-        return {c.item() if hasattr(c, "item") else c: majority - int(n)
+        return {plain(c): majority - int(n)
                 for c, n in zip(classes, counts, strict=True) if n < majority or strategy == "all"}
     if strategy == "minority":
         i = int(np.argmin(counts))
-        c = classes[i]
-        return {c.item() if hasattr(c, "item") else c: majority - int(counts[i])}
+        return {plain(classes[i]): majority - int(counts[i])}
     raise InvalidConfig(f"{owner}: sampling_strategy={strategy!r} must be 'auto', 'minority', "
                         "'not majority', a float or a {class: count} dict")
 

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import InvalidConfig, InvalidInput
-from .base import Generator
+from .base import Generator, plain
 
 __all__ = ["GaussianCopula"]
 
@@ -55,7 +55,7 @@ class GaussianCopula(Generator):
         self.margins_: dict[Any, np.ndarray] = {}
         self.corr_: dict[Any, np.ndarray] = {}
         for cls in np.unique(y):
-            key = cls.item() if hasattr(cls, "item") else cls
+            key = plain(cls)
             rows = X[y == cls]
             if len(rows) < 2:
                 continue  # checked when sampled: one row has no distribution

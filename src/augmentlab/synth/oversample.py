@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import InvalidConfig, InvalidInput
-from .base import Generator
+from .base import Generator, plain
 
 __all__ = ["ADASYN", "SMOTE", "SMOTENC", "SVMSMOTE", "BorderlineSMOTE", "GaussianNoise", "KMeansSMOTE",
            "RandomOverSampler"]
@@ -42,10 +42,10 @@ class _ClassNeighbours(Generator):
         self.nn_: dict[Any, np.ndarray] = {}
         for cls in np.unique(y):
             rows = np.flatnonzero(y == cls)
-            self.rows_[cls.item() if hasattr(cls, "item") else cls] = rows
+            self.rows_[plain(cls)] = rows
             if len(rows) > k:  # classes too small to interpolate are checked when sampled
                 nn = _neighbors(k + 1).fit(X[rows])
-                self.nn_[cls.item() if hasattr(cls, "item") else cls] = \
+                self.nn_[plain(cls)] = \
                     rows[nn.kneighbors(X[rows], return_distance=False)[:, 1:]]
 
     def _class_nn(self, cls: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -293,7 +293,7 @@ class SMOTENC(SMOTE):
         self.rows_ = {}
         self.nn_ = {}
         for cls in np.unique(y):
-            key = cls.item() if hasattr(cls, "item") else cls
+            key = plain(cls)
             rows = np.flatnonzero(y == cls)
             self.rows_[key] = rows
             if len(rows) <= k:
