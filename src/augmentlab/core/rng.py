@@ -76,9 +76,9 @@ class _PCG64State(ctypes.Structure):
 class _Slot:
     """One reusable generator and a way to re-seat it on a stream.
 
-    Seating through ``bit_generator.state`` builds and parses a dict of Python ints (~2-4 us). On
+    Seating through ``bit_generator.state`` builds and parses a dict of Python ints. On
     64-bit builds with native 128-bit integers PCG64's C state is ``{uint128 state, uint128 inc}``,
-    so the 32 digest bytes (inc made odd) can be written straight into it (~0.4 us) through the
+    so the 32 digest bytes (inc made odd) can be written straight into it through the
     address numpy publishes. Whether that layout holds is checked here, once, against the official
     setter on a few streams; if it does not, every seat goes through the setter.
     """
@@ -127,7 +127,7 @@ _MASK64 = 2**64 - 1
 
 
 def integer(rng: np.random.Generator, low: int, high: int) -> int:
-    """One uniform integer in ``[low, high)``, exactly unbiased, at about half the cost of
+    """One uniform integer in ``[low, high)``, exactly unbiased, cheaper than
     ``int(rng.integers(low, high))`` (whose argument handling dominates for a single draw).
 
     Lemire's multiply-and-reject method ("Fast random integer generation in an interval", 2019)
