@@ -27,6 +27,7 @@ def main() -> None:
     parser.add_argument("--guidance", type=float, default=None)
     parser.add_argument("--steps", type=int, default=2000)
     parser.add_argument("--width", type=int, default=32)
+    parser.add_argument("--no-augment", action="store_true")
     args = parser.parse_args()
     data = load("mnist")
     rng = np.random.default_rng(0)
@@ -37,7 +38,7 @@ def main() -> None:
     if args.generator == "cvae":
         gen = ConditionalVAE(guidance=1.0 if args.guidance is None else args.guidance)
     else:
-        gen = ConditionalGAN(steps=args.steps, width=args.width,
+        gen = ConditionalGAN(steps=args.steps, width=args.width, augment=not args.no_augment,
                              guidance=0.1 if args.guidance is None else args.guidance)
     start = time.perf_counter()
     gen.fit(data.X[train], data.y[train])

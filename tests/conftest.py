@@ -115,3 +115,36 @@ def photos() -> list[np.ndarray]:
 def small_photo(photos: list[np.ndarray]) -> np.ndarray:
     """A non-square 60x80 crop of a real photo."""
     return cv2.resize(photos[0], (80, 60), interpolation=cv2.INTER_AREA)
+
+
+class MnistOracle:
+    """1,000 MNIST training images for a generator, and an oracle CNN trained on 5,000 *other*
+    training images: does a sample asked for class c look like a c, and how far is the sample
+    set from real digits (Fréchet distance in the oracle's features)?"""
+
+    def __init__(self) -> None:
+        from augmentlab.datasets import load
+        from augmentlab.evaluate import StepModel, frechet_distance
+
+        data = load("mnist")
+        rng = np.random.default_rng(0)
+        self.train = rng.choice(data.train[:50000], 1000, replace=False)
+        other = rng.choice(data.train[50000:], 5000, replace=False)  # never in `train`
+        self.X, self.y = data.X[self.train], data.y[self.train]
+        self.oracle = StepModel("small-cnn", steps=1500).fit(
+            data.X[other], data.y[other], data.X[data.test[:500]], data.y[data.test[:500]], seed=0)
+        self._real = self.oracle.features(data.X[data.test[:1000]])
+        self._fd = frechet_distance
+        noisy = np.clip(self.X.astype(float) + rng.normal(0, 60, self.X.shape), 0, 255).astype(np.uint8)
+        self.noisy_distance = self.distance(noisy)
+
+    def agreement(self, X: np.ndarray, y: np.ndarray) -> float:
+        return float((self.oracle.predict_proba(X).argmax(1) == y).mean())
+
+    def distance(self, X: np.ndarray) -> float:
+        return float(self._fd(self._real, self.oracle.features(X)))
+
+
+@pytest.fixture(scope="session")
+def mnist_oracle() -> MnistOracle:
+    return MnistOracle()

@@ -242,11 +242,18 @@ def test_generators_as_strategies_with_ratio_and_filters(tmp_path: Path) -> None
     exp = Experiment("digits", model="small-cnn", strategies={"cvae": cvae}, train_sizes=[6],
                      seeds=2, steps=40, robustness_rows=100, invariance_rows=50, out=tmp_path / "img",
                      quiet=True)
-    res = exp.run(report=False)
+    res = exp.run()
     cells = {c["strategy"]: c for c in res.cells if c["seed"] == 0}
     # 5 training rows per class + at most as many synthetic ones (some filtered out)
     assert cells["baseline"]["rows_trained"] == 50 < cells["cvae"]["rows_trained"] <= 100
     assert cells["baseline"]["fidelity"] is None and 0 <= cells["cvae"]["fidelity"]["coverage"] <= 1
+    # a few real and generated images per class are kept (first seed only) for the report's grid
+    examples = cells["cvae"]["examples"]
+    assert set(examples["synthetic"]) <= set(examples["real"]) == {str(c) for c in range(10)}
+    assert np.asarray(examples["synthetic"][next(iter(examples["synthetic"]))][0]).shape == (8, 8)
+    assert all("examples" not in c for c in res.cells if c["seed"] == 1)
+    page = (tmp_path / "img" / "report.html").read_text()
+    assert "<h2>Generated samples per class</h2>" in page and "<h3>cvae</h3>" in page
     copula = Strategy("copula", resampler=GaussianCopula(), ratio=0.5)
     exp = Experiment("wine", model="logreg", strategies={"copula": copula}, train_sizes=[10],
                      seeds=2, out=tmp_path / "tab", quiet=True)
@@ -258,6 +265,7 @@ def test_generators_as_strategies_with_ratio_and_filters(tmp_path: Path) -> None
         assert set(fid) >= {"precision", "recall", "coverage", "near_copy_share", "detection_auc",
                             "frechet_distance"}
         assert 0 <= fid["detection_auc"] <= 1
-    assert "<h2>Synthetic data</h2>" in (tmp_path / "tab" / "report.html").read_text()
+    page = (tmp_path / "tab" / "report.html").read_text()
+    assert "<h2>Synthetic data</h2>" in page and "<h3>copula</h3>" in page  # rows per class
     with pytest.raises(InvalidConfig, match="ratio needs a generator"):
         Strategy("x", ratio=1.0)

@@ -14,6 +14,8 @@ from augmentlab.synth import (
     SMOTENC,
     SVMSMOTE,
     BorderlineSMOTE,
+    ConditionalGAN,
+    ConditionalVAE,
     EditedNearestNeighbours,
     GaussianCopula,
     GaussianNoise,
@@ -29,7 +31,9 @@ GENERATORS = [
     GaussianNoise(scale=0.1), BorderlineSMOTE(k_neighbors=3),
     BorderlineSMOTE(k_neighbors=3, kind="borderline-2"), ADASYN(n_neighbors=3),
     SVMSMOTE(k_neighbors=3), KMeansSMOTE(k_neighbors=2, n_clusters=3), GaussianCopula(),
+    ConditionalVAE(latent_dim=2, hidden=(16,), epochs=10), ConditionalGAN(steps=40, width=4),
 ]
+DECODED = (GaussianCopula, ConditionalVAE, ConditionalGAN)  # rows drawn from a model, no parents
 IDS = [repr(g) for g in GENERATORS]
 
 
@@ -73,8 +77,8 @@ def test_parents_are_valid_and_of_the_class(gen) -> None:  # noqa: ANN001
     assert len(s.parents) == len(s) == 20 and (s.y == 1).all()
     extrapolates = isinstance(gen, SVMSMOTE)
     for row, parents in zip(s.X, s.parents, strict=True):
-        if isinstance(gen, GaussianCopula):
-            assert parents is None  # decoded from the copula: no real row behind it
+        if isinstance(gen, DECODED):
+            assert parents is None  # decoded from a model: no real row behind it
             continue
         assert parents and all(0 <= p < len(X) for p in parents)
         assert y[parents[0]] == 1  # every generator starts from a real row of the class

@@ -89,6 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     p_demo.add_argument("--seeds", type=int, default=5)
     p_demo.add_argument("--steps", type=int, default=1000, help="optimizer steps per model")
     p_demo.add_argument("--jobs", type=int, default=None, help="parallel processes (default: cores)")
+    p_demo.add_argument("--generators", default="",
+                        help="also measure generated images: cvae, cgan or cvae,cgan "
+                             "(a generator is fitted per cell: slower)")
     p_demo.add_argument("--quiet", action="store_true", help="no progress bar")
 
     p_eval = sub.add_parser("evaluate", help="baseline vs strategies on your data or a built-in set")
@@ -114,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     p_syn.add_argument("--data", required=True, help="as for evaluate: a name, folder:PATH, csv:PATH")
     p_syn.add_argument("--label", default="label")
     p_syn.add_argument("--generator", default="smote",
-                       help="smote, borderline-smote, adasyn, random, noise, copula, cvae")
+                       help="smote, borderline-smote, adasyn, random, noise, copula, cvae, cgan")
     p_syn.add_argument("--n", type=int, required=True, help="samples per class (see --class)")
     p_syn.add_argument("--class", dest="cls", default=None,
                        help="only this class (default: every class)")
@@ -164,8 +167,9 @@ def _synth(args: argparse.Namespace) -> int:
         raise InvalidConfig(f"synth: --n {args.n} must be >= 0")
     X, y = data.train_set()
     gen = make_generator(args.generator, args.seed)
-    if data.modality == "image" and args.generator != "cvae":
-        raise InvalidConfig(f"synth: {args.generator} is for tables; for images use --generator cvae")
+    if data.modality == "image" and args.generator not in ("cvae", "cgan"):
+        raise InvalidConfig(f"synth: {args.generator} is for tables; for images use --generator "
+                            "cvae or cgan")
     gen.fit(X, y)
     if args.cls is not None and args.cls not in data.classes:
         raise InvalidConfig(f"synth: --class {args.cls!r} is not one of {', '.join(data.classes)}")
@@ -189,7 +193,8 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         exp = demo_experiment(args.out, dataset=args.dataset,
                               train_sizes=tuple(int(v) for v in _sizes(args.sizes)),
-                              seeds=args.seeds, steps=args.steps, jobs=args.jobs, quiet=args.quiet)
+                              seeds=args.seeds, steps=args.steps, jobs=args.jobs, quiet=args.quiet,
+                              generators=tuple(g for g in args.generators.split(",") if g))
         print(f"augmentlab demo: does augmentation help a small CNN on {exp.data.name} with "
               f"{' and '.join(map(str, exp.train_sizes))} labelled images per class? "
               f"{len(exp.seeds)} seeds x {len(exp.strategies)} strategies.", flush=True)

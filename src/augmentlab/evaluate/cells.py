@@ -68,6 +68,7 @@ class CellSpec:
     size: int | float
     seed: int
     key: str = field(default="", compare=False)
+    examples: bool = field(default=False, compare=False)  # keep a few synthetic rows per class
 
 
 def training_rows(data: Dataset, size: int | float, seed: int, val_fraction: float
@@ -178,6 +179,15 @@ def _synthetic_fidelity(strategy: Strategy, X: np.ndarray, y: np.ndarray, X_fit:
     return out
 
 
+def _examples(X: np.ndarray, y: np.ndarray, per_class: int = 4) -> dict[str, list[Any]]:
+    """The first rows of each class, JSON-native (for the report's per-class sample grid)."""
+    out: dict[str, list[Any]] = {}
+    for cls in np.unique(y):
+        rows = X[y == cls][:per_class]
+        out[str(cls)] = rows.astype(int if rows.dtype == np.uint8 else float).tolist()
+    return out
+
+
 def run_cell(data: Dataset, protocol: Protocol, cell: CellSpec) -> dict[str, Any]:
     """Train and score one cell; returns a JSON-native dict (the cached result).
 
@@ -255,5 +265,7 @@ def _run_cell(data: Dataset, protocol: Protocol, cell: CellSpec) -> dict[str, An
         "validation_history": [list(h) for h in getattr(model, "history", [])],
         "fidelity": fidelity,
     }
+    if fidelity is not None and cell.examples:
+        result["examples"] = {"real": _examples(X, y), "synthetic": _examples(X_fit[len(X):], y_fit[len(X):])}
     result["seconds"] = {"fit": fit_seconds, "total": time.perf_counter() - start}
     return result

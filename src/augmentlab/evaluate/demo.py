@@ -6,24 +6,54 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ..core.errors import InvalidConfig
 from ..datasets import load
 from .experiment import Experiment
 from .recommend import mild_geometric, recommended_strategy
 from .strategies import Strategy
 
-__all__ = ["demo_experiment"]
+__all__ = ["GENERATORS", "demo_experiment", "generator_strategy"]
+
+
+GENERATORS = ("cvae", "cgan")
+
+
+def generator_strategy(name: str, *, ratio: float = 1.0, budget: int | None = None) -> Strategy:
+    """A demo strategy that fits a neural generator on each cell's training images and adds
+    ``ratio`` x as many generated images per class (the subsets are balanced, so balancing alone
+    would add none).
+
+    The budgets are the demo's, cheaper than the generators' defaults: both train for 800
+    steps each (a generator is fitted for every cell).
+
+    Example:
+        >>> generator_strategy("cvae").config()["resampler"]["class"]
+        'ConditionalVAE'
+    """
+    from ..synth import ConditionalGAN, ConditionalVAE
+
+    if name == "cvae":
+        gen: Any = ConditionalVAE(steps=budget or 800)
+    elif name == "cgan":
+        gen = ConditionalGAN(steps=budget or 800)
+    else:
+        raise InvalidConfig(f"demo generator {name!r}: choose from {', '.join(GENERATORS)}")
+    return Strategy(name, resampler=gen, ratio=ratio)
 
 
 def demo_experiment(out: str | Path = "demo_output", *, dataset: str = "mnist",
                     train_sizes: tuple[int, ...] = (10, 50), seeds: int = 5, steps: int = 1000,
-                    jobs: int | None = None, quiet: bool = False, **kwargs: Any) -> Experiment:
+                    generators: tuple[str, ...] = (), jobs: int | None = None, quiet: bool = False,
+                    **kwargs: Any) -> Experiment:
     """Baseline vs a mild geometric pipeline vs the recommended geometric + photometric +
-    erasing pipeline, with the small CNN, every strategy given the same optimizer steps.
+    erasing pipeline, with the small CNN, every strategy given the same optimizer steps;
+    ``generators=("cvae", "cgan")`` adds generated images as further strategies.
 
     Example:
-        >>> exp = demo_experiment("/tmp/x", dataset="digits", train_sizes=(5,), seeds=1, steps=20)
+        >>> exp = demo_experiment("/tmp/x", dataset="digits", train_sizes=(5,), seeds=1, steps=20,
+        ...                       generators=("cvae",))
         >>> [s.name for s in exp.strategies]
-        ['baseline', 'mild geometric', 'geometric + photometric + erasing']
+        ['baseline', 'mild geometric', 'geometric + photometric + erasing', 'cvae']
     """
     data = load(dataset)
     full = recommended_strategy(data, seed=0)
@@ -32,6 +62,7 @@ def demo_experiment(out: str | Path = "demo_output", *, dataset: str = "mnist",
         "baseline": None,
         "mild geometric": Strategy("mild geometric", mild_geometric(seed=0)),
         "geometric + photometric + erasing": Strategy("geometric + photometric + erasing", full),
+        **{name: generator_strategy(name) for name in generators},
     }
     return Experiment(data, model="small-cnn", strategies=strategies, train_sizes=train_sizes,
                       seeds=seeds, out=out, steps=steps, jobs=jobs or os.cpu_count() or 1,

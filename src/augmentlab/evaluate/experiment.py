@@ -169,7 +169,7 @@ class Experiment:
                 for strategy in self.strategies:
                     text = f"{base}|{strategy.key}|{size}|{seed}"
                     key = hashlib.sha256(text.encode()).hexdigest()[:20]
-                    out.append(CellSpec(strategy, size, seed, key))
+                    out.append(CellSpec(strategy, size, seed, key, examples=seed == self.seeds[0]))
         return out
 
     def _cell_path(self, cell: CellSpec) -> Path:

@@ -277,6 +277,56 @@ def _fidelity_table(results: Results) -> str:
             f"<table>{head}{''.join(rows)}</table>")
 
 
+def _examples_section(results: Results) -> str:
+    """Per class, real training rows next to a generator's rows (first seed, largest size)."""
+    parts = []
+    for strategy in results.strategies:
+        cells = [c for c in results.cells if c["strategy"] == strategy and c.get("examples")]
+        if not cells:
+            continue
+        cell = max(cells, key=lambda c: float(c["train_size"]) if isinstance(c["train_size"], float)
+                   else c["train_size"])
+        real, fake = cell["examples"]["real"], cell["examples"]["synthetic"]
+        classes = [c for c in real if c in fake]
+        title = (f"<h3>{html.escape(strategy)}</h3><p class='small'>Train size "
+                 f"{size_label(cell['train_size'])}, seed {cell['seed']}: per class, real rows "
+                 "(left) and generated rows (right).</p>")
+        first = np.asarray(fake[classes[0]][0]) if classes else None
+        if first is not None and first.ndim in (2, 3):
+            plt = _plt()
+            cols = max(len(real[c]) for c in classes) + max(len(fake[c]) for c in classes)
+            fig, axes = plt.subplots(len(classes), cols, figsize=(0.9 * cols, 0.95 * len(classes)),
+                                     squeeze=False)
+            for r, cls in enumerate(classes):
+                row = [np.asarray(v) for v in real[cls]] + [np.asarray(v) for v in fake[cls]]
+                for c in range(cols):
+                    ax = axes[r][c]
+                    ax.set_xticks([])
+                    ax.set_yticks([])
+                    if c < len(row):
+                        img = row[c].astype(np.uint8)
+                        ax.imshow(img, cmap="gray" if img.ndim == 2 else None, vmin=0, vmax=255)
+                    else:
+                        ax.axis("off")
+                    if c == len(real[cls]):
+                        for side in ax.spines.values():
+                            side.set_color("#c0392b")
+                    if c == 0:
+                        ax.set_ylabel(cls, fontsize=8, rotation=0, ha="right", va="center")
+            parts.append(title + _png(fig))
+        elif first is not None:
+            body = "".join(
+                f"<tr><td class='l'>{html.escape(cls)}</td><td class='l'>{origin}</td>"
+                + "".join(f"<td>{v:.4g}</td>" for v in np.asarray(row, dtype=float).ravel()[:8]) + "</tr>"
+                for cls in classes for origin, rows in (("real", real[cls]), ("generated", fake[cls]))
+                for row in rows[:3])
+            parts.append(title + f"<table><tr><th class='l'>class</th><th class='l'>rows</th>"
+                         f"<th colspan='8'>first columns</th></tr>{body}</table>")
+    if not parts:
+        return ""
+    return "<h2>Generated samples per class</h2>" + "".join(parts)
+
+
 def _lead(results: Results) -> str:
     lines = []
     for size in results.train_sizes:
@@ -318,6 +368,7 @@ def write_report(path: Path, results: Results, grid: dict[str, list[Any]] | None
         "sample of data would justify.</p>" if 1.0 in results.train_sizes else "",
         _imbalance_table(results),
         _fidelity_table(results),
+        _examples_section(results),
         "<h2>Accuracy vs training-set size</h2>", _interval_plot(results, "accuracy", "test accuracy"),
         "<h2>Difference vs baseline</h2>", _difference_plot(results) if len(results.strategies) > 1
         else "<p>Only a baseline was run.</p>",

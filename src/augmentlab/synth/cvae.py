@@ -53,7 +53,8 @@ class ConditionalVAE(Generator):
     Args:
         latent_dim: size of the latent code.
         hidden: widths of the encoder's hidden layers (the decoder mirrors them).
-        epochs: passes over the data (default: enough for ~2,500 optimizer steps).
+        epochs: passes over the data (default: enough for ``steps`` optimizer steps).
+        steps: the training budget in optimizer steps when ``epochs`` is not given.
         beta: weight of the KL term.
         guidance: weight of the label-guidance term (0 turns it off: a plain CVAE).
         seed: weights, batches and the guidance classifier follow it.
@@ -68,10 +69,11 @@ class ConditionalVAE(Generator):
     """
 
     def __init__(self, *, latent_dim: int = 16, hidden: tuple[int, ...] = (512, 256),
-                 epochs: int | None = None, batch_size: int = 64, lr: float = 1e-3,
-                 beta: float = 1.0, guidance: float = 1.0, seed: int = 0) -> None:
+                 epochs: int | None = None, steps: int = 2500, batch_size: int = 64,
+                 lr: float = 1e-3, beta: float = 1.0, guidance: float = 1.0, seed: int = 0) -> None:
         super().__init__()
         self.latent_dim, self.hidden, self.epochs = latent_dim, tuple(hidden), epochs
+        self.steps = steps
         self.batch_size, self.lr, self.beta, self.guidance = batch_size, lr, beta, guidance
         self.seed = seed
         self.history_: list[dict[str, float]] = []
@@ -79,7 +81,7 @@ class ConditionalVAE(Generator):
     # -- data form ---------------------------------------------------------------------------------
     def fit(self, X: Any, y: Any, *, progress: bool = False) -> ConditionalVAE:  # type: ignore[override]
         """Train on real rows (a uint8 image array ``(N, H, W[, C])`` or a table)."""
-        for name in ("latent_dim", "batch_size"):
+        for name in ("latent_dim", "batch_size", "steps"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 raise InvalidConfig(f"ConditionalVAE: {name}={v!r} must be a positive integer")
@@ -156,7 +158,7 @@ class ConditionalVAE(Generator):
             index = torch.from_numpy(np.searchsorted(self.classes_, self.y_).astype(np.int64))
             self._build(width, k)
             batch = min(self.batch_size, n)
-            epochs = self.epochs or max(20, int(np.ceil(2500 / max(1, n // batch))))
+            epochs = self.epochs or max(1, int(np.ceil(self.steps / max(1, n // batch))))
             # 1. the guidance classifier, on the real rows only, then frozen
             if self.guidance > 0 and k > 1:
                 opt_g = torch.optim.Adam(self.guide_.parameters(), lr=1e-3, weight_decay=1e-4)

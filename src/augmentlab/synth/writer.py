@@ -22,7 +22,7 @@ from .base import Synthetic
 
 __all__ = ["GENERATORS", "make_generator", "write_synthetic"]
 
-GENERATORS = ("smote", "borderline-smote", "adasyn", "random", "noise", "copula", "cvae")
+GENERATORS = ("smote", "borderline-smote", "adasyn", "random", "noise", "copula", "cvae", "cgan")
 
 
 def make_generator(name: str, seed: int = 0) -> Any:
@@ -36,6 +36,7 @@ def make_generator(name: str, seed: int = 0) -> Any:
         ADASYN,
         SMOTE,
         BorderlineSMOTE,
+        ConditionalGAN,
         ConditionalVAE,
         GaussianCopula,
         GaussianNoise,
@@ -46,6 +47,8 @@ def make_generator(name: str, seed: int = 0) -> Any:
              "random": RandomOverSampler, "noise": GaussianNoise, "copula": GaussianCopula}
     if name == "cvae":
         return ConditionalVAE(seed=seed)
+    if name == "cgan":
+        return ConditionalGAN(seed=seed)
     if name not in table:
         raise InvalidConfig(f"unknown generator {name!r}; use one of {', '.join(GENERATORS)}")
     return table[name]()
