@@ -6,7 +6,7 @@ class asked for) and the Frechet distance in the oracle's feature space, next to
 1,000 real images with Gaussian noise (sigma 60 of 255) added.
 
     .venv/bin/python bench/synth_mnist.py cvae [--guidance 1.0]
-    .venv/bin/python bench/synth_mnist.py cgan [--steps 2000 --width 32 --guidance 0.1]
+    .venv/bin/python bench/synth_mnist.py cgan [--steps 2000 --width 32 --guidance 0.1 --no-augment]
 """
 
 from __future__ import annotations
