@@ -124,6 +124,29 @@ def main(argv: list[str] | None = None) -> int:
     p_syn.add_argument("--seed", type=int, default=0)
     p_syn.add_argument("--out", type=Path, required=True)
 
+    p_aug = sub.add_parser("augment", help="augment an image dataset folder, same layout, with a manifest")
+    p_aug.add_argument("input", type=Path, help="dataset folder: class subfolders or flat, "
+                       "images/ + masks/, or images/ + labels/ (YOLO)")
+    p_aug.add_argument("output", type=Path, help="a new folder (written as OUTPUT.partial, then renamed)")
+    p_aug.add_argument("--pipeline", required=True, help="pipeline YAML/JSON file")
+    p_aug.add_argument("--copies", type=int, default=1, help="augmented copies per image")
+    p_aug.add_argument("--seed", type=int, default=0)
+    p_aug.add_argument("--workers", type=int, default=1, help="processes (output bytes do not depend on it)")
+    p_aug.add_argument("--engine", choices=("local",), default="local")
+    p_aug.add_argument("--include-originals", action="store_true", help="copy the originals too")
+    p_aug.add_argument("--strict", action="store_true", help="stop at the first bad file")
+    p_aug.add_argument("--overwrite", action="store_true", help="replace an existing OUTPUT")
+    p_aug.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    p_rep = sub.add_parser("replay", help="re-run an augment output's manifest and compare bytes")
+    p_rep.add_argument("output", type=Path)
+    p_rep.add_argument("--verify", action="store_true", required=True,
+                       help="check every output is reproduced byte for byte")
+    p_rep.add_argument("--input", type=Path, default=None, help="the input, if it has moved")
+
+    p_val = sub.add_parser("validate", help="check a pipeline file and say what is wrong")
+    p_val.add_argument("pipeline", type=Path)
+
     p_prev = sub.add_parser("preview", help="augment built-in photos and write a preview grid")
     p_prev.add_argument("--out", type=Path, default=Path("preview_output"))
     p_prev.add_argument("--copies", type=int, default=5)
@@ -136,6 +159,15 @@ def main(argv: list[str] | None = None) -> int:
     except augmentlab.errors.AugmentlabError as exc:
         print(f"augmentlab {args.command}: {exc}", file=sys.stderr)
         return 2
+
+
+def _pipeline_file(path: str | Path) -> str:
+    """A pipeline path that exists (load_pipeline also takes YAML text: a typo must not be read as one)."""
+    from .core.errors import InvalidConfig
+
+    if not Path(path).is_file():
+        raise InvalidConfig(f"pipeline file {path} not found")
+    return str(path)
 
 
 def _sizes(text: str) -> list[int | float | str]:
@@ -211,6 +243,33 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _run_experiment(exp)
     if args.command == "synth":
         return _synth(args)
+    if args.command == "augment":
+        from .core.config import load_pipeline
+        from .data import augment_dataset
+
+        summary = augment_dataset(args.input, args.output, load_pipeline(_pipeline_file(args.pipeline)),
+                                  copies=args.copies, seed=args.seed, workers=args.workers,
+                                  include_originals=args.include_originals, strict=args.strict,
+                                  overwrite=args.overwrite, quiet=args.quiet,
+                                  command=["augmentlab", *sys.argv[1:]])
+        print(f"augmentlab augment: {summary}")
+        return 0
+    if args.command == "replay":
+        from .data import verify_output
+
+        different = verify_output(args.output, src=args.input)
+        for line in different:
+            print(f"  {line['source']} copy {line['copy']}: {line['problem']}")
+        verdict = f"{len(different)} outputs differ" if different else "every output reproduced byte for byte"
+        print(f"augmentlab replay: {verdict}")
+        return 0 if not different else 1
+    if args.command == "validate":
+        from .core.config import load_pipeline
+
+        pipe = load_pipeline(_pipeline_file(args.pipeline))
+        print(f"augmentlab validate: {args.pipeline}: a valid pipeline ({type(pipe).__name__}, "
+              f"{len(getattr(pipe, 'transforms', [pipe]))} transforms)")
+        return 0
     if args.command == "preview":
         from .preview import preview
 

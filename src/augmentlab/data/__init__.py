@@ -1,0 +1,9 @@
+"""Datasets on disk: read in their own layout, augmented, written back in the same layout with a
+manifest (`augment_dataset`, the ``augmentlab augment`` command) and checked (`verify_output`)."""
+
+from .job import AugmentSummary, augment_dataset, sample_id_of
+from .layout import MAX_PIXELS, Entry, detect_layout, read_entry, scan
+from .replay import verify_output
+
+__all__ = ["MAX_PIXELS", "AugmentSummary", "Entry", "augment_dataset", "detect_layout", "read_entry",
+           "sample_id_of", "scan", "verify_output"]

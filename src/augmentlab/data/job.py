@@ -1,0 +1,231 @@
+"""``augmentlab augment``: a whole image dataset on disk, augmented with a manifest.
+
+Guarantees:
+
+- the same output bytes whatever the number of workers: each (image, copy) draws from the
+  pipeline's seed tree at ``sample_id`` = a hash of the image's relative path, and the manifest is
+  written in path order at the end;
+- nothing lost: everything goes to ``OUTPUT.partial/`` (each file through a temporary name and a
+  rename) and the folder is renamed to OUTPUT only when complete; an interrupted run started again
+  with the same arguments skips what ``manifest.jsonl`` records as done; INPUT is never written;
+- bad files (corrupt, truncated, over the pixel limit, a symlink out of INPUT, a label file that
+  does not parse) are skipped with a line in ``errors.jsonl``, or stop the run (``strict``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..core.compose import Compose
+from ..core.errors import AugmentlabError, DataError, InvalidConfig
+from ..core.transform import Transform
+from .layout import MAX_PIXELS, Entry, atomic_write, detect_layout, read_entry, scan, write_outputs
+
+__all__ = ["AugmentSummary", "augment_dataset", "sample_id_of"]
+
+
+def sample_id_of(rel: str) -> int:
+    """The seed-tree sample id of a file: a hash of its path relative to the dataset root, so a
+    file's augmentations do not change when other files are added or removed.
+
+    Example:
+        >>> sample_id_of("cats/a.jpg") == sample_id_of("cats/a.jpg") != sample_id_of("cats/b.jpg")
+        True
+    """
+    return int.from_bytes(hashlib.sha256(rel.encode()).digest()[:7], "big")
+
+
+@dataclass
+class AugmentSummary:
+    """What a run did."""
+
+    output: Path
+    written: int
+    skipped_done: int
+    errors: int
+
+    def __str__(self) -> str:
+        return (f"{self.written} outputs written, {self.skipped_done} already done (resumed), "
+                f"{self.errors} files skipped with errors (see errors.jsonl) -> {self.output}")
+
+
+def _check_paths(src: Path, out: Path, overwrite: bool) -> None:
+    if not src.is_dir():
+        raise InvalidConfig(f"augment: input {src} is not a folder")
+    s, o = src.resolve(), out.resolve()
+    if s == o:
+        raise InvalidConfig("augment: OUTPUT is INPUT; the input is never written: choose another folder")
+    if o.is_relative_to(s):
+        raise InvalidConfig(f"augment: OUTPUT {out} is inside INPUT {src}; choose a folder outside it")
+    if s.is_relative_to(o):
+        raise InvalidConfig(f"augment: INPUT {src} is inside OUTPUT {out}; choose another OUTPUT")
+    if out.exists() and not overwrite:
+        raise InvalidConfig(f"augment: {out} exists; pass --overwrite to replace it")
+
+
+# -- the work of one (entry, copy); module level so that forked workers can run it ----------------
+_STATE: dict[str, Any] = {}
+
+
+def _init(state: dict[str, Any]) -> None:
+    _STATE.clear()
+    _STATE.update(state)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _work(unit: tuple[int, int]) -> dict[str, Any]:
+    """Augment and write one (entry, copy); a manifest line, or an error line."""
+    index, copy = unit
+    entry: Entry = _STATE["entries"][index]
+    src, partial, pipe = _STATE["src"], _STATE["partial"], _STATE["pipeline"]
+    try:
+        fields = read_entry(src, entry, max_pixels=_STATE["max_pixels"])
+        if copy == 0:  # the original, copied byte for byte
+            files = {entry.rel: (src / entry.rel).read_bytes()}
+            for extra in (entry.mask, entry.boxes):
+                if extra is not None:
+                    files[extra] = (src / extra).read_bytes()
+            record = None
+        else:
+            out = pipe(**fields, sample_id=sample_id_of(entry.rel), copy=copy, seed=_STATE["seed"])
+            files = write_outputs(partial, entry, copy, out)
+            record = out.record.to_dict()
+        for rel, data in files.items():
+            atomic_write(partial / rel, data)
+    except (AugmentlabError, OSError) as exc:  # the message names the file (and line)
+        named = isinstance(exc, DataError) and exc.path is not None
+        return {"error": {"file": entry.rel, "copy": copy,
+                          "error": str(exc) if named else f"{src / entry.rel}: {exc}"}}
+    return {"line": {"source": entry.rel, "sha256": _sha256(src / entry.rel), "copy": copy,
+                     "outputs": sorted(files), "label": entry.label, "mask": entry.mask,
+                     "boxes": entry.boxes, "record": record}}
+
+
+def _done(manifest: Path) -> dict[tuple[str, int], dict[str, Any]]:
+    """Lines already in the manifest of an interrupted run (a torn last line is ignored)."""
+    done: dict[tuple[str, int], dict[str, Any]] = {}
+    if manifest.exists():
+        for text in manifest.read_text().splitlines():
+            try:
+                line = json.loads(text)
+                done[(line["source"], int(line["copy"]))] = line
+            except (ValueError, KeyError, TypeError):
+                continue
+    return done
+
+
+def augment_dataset(src: str | Path, out: str | Path, pipeline: Transform, *, copies: int = 1,
+                    seed: int = 0, workers: int = 1, include_originals: bool = False,
+                    strict: bool = False, overwrite: bool = False, max_pixels: int = MAX_PIXELS,
+                    quiet: bool = False, command: list[str] | None = None) -> AugmentSummary:
+    """Augment every image of the dataset in `src` into `out`, in the same layout.
+
+    Example:
+        >>> import tempfile, cv2, numpy as np, augmentlab as al
+        >>> root = Path(tempfile.mkdtemp()); (root / "in" / "cats").mkdir(parents=True)
+        >>> _ = cv2.imwrite(str(root / "in" / "cats" / "a.png"), np.zeros((8, 8, 3), np.uint8))
+        >>> s = augment_dataset(root / "in", root / "out", al.Compose([al.HorizontalFlip()]),
+        ...                     copies=2, quiet=True)
+        >>> sorted(p.name for p in (root / "out" / "cats").iterdir()), s.written
+        (['a_aug1.png', 'a_aug2.png'], 2)
+    """
+    src, out = Path(src), Path(out)
+    if isinstance(copies, bool) or not isinstance(copies, int) or copies < 1:
+        raise InvalidConfig(f"augment: copies={copies!r} must be a positive integer")
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise InvalidConfig(f"augment: workers={workers!r} must be a positive integer")
+    _check_paths(src, out, overwrite)
+    pipe = pipeline if isinstance(pipeline, Compose) else Compose([pipeline])
+    layout = detect_layout(src)
+    entries, problems = scan(src, layout)
+    config = {"augmentlab": 1, "input": str(src.resolve()), "layout": layout,
+              "pipeline": json.loads(pipe.to_json()),
+              "config_hash": pipe.config_hash, "seed": seed, "copies": copies,
+              "include_originals": include_originals, "max_pixels": max_pixels}
+    partial = out.with_name(out.name + ".partial")
+    job_file = partial / "augmentlab.yaml"
+    if partial.exists():  # resume only the same job
+        try:
+            import yaml
+
+            previous = yaml.safe_load(job_file.read_text())
+        except (OSError, ValueError):
+            previous = None
+        if not isinstance(previous, dict) or {k: previous.get(k) for k in config} != config:
+            raise InvalidConfig(f"augment: {partial} holds an interrupted run of a different job; "
+                                "delete it, or run that job again to finish it")
+    partial.mkdir(parents=True, exist_ok=True)
+    import yaml
+
+    atomic_write(job_file, yaml.safe_dump({**config, "command": command or sys.argv},
+                                          sort_keys=True).encode())
+    manifest, errors_file = partial / "manifest.jsonl", partial / "errors.jsonl"
+    done = _done(manifest)
+    first = 0 if include_originals else 1
+    units = [(i, k) for i, e in enumerate(entries) for k in range(first, copies + 1)
+             if (e.rel, k) not in done]
+    if strict and problems:
+        raise DataError(problems[0]["error"], path=str(src / problems[0]["file"]))
+    state = {"entries": entries, "src": src, "partial": partial, "pipeline": pipe,
+             "max_pixels": max_pixels, "seed": seed}
+    errors = list(problems)
+    written = 0
+    bar = None
+    if not quiet:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(units), unit="img", desc="augment", dynamic_ncols=True)
+    with manifest.open("a") as mf:
+        if workers == 1 or len(units) < 2:
+            _init(state)
+            results: Any = map(_work, units)
+            pool = None
+        else:
+            pool = multiprocessing.get_context("fork").Pool(workers, _init, (state,))
+            results = pool.imap(_work, units, chunksize=4)
+        try:
+            for result in results:
+                if "error" in result:
+                    errors.append(result["error"])
+                    if strict:
+                        raise DataError(result["error"]["error"] + " (stopped: --strict)")
+                else:
+                    mf.write(json.dumps(result["line"], sort_keys=True) + "\n")
+                    mf.flush()
+                    written += 1
+                if bar is not None:
+                    bar.update(1)
+        finally:
+            if pool is not None:
+                pool.terminate()
+            if bar is not None:
+                bar.close()
+    # canonical order: the same bytes whatever the workers and interruptions
+    lines = sorted(_done(manifest).values(), key=lambda d: (d["source"], d["copy"]))
+    atomic_write(manifest, "".join(json.dumps(d, sort_keys=True) + "\n" for d in lines).encode())
+    errors.sort(key=lambda e: (e["file"], e.get("copy", -1)))
+    atomic_write(errors_file, "".join(json.dumps(e, sort_keys=True) + "\n" for e in errors).encode())
+    if out.exists():  # --overwrite: the old output goes only once the new one is complete
+        trash = out.with_name(out.name + ".old")
+        shutil.rmtree(trash, ignore_errors=True)
+        os.replace(out, trash)
+        os.replace(partial, out)
+        shutil.rmtree(trash)
+    else:
+        os.replace(partial, out)
+    return AugmentSummary(out, written, len(done), len(errors))

@@ -1,0 +1,238 @@
+"""Image dataset layouts on disk, read and written back in the same layout.
+
+- ``folder``: images anywhere below the root; a first-level subfolder is the class
+  (class-per-subfolder), images directly in the root have no label (a flat folder);
+- ``masks``: ``images/`` with paired segmentation masks in ``masks/`` (same stem);
+- ``yolo``: ``images/`` with ``labels/<stem>.txt`` (``class cx cy w h``, normalised).
+
+An `Entry` is one source image and its annotations; `read_entry` gives the pipeline's fields,
+`write_outputs` writes an augmented sample next to where the source sat (``<stem>_aug<k>``).
+Every path is checked to stay inside the root (symlinks included), every image's pixel count is
+checked from its header before it is decoded (decompression bombs).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..core.errors import DataError
+from ..datasets.user import IMAGE_SUFFIXES
+
+__all__ = ["MAX_PIXELS", "Entry", "detect_layout", "read_entry", "scan", "write_outputs"]
+
+MAX_PIXELS = 89_478_485  # Pillow's decompression-bomb warning threshold (~ 0.25 GiB RGBA)
+LOSSLESS = (".png", ".bmp", ".tif", ".tiff", ".pgm", ".ppm")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One source image (``rel``: its path relative to the root, the key everywhere) and its
+    annotation files."""
+
+    rel: str
+    label: str | None = None
+    mask: str | None = None
+    boxes: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def detect_layout(root: Path) -> str:
+    """``"yolo"``, ``"masks"`` or ``"folder"`` from what the root holds.
+
+    Example:
+        >>> import tempfile
+        >>> detect_layout(Path(tempfile.mkdtemp()))
+        'folder'
+    """
+    if (root / "images").is_dir() and (root / "labels").is_dir():
+        return "yolo"
+    if (root / "images").is_dir() and (root / "masks").is_dir():
+        return "masks"
+    return "folder"
+
+
+def _inside(root: Path, path: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def _images_below(root: Path, folder: Path, problems: list[dict[str, str]]) -> list[Path]:
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
+                             and not (Path(dirpath) / d).is_symlink())
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            if name.startswith(".") or path.suffix.lower() not in IMAGE_SUFFIXES:
+                continue
+            if not _inside(root, path):
+                problems.append({"file": str(path.relative_to(root)),
+                                 "error": "a symbolic link leading outside the input folder"})
+                continue
+            found.append(path)
+    return found
+
+
+def scan(root: Path, layout: str) -> tuple[list[Entry], list[dict[str, str]]]:
+    """The entries of a dataset (sorted by path) and the problems found while listing it."""
+    problems: list[dict[str, str]] = []
+    entries: list[Entry] = []
+    if layout == "folder":
+        for path in _images_below(root, root, problems):
+            parts = path.relative_to(root).parts
+            entries.append(Entry("/".join(parts), label=parts[0] if len(parts) > 1 else None))
+    elif layout == "masks":
+        masks = {p.relative_to(root / "masks").with_suffix("").as_posix(): p
+                 for p in _images_below(root, root / "masks", problems)}
+        for path in _images_below(root, root / "images", problems):
+            key = path.relative_to(root / "images").with_suffix("").as_posix()
+            image_rel = path.relative_to(root).as_posix()
+            if key not in masks:
+                problems.append({"file": image_rel, "error": f"no mask masks/{key}.* for this image"})
+                continue
+            entries.append(Entry(image_rel, mask=masks[key].relative_to(root).as_posix()))
+    elif layout == "yolo":
+        for path in _images_below(root, root / "images", problems):
+            name = path.relative_to(root / "images").with_suffix(".txt")
+            label = root / "labels" / name
+            boxes = label.relative_to(root).as_posix() if label.is_file() else None
+            if boxes is not None and not _inside(root, label):
+                problems.append({"file": boxes, "error": "a symbolic link leading outside the input folder"})
+                continue
+            entries.append(Entry(path.relative_to(root).as_posix(), boxes=boxes))
+    else:
+        raise DataError(f"unknown layout {layout!r}; expected folder, masks or yolo", path=str(root))
+    return entries, problems
+
+
+def read_image_checked(path: Path, *, grayscale: bool = False, max_pixels: int = MAX_PIXELS) -> np.ndarray:
+    """Read an image after checking its pixel count from the header (before decoding).
+
+    Example:
+        >>> import tempfile, cv2
+        >>> p = Path(tempfile.mkdtemp()) / "a.png"
+        >>> _ = cv2.imwrite(str(p), np.zeros((4, 6, 3), np.uint8))
+        >>> read_image_checked(p, max_pixels=10)
+        Traceback (most recent call last):
+        ...
+        augmentlab.core.errors.DataError: ...: 4x6 = 24 pixels is over the limit of 10 ...
+    """
+    import cv2
+    from PIL import Image
+
+    try:
+        with Image.open(path) as header:
+            width, height = header.size
+    except Image.DecompressionBombError:
+        width = height = max_pixels + 1
+    except (OSError, SyntaxError, ValueError):
+        raise DataError("cannot read this image's header (corrupt, truncated or not an image)",
+                        path=str(path)) from None
+    if width * height > max_pixels:
+        raise DataError(f"{height}x{width} = {width * height} pixels is over the limit of "
+                        f"{max_pixels} (a decompression bomb?); resize it or raise the limit",
+                        path=str(path))
+    data = np.fromfile(str(path), dtype=np.uint8)
+    img = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE if grayscale else cv2.IMREAD_UNCHANGED)
+    if img is None:
+        raise DataError("cannot decode this image (corrupt or truncated)", path=str(path))
+    if grayscale or img.ndim == 2:
+        return img
+    if img.dtype != np.uint8:
+        raise DataError(f"{img.dtype} images are not supported; convert to 8-bit", path=str(path))
+    return cv2.cvtColor(img, cv2.COLOR_BGRA2RGBA if img.shape[2] == 4 else cv2.COLOR_BGR2RGB)
+
+
+def _read_yolo(path: Path, rel: str) -> tuple[np.ndarray, list[int]]:
+    boxes, labels = [], []
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        parts = line.split()
+        if not parts:
+            continue
+        try:
+            cls = int(parts[0])
+            values = [float(v) for v in parts[1:]]
+        except ValueError:
+            raise DataError(f"expected 'class cx cy w h' with an integer class, got {line!r}",
+                            path=rel, line=number) from None
+        if len(values) != 4 or not all(0.0 <= v <= 1.0 for v in values) or cls < 0:
+            raise DataError(f"expected 'class cx cy w h' with coordinates in [0, 1], got {line!r}",
+                            path=rel, line=number)
+        boxes.append(values)
+        labels.append(cls)
+    return np.asarray(boxes, dtype=np.float64).reshape(-1, 4), labels
+
+
+def read_entry(root: Path, entry: Entry, *, max_pixels: int = MAX_PIXELS) -> dict[str, Any]:
+    """The pipeline fields of one entry (``image`` and, per layout, ``mask`` or ``bboxes``)."""
+    from ..core.fields import BBoxes
+
+    fields: dict[str, Any] = {"image": read_image_checked(root / entry.rel, max_pixels=max_pixels)}
+    if entry.mask is not None:
+        mask = read_image_checked(root / entry.mask, grayscale=True, max_pixels=max_pixels)
+        if mask.shape[:2] != fields["image"].shape[:2]:
+            raise DataError(f"mask {entry.mask} is {mask.shape[1]}x{mask.shape[0]}, its image "
+                            f"{fields['image'].shape[1]}x{fields['image'].shape[0]}; they must match",
+                            path=entry.rel)
+        fields["mask"] = mask
+    if entry.boxes is not None:
+        boxes, labels = _read_yolo(root / entry.boxes, entry.boxes)
+        fields["bboxes"] = BBoxes(boxes, format="yolo", labels=labels)
+    return fields
+
+
+def _encode(path: Path, img: np.ndarray) -> bytes:
+    import cv2
+
+    if img.ndim == 3:
+        img = cv2.cvtColor(img, cv2.COLOR_RGBA2BGRA if img.shape[2] == 4 else cv2.COLOR_RGB2BGR)
+    params = [cv2.IMWRITE_JPEG_QUALITY, 95] if path.suffix.lower() in (".jpg", ".jpeg") else []
+    ok, buf = cv2.imencode(path.suffix.lower(), img, params)
+    if not ok:
+        raise DataError("OpenCV cannot encode this image format", path=str(path))
+    return bytes(buf.tobytes())
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file and a rename (never a half-written file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def output_name(rel: str, copy: int) -> str:
+    """Where copy `copy` of `rel` goes (copy 0: the original's own name).
+
+    Example:
+        >>> output_name("cats/a.jpg", 2), output_name("cats/a.jpg", 0)
+        ('cats/a_aug2.jpg', 'cats/a.jpg')
+    """
+    if copy == 0:
+        return rel
+    p = Path(rel)
+    return p.with_name(f"{p.stem}_aug{copy}{p.suffix}").as_posix()
+
+
+def write_outputs(out: Path, entry: Entry, copy: int, fields: dict[str, Any]) -> dict[str, bytes]:
+    """Encode one augmented sample; returns ``{relative path: bytes}`` (not yet written)."""
+    files: dict[str, bytes] = {}
+    image_rel = output_name(entry.rel, copy)
+    files[image_rel] = _encode(out / image_rel, fields["image"])
+    if entry.mask is not None:
+        mask_rel = Path(output_name(entry.mask, copy)).with_suffix(".png").as_posix()
+        files[mask_rel] = _encode(out / mask_rel, fields["mask"])
+    if entry.boxes is not None:
+        boxes = fields["bboxes"]
+        arr, labels = boxes.array, list(boxes.labels or [])  # boxes come back in their format (yolo)
+        lines = [f"{int(c)} " + " ".join(f"{v:.6f}" for v in row) for c, row in zip(labels, arr, strict=True)]
+        files[output_name(entry.boxes, copy)] = ("\n".join(lines) + ("\n" if lines else "")).encode()
+    return files

@@ -1,0 +1,175 @@
+"""`augmentlab augment`: layouts written back alike, worker-independent bytes, resume after
+kill -9, refusals, bad files, and `replay --verify`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+import augmentlab as al
+from augmentlab.cli import main
+from augmentlab.data import augment_dataset, verify_output
+from augmentlab.datasets.photos import sample_photos
+from augmentlab.errors import DataError, InvalidConfig
+
+PIPELINE = al.Compose([al.Affine(rotate=15, scale=(0.9, 1.1)), al.BrightnessContrast(),
+                       al.HorizontalFlip()])
+
+
+def _tree(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _write(path: Path, img: np.ndarray) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ok = cv2.imwrite(str(path), img if img.ndim == 2 else cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
+    assert ok
+
+
+@pytest.fixture(scope="module")
+def photo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Real photos as JPEGs in two class folders (crops of the four built-in photos)."""
+    root = tmp_path_factory.mktemp("photos") / "in"
+    for name, img in sample_photos(128):
+        for k in range(3):
+            crop = img[k * 16:k * 16 + 96, k * 8:k * 8 + 96]
+            _write(root / ("indoor" if name in ("coffee", "china") else "outdoor") / f"{name}{k}.jpg", crop)
+    return root
+
+
+def test_class_folders_same_bytes_for_any_worker_count_and_replayable(photo_folder: Path,
+                                                                      tmp_path: Path) -> None:
+    before = _tree(photo_folder)
+    one = augment_dataset(photo_folder, tmp_path / "one", PIPELINE, copies=2, seed=3, quiet=True)
+    augment_dataset(photo_folder, tmp_path / "two", PIPELINE, copies=2, seed=3, workers=2, quiet=True)
+    assert one.written == 24 and one.errors == 0
+    a, b = _tree(tmp_path / "one"), _tree(tmp_path / "two")
+    assert a == b and "indoor/coffee0_aug2.jpg" in a and "manifest.jsonl" in a
+    assert _tree(photo_folder) == before  # the input is never written
+    lines = [json.loads(t) for t in (tmp_path / "one" / "manifest.jsonl").read_text().splitlines()]
+    first = lines[0]
+    assert (first["source"], first["copy"], first["label"]) == ("indoor/china0.jpg", 1, "indoor")
+    assert first["sha256"] == before["indoor/china0.jpg"] and first["record"]["seed"] == 3
+    assert verify_output(tmp_path / "one") == []
+    # a tampered output is reported
+    target = tmp_path / "one" / "outdoor" / "flower1_aug1.jpg"
+    target.write_bytes(target.read_bytes()[:-10])
+    assert [d["source"] for d in verify_output(tmp_path / "one")] == ["outdoor/flower1.jpg"]
+    # a different seed changes the outputs; originals are copied byte for byte
+    augment_dataset(photo_folder, tmp_path / "orig", PIPELINE, copies=1, seed=4,
+                    include_originals=True, quiet=True)
+    c = _tree(tmp_path / "orig")
+    assert c["indoor/coffee0.jpg"] == before["indoor/coffee0.jpg"]
+    assert c["indoor/coffee0_aug1.jpg"] != a["indoor/coffee0_aug1.jpg"]
+
+
+def test_masks_and_yolo_boxes_move_with_the_image(tmp_path: Path) -> None:
+    photo = sample_photos(64)[0][1]
+    mask = np.zeros((64, 64), np.uint8)
+    mask[10:30, 5:20] = 1
+    _write(tmp_path / "seg" / "images" / "a.png", photo)
+    _write(tmp_path / "seg" / "masks" / "a.png", mask)
+    flip = al.Compose([al.HorizontalFlip(p=1.0)])
+    augment_dataset(tmp_path / "seg", tmp_path / "seg_out", flip, quiet=True)
+    out_mask = cv2.imread(str(tmp_path / "seg_out" / "masks" / "a_aug1.png"), cv2.IMREAD_UNCHANGED)
+    assert np.array_equal(out_mask, mask[:, ::-1])
+    _write(tmp_path / "yolo" / "images" / "b.png", photo)
+    (tmp_path / "yolo" / "labels").mkdir()
+    (tmp_path / "yolo" / "labels" / "b.txt").write_text("2 0.250000 0.500000 0.200000 0.400000\n")
+    augment_dataset(tmp_path / "yolo", tmp_path / "yolo_out", flip, copies=1, quiet=True)
+    line = (tmp_path / "yolo_out" / "labels" / "b_aug1.txt").read_text().split()
+    assert line[0] == "2" and np.allclose([float(v) for v in line[1:]], [0.75, 0.5, 0.2, 0.4])
+    assert verify_output(tmp_path / "yolo_out") == [] and verify_output(tmp_path / "seg_out") == []
+
+
+def test_refusals_and_overwrite(photo_folder: Path, tmp_path: Path) -> None:
+    with pytest.raises(InvalidConfig, match="OUTPUT is INPUT"):
+        augment_dataset(photo_folder, photo_folder, PIPELINE, quiet=True)
+    with pytest.raises(InvalidConfig, match="inside INPUT"):
+        augment_dataset(photo_folder, photo_folder / "indoor" / "x", PIPELINE, quiet=True)
+    augment_dataset(photo_folder, tmp_path / "out", PIPELINE, quiet=True)
+    with pytest.raises(InvalidConfig, match="exists; pass --overwrite"):
+        augment_dataset(photo_folder, tmp_path / "out", PIPELINE, quiet=True)
+    augment_dataset(photo_folder, tmp_path / "out", PIPELINE, copies=2, overwrite=True, quiet=True)
+    assert (tmp_path / "out" / "indoor" / "coffee0_aug2.jpg").is_file()
+    assert not (tmp_path / "out.partial").exists() and not (tmp_path / "out.old").exists()
+    with pytest.raises(InvalidConfig, match="copies=0"):
+        augment_dataset(photo_folder, tmp_path / "o2", PIPELINE, copies=0, quiet=True)
+
+
+def test_bad_files_are_skipped_and_listed_or_stop_a_strict_run(photo_folder: Path, tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    good = sample_photos(64)[1][1]
+    _write(src / "cats" / "good.jpg", good)
+    data = (photo_folder / "indoor" / "coffee0.jpg").read_bytes()
+    (src / "cats" / "truncated.jpg").write_bytes(data[: len(data) // 3])
+    (src / "cats" / "text.png").write_bytes(b"not an image at all")
+    _write(src / "cats" / "big.png", np.zeros((200, 200), np.uint8))  # over max_pixels below
+    outside = tmp_path / "elsewhere.jpg"
+    _write(outside, good)
+    os.symlink(outside, src / "cats" / "link.jpg")
+    summary = augment_dataset(src, tmp_path / "out", PIPELINE, max_pixels=100 * 100, quiet=True)
+    errors = [json.loads(t) for t in (tmp_path / "out" / "errors.jsonl").read_text().splitlines()]
+    assert summary.written == 1 and summary.errors == 4
+    assert [e["file"] for e in errors] == ["cats/big.png", "cats/link.jpg", "cats/text.png",
+                                           "cats/truncated.jpg"]
+    assert "over the limit" in errors[0]["error"] and "outside the input" in errors[1]["error"]
+    with pytest.raises(DataError, match="link.jpg: a symbolic link leading outside"):
+        augment_dataset(src, tmp_path / "strict", PIPELINE, strict=True, quiet=True)
+    yolo = tmp_path / "yolo"
+    _write(yolo / "images" / "a.png", good)
+    (yolo / "labels").mkdir()
+    (yolo / "labels" / "a.txt").write_text("0 0.5 0.5 0.2 0.2\n1 0.5 nine 0.2 0.2\n")
+    with pytest.raises(DataError, match=r"labels/a.txt:2: expected 'class cx cy w h'"):
+        augment_dataset(yolo, tmp_path / "yolo_out", PIPELINE, strict=True, quiet=True)
+
+
+def test_an_interrupted_run_resumes_to_the_same_bytes(photo_folder: Path, tmp_path: Path) -> None:
+    pipe_file = tmp_path / "pipe.yaml"
+    pipe_file.write_text(al.Compose([al.ElasticTransform(alpha=40, sigma=5), al.GaussNoise()]).to_yaml())
+    args = ["augment", str(photo_folder), "", "--pipeline", str(pipe_file), "--copies", "30",
+            "--seed", "1", "--quiet"]
+    assert main([*args[:2], str(tmp_path / "whole"), *args[3:]]) == 0
+    cut = tmp_path / "cut"
+    proc = subprocess.Popen([sys.executable, "-m", "augmentlab.cli", *args[:2], str(cut), *args[3:]])
+    manifest = tmp_path / "cut.partial" / "manifest.jsonl"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and (not manifest.exists() or len(manifest.read_bytes()) < 20000):
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert not cut.exists() and manifest.exists()  # killed half-way: only the partial folder
+    done = len(manifest.read_text().splitlines())
+    assert 0 < done < 360
+    assert main([*args[:2], str(cut), *args[3:]]) == 0
+    assert _tree(cut) == _tree(tmp_path / "whole")
+    assert verify_output(cut) == []
+
+
+def test_cli_validate_replay_and_errors(photo_folder: Path, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text(PIPELINE.to_yaml())
+    assert main(["validate", str(good)]) == 0
+    assert "a valid pipeline (Compose, 3 transforms)" in capsys.readouterr().out
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("augmentlab: 1\npipeline:\n  name: Compose\n  transforms:\n    - {name: Rotat}\n")
+    assert main(["validate", str(bad)]) == 2
+    assert "Rotat" in capsys.readouterr().err
+    missing = str(tmp_path / "nope.yaml")
+    assert main(["augment", str(photo_folder), str(tmp_path / "o"), "--pipeline", missing]) == 2
+    assert "pipeline file" in capsys.readouterr().err
+    assert main(["augment", str(photo_folder), str(tmp_path / "o"), "--pipeline", str(good), "--quiet"]) == 0
+    assert main(["replay", str(tmp_path / "o"), "--verify"]) == 0
+    assert "every output reproduced byte for byte" in capsys.readouterr().out
