@@ -173,3 +173,13 @@ def test_cli_validate_replay_and_errors(photo_folder: Path, tmp_path: Path,
     assert main(["augment", str(photo_folder), str(tmp_path / "o"), "--pipeline", str(good), "--quiet"]) == 0
     assert main(["replay", str(tmp_path / "o"), "--verify"]) == 0
     assert "every output reproduced byte for byte" in capsys.readouterr().out
+
+
+def test_ray_engine_writes_the_same_bytes(photo_folder: Path, tmp_path: Path) -> None:
+    pytest.importorskip("ray")  # installed by `make install` (the ray extra); real Ray, local mode
+    augment_dataset(photo_folder, tmp_path / "local", PIPELINE, copies=2, seed=5, quiet=True)
+    summary = augment_dataset(photo_folder, tmp_path / "ray", PIPELINE, copies=2, seed=5, workers=2,
+                              engine="ray", quiet=True)
+    assert summary.written == 24 and _tree(tmp_path / "ray") == _tree(tmp_path / "local")
+    with pytest.raises(InvalidConfig, match="engine='spark'"):
+        augment_dataset(photo_folder, tmp_path / "x", PIPELINE, engine="spark", quiet=True)

@@ -132,7 +132,9 @@ def main(argv: list[str] | None = None) -> int:
     p_aug.add_argument("--copies", type=int, default=1, help="augmented copies per image")
     p_aug.add_argument("--seed", type=int, default=0)
     p_aug.add_argument("--workers", type=int, default=1, help="processes (output bytes do not depend on it)")
-    p_aug.add_argument("--engine", choices=("local",), default="local")
+    p_aug.add_argument("--engine", choices=("local", "ray"), default="local",
+                       help="local processes, or Ray Data (local mode unless --ray-address)")
+    p_aug.add_argument("--ray-address", default=None, help="a Ray cluster to run on (engine ray)")
     p_aug.add_argument("--include-originals", action="store_true", help="copy the originals too")
     p_aug.add_argument("--strict", action="store_true", help="stop at the first bad file")
     p_aug.add_argument("--overwrite", action="store_true", help="replace an existing OUTPUT")
@@ -249,6 +251,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         summary = augment_dataset(args.input, args.output, load_pipeline(_pipeline_file(args.pipeline)),
                                   copies=args.copies, seed=args.seed, workers=args.workers,
+                                  engine=args.engine, ray_address=args.ray_address,
                                   include_originals=args.include_originals, strict=args.strict,
                                   overwrite=args.overwrite, quiet=args.quiet,
                                   command=["augmentlab", *sys.argv[1:]])

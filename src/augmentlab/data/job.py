@@ -116,6 +116,47 @@ def _work(unit: tuple[int, int]) -> dict[str, Any]:
                      "boxes": entry.boxes, "record": record}}
 
 
+class _RayWork:
+    """The per-worker callable of the Ray engine: the job's state is installed once per actor."""
+
+    def __init__(self, state: dict[str, Any]) -> None:
+        _init(state)
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
+        results = [_work((int(i), int(k))) for i, k in zip(batch["index"], batch["copy"], strict=True)]
+        return {"result": [json.dumps(r, sort_keys=True) for r in results]}
+
+
+def _ray_results(state: dict[str, Any], units: list[tuple[int, int]], workers: int,
+                 address: str | None) -> Any:
+    """Run the units on Ray Data (``from_items`` -> ``map_batches`` writing the files -> results
+    streamed back to the driver, which keeps the manifest)."""
+    try:
+        import ray
+    except ImportError:
+        from ..core.errors import MissingDependency
+
+        raise MissingDependency("ray", "ray", "augment --engine ray") from None
+    import logging
+
+    for name in ("ray", "ray.data"):  # the job's own progress bar and summary say what matters
+        logging.getLogger(name).setLevel(logging.ERROR)
+    if not ray.is_initialized():
+        if address:
+            ray.init(address=address, logging_level=logging.ERROR, log_to_driver=False)
+        else:
+            ray.init(num_cpus=workers, include_dashboard=False, logging_level=logging.ERROR,
+                     log_to_driver=False, configure_logging=False)
+    ctx = ray.data.DataContext.get_current()
+    ctx.enable_progress_bars = False
+    ctx.execution_options.preserve_order = True
+    data = ray.data.from_items([{"index": i, "copy": k} for i, k in units])
+    mapped = data.map_batches(_RayWork, fn_constructor_kwargs={"state": state}, batch_size=8,
+                              concurrency=workers, num_cpus=1)
+    for row in mapped.iter_rows():
+        yield json.loads(row["result"])
+
+
 def _done(manifest: Path) -> dict[tuple[str, int], dict[str, Any]]:
     """Lines already in the manifest of an interrupted run (a torn last line is ignored)."""
     done: dict[tuple[str, int], dict[str, Any]] = {}
@@ -130,7 +171,8 @@ def _done(manifest: Path) -> dict[tuple[str, int], dict[str, Any]]:
 
 
 def augment_dataset(src: str | Path, out: str | Path, pipeline: Transform, *, copies: int = 1,
-                    seed: int = 0, workers: int = 1, include_originals: bool = False,
+                    seed: int = 0, workers: int = 1, engine: str = "local",
+                    ray_address: str | None = None, include_originals: bool = False,
                     strict: bool = False, overwrite: bool = False, max_pixels: int = MAX_PIXELS,
                     quiet: bool = False, command: list[str] | None = None) -> AugmentSummary:
     """Augment every image of the dataset in `src` into `out`, in the same layout.
@@ -149,6 +191,8 @@ def augment_dataset(src: str | Path, out: str | Path, pipeline: Transform, *, co
         raise InvalidConfig(f"augment: copies={copies!r} must be a positive integer")
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise InvalidConfig(f"augment: workers={workers!r} must be a positive integer")
+    if engine not in ("local", "ray"):
+        raise InvalidConfig(f"augment: engine={engine!r} must be 'local' or 'ray'")
     _check_paths(src, out, overwrite)
     pipe = pipeline if isinstance(pipeline, Compose) else Compose([pipeline])
     layout = detect_layout(src)
@@ -190,11 +234,14 @@ def augment_dataset(src: str | Path, out: str | Path, pipeline: Transform, *, co
         from tqdm import tqdm
 
         bar = tqdm(total=len(units), unit="img", desc="augment", dynamic_ncols=True)
+    results: Any
     with manifest.open("a") as mf:
-        if workers == 1 or len(units) < 2:
+        pool = None
+        if engine == "ray" and units:
+            results = _ray_results(state, units, workers, ray_address)
+        elif workers == 1 or len(units) < 2:
             _init(state)
-            results: Any = map(_work, units)
-            pool = None
+            results = map(_work, units)
         else:
             pool = multiprocessing.get_context("fork").Pool(workers, _init, (state,))
             results = pool.imap(_work, units, chunksize=4)
