@@ -91,6 +91,18 @@ def test_masks_and_yolo_boxes_move_with_the_image(tmp_path: Path) -> None:
     line = (tmp_path / "yolo_out" / "labels" / "b_aug1.txt").read_text().split()
     assert line[0] == "2" and np.allclose([float(v) for v in line[1:]], [0.75, 0.5, 0.2, 0.4])
     assert verify_output(tmp_path / "yolo_out") == [] and verify_output(tmp_path / "seg_out") == []
+    _write(tmp_path / "voc" / "JPEGImages" / "c.jpg", photo)
+    (tmp_path / "voc" / "Annotations").mkdir()
+    (tmp_path / "voc" / "Annotations" / "c.xml").write_text(
+        "<annotation><filename>c.jpg</filename><size><width>64</width><height>64</height>"
+        "<depth>3</depth></size><object><name>cat</name><difficult>0</difficult><bndbox>"
+        "<xmin>8</xmin><ymin>16</ymin><xmax>24</xmax><ymax>40</ymax></bndbox></object></annotation>")
+    augment_dataset(tmp_path / "voc", tmp_path / "voc_out", flip, quiet=True)
+    xml = (tmp_path / "voc_out" / "Annotations" / "c_aug1.xml").read_text()
+    assert "<filename>c_aug1.jpg</filename>" in xml and "<name>cat</name>" in xml
+    assert "<difficult>0</difficult>" in xml  # the object's other fields are kept
+    assert "<xmin>40.0</xmin>" in xml and "<xmax>56.0</xmax>" in xml and "<ymin>16.0</ymin>" in xml
+    assert verify_output(tmp_path / "voc_out") == []
 
 
 def test_refusals_and_overwrite(photo_folder: Path, tmp_path: Path) -> None:

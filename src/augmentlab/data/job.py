@@ -103,7 +103,7 @@ def _work(unit: tuple[int, int]) -> dict[str, Any]:
             record = None
         else:
             out = pipe(**fields, sample_id=sample_id_of(entry.rel), copy=copy, seed=_STATE["seed"])
-            files = write_outputs(partial, entry, copy, out)
+            files = write_outputs(partial, entry, copy, out, src)
             record = out.record.to_dict()
         for rel, data in files.items():
             atomic_write(partial / rel, data)

@@ -3,7 +3,8 @@
 - ``folder``: images anywhere below the root; a first-level subfolder is the class
   (class-per-subfolder), images directly in the root have no label (a flat folder);
 - ``masks``: ``images/`` with paired segmentation masks in ``masks/`` (same stem);
-- ``yolo``: ``images/`` with ``labels/<stem>.txt`` (``class cx cy w h``, normalised).
+- ``yolo``: ``images/`` with ``labels/<stem>.txt`` (``class cx cy w h``, normalised);
+- ``voc``: ``JPEGImages/`` with ``Annotations/<stem>.xml`` (Pascal VOC boxes).
 
 An `Entry` is one source image and its annotations; `read_entry` gives the pipeline's fields,
 `write_outputs` writes an augmented sample next to where the source sat (``<stem>_aug<k>``).
@@ -13,6 +14,7 @@ checked from its header before it is decoded (decompression bombs).
 
 from __future__ import annotations
 
+import copy
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,7 +44,7 @@ class Entry:
 
 
 def detect_layout(root: Path) -> str:
-    """``"yolo"``, ``"masks"`` or ``"folder"`` from what the root holds.
+    """``"yolo"``, ``"voc"``, ``"masks"`` or ``"folder"`` from what the root holds.
 
     Example:
         >>> import tempfile
@@ -51,6 +53,8 @@ def detect_layout(root: Path) -> str:
     """
     if (root / "images").is_dir() and (root / "labels").is_dir():
         return "yolo"
+    if (root / "JPEGImages").is_dir() and (root / "Annotations").is_dir():
+        return "voc"
     if (root / "images").is_dir() and (root / "masks").is_dir():
         return "masks"
     return "folder"
@@ -108,8 +112,20 @@ def scan(root: Path, layout: str) -> tuple[list[Entry], list[dict[str, str]]]:
                 problems.append({"file": boxes, "error": "a symbolic link leading outside the input folder"})
                 continue
             entries.append(Entry(path.relative_to(root).as_posix(), boxes=boxes))
+    elif layout == "voc":
+        for path in _images_below(root, root / "JPEGImages", problems):
+            name = path.relative_to(root / "JPEGImages").with_suffix(".xml")
+            xml = root / "Annotations" / name
+            rel = path.relative_to(root).as_posix()
+            if not xml.is_file():
+                problems.append({"file": rel, "error": f"no annotation Annotations/{name.as_posix()}"})
+                continue
+            if not _inside(root, xml):
+                problems.append({"file": rel, "error": "a symbolic link leading outside the input folder"})
+                continue
+            entries.append(Entry(rel, boxes=xml.relative_to(root).as_posix(), extra={"format": "voc"}))
     else:
-        raise DataError(f"unknown layout {layout!r}; expected folder, masks or yolo", path=str(root))
+        raise DataError(f"unknown layout {layout!r}; expected folder, masks, yolo or voc", path=str(root))
     return entries, problems
 
 
@@ -171,6 +187,55 @@ def _read_yolo(path: Path, rel: str) -> tuple[np.ndarray, list[int]]:
     return np.asarray(boxes, dtype=np.float64).reshape(-1, 4), labels
 
 
+def _read_voc(path: Path, rel: str) -> tuple[np.ndarray, list[str]]:
+    import xml.etree.ElementTree as ET
+
+    try:
+        tree = ET.parse(path)
+    except ET.ParseError as exc:
+        raise DataError(f"not valid XML: {exc}", path=rel, line=exc.position[0]) from None
+    boxes, labels = [], []
+    for obj in tree.getroot().iter("object"):
+        box = obj.find("bndbox")
+        name = obj.findtext("name")
+        try:
+            values = [float(box.findtext(k) or "") for k in ("xmin", "ymin", "xmax", "ymax")]  # type: ignore[union-attr]
+        except (AttributeError, ValueError):
+            raise DataError(f"object {name!r} needs a bndbox with numeric xmin, ymin, xmax, ymax",
+                            path=rel) from None
+        boxes.append(values)
+        labels.append(name or "")
+    return np.asarray(boxes, dtype=np.float64).reshape(-1, 4), labels
+
+
+def _voc_xml(source: Path, image_name: str, shape: tuple[int, ...], boxes: Any) -> bytes:
+    """The source annotation with the augmented image's name, size and boxes."""
+    import xml.etree.ElementTree as ET
+
+    tree = ET.parse(source)
+    root = tree.getroot()
+    if root.find("filename") is not None:
+        root.find("filename").text = image_name  # type: ignore[union-attr]
+    size = root.find("size")
+    if size is not None:
+        for key, value in (("width", shape[1]), ("height", shape[0])):
+            if size.find(key) is not None:
+                size.find(key).text = str(value)  # type: ignore[union-attr]
+    objects = list(root.iter("object"))
+    for obj in objects:
+        root.remove(obj)
+    # boxes are labelled with their object's index: each surviving box keeps every field of its
+    # object (name, difficult, truncated, ...), only the coordinates change
+    for row, index in zip(boxes.array, boxes.labels or [], strict=True):
+        obj = copy.deepcopy(objects[int(index)])
+        bnd = obj.find("bndbox")
+        for key, value in zip(("xmin", "ymin", "xmax", "ymax"), row, strict=True):
+            bnd.find(key).text = f"{value:.1f}"  # type: ignore[union-attr]
+        root.append(obj)
+    ET.indent(tree)
+    return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
+
+
 def read_entry(root: Path, entry: Entry, *, max_pixels: int = MAX_PIXELS) -> dict[str, Any]:
     """The pipeline fields of one entry (``image`` and, per layout, ``mask`` or ``bboxes``)."""
     from ..core.fields import BBoxes
@@ -183,7 +248,10 @@ def read_entry(root: Path, entry: Entry, *, max_pixels: int = MAX_PIXELS) -> dic
                             f"{fields['image'].shape[1]}x{fields['image'].shape[0]}; they must match",
                             path=entry.rel)
         fields["mask"] = mask
-    if entry.boxes is not None:
+    if entry.boxes is not None and entry.extra.get("format") == "voc":
+        voc, _ = _read_voc(root / entry.boxes, entry.boxes)
+        fields["bboxes"] = BBoxes(voc, format="pascal_voc", labels=list(range(len(voc))))
+    elif entry.boxes is not None:
         boxes, labels = _read_yolo(root / entry.boxes, entry.boxes)
         fields["bboxes"] = BBoxes(boxes, format="yolo", labels=labels)
     return fields
@@ -222,15 +290,22 @@ def output_name(rel: str, copy: int) -> str:
     return p.with_name(f"{p.stem}_aug{copy}{p.suffix}").as_posix()
 
 
-def write_outputs(out: Path, entry: Entry, copy: int, fields: dict[str, Any]) -> dict[str, bytes]:
-    """Encode one augmented sample; returns ``{relative path: bytes}`` (not yet written)."""
+def write_outputs(out: Path, entry: Entry, copy: int, fields: dict[str, Any],
+                  src: Path | None = None) -> dict[str, bytes]:
+    """Encode one augmented sample; returns ``{relative path: bytes}`` (not yet written).
+    ``src`` (the input root) is where a VOC annotation's other fields are read from."""
     files: dict[str, bytes] = {}
     image_rel = output_name(entry.rel, copy)
     files[image_rel] = _encode(out / image_rel, fields["image"])
     if entry.mask is not None:
         mask_rel = Path(output_name(entry.mask, copy)).with_suffix(".png").as_posix()
         files[mask_rel] = _encode(out / mask_rel, fields["mask"])
-    if entry.boxes is not None:
+    if entry.boxes is not None and entry.extra.get("format") == "voc":
+        if src is None:
+            raise DataError("writing a VOC annotation needs the input root (src)", path=entry.rel)
+        files[output_name(entry.boxes, copy)] = _voc_xml(src / entry.boxes, Path(image_rel).name,
+                                                         fields["image"].shape, fields["bboxes"])
+    elif entry.boxes is not None:
         boxes = fields["bboxes"]
         arr, labels = boxes.array, list(boxes.labels or [])  # boxes come back in their format (yolo)
         lines = [f"{int(c)} " + " ".join(f"{v:.6f}" for v in row) for c, row in zip(labels, arr, strict=True)]

@@ -42,14 +42,15 @@ def verify_output(out: str | Path, *, src: str | Path | None = None) -> list[dic
     for line in lines:
         outputs = line["outputs"]
         entry = Entry(line["source"], label=line.get("label"), mask=line.get("mask"),
-                      boxes=line.get("boxes"))
+                      boxes=line.get("boxes"),
+                      extra={"format": "voc"} if job["layout"] == "voc" else {})
         try:
             if line["record"] is None:  # an original, copied
                 produced = {rel: (root / rel).read_bytes() for rel in outputs}
             else:
                 fields = read_entry(root, entry)
                 sample = pipe.replay(Record.from_dict(line["record"]), **fields)  # type: ignore[attr-defined]
-                produced = write_outputs(out, entry, int(line["copy"]), sample)
+                produced = write_outputs(out, entry, int(line["copy"]), sample, root)
         except (AugmentlabError, OSError) as exc:
             different.append({**line, "problem": str(exc)})
             continue
