@@ -103,6 +103,16 @@ def test_masks_and_yolo_boxes_move_with_the_image(tmp_path: Path) -> None:
     assert "<difficult>0</difficult>" in xml  # the object's other fields are kept
     assert "<xmin>40.0</xmin>" in xml and "<xmax>56.0</xmax>" in xml and "<ymin>16.0</ymin>" in xml
     assert verify_output(tmp_path / "voc_out") == []
+    # `augmentlab show` draws the boxes it found next to the image
+    pipe_file = tmp_path / "flip.yaml"
+    pipe_file.write_text(flip.to_yaml())
+    image = str(tmp_path / "voc" / "JPEGImages" / "c.jpg")
+    assert main(["show", "--pipeline", str(pipe_file), "--input", image, "--n", "3",
+                 "--out", str(tmp_path / "grid.png")]) == 0
+    grid = cv2.cvtColor(cv2.imread(str(tmp_path / "grid.png")), cv2.COLOR_BGR2RGB)
+    assert grid.shape == (68, 4 * 68, 3)
+    right = grid[2:66, 70:134]  # the first copy, flipped: its box is drawn at x 40..55
+    assert (right[30, 40] == [0, 255, 0]).all() and not (right[30, 8] == [0, 255, 0]).all()
 
 
 def test_refusals_and_overwrite(photo_folder: Path, tmp_path: Path) -> None:

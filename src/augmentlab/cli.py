@@ -146,6 +146,14 @@ def main(argv: list[str] | None = None) -> int:
                        help="check every output is reproduced byte for byte")
     p_rep.add_argument("--input", type=Path, default=None, help="the input, if it has moved")
 
+    p_show = sub.add_parser("show", help="a PNG grid of a pipeline's copies of one image")
+    p_show.add_argument("--pipeline", required=True)
+    p_show.add_argument("--input", type=Path, required=True, help="an image file (its YOLO/VOC "
+                        "boxes or mask are drawn when it sits in such a dataset)")
+    p_show.add_argument("--n", type=int, default=16)
+    p_show.add_argument("--seed", type=int, default=0)
+    p_show.add_argument("--out", type=Path, default=Path("grid.png"))
+
     p_val = sub.add_parser("validate", help="check a pipeline file and say what is wrong")
     p_val.add_argument("pipeline", type=Path)
 
@@ -266,6 +274,14 @@ def _dispatch(args: argparse.Namespace) -> int:
         verdict = f"{len(different)} outputs differ" if different else "every output reproduced byte for byte"
         print(f"augmentlab replay: {verdict}")
         return 0 if not different else 1
+    if args.command == "show":
+        from .core.config import load_pipeline
+        from .data import show_grid
+
+        path = show_grid(load_pipeline(_pipeline_file(args.pipeline)), args.input, args.out,
+                         n=args.n, seed=args.seed)
+        print(f"augmentlab show: {args.input} and {args.n} augmented copies -> {path}")
+        return 0
     if args.command == "validate":
         from .core.config import load_pipeline
 

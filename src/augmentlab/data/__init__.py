@@ -4,6 +4,7 @@ manifest (`augment_dataset`, the ``augmentlab augment`` command) and checked (`v
 from .job import AugmentSummary, augment_dataset, sample_id_of
 from .layout import MAX_PIXELS, Entry, detect_layout, read_entry, scan
 from .replay import verify_output
+from .show import show_grid
 
 __all__ = ["MAX_PIXELS", "AugmentSummary", "Entry", "augment_dataset", "detect_layout", "read_entry",
-           "sample_id_of", "scan", "verify_output"]
+           "sample_id_of", "scan", "show_grid", "verify_output"]

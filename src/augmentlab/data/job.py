@@ -262,6 +262,8 @@ def augment_dataset(src: str | Path, out: str | Path, pipeline: Transform, *, co
                 pool.terminate()
             if bar is not None:
                 bar.close()
+    for stale in partial.rglob(".*.tmp-*"):  # half-written files of a killed run
+        stale.unlink()
     # canonical order: the same bytes whatever the workers and interruptions
     lines = sorted(_done(manifest).values(), key=lambda d: (d["source"], d["copy"]))
     atomic_write(manifest, "".join(json.dumps(d, sort_keys=True) + "\n" for d in lines).encode())
