@@ -40,9 +40,11 @@ def test_preview_is_deterministic(tmp_path: Path) -> None:
 def test_list_names_every_transform() -> None:
     out = _run("list")
     assert out.returncode == 0
-    names = [line.split()[0] for line in out.stdout.splitlines()]
+    lines = out.stdout.splitlines()
+    names = [line.split()[0] for line in lines[::2]]  # a line of fields, then one of parameters
     assert names == al.registry.names()
-    assert "bboxes" in next(line for line in out.stdout.splitlines() if line.startswith("Rotate "))
+    rotate = next(i for i, line in enumerate(lines) if line.startswith("Rotate "))
+    assert "bboxes" in lines[rotate] and "limit=" in lines[rotate + 1] and "p=" in lines[rotate + 1]
 
 
 def test_unknown_command_fails_with_usage() -> None:

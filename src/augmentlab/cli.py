@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import inspect
 import sys
 from pathlib import Path
 from typing import Any
@@ -303,7 +304,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         for name in augmentlab.registry.names():
             cls = augmentlab.registry.get(name)
             fields = cls.fields if isinstance(cls.fields, frozenset) else frozenset({"image", "mask"})
-            lines.append(f"{name:22s} {', '.join(sorted(fields))}")
+            params = [f"{p.name}={p.default!r}" if p.default is not inspect.Parameter.empty else p.name
+                      for p in inspect.signature(cls.__init__).parameters.values()
+                      if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+            lines.append(f"{name:22s} {', '.join(sorted(fields))}\n{'':22s} {', '.join(params)}")
         try:
             print("\n".join(lines))
         except BrokenPipeError:  # `augmentlab list | head` closed the pipe: not an error
