@@ -188,7 +188,7 @@ def test_cli_validate_replay_and_errors(photo_folder: Path, tmp_path: Path,
     bad = tmp_path / "bad.yaml"
     bad.write_text("augmentlab: 1\npipeline:\n  name: Compose\n  transforms:\n    - {name: Rotat}\n")
     assert main(["validate", str(bad)]) == 2
-    assert "Rotat" in capsys.readouterr().err
+    assert "bad.yaml:5: unknown transform 'Rotat'" in capsys.readouterr().err  # with its line
     missing = str(tmp_path / "nope.yaml")
     assert main(["augment", str(photo_folder), str(tmp_path / "o"), "--pipeline", missing]) == 2
     assert "pipeline file" in capsys.readouterr().err

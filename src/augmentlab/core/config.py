@@ -68,13 +68,60 @@ def load_pipeline(source: str | os.PathLike[str]) -> Transform:
     else:
         raise InvalidConfig(f"load_pipeline: expected a path or YAML/JSON text, got "
                             f"{type(source).__name__}")
+    loader = _LineLoader(text)
     try:
-        doc = yaml.safe_load(text)
+        doc = loader.get_single_data()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{origin}:{mark.line + 1}" if mark is not None else origin
         raise InvalidConfig(f"{where}: not valid YAML/JSON: {getattr(exc, 'problem', exc)}") from None
-    return pipeline_from_document(doc, origin)
+    finally:
+        loader.dispose()
+    try:
+        return pipeline_from_document(doc, origin)
+    except InvalidConfig as exc:
+        culprit = _culprit(doc.get("pipeline") if isinstance(doc, dict) else None)
+        line = loader.lines.get(id(culprit)) if culprit is not None else None
+        if line is None:
+            raise
+        raise InvalidConfig(f"{origin}:{line}: {str(exc).removeprefix(origin + ': ')}") from None
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe YAML loader that remembers the line where each mapping starts (for errors)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.lines: dict[int, int] = {}
+
+    def construct_yaml_map(self, node: yaml.MappingNode) -> Any:
+        data: dict[Any, Any] = {}
+        self.lines[id(data)] = node.start_mark.line + 1
+        yield data
+        data.update(self.construct_mapping(node))
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_yaml_map)
+
+
+def _culprit(node: Any) -> dict[str, Any] | None:
+    """The innermost transform config that fails to build (children are tried first)."""
+    if isinstance(node, list):
+        for item in node:
+            found = _culprit(item)
+            if found is not None:
+                return found
+    elif isinstance(node, dict):
+        for value in node.values():
+            found = _culprit(value)
+            if found is not None:
+                return found
+        if "name" in node:
+            try:
+                Transform.from_config(node)
+            except (InvalidConfig, TypeError, ValueError):
+                return node
+    return None
 
 
 def pipeline_from_document(doc: Any, origin: str = "<config>") -> Transform:
