@@ -80,6 +80,15 @@ def _init(state: dict[str, Any]) -> None:
     _STATE.update(state)
 
 
+def _cv2_threads(n: int) -> int:
+    """Set OpenCV's thread count; returns the previous one."""
+    import cv2
+
+    previous = cv2.getNumThreads()
+    cv2.setNumThreads(n)
+    return int(previous)
+
+
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as f:
@@ -151,7 +160,7 @@ def _ray_results(state: dict[str, Any], units: list[tuple[int, int]], workers: i
     ctx.enable_progress_bars = False
     ctx.execution_options.preserve_order = True
     data = ray.data.from_items([{"index": i, "copy": k} for i, k in units])
-    mapped = data.map_batches(_RayWork, fn_constructor_kwargs={"state": state}, batch_size=8,
+    mapped = data.map_batches(_RayWork, fn_constructor_kwargs={"state": state}, batch_size=32,
                               concurrency=workers, num_cpus=1)
     for row in mapped.iter_rows():
         yield json.loads(row["result"])
@@ -243,8 +252,14 @@ def augment_dataset(src: str | Path, out: str | Path, pipeline: Transform, *, co
             _init(state)
             results = map(_work, units)
         else:
-            pool = multiprocessing.get_context("fork").Pool(workers, _init, (state,))
-            results = pool.imap(_work, units, chunksize=4)
+            # one process per core: OpenCV's own threads would only contend. Set in the parent
+            # before the fork (a forked child must not reconfigure a thread pool it did not start)
+            cv2_threads = _cv2_threads(1)
+            try:
+                pool = multiprocessing.get_context("fork").Pool(workers, _init, (state,))
+            finally:
+                _cv2_threads(cv2_threads)
+            results = pool.imap(_work, units, chunksize=16)
         try:
             for result in results:
                 if "error" in result:
@@ -253,8 +268,9 @@ def augment_dataset(src: str | Path, out: str | Path, pipeline: Transform, *, co
                         raise DataError(result["error"]["error"] + " (stopped: --strict)")
                 else:
                     mf.write(json.dumps(result["line"], sort_keys=True) + "\n")
-                    mf.flush()
                     written += 1
+                    if written % 16 == 0:  # a killed run redoes at most the unflushed lines
+                        mf.flush()
                 if bar is not None:
                     bar.update(1)
         finally:
