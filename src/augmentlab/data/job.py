@@ -26,8 +26,9 @@ from typing import Any
 
 from ..core.compose import Compose
 from ..core.errors import AugmentlabError, DataError, InvalidConfig
+from ..core.files import atomic_write
 from ..core.transform import Transform
-from .layout import MAX_PIXELS, Entry, atomic_write, detect_layout, read_entry, scan, write_outputs
+from .layout import MAX_PIXELS, Entry, detect_layout, read_entry, scan, write_outputs
 
 __all__ = ["AugmentSummary", "augment_dataset", "sample_id_of"]
 

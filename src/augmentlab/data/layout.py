@@ -269,14 +269,6 @@ def _encode(path: Path, img: np.ndarray) -> bytes:
     return bytes(buf.tobytes())
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file and a rename (never a half-written file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 def output_name(rel: str, copy: int) -> str:
     """Where copy `copy` of `rel` goes (copy 0: the original's own name).
 

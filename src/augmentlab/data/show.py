@@ -9,9 +9,10 @@ import numpy as np
 
 from ..core.compose import Compose
 from ..core.errors import InvalidInput
+from ..core.files import atomic_write
 from ..core.transform import Transform
 from .job import sample_id_of
-from .layout import Entry, atomic_write, read_entry
+from .layout import Entry, read_entry
 
 __all__ = ["entry_for_file", "show_grid"]
 

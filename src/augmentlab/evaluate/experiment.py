@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import platform
 import sys
 import time
@@ -16,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import InvalidConfig
+from ..core.files import atomic_write
 from ..datasets import Dataset, load
 from .cells import CellSpec, Protocol, run_cell
 from .models import default_model
@@ -41,9 +41,7 @@ def _fingerprint(data: Dataset) -> str:
 
 def _write_json(path: Path, payload: Any) -> None:
     """Write next to the target, then rename: an interrupted run never leaves half a file."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(payload, indent=1, sort_keys=True, default=float))
-    os.replace(tmp, path)
+    atomic_write(path, json.dumps(payload, indent=1, sort_keys=True, default=float).encode())
 
 
 # -- worker processes -------------------------------------------------------------------------------
