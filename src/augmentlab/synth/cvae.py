@@ -2,13 +2,17 @@
 
 The known failure of a plain CVAE on small data: the latent code learns the class too, the
 decoder learns to read the class from the code, and the label input is ignored (asking for a 3
-gives whatever digit the code drew; ~55% label agreement on MNIST). Two things fix it here:
+gives whatever digit the code drew). Two things fix it here:
 
 - the encoder sees the label as well, and the code is small (16 numbers) with a full KL weight,
   so there is little room and no need to carry the class in it;
 - label guidance: a small classifier is first trained on the same real rows, then frozen; during
   training, codes drawn from the prior are decoded with random labels and the classifier's
   cross-entropy on them is added to the loss, so the decoder must draw the class it is asked for.
+
+Measured on 1,000 MNIST images (``bench/synth_mnist.py cvae [--guidance 0]``): an independent
+classifier recognised 71% of the samples as the class asked for with the first fix alone, 92%
+with label guidance too.
 
 Images are modelled as pixel probabilities (Bernoulli likelihood), tables as standardised columns
 (Gaussian likelihood). Saved with safetensors and a JSON config, never pickle.
