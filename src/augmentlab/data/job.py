@@ -28,7 +28,15 @@ from ..core.compose import Compose
 from ..core.errors import AugmentlabError, DataError, InvalidConfig
 from ..core.files import atomic_write
 from ..core.transform import Transform
-from .layout import MAX_PIXELS, Entry, detect_layout, read_entry, scan, write_outputs
+from .layout import (
+    MAX_PIXELS,
+    Entry,
+    detect_layout,
+    original_outputs,
+    read_entry,
+    scan,
+    write_outputs,
+)
 
 __all__ = ["AugmentSummary", "augment_dataset", "sample_id_of"]
 
@@ -106,14 +114,11 @@ def _work(unit: tuple[int, int]) -> dict[str, Any]:
     try:
         fields = read_entry(src, entry, max_pixels=_STATE["max_pixels"])
         if copy == 0:  # the original, copied byte for byte
-            files = {entry.rel: (src / entry.rel).read_bytes()}
-            for extra in (entry.mask, entry.boxes):
-                if extra is not None:
-                    files[extra] = (src / extra).read_bytes()
+            files, part = original_outputs(src, entry)
             record = None
         else:
             out = pipe(**fields, sample_id=sample_id_of(entry.rel), copy=copy, seed=_STATE["seed"])
-            files = write_outputs(partial, entry, copy, out, src)
+            files, part = write_outputs(partial, entry, copy, out, src)
             record = out.record.to_dict()
         for rel, data in files.items():
             atomic_write(partial / rel, data)
@@ -121,9 +126,12 @@ def _work(unit: tuple[int, int]) -> dict[str, Any]:
         named = isinstance(exc, DataError) and exc.path is not None
         return {"error": {"file": entry.rel, "copy": copy,
                           "error": str(exc) if named else f"{src / entry.rel}: {exc}"}}
-    return {"line": {"source": entry.rel, "sha256": _sha256(src / entry.rel), "copy": copy,
-                     "outputs": sorted(files), "label": entry.label, "mask": entry.mask,
-                     "boxes": entry.boxes, "record": record}}
+    line = {"source": entry.rel, "sha256": _sha256(src / entry.rel), "copy": copy,
+            "outputs": sorted(files), "label": entry.label, "mask": entry.mask,
+            "boxes": entry.boxes, "record": record}
+    if part is not None:
+        line["part"] = part
+    return {"line": line}
 
 
 class _RayWork:
@@ -178,6 +186,17 @@ def _done(manifest: Path) -> dict[tuple[str, int], dict[str, Any]]:
             except (ValueError, KeyError, TypeError):
                 continue
     return done
+
+
+def _shared_files(src: Path, lines: list[dict[str, Any]]) -> dict[str, bytes]:
+    """Files every output adds to (a COCO JSON), assembled from the manifest's parts."""
+    from .coco import assemble_coco
+
+    parts: dict[str, list[dict[str, Any]]] = {}
+    for line in lines:
+        if "part" in line and line.get("boxes"):
+            parts.setdefault(line["boxes"], []).append(line["part"])
+    return {rel: assemble_coco(src, rel, p) for rel, p in parts.items()}
 
 
 def augment_dataset(src: str | Path, out: str | Path, pipeline: Transform, *, copies: int = 1,
@@ -284,6 +303,8 @@ def augment_dataset(src: str | Path, out: str | Path, pipeline: Transform, *, co
     # canonical order: the same bytes whatever the workers and interruptions
     lines = sorted(_done(manifest).values(), key=lambda d: (d["source"], d["copy"]))
     atomic_write(manifest, "".join(json.dumps(d, sort_keys=True) + "\n" for d in lines).encode())
+    for rel, data in _shared_files(src, lines).items():
+        atomic_write(partial / rel, data)
     errors.sort(key=lambda e: (e["file"], e.get("copy", -1)))
     atomic_write(errors_file, "".join(json.dumps(e, sort_keys=True) + "\n" for e in errors).encode())
     if out.exists():  # --overwrite: the old output goes only once the new one is complete

@@ -4,7 +4,8 @@
   (class-per-subfolder), images directly in the root have no label (a flat folder);
 - ``masks``: ``images/`` with paired segmentation masks in ``masks/`` (same stem);
 - ``yolo``: ``images/`` with ``labels/<stem>.txt`` (``class cx cy w h``, normalised);
-- ``voc``: ``JPEGImages/`` with ``Annotations/<stem>.xml`` (Pascal VOC boxes).
+- ``voc``: ``JPEGImages/`` with ``Annotations/<stem>.xml`` (Pascal VOC boxes);
+- ``coco``: a COCO JSON at the root or in ``annotations/`` (boxes, keypoints, segmentation).
 
 An `Entry` is one source image and its annotations; `read_entry` gives the pipeline's fields,
 `write_outputs` writes an augmented sample next to where the source sat (``<stem>_aug<k>``).
@@ -25,7 +26,8 @@ import numpy as np
 from ..core.errors import DataError
 from ..datasets.user import IMAGE_SUFFIXES
 
-__all__ = ["MAX_PIXELS", "Entry", "detect_layout", "read_entry", "scan", "write_outputs"]
+__all__ = ["MAX_PIXELS", "Entry", "detect_layout", "original_outputs", "read_entry", "scan",
+           "write_outputs"]
 
 MAX_PIXELS = 89_478_485  # Pillow's decompression-bomb warning threshold (~ 0.25 GiB RGBA)
 LOSSLESS = (".png", ".bmp", ".tif", ".tiff", ".pgm", ".ppm")
@@ -44,13 +46,17 @@ class Entry:
 
 
 def detect_layout(root: Path) -> str:
-    """``"yolo"``, ``"voc"``, ``"masks"`` or ``"folder"`` from what the root holds.
+    """``"coco"``, ``"yolo"``, ``"voc"``, ``"masks"`` or ``"folder"`` from what the root holds.
 
     Example:
         >>> import tempfile
         >>> detect_layout(Path(tempfile.mkdtemp()))
         'folder'
     """
+    from .coco import coco_files
+
+    if coco_files(root):
+        return "coco"
     if (root / "images").is_dir() and (root / "labels").is_dir():
         return "yolo"
     if (root / "JPEGImages").is_dir() and (root / "Annotations").is_dir():
@@ -124,8 +130,13 @@ def scan(root: Path, layout: str) -> tuple[list[Entry], list[dict[str, str]]]:
                 problems.append({"file": rel, "error": "a symbolic link leading outside the input folder"})
                 continue
             entries.append(Entry(rel, boxes=xml.relative_to(root).as_posix(), extra={"format": "voc"}))
+    elif layout == "coco":
+        from .coco import scan_coco
+
+        entries = scan_coco(root, problems)
     else:
-        raise DataError(f"unknown layout {layout!r}; expected folder, masks, yolo or voc", path=str(root))
+        raise DataError(f"unknown layout {layout!r}; expected folder, masks, yolo, voc or coco",
+                        path=str(root))
     return entries, problems
 
 
@@ -241,6 +252,10 @@ def read_entry(root: Path, entry: Entry, *, max_pixels: int = MAX_PIXELS) -> dic
     from ..core.fields import BBoxes
 
     fields: dict[str, Any] = {"image": read_image_checked(root / entry.rel, max_pixels=max_pixels)}
+    if entry.extra.get("format") == "coco":
+        from .coco import read_coco
+
+        return read_coco(entry, fields["image"])
     if entry.mask is not None:
         mask = read_image_checked(root / entry.mask, grayscale=True, max_pixels=max_pixels)
         if mask.shape[:2] != fields["image"].shape[:2]:
@@ -282,13 +297,32 @@ def output_name(rel: str, copy: int) -> str:
     return p.with_name(f"{p.stem}_aug{copy}{p.suffix}").as_posix()
 
 
+def original_outputs(src: Path, entry: Entry) -> tuple[dict[str, bytes], Any]:
+    """An original copied byte for byte: ``({relative path: bytes}, part)`` as `write_outputs`."""
+    if entry.extra.get("format") == "coco":
+        from .coco import coco_parts
+
+        return {entry.rel: (src / entry.rel).read_bytes()}, coco_parts(entry, entry.rel, None)
+    files = {entry.rel: (src / entry.rel).read_bytes()}
+    for extra in (entry.mask, entry.boxes):
+        if extra is not None:
+            files[extra] = (src / extra).read_bytes()
+    return files, None
+
+
 def write_outputs(out: Path, entry: Entry, copy: int, fields: dict[str, Any],
-                  src: Path | None = None) -> dict[str, bytes]:
-    """Encode one augmented sample; returns ``{relative path: bytes}`` (not yet written).
+                  src: Path | None = None) -> tuple[dict[str, bytes], Any]:
+    """Encode one augmented sample: ``({relative path: bytes}, part)``, nothing written yet.
+    ``part`` is what the output adds to a shared file (a COCO image and its annotations),
+    assembled when the run ends; None for layouts with one file per sample.
     ``src`` (the input root) is where a VOC annotation's other fields are read from."""
     files: dict[str, bytes] = {}
     image_rel = output_name(entry.rel, copy)
     files[image_rel] = _encode(out / image_rel, fields["image"])
+    if entry.extra.get("format") == "coco":
+        from .coco import coco_parts
+
+        return files, coco_parts(entry, image_rel, fields)
     if entry.mask is not None:
         mask_rel = Path(output_name(entry.mask, copy)).with_suffix(".png").as_posix()
         files[mask_rel] = _encode(out / mask_rel, fields["mask"])
@@ -302,4 +336,4 @@ def write_outputs(out: Path, entry: Entry, copy: int, fields: dict[str, Any],
         arr, labels = boxes.array, list(boxes.labels or [])  # boxes come back in their format (yolo)
         lines = [f"{int(c)} " + " ".join(f"{v:.6f}" for v in row) for c, row in zip(labels, arr, strict=True)]
         files[output_name(entry.boxes, copy)] = ("\n".join(lines) + ("\n" if lines else "")).encode()
-    return files
+    return files, None

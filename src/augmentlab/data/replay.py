@@ -9,7 +9,7 @@ from typing import Any
 from ..core.config import pipeline_from_document
 from ..core.errors import AugmentlabError, InvalidInput
 from ..core.sample import Record
-from .layout import Entry, read_entry, write_outputs
+from .layout import Entry, original_outputs, read_entry, scan, write_outputs
 
 __all__ = ["verify_output"]
 
@@ -38,24 +38,40 @@ def verify_output(out: str | Path, *, src: str | Path | None = None) -> list[dic
                            f"manifest.jsonl): {exc}") from None
     root = Path(src) if src is not None else Path(job["input"])
     pipe = pipeline_from_document(job["pipeline"], str(out / "augmentlab.yaml"))
+    # layouts whose annotations live in a shared file (COCO) are listed again from the input
+    entries = {e.rel: e for e in scan(root, job["layout"])[0]} if job["layout"] == "coco" else {}
     different = []
     for line in lines:
         outputs = line["outputs"]
-        entry = Entry(line["source"], label=line.get("label"), mask=line.get("mask"),
-                      boxes=line.get("boxes"),
-                      extra={"format": "voc"} if job["layout"] == "voc" else {})
+        entry = entries.get(line["source"]) or Entry(
+            line["source"], label=line.get("label"), mask=line.get("mask"), boxes=line.get("boxes"),
+            extra={"format": "voc"} if job["layout"] == "voc" else {})
         try:
             if line["record"] is None:  # an original, copied
-                produced = {rel: (root / rel).read_bytes() for rel in outputs}
+                produced, part = original_outputs(root, entry)
             else:
                 fields = read_entry(root, entry)
                 sample = pipe.replay(Record.from_dict(line["record"]), **fields)  # type: ignore[attr-defined]
-                produced = write_outputs(out, entry, int(line["copy"]), sample, root)
+                produced, part = write_outputs(out, entry, int(line["copy"]), sample, root)
         except (AugmentlabError, OSError) as exc:
             different.append({**line, "problem": str(exc)})
             continue
         bad = [rel for rel in outputs if not (out / rel).is_file()
                or (out / rel).read_bytes() != produced.get(rel)]
+        if part is not None and json.loads(json.dumps(part)) != line.get("part"):
+            bad.append("its annotations")
         if bad or sorted(produced) != sorted(outputs):
             different.append({**line, "problem": f"outputs differ: {', '.join(bad) or 'file list'}"})
+    if job["layout"] == "coco":  # the shared JSON is the one the manifest's parts make
+        from .coco import assemble_coco
+
+        parts: dict[str, list[Any]] = {}
+        for line in lines:
+            if "part" in line and line.get("boxes"):
+                parts.setdefault(line["boxes"], []).append(line["part"])
+        for rel, shared in parts.items():
+            path = out / rel
+            if not path.is_file() or path.read_bytes() != assemble_coco(root, rel, shared):
+                different.append({"source": rel, "outputs": [rel],
+                                  "problem": "the COCO file differs from the manifest's annotations"})
     return different

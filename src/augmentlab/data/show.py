@@ -28,6 +28,13 @@ def entry_for_file(path: Path) -> tuple[Path, Entry]:
     """
     parent = path.parent
     root = parent.parent
+    if parent.name == "images":
+        from .coco import coco_files, scan_coco
+
+        if coco_files(root):
+            for entry in scan_coco(root, []):
+                if entry.rel == f"images/{path.name}":
+                    return root, entry
     if parent.name == "images" and (root / "labels" / f"{path.stem}.txt").is_file():
         return root, Entry(f"images/{path.name}", boxes=f"labels/{path.stem}.txt")
     if parent.name == "JPEGImages" and (root / "Annotations" / f"{path.stem}.xml").is_file():
@@ -46,6 +53,8 @@ def _pixel_boxes(boxes: Any, shape: tuple[int, ...]) -> np.ndarray:
         h, w = shape[:2]
         cx, cy, bw, bh = arr.T
         return np.stack([(cx - bw / 2) * w, (cy - bh / 2) * h, (cx + bw / 2) * w, (cy + bh / 2) * h], 1)
+    if boxes.format == "coco":
+        return np.concatenate([arr[:, :2], arr[:, :2] + arr[:, 2:]], axis=1)
     return arr
 
 
@@ -55,18 +64,23 @@ def _draw(fields: dict[str, Any]) -> np.ndarray:
     img = fields["image"]
     out = np.ascontiguousarray(np.dstack([img] * 3) if img.ndim == 2 else img[..., :3].copy())
     if "mask" in fields:  # masked pixels tinted red
-        on = fields["mask"] > 0
+        mask = fields["mask"]
+        on = mask.any(axis=2) if mask.ndim == 3 else mask > 0  # instance masks: any of them
         out[on] = (0.5 * out[on] + 0.5 * np.array([255, 0, 0])).astype(np.uint8)
     if "bboxes" in fields:
         for x0, y0, x1, y1 in _pixel_boxes(fields["bboxes"], img.shape):
             cv2.rectangle(out, (int(round(x0)), int(round(y0))), (int(round(x1)) - 1, int(round(y1)) - 1),
                           (0, 255, 0), 2)
+    if "keypoints" in fields:  # blue dots
+        for x, y in np.asarray(fields["keypoints"].array).reshape(-1, 2)[:, :2]:
+            cv2.circle(out, (int(round(x)), int(round(y))), 2, (0, 0, 255), -1)
     return out
 
 
 def show_grid(pipeline: Transform, file: str | Path, out: str | Path, *, n: int = 16, seed: int = 0,
               columns: int = 4) -> Path:
-    """Write a PNG grid: the file (top left) and `n` augmented copies, boxes green, masks red.
+    """Write a PNG grid: the file (top left) and `n` augmented copies, boxes green, masks red,
+    keypoints blue.
 
     Example:
         >>> import tempfile, cv2, augmentlab as al

@@ -1,0 +1,277 @@
+"""COCO detection datasets: a JSON file (``images``, ``annotations``, ``categories``) and its images.
+
+Each annotation's box, keypoints and segmentation move with the image: boxes as COCO boxes,
+keypoints through the same warp (points that leave the image become ``v = 0``), polygons and RLE
+as one instance mask per annotation (warped with the image, traced back to polygons; a crowd RLE
+comes back as an uncompressed RLE). An annotation whose box no longer survives the pipeline's
+visibility rules is dropped. Every other field of images and annotations is kept.
+
+The JSON is found at the root or in ``annotations/``; image ``file_name`` is relative to
+``images/`` when that folder exists, else to the root, and may not be absolute or contain ``..``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import numpy as np
+
+from ..core.errors import DataError
+
+__all__ = ["assemble_coco", "coco_files", "coco_parts", "read_coco", "scan_coco"]
+
+
+def _load(path: Path, rel: str) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise DataError(f"not valid JSON: {exc.msg}", path=rel, line=exc.lineno) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"cannot read: {exc}", path=rel) from None
+    return data if isinstance(data, dict) else {}
+
+
+def coco_files(root: Path) -> list[Path]:
+    """The COCO JSON files of a dataset root (at the root or in ``annotations/``).
+
+    Example:
+        >>> import tempfile
+        >>> coco_files(Path(tempfile.mkdtemp()))
+        []
+    """
+    found = []
+    for folder in (root, root / "annotations"):
+        for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+            if path.name in ("manifest.json",) or path.is_symlink():
+                continue
+            head = path.read_bytes()[:1 << 16]
+            if b'"images"' in head or b'"annotations"' in head:
+                found.append(path)
+    return found
+
+
+def _image_base(root: Path, name: Any) -> str | None:
+    """The folder (``"images/"`` or ``""``) an image's ``file_name`` is relative to, or None
+    for a name that could leave the root (absolute, a drive, ``..``)."""
+    if not isinstance(name, str) or not name:
+        return None
+    p = PurePosixPath(name.replace("\\", "/"))
+    if p.is_absolute() or ".." in p.parts or (len(name) > 1 and name[1] == ":"):
+        return None
+    return "images/" if (root / "images" / p).is_file() else ""
+
+
+def scan_coco(root: Path, problems: list[dict[str, str]]) -> list[Any]:
+    """One `Entry` per image of every COCO file; unusable images and annotations are problems."""
+    from .layout import Entry, _inside
+
+    entries = []
+    for path in coco_files(root):
+        rel_json = path.relative_to(root).as_posix()
+        data = _load(path, rel_json)
+        images, annotations = data.get("images"), data.get("annotations", [])
+        if not isinstance(images, list) or not isinstance(annotations, list):
+            raise DataError("a COCO file needs lists 'images' and 'annotations'", path=rel_json)
+        by_image: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+        ids = {img.get("id") for img in images if isinstance(img, dict)}
+        for i, ann in enumerate(annotations):
+            if not isinstance(ann, dict) or ann.get("image_id") not in ids:
+                problems.append({"file": rel_json, "error": f"annotations[{i}] refers to image_id "
+                                 f"{ann.get('image_id') if isinstance(ann, dict) else '?'} that is "
+                                 "not in 'images'; it is left out"})
+                continue
+            by_image[ann["image_id"]].append(ann)
+        for i, img in enumerate(images):
+            name = img.get("file_name") if isinstance(img, dict) else None
+            base = _image_base(root, name)
+            if base is None:
+                problems.append({"file": rel_json, "error": f"images[{i}].file_name {name!r} is "
+                                 "absolute, empty or contains '..'; it is left out"})
+                continue
+            rel = base + PurePosixPath(str(name).replace("\\", "/")).as_posix()
+            if not (root / rel).is_file():
+                problems.append({"file": rel, "error": f"listed in {rel_json} (images[{i}]) but missing"})
+                continue
+            if not _inside(root, root / rel):
+                problems.append({"file": rel, "error": "a symbolic link leading outside the input folder"})
+                continue
+            entries.append(Entry(rel, boxes=rel_json,
+                                 extra={"format": "coco", "image": img, "base": base,
+                                        "annotations": by_image.get(img.get("id"), [])}))
+    entries.sort(key=lambda e: e.rel)
+    return entries
+
+
+# -- segmentation <-> masks ---------------------------------------------------------------------
+def _rle_decode(rle: dict[str, Any], height: int, width: int) -> np.ndarray:
+    counts = rle["counts"]
+    if isinstance(counts, str):  # COCO's compressed form: 5-bit groups, delta-coded after the 3rd
+        values: list[int] = []
+        pos = 0
+        while pos < len(counts):
+            x, k, more = 0, 0, True
+            while more:
+                c = ord(counts[pos]) - 48
+                x |= (c & 0x1F) << (5 * k)
+                more = bool(c & 0x20)
+                pos += 1
+                k += 1
+                if not more and (c & 0x10):
+                    x |= -1 << (5 * k)
+            if len(values) > 2:
+                x += values[-2]
+            values.append(x)
+        counts = values
+    flat = np.zeros(height * width, dtype=np.uint8)
+    at, value = 0, 0
+    for run in counts:
+        flat[at:at + int(run)] = value
+        at += int(run)
+        value ^= 1
+    return flat.reshape(width, height).T  # column-major (Fortran) order
+
+
+def _rle_encode(mask: np.ndarray) -> dict[str, Any]:
+    flat = mask.T.reshape(-1).astype(np.uint8)
+    change = np.flatnonzero(np.diff(np.concatenate([[0], flat, [1 - flat[-1] if flat.size else 0]])))
+    counts = np.diff(np.concatenate([[0], change])).tolist()
+    return {"counts": [int(c) for c in counts], "size": [int(mask.shape[0]), int(mask.shape[1])]}
+
+
+def _segmentation_mask(seg: Any, height: int, width: int, where: str) -> np.ndarray:
+    import cv2
+
+    if isinstance(seg, dict):
+        size = seg.get("size")
+        if size != [height, width] or "counts" not in seg:
+            raise DataError(f"{where}: an RLE needs 'counts' and size [{height}, {width}], got {size}")
+        return _rle_decode(seg, height, width)
+    mask = np.zeros((height, width), np.uint8)
+    for poly in seg if isinstance(seg, list) else []:
+        pts = np.asarray(poly, dtype=np.float64).reshape(-1, 2)
+        if len(pts) >= 3 and np.isfinite(pts).all():
+            cv2.fillPoly(mask, [np.round(pts).astype(np.int32)], 1)
+    return mask
+
+
+def _polygons(mask: np.ndarray) -> list[list[float]]:
+    import cv2
+
+    contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    return [[float(v) for v in c.reshape(-1)] for c in contours if len(c) >= 3]
+
+
+# -- reading and writing one image's annotations -------------------------------------------------
+def read_coco(entry: Any, image: np.ndarray) -> dict[str, Any]:
+    """The pipeline fields of one COCO image: ``image``, ``bboxes`` (labelled by annotation
+    index), and where annotated ``keypoints`` and ``mask`` (one channel per annotation)."""
+    from ..core.fields import BBoxes, KeyPoints
+
+    img, anns = entry.extra["image"], entry.extra["annotations"]
+    h, w = image.shape[:2]
+    if (img.get("height"), img.get("width")) not in ((h, w), (None, None)):
+        raise DataError(f"{entry.boxes} says {img.get('width')}x{img.get('height')} for this "
+                        f"image, the file is {w}x{h}; the annotation does not match the image",
+                        path=entry.rel)
+    boxes, points, point_labels = [], [], []
+    masks = []
+    for a, ann in enumerate(anns):
+        where = f"{entry.boxes}: annotation id {ann.get('id')}"
+        try:
+            x, y, bw, bh = (float(v) for v in ann["bbox"])
+        except (KeyError, TypeError, ValueError):
+            raise DataError(f"{where}: needs 'bbox' [x, y, width, height]", path=entry.rel) from None
+        if not (bw > 0 and bh > 0 and x >= 0 and y >= 0 and x + bw <= w + 0.5 and y + bh <= h + 0.5):
+            raise DataError(f"{where}: bbox {ann['bbox']} is empty or outside the {w}x{h} image",
+                            path=entry.rel)
+        boxes.append([x, y, min(bw, w - x), min(bh, h - y)])
+        kps = ann.get("keypoints")
+        if kps:
+            arr = np.asarray(kps, dtype=np.float64).reshape(-1, 3)
+            for k, (px, py, v) in enumerate(arr):
+                if v > 0:  # COCO coordinates may reach the far edge: keep them on the last pixel
+                    points.append([min(max(px, 0.0), w - 1e-3), min(max(py, 0.0), h - 1e-3)])
+                    point_labels.append((a, k))
+        seg = ann.get("segmentation")
+        masks.append(_segmentation_mask(seg, h, w, where) if seg else np.zeros((h, w), np.uint8))
+    fields: dict[str, Any] = {"image": image,
+                              "bboxes": BBoxes(np.asarray(boxes).reshape(-1, 4), format="coco",
+                                               labels=list(range(len(anns))))}
+    if points:
+        fields["keypoints"] = KeyPoints(points, labels=point_labels)
+    if any(ann.get("segmentation") for ann in anns):
+        fields["mask"] = np.stack(masks, axis=2)
+    return fields
+
+
+def coco_parts(entry: Any, name: str, fields: dict[str, Any] | None) -> dict[str, Any]:
+    """The image record and annotations of one output (``fields`` None: the original as it is).
+    Ids are given when the file is assembled."""
+    img, anns = entry.extra["image"], entry.extra["annotations"]
+    file_name = name[len(entry.extra["base"]):]
+    if fields is None:
+        return {"image": img, "annotations": anns, "original": True}
+    h, w = fields["image"].shape[:2]
+    boxes = fields["bboxes"]
+    points: dict[tuple[int, int], tuple[float, float]] = {}
+    if "keypoints" in fields:
+        for (px, py), (a, k) in zip(fields["keypoints"].array, fields["keypoints"].labels or [], strict=True):
+            points[(int(a), int(k))] = (float(px), float(py))
+    out_anns = []
+    for row, a in zip(boxes.array, boxes.labels or [], strict=True):
+        ann = dict(anns[int(a)])
+        ann["bbox"] = [round(float(v), 2) for v in row]
+        ann["area"] = round(float(row[2] * row[3]), 2)
+        if ann.get("segmentation"):
+            m = fields["mask"][:, :, int(a)]
+            ys, xs = np.nonzero(m)
+            if len(xs) == 0:  # the object left the image, only its box's corner stayed
+                continue
+            # COCO's box is the object's box: after a rotation the outline of the old box
+            # encloses more than the object, the transformed mask says exactly where it is
+            ann["bbox"] = [float(xs.min()), float(ys.min()), float(xs.max() - xs.min() + 1),
+                           float(ys.max() - ys.min() + 1)]
+            ann["area"] = float(len(xs))
+            ann["segmentation"] = _rle_encode(m) if isinstance(ann["segmentation"], dict) else _polygons(m)
+        if ann.get("keypoints"):
+            kps = []
+            original = np.asarray(ann["keypoints"], dtype=np.float64).reshape(-1, 3)
+            for k in range(len(original)):
+                if (int(a), k) in points:
+                    px, py = points[(int(a), k)]
+                    kps += [round(px, 2), round(py, 2), int(original[k, 2])]
+                else:
+                    kps += [0, 0, 0]
+            ann["keypoints"] = kps
+            ann["num_keypoints"] = sum(1 for v in kps[2::3] if v > 0)
+        out_anns.append(ann)
+    return {"image": {**img, "file_name": file_name, "width": w, "height": h}, "annotations": out_anns}
+
+
+def assemble_coco(src: Path, json_rel: str, parts: list[dict[str, Any]]) -> bytes:
+    """The output COCO file: the source's other keys, and the images and annotations of `parts`
+    (in manifest order). Originals keep their ids; new images and annotations are numbered
+    after the source's largest ids, in manifest order, so the file is the same every run."""
+    data = _load(src / json_rel, json_rel)
+    next_image = max([int(i["id"]) for i in data.get("images", []) if isinstance(i.get("id"), int)],
+                     default=0) + 1
+    next_ann = max([int(a["id"]) for a in data.get("annotations", []) if isinstance(a.get("id"), int)],
+                   default=0) + 1
+    images, annotations = [], []
+    for part in parts:
+        if part.get("original"):
+            images.append(part["image"])
+            annotations.extend(part["annotations"])
+            continue
+        image_id = next_image
+        next_image += 1
+        images.append({**part["image"], "id": image_id})
+        for ann in part["annotations"]:
+            annotations.append({**ann, "id": next_ann, "image_id": image_id})
+            next_ann += 1
+    out = {k: v for k, v in data.items() if k not in ("images", "annotations")}
+    out["images"], out["annotations"] = images, annotations
+    return json.dumps(out, indent=1).encode()
