@@ -75,6 +75,40 @@ CASES: dict[str, dict[str, Any]] = {
     "Sequential": {"transforms": [{"name": "Invert"}, {"name": "Transpose"}], "random_order": True},
 }
 
+
+
+def _text() -> dict[str, Any]:
+    return {"text": "The film's  pacing drags, but the ending — café scene — lands.", "label": 1}
+
+
+def _audio() -> dict[str, Any]:
+    t = np.arange(8000) / 8000
+    wave = (0.5 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+    return {"audio": np.stack([wave, 0.5 * wave]), "sample_rate": 8000,
+            "events": [(0.1, 0.4, "beep"), (0.5, 0.5, "click")], "label": "tone"}
+
+
+def _row() -> dict[str, Any]:
+    import pandas as pd
+
+    table = pd.DataFrame({"age": [23, 35, 51, 62, 47], "income": [1.5, 2.25, 3.0, None, 2.0],
+                          "city": ["a", "b", "a", "c", None]})
+    return {"features": {"age": 35, "income": 2.25, "city": "b"},
+            "schema": al.tabular.Schema.infer(table), "label": 0}
+
+
+# Transforms of the other modalities: a configuration and the fields of one sample. Their own
+# invariant suite is tests/test_modal_invariants.py.
+MODAL_CASES: dict[str, tuple[dict[str, Any], Any]] = {
+    "text.RandomSwap": ({"n": 2}, _text),
+    "text.RandomDelete": ({"rate": 0.3}, _text),
+    "audio.Gain": ({}, _audio),
+    "audio.AddGaussianNoise": ({}, _audio),
+    "audio.Shift": ({"rollover": False}, _audio),
+    "tabular.GaussianNoise": ({"scale": 0.5}, _row),
+    "tabular.CategoricalResample": ({"rate": 0.7}, _row),
+}
+
 # Transforms that need three channels (they raise a clear InvalidInput on one channel).
 NEEDS_RGB = {"RGBShift", "ISONoise", "Normalize"}  # Normalize: its default mean has 3 values
 

@@ -8,7 +8,7 @@ Example:
     (32, 32, 3)
 """
 
-from . import errors, image, registry
+from . import audio, errors, image, registry, tabular, text
 from .core import (
     BBoxes,
     Compose,

@@ -28,6 +28,7 @@ from .fields import (
     resolve_kinds,
 )
 from .geometry import exact_plan
+from .modal import MODAL_KINDS, check_modal_fields
 from .lut import apply_lut, compose_luts
 from .params import check_choice, check_number
 from .rng import STREAMS, integer, path_key
@@ -227,6 +228,7 @@ class _Layout(NamedTuple):
     masks: tuple[str, ...]
     boxes: tuple[str, ...]
     points: tuple[str, ...]
+    modal: bool  # text, audio, rows: validated by core.modal
 
 
 class _Runner:
@@ -459,7 +461,8 @@ class Compose(BaseCompose):
             kinds = resolve_kinds(fields, self.extra_fields)
             layout = self._layouts[names] = _Layout(
                 kinds, *(tuple(k for k, v in kinds.items() if v == kind)
-                         for kind in ("image", "mask", "bboxes", "keypoints")))
+                         for kind in ("image", "mask", "bboxes", "keypoints")),
+                any(v in MODAL_KINDS for v in kinds.values()))
         return layout
 
     def _prepare(self, fields: Mapping[str, Any], layout: _Layout) -> Sample:
@@ -474,6 +477,8 @@ class Compose(BaseCompose):
         for key in layout.masks:
             mask = check_mask(fields[key], key, size)
             size = size or mask.shape[:2]
+        if layout.modal:
+            check_modal_fields(fields, layout.kinds)
         sample.kinds = layout.kinds
         sample.meta = self._meta
         if (layout.boxes or layout.points) and size is None:

@@ -9,6 +9,7 @@ from .errors import InvalidConfig
 __all__ = ["get", "names", "register"]
 
 _REGISTRY: dict[str, type] = {}
+_MODALITIES = ("text", "audio", "tabular")  # prefixes of transform names outside images
 
 
 def register(cls: type) -> type:
@@ -29,6 +30,10 @@ def get(name: str) -> Any:
         >>> al.registry.get("HorizontalFlip").__name__
         'HorizontalFlip'
     """
+    if name not in _REGISTRY and isinstance(name, str) and name.split(".")[0] in _MODALITIES:
+        import importlib  # "audio.Gain": the modality registers its transforms on import
+
+        importlib.import_module(f"augmentlab.{name.split('.')[0]}")
     try:
         return _REGISTRY[name]
     except KeyError:

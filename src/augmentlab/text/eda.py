@@ -1,0 +1,80 @@
+"""The two EDA operations that need no lexicon (Wei & Zou, 2019): random swap and random
+deletion. Params record word indices, so a replay does not depend on tokenising again the same
+way — it does, but the record says exactly which words moved."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..core.params import check_number
+from ..core.rng import integer
+from ..core.transform import Transform
+from .words import join_words, word_spans
+
+__all__ = ["RandomDelete", "RandomSwap"]
+
+
+class RandomSwap(Transform):
+    """Swap two random words, ``n`` times (EDA's RS; ``n`` a number of swaps or, below 1, a
+    fraction of the words, EDA's alpha). Whitespace between words is kept as it was.
+
+    Example:
+        >>> import augmentlab as al
+        >>> out = al.text.RandomSwap(n=1)(text="one two three", seed=0)
+        >>> sorted(out["text"].split())
+        ['one', 'three', 'two']
+    """
+
+    name = "text.RandomSwap"
+    fields = frozenset({"text"})
+
+    def __init__(self, *, n: float = 1, p: float = 1.0) -> None:
+        super().__init__(p=p)
+        self.n = check_number("text.RandomSwap", "n", n, low=0)
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        words = len(word_spans(sample[sample.keys_of("text")[0]])) if sample.keys_of("text") else 0
+        swaps = int(self.n) if self.n >= 1 else max(1, round(self.n * words))
+        pairs = [[integer(rng, 0, words), integer(rng, 0, words)] for _ in range(swaps)] if words > 1 else []
+        return {"pairs": pairs}
+
+    def apply_text(self, text: str, params: dict[str, Any]) -> str:
+        spans = word_spans(text)
+        order = list(range(len(spans)))
+        for i, j in params["pairs"]:
+            if i < len(order) and j < len(order):
+                order[i], order[j] = order[j], order[i]
+        return join_words(text, spans, order)
+
+
+class RandomDelete(Transform):
+    """Delete each word with probability ``rate`` (EDA's RD); one word is always kept.
+
+    Example:
+        >>> import augmentlab as al
+        >>> al.text.RandomDelete(rate=0.99)(text="a b c d", seed=1)["text"] in "a b c d"
+        True
+    """
+
+    name = "text.RandomDelete"
+    fields = frozenset({"text"})
+
+    def __init__(self, *, rate: float = 0.1, p: float = 1.0) -> None:
+        super().__init__(p=p)
+        self.rate = check_number("text.RandomDelete", "rate", rate, low=0, high=1)
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        words = len(word_spans(sample[sample.keys_of("text")[0]])) if sample.keys_of("text") else 0
+        if words == 0:
+            return {"drop": []}
+        drop = np.flatnonzero(rng.random(words) < self.rate).tolist()
+        if len(drop) == words:  # EDA keeps a word rather than return an empty sentence
+            drop.remove(drop[integer(rng, 0, words)])
+        return {"drop": drop}
+
+    def apply_text(self, text: str, params: dict[str, Any]) -> str:
+        spans = word_spans(text)
+        dropped = set(params["drop"])
+        return join_words(text, spans, [i for i in range(len(spans)) if i not in dropped])

@@ -1,0 +1,129 @@
+"""The shared invariant suite for text, audio and table-row transforms (see DESIGN.md), and each
+modality's own rules: text edge cases, events that follow the sound, schemas never broken."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import numpy as np
+import pytest
+import yaml
+from tests.conftest import MODAL_CASES
+
+import augmentlab as al
+from augmentlab.errors import InvalidConfig, InvalidInput
+
+NAMES = sorted(MODAL_CASES)
+
+
+def _pipe(name: str, seed: int = 4, **extra: object) -> al.Compose:
+    config, _ = MODAL_CASES[name]
+    return al.Compose([al.Transform.from_config({"name": name, **config, **extra})], seed=seed)
+
+
+def _same(a: dict, b: dict) -> None:
+    assert set(a) == set(b)
+    for key in a:
+        if isinstance(a[key], np.ndarray):
+            assert a[key].dtype == b[key].dtype and a[key].tobytes() == b[key].tobytes(), key
+        else:
+            assert a[key] == b[key], key
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_contract(name: str) -> None:
+    fields = MODAL_CASES[name][1]()
+    before = copy.deepcopy(fields)
+    pipe = _pipe(name)
+    outs = [pipe(sample_id=i, copy=c, **fields) for i in range(4) for c in range(2)]
+    _same(fields, before)  # input not mutated
+    assert len({repr(o.get("text", o.get("features"))) + str(o.get("audio", np.zeros(1)).tobytes())
+                for o in outs}) > 1  # it does something
+    for out in outs:
+        _same(out, _pipe(name)(sample_id=out.record.sample_id, copy=out.record.copy, **fields))
+        _same(out, pipe.replay(al.Record.from_json(out.record.to_json()), **fields))
+        assert out["label"] == fields["label"]
+        if "audio" in out:
+            assert out["audio"].dtype == np.float32 and out["audio"].shape == fields["audio"].shape
+        for step in out.record.steps:
+            assert yaml.safe_load(yaml.safe_dump(step.params)) == step.params
+            assert json.loads(json.dumps(step.params)) == step.params
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_config_round_trip_and_p_zero(name: str) -> None:
+    pipe = _pipe(name)
+    fields = MODAL_CASES[name][1]()
+    for text in (pipe.to_json(), pipe.to_yaml()):
+        loaded = al.load_pipeline(text)
+        assert loaded.config_hash == pipe.config_hash
+        _same(pipe(sample_id=3, **fields), loaded(sample_id=3, **fields))
+    _same(_pipe(name, p=0.0)(sample_id=0, **fields), fields)
+    with pytest.raises(InvalidConfig, match="valid arguments"):
+        al.Transform.from_config({"name": name, "colour": 1})
+
+
+def test_text_edge_cases() -> None:
+    pipe = al.Compose([al.text.RandomSwap(n=3), al.text.RandomDelete(rate=0.5)], seed=0)
+    assert pipe(text="")["text"] == "" and pipe(text="word")["text"] == "word"
+    out = pipe(text="  Ünïcödé  日本語 テキスト ok  ")["text"]
+    assert out.startswith("  ") and out.endswith("  ") and set(out.split()) <= {"Ünïcödé", "日本語", "テキスト", "ok"}
+    long = " ".join(f"w{i}" for i in range(10_000))
+    out = al.Compose([al.text.RandomDelete(rate=0.1)], seed=1)(text=long)["text"].split()
+    assert 8_500 < len(out) < 9_500 and out == sorted(out, key=lambda w: int(w[1:]))  # order kept
+    with pytest.raises(InvalidInput, match="text: expected a str, got bytes"):
+        pipe(text=b"bytes")
+    with pytest.raises(InvalidInput, match="got int"):
+        pipe(text=3)
+
+
+def test_audio_events_move_with_the_sound_and_bad_audio_is_refused() -> None:
+    rate = 1000
+    x = np.zeros(1000, np.float32)
+    x[100:300] = 1.0  # the event: 0.1 .. 0.3 s
+    for rollover in (True, False):
+        for seed in range(20):
+            out = al.audio.Shift(rollover=rollover)(audio=x, sample_rate=rate,
+                                                    events=[(0.1, 0.3, "e")], seed=seed)
+            on = np.flatnonzero(out["audio"] > 0.5) / rate
+            covered = sorted({round(t, 3) for a, b, _ in out["events"]
+                              for t in np.arange(a, b - 1e-9, 1 / rate)})
+            assert covered == [round(t, 3) for t in on]  # events cover exactly the moved sound
+    pipe = al.Compose([al.audio.Gain()], seed=0)
+    with pytest.raises(InvalidInput, match="integer PCM"):
+        pipe(audio=np.zeros(10, np.int16), sample_rate=8000)
+    with pytest.raises(InvalidInput, match="NaN or inf"):
+        pipe(audio=np.array([0.0, np.nan], np.float32), sample_rate=8000)
+    with pytest.raises(InvalidInput, match="non-empty"):
+        pipe(audio=np.zeros(0, np.float32), sample_rate=8000)
+    with pytest.raises(InvalidInput, match="sample_rate=<positive int>"):
+        pipe(audio=np.zeros(10, np.float32), sample_rate=0)
+    with pytest.raises(InvalidInput, match=r"events\[0\]: ends at 2 s, after the clip's end"):
+        pipe(audio=np.zeros(1000, np.float32), sample_rate=1000, events=[(0.5, 2.0, "x")])
+
+
+def test_tabular_transforms_never_break_the_schema() -> None:
+    import pandas as pd
+    from sklearn.datasets import load_wine
+
+    frame = load_wine(as_frame=True).frame
+    frame["magnesium"] = frame["magnesium"].astype(int)
+    frame["grade"] = np.where(frame["alcohol"] > 13, "high", "low")
+    frame.loc[3, "ash"] = np.nan
+    schema = al.tabular.Schema.infer(frame, exclude=("target",))
+    assert schema.columns["magnesium"].kind == "integer" and schema.columns["grade"].kind == "categorical"
+    pipe = al.Compose([al.tabular.GaussianNoise(scale=3.0), al.tabular.CategoricalResample(rate=0.5)],
+                      seed=0)
+    changed = 0
+    for i, row in enumerate(frame.drop(columns="target").to_dict("records")):
+        out = pipe(features=row, schema=schema, sample_id=i)["features"]
+        schema.check_row(out)
+        assert isinstance(out["magnesium"], int)
+        changed += out["grade"] != row["grade"]
+        if i == 3:
+            assert np.isnan(out["ash"])  # missing stays missing
+    assert 20 < changed < 90  # half resampled, by frequency: about a quarter change
+    with pytest.raises(InvalidInput, match="needs schema="):
+        pipe(features={"a": 1})
+    assert pd.isna(frame.loc[3, "ash"])  # the input table is untouched
