@@ -68,7 +68,8 @@ def test_text_edge_cases() -> None:
     pipe = al.Compose([al.text.RandomSwap(n=3), al.text.RandomDelete(rate=0.5)], seed=0)
     assert pipe(text="")["text"] == "" and pipe(text="word")["text"] == "word"
     out = pipe(text="  Ünïcödé  日本語 テキスト ok  ")["text"]
-    assert out.startswith("  ") and out.endswith("  ") and set(out.split()) <= {"Ünïcödé", "日本語", "テキスト", "ok"}
+    assert out.startswith("  ") and out.endswith("  ")
+    assert set(out.split()) <= {"Ünïcödé", "日本語", "テキスト", "ok"}
     long = " ".join(f"w{i}" for i in range(10_000))
     out = al.Compose([al.text.RandomDelete(rate=0.1)], seed=1)(text=long)["text"].split()
     assert 8_500 < len(out) < 9_500 and out == sorted(out, key=lambda w: int(w[1:]))  # order kept

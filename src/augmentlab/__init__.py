@@ -39,10 +39,13 @@ __all__ = [
     "Sometimes",
     "Transform",
     "__version__",
+    "audio",
     "dump_pipeline",
     "errors",
     "image",
     "load_pipeline",
     "registry",
+    "tabular",
+    "text",
     *image.__all__,
 ]

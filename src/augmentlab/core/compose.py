@@ -28,8 +28,8 @@ from .fields import (
     resolve_kinds,
 )
 from .geometry import exact_plan
-from .modal import MODAL_KINDS, check_modal_fields
 from .lut import apply_lut, compose_luts
+from .modal import MODAL_KINDS, check_modal_fields
 from .params import check_choice, check_number
 from .rng import STREAMS, integer, path_key
 from .sample import Record, Sample, Step, to_jsonable
