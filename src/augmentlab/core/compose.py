@@ -459,10 +459,10 @@ class Compose(BaseCompose):
         layout = self._layouts.get(names)
         if layout is None:  # the same keys come call after call: resolve them once
             kinds = resolve_kinds(fields, self.extra_fields)
-            layout = self._layouts[names] = _Layout(
-                kinds, *(tuple(k for k, v in kinds.items() if v == kind)
-                         for kind in ("image", "mask", "bboxes", "keypoints")),
-                any(v in MODAL_KINDS for v in kinds.values()))
+            images, masks, boxes, points = (tuple(k for k, v in kinds.items() if v == kind)
+                                            for kind in ("image", "mask", "bboxes", "keypoints"))
+            layout = self._layouts[names] = _Layout(kinds, images, masks, boxes, points,
+                                                    any(v in MODAL_KINDS for v in kinds.values()))
         return layout
 
     def _prepare(self, fields: Mapping[str, Any], layout: _Layout) -> Sample:

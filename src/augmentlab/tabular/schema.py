@@ -86,7 +86,7 @@ class Schema:
                 if value not in rule.values:
                     raise InvalidInput(f"column {name!r}: {value!r} is not one of the observed values")
                 continue
-            v = float(value)
+            v = float(value)  # type: ignore[arg-type]
             if (rule.low is not None and v < rule.low) or (rule.high is not None and v > rule.high):
                 raise InvalidInput(f"column {name!r}: {v:g} is outside [{rule.low:g}, {rule.high:g}]")
             if rule.kind == "integer" and v != round(v):
