@@ -125,12 +125,16 @@ def main(argv: list[str] | None = None) -> int:
     p_syn.add_argument("--seed", type=int, default=0)
     p_syn.add_argument("--out", type=Path, required=True)
 
-    p_aug = sub.add_parser("augment", help="augment an image dataset folder, same layout, with a manifest")
-    p_aug.add_argument("input", type=Path, help="dataset folder: class subfolders or flat, "
-                       "images/ + masks/, or images/ + labels/ (YOLO)")
+    p_aug = sub.add_parser("augment", help="augment a dataset (images, audio, text, tables) into "
+                           "the same format, with a manifest")
+    p_aug.add_argument("input", type=Path, help="a dataset folder (images: class subfolders or flat, "
+                       "images/ + masks/, YOLO, Pascal VOC, COCO; audio folders with event CSVs; "
+                       "CSV/Parquet tables; JSONL/CSV text) or one table, text or audio file")
     p_aug.add_argument("output", type=Path, help="a new folder (written as OUTPUT.partial, then renamed)")
     p_aug.add_argument("--pipeline", required=True, help="pipeline YAML/JSON file")
-    p_aug.add_argument("--copies", type=int, default=1, help="augmented copies per image")
+    p_aug.add_argument("--copies", type=int, default=1, help="augmented copies per sample")
+    p_aug.add_argument("--label", default=None, help="label column of tables and text (kept as is)")
+    p_aug.add_argument("--text-column", default="text", help="text column of JSONL/CSV text (default text)")
     p_aug.add_argument("--seed", type=int, default=0)
     p_aug.add_argument("--workers", type=int, default=1, help="processes (output bytes do not depend on it)")
     p_aug.add_argument("--engine", choices=("local", "ray"), default="local",
@@ -262,8 +266,8 @@ def _dispatch(args: argparse.Namespace) -> int:
                                   copies=args.copies, seed=args.seed, workers=args.workers,
                                   engine=args.engine, ray_address=args.ray_address,
                                   include_originals=args.include_originals, strict=args.strict,
-                                  overwrite=args.overwrite, quiet=args.quiet,
-                                  command=["augmentlab", *sys.argv[1:]])
+                                  overwrite=args.overwrite, quiet=args.quiet, label=args.label,
+                                  text_column=args.text_column, command=["augmentlab", *sys.argv[1:]])
         print(f"augmentlab augment: {summary}")
         return 0
     if args.command == "replay":
@@ -271,7 +275,9 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         different = verify_output(args.output, src=args.input)
         for line in different:
-            print(f"  {line['source']} copy {line['copy']}: {line['problem']}")
+            where = line["source"] + (f" row {line['row']}" if line.get("row") is not None else "")
+            copy = f" copy {line['copy']}" if "copy" in line else ""
+            print(f"  {where}{copy}: {line['problem']}")
         verdict = f"{len(different)} outputs differ" if different else "every output reproduced byte for byte"
         print(f"augmentlab replay: {verdict}")
         return 0 if not different else 1

@@ -32,6 +32,7 @@ from .layout import (
     MAX_PIXELS,
     Entry,
     detect_layout,
+    layout_of_file,
     original_outputs,
     read_entry,
     scan,
@@ -66,13 +67,13 @@ class AugmentSummary:
                 f"{self.errors} files skipped with errors (see errors.jsonl) -> {self.output}")
 
 
-def _check_paths(src: Path, out: Path, overwrite: bool) -> None:
+def _check_paths(src: Path, out: Path, overwrite: bool, single_file: bool) -> None:
     if not src.is_dir():
-        raise InvalidConfig(f"augment: input {src} is not a folder")
+        raise InvalidConfig(f"augment: input {src} is not a folder or a file")
     s, o = src.resolve(), out.resolve()
     if s == o:
         raise InvalidConfig("augment: OUTPUT is INPUT; the input is never written: choose another folder")
-    if o.is_relative_to(s):
+    if o.is_relative_to(s) and not single_file:  # one input file: its folder may hold OUTPUT
         raise InvalidConfig(f"augment: OUTPUT {out} is inside INPUT {src}; choose a folder outside it")
     if s.is_relative_to(o):
         raise InvalidConfig(f"augment: INPUT {src} is inside OUTPUT {out}; choose another OUTPUT")
@@ -106,6 +107,14 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _source_hash(rel: str) -> str:
+    """sha256 of a source file, once per file per process (a table's rows share one file)."""
+    cache = _STATE.setdefault("hashes", {})
+    if rel not in cache:
+        cache[rel] = _sha256(_STATE["src"] / rel)
+    return str(cache[rel])
+
+
 def _work(unit: tuple[int, int]) -> dict[str, Any]:
     """Augment and write one (entry, copy); a manifest line, or an error line."""
     index, copy = unit
@@ -117,18 +126,21 @@ def _work(unit: tuple[int, int]) -> dict[str, Any]:
             files, part = original_outputs(src, entry)
             record = None
         else:
-            out = pipe(**fields, sample_id=sample_id_of(entry.rel), copy=copy, seed=_STATE["seed"])
+            out = pipe(**fields, sample_id=sample_id_of(entry.key), copy=copy, seed=_STATE["seed"])
             files, part = write_outputs(partial, entry, copy, out, src)
             record = out.record.to_dict()
         for rel, data in files.items():
             atomic_write(partial / rel, data)
     except (AugmentlabError, OSError) as exc:  # the message names the file (and line)
         named = isinstance(exc, DataError) and exc.path is not None
-        return {"error": {"file": entry.rel, "copy": copy,
-                          "error": str(exc) if named else f"{src / entry.rel}: {exc}"}}
-    line = {"source": entry.rel, "sha256": _sha256(src / entry.rel), "copy": copy,
-            "outputs": sorted(files), "label": entry.label, "mask": entry.mask,
-            "boxes": entry.boxes, "record": record}
+        where = entry.rel if entry.row is None else f"{entry.rel}:{entry.extra.get('line', entry.row)}"
+        return {"error": {"file": where, "copy": copy,
+                          "error": str(exc) if named else f"{src / where}: {exc}"}}
+    line = {"source": entry.rel, "sha256": _source_hash(entry.rel), "copy": copy,
+            "outputs": sorted(files) if entry.row is None else [entry.rel], "label": entry.label,
+            "mask": entry.mask, "boxes": entry.boxes, "record": record}
+    if entry.row is not None:
+        line["row"] = entry.row
     if part is not None:
         line["part"] = part
     return {"line": line}
@@ -175,36 +187,50 @@ def _ray_results(state: dict[str, Any], units: list[tuple[int, int]], workers: i
         yield json.loads(row["result"])
 
 
-def _done(manifest: Path) -> dict[tuple[str, int], dict[str, Any]]:
+def line_order(line: dict[str, Any]) -> tuple[str, int, int]:
+    """Where a manifest line goes: by source path, row, copy."""
+    return (line["source"], int(line.get("row", -1)), int(line["copy"]))
+
+
+def _done(manifest: Path) -> dict[tuple[str, int, int], dict[str, Any]]:
     """Lines already in the manifest of an interrupted run (a torn last line is ignored)."""
-    done: dict[tuple[str, int], dict[str, Any]] = {}
+    done: dict[tuple[str, int, int], dict[str, Any]] = {}
     if manifest.exists():
         for text in manifest.read_text().splitlines():
             try:
                 line = json.loads(text)
-                done[(line["source"], int(line["copy"]))] = line
+                done[line_order(line)] = line
             except (ValueError, KeyError, TypeError):
                 continue
     return done
 
 
-def _shared_files(src: Path, lines: list[dict[str, Any]]) -> dict[str, bytes]:
-    """Files every output adds to (a COCO JSON), assembled from the manifest's parts."""
+def shared_files(src: Path, lines: list[dict[str, Any]], layout: str) -> dict[str, bytes]:
+    """Files every output adds to (a COCO JSON, a table, a JSONL file), assembled from the
+    manifest's parts in manifest order."""
     from .coco import assemble_coco
+    from .rows import assemble_rows
 
     parts: dict[str, list[dict[str, Any]]] = {}
     for line in lines:
-        if "part" in line and line.get("boxes"):
-            parts.setdefault(line["boxes"], []).append(line["part"])
-    return {rel: assemble_coco(src, rel, p) for rel, p in parts.items()}
+        if "part" in line:
+            parts.setdefault(line["boxes"] if layout == "coco" else line["source"], []).append(line["part"])
+    if layout == "coco":
+        return {rel: assemble_coco(src, rel, p) for rel, p in parts.items()}
+    return {rel: assemble_rows(src, rel, p, layout) for rel, p in parts.items()}
 
 
 def augment_dataset(src: str | Path, out: str | Path, pipeline: Transform, *, copies: int = 1,
                     seed: int = 0, workers: int = 1, engine: str = "local",
                     ray_address: str | None = None, include_originals: bool = False,
                     strict: bool = False, overwrite: bool = False, max_pixels: int = MAX_PIXELS,
-                    quiet: bool = False, command: list[str] | None = None) -> AugmentSummary:
-    """Augment every image of the dataset in `src` into `out`, in the same layout.
+                    quiet: bool = False, label: str | None = None, text_column: str = "text",
+                    command: list[str] | None = None) -> AugmentSummary:
+    """Augment every sample of the dataset in `src` into `out`, in the same layout.
+
+    `src` is a dataset folder (images in any layout of `augmentlab.data.layout`, audio, or
+    table/text files) or a single table, text or audio file. `label` names the label column of a
+    table (it is never changed), `text_column` the text column of JSONL/CSV text.
 
     Example:
         >>> import tempfile, cv2, numpy as np, augmentlab as al
@@ -222,11 +248,18 @@ def augment_dataset(src: str | Path, out: str | Path, pipeline: Transform, *, co
         raise InvalidConfig(f"augment: workers={workers!r} must be a positive integer")
     if engine not in ("local", "ray"):
         raise InvalidConfig(f"augment: engine={engine!r} must be 'local' or 'ray'")
-    _check_paths(src, out, overwrite)
+    only = None
+    if src.is_file():
+        only, src = src.name, src.parent
+    _check_paths(src, out, overwrite, only is not None)
     pipe = pipeline if isinstance(pipeline, Compose) else Compose([pipeline])
-    layout = detect_layout(src)
-    entries, problems = scan(src, layout)
-    config = {"augmentlab": 1, "input": str(src.resolve()), "layout": layout,
+    layout = layout_of_file(src / only, text_column) if only else detect_layout(src, text_column=text_column)
+    entries, problems = scan(src, layout, label=label, text_column=text_column)
+    if only is not None:
+        entries = [e for e in entries if e.rel == only]
+        problems = [p for p in problems if p["file"].split(":")[0] == only]
+    config = {"augmentlab": 1, "input": str(src.resolve()), "only": only, "layout": layout,
+              "label": label, "text_column": text_column,
               "pipeline": json.loads(pipe.to_json()),
               "config_hash": pipe.config_hash, "seed": seed, "copies": copies,
               "include_originals": include_originals, "max_pixels": max_pixels}
@@ -251,7 +284,7 @@ def augment_dataset(src: str | Path, out: str | Path, pipeline: Transform, *, co
     done = _done(manifest)
     first = 0 if include_originals else 1
     units = [(i, k) for i, e in enumerate(entries) for k in range(first, copies + 1)
-             if (e.rel, k) not in done]
+             if (e.rel, -1 if e.row is None else e.row, k) not in done]
     if strict and problems:
         raise DataError(problems[0]["error"], path=str(src / problems[0]["file"]))
     state = {"entries": entries, "src": src, "partial": partial, "pipeline": pipe,
@@ -262,7 +295,7 @@ def augment_dataset(src: str | Path, out: str | Path, pipeline: Transform, *, co
     if not quiet:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(units), unit="img", desc="augment", dynamic_ncols=True)
+        bar = tqdm(total=len(units), unit="item", desc="augment", dynamic_ncols=True)
     results: Any
     with manifest.open("a") as mf:
         pool = None
@@ -301,9 +334,9 @@ def augment_dataset(src: str | Path, out: str | Path, pipeline: Transform, *, co
     for stale in partial.rglob(".*.tmp-*"):  # half-written files of a killed run
         stale.unlink()
     # canonical order: the same bytes whatever the workers and interruptions
-    lines = sorted(_done(manifest).values(), key=lambda d: (d["source"], d["copy"]))
+    lines = sorted(_done(manifest).values(), key=line_order)
     atomic_write(manifest, "".join(json.dumps(d, sort_keys=True) + "\n" for d in lines).encode())
-    for rel, data in _shared_files(src, lines).items():
+    for rel, data in shared_files(src, lines, layout).items():
         atomic_write(partial / rel, data)
     errors.sort(key=lambda e: (e["file"], e.get("copy", -1)))
     atomic_write(errors_file, "".join(json.dumps(e, sort_keys=True) + "\n" for e in errors).encode())

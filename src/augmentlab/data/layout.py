@@ -25,6 +25,7 @@ import numpy as np
 
 from ..core.errors import DataError
 from ..datasets.user import IMAGE_SUFFIXES
+from .audio_files import AUDIO_SUFFIXES
 
 __all__ = ["MAX_PIXELS", "Entry", "detect_layout", "original_outputs", "read_entry", "scan",
            "write_outputs"]
@@ -43,10 +44,19 @@ class Entry:
     mask: str | None = None
     boxes: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    row: int | None = None  # a row of a table or text file
+
+    @property
+    def key(self) -> str:
+        """What identifies the sample (its seed-tree id is a hash of it): the path, and the row."""
+        return self.rel if self.row is None else f"{self.rel}#{self.row}"
 
 
-def detect_layout(root: Path) -> str:
-    """``"coco"``, ``"yolo"``, ``"voc"``, ``"masks"`` or ``"folder"`` from what the root holds.
+def detect_layout(root: Path, *, text_column: str = "text") -> str:
+    """``"coco"``, ``"yolo"``, ``"voc"``, ``"masks"``, ``"audio"``, ``"text"``, ``"table"`` or
+    ``"folder"`` from what the root holds. Files directly in the root decide between the last
+    four: audio files make an audio dataset; JSONL files, or CSV files with the text column, a
+    text dataset; other CSV and Parquet files a table.
 
     Example:
         >>> import tempfile
@@ -54,6 +64,7 @@ def detect_layout(root: Path) -> str:
         'folder'
     """
     from .coco import coco_files
+    from .rows import row_files, text_column_of
 
     if coco_files(root):
         return "coco"
@@ -63,7 +74,37 @@ def detect_layout(root: Path) -> str:
         return "voc"
     if (root / "images").is_dir() and (root / "masks").is_dir():
         return "masks"
+    rows = row_files(root)
+    if rows:
+        if any(p.suffix.lower() == ".jsonl" or (p.suffix.lower() == ".csv" and text_column_of(p, text_column))
+               for p in rows):
+            return "text"
+        return "table"
+    if any(not p.name.startswith(".") and p.suffix.lower() in AUDIO_SUFFIXES
+           for p in root.rglob("*") if p.is_file()):
+        return "audio"
     return "folder"
+
+
+def layout_of_file(path: Path, text_column: str = "text") -> str:
+    """The layout of a single input file: ``"text"`` (JSONL, or CSV with the text column),
+    ``"table"`` (other CSV, Parquet) or ``"audio"``.
+
+    Example:
+        >>> layout_of_file(Path("train.parquet"))
+        'table'
+    """
+    from .rows import text_column_of
+
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl" or (suffix == ".csv" and text_column_of(path, text_column)):
+        return "text"
+    if suffix in (".csv", ".parquet"):
+        return "table"
+    if suffix in AUDIO_SUFFIXES:
+        return "audio"
+    raise DataError("a single input file must be a table (.csv, .parquet), text (.jsonl, .csv) or "
+                    "audio (.wav, .flac, .ogg) file; give an image dataset as a folder", path=str(path))
 
 
 def _inside(root: Path, path: Path) -> bool:
@@ -74,14 +115,15 @@ def _inside(root: Path, path: Path) -> bool:
     return True
 
 
-def _images_below(root: Path, folder: Path, problems: list[dict[str, str]]) -> list[Path]:
+def _images_below(root: Path, folder: Path, problems: list[dict[str, str]],
+                  suffixes: tuple[str, ...] = IMAGE_SUFFIXES) -> list[Path]:
     found = []
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
                              and not (Path(dirpath) / d).is_symlink())
         for name in sorted(filenames):
             path = Path(dirpath) / name
-            if name.startswith(".") or path.suffix.lower() not in IMAGE_SUFFIXES:
+            if name.startswith(".") or path.suffix.lower() not in suffixes:
                 continue
             if not _inside(root, path):
                 problems.append({"file": str(path.relative_to(root)),
@@ -91,10 +133,25 @@ def _images_below(root: Path, folder: Path, problems: list[dict[str, str]]) -> l
     return found
 
 
-def scan(root: Path, layout: str) -> tuple[list[Entry], list[dict[str, str]]]:
-    """The entries of a dataset (sorted by path) and the problems found while listing it."""
+def scan(root: Path, layout: str, *, label: str | None = None,
+         text_column: str = "text") -> tuple[list[Entry], list[dict[str, str]]]:
+    """The entries of a dataset (sorted by path) and the problems found while listing it.
+    `label` and `text_column` name the columns of table and text files."""
     problems: list[dict[str, str]] = []
     entries: list[Entry] = []
+    if layout in ("table", "text"):
+        from .rows import scan_rows
+
+        return scan_rows(root, layout, problems, label=label, text_column=text_column), problems
+    if layout == "audio":
+        for path in _images_below(root, root, problems, AUDIO_SUFFIXES):
+            parts = path.relative_to(root).parts
+            events = path.with_suffix(".csv")
+            entries.append(Entry("/".join(parts), label=parts[0] if len(parts) > 1 else None,
+                                 boxes=events.relative_to(root).as_posix()
+                                 if events.is_file() and _inside(root, events) else None,
+                                 extra={"format": "audio"}))
+        return entries, problems
     if layout == "folder":
         for path in _images_below(root, root, problems):
             parts = path.relative_to(root).parts
@@ -112,9 +169,9 @@ def scan(root: Path, layout: str) -> tuple[list[Entry], list[dict[str, str]]]:
     elif layout == "yolo":
         for path in _images_below(root, root / "images", problems):
             name = path.relative_to(root / "images").with_suffix(".txt")
-            label = root / "labels" / name
-            boxes = label.relative_to(root).as_posix() if label.is_file() else None
-            if boxes is not None and not _inside(root, label):
+            label_file = root / "labels" / name
+            boxes = label_file.relative_to(root).as_posix() if label_file.is_file() else None
+            if boxes is not None and not _inside(root, label_file):
                 problems.append({"file": boxes, "error": "a symbolic link leading outside the input folder"})
                 continue
             entries.append(Entry(path.relative_to(root).as_posix(), boxes=boxes))
@@ -135,8 +192,8 @@ def scan(root: Path, layout: str) -> tuple[list[Entry], list[dict[str, str]]]:
 
         entries = scan_coco(root, problems)
     else:
-        raise DataError(f"unknown layout {layout!r}; expected folder, masks, yolo, voc or coco",
-                        path=str(root))
+        raise DataError(f"unknown layout {layout!r}; expected folder, masks, yolo, voc, coco, "
+                        "audio, text or table", path=str(root))
     return entries, problems
 
 
@@ -248,8 +305,26 @@ def _voc_xml(source: Path, image_name: str, shape: tuple[int, ...], boxes: Any) 
 
 
 def read_entry(root: Path, entry: Entry, *, max_pixels: int = MAX_PIXELS) -> dict[str, Any]:
-    """The pipeline fields of one entry (``image`` and, per layout, ``mask`` or ``bboxes``)."""
+    """The pipeline fields of one entry (``image`` and, per layout, ``mask`` or ``bboxes``;
+    ``audio``, ``sample_rate`` and ``events``; ``text``; ``features`` and ``schema``)."""
     from ..core.fields import BBoxes
+
+    fmt = entry.extra.get("format")
+    if fmt in ("text", "table"):
+        from .rows import read_row
+
+        return read_row(entry)
+    if fmt == "audio":
+        from .audio_files import read_audio, read_events
+
+        samples, rate, subtype = read_audio(root / entry.rel, entry.rel)
+        # "subtype" passes through the pipeline untouched: the writer keeps the input's format
+        fields_a: dict[str, Any] = {"audio": samples, "sample_rate": rate, "subtype": subtype}
+        if entry.boxes is not None:
+            fields_a["events"] = read_events(root / entry.boxes, entry.boxes, samples.shape[-1] / rate)
+        if entry.label is not None:
+            fields_a["label"] = entry.label
+        return fields_a
 
     fields: dict[str, Any] = {"image": read_image_checked(root / entry.rel, max_pixels=max_pixels)}
     if entry.extra.get("format") == "coco":
@@ -299,6 +374,10 @@ def output_name(rel: str, copy: int) -> str:
 
 def original_outputs(src: Path, entry: Entry) -> tuple[dict[str, bytes], Any]:
     """An original copied byte for byte: ``({relative path: bytes}, part)`` as `write_outputs`."""
+    if entry.extra.get("format") in ("text", "table"):
+        from .rows import row_part
+
+        return {}, row_part(entry, None)
     if entry.extra.get("format") == "coco":
         from .coco import coco_parts
 
@@ -316,6 +395,16 @@ def write_outputs(out: Path, entry: Entry, copy: int, fields: dict[str, Any],
     ``part`` is what the output adds to a shared file (a COCO image and its annotations),
     assembled when the run ends; None for layouts with one file per sample.
     ``src`` (the input root) is where a VOC annotation's other fields are read from."""
+    fmt = entry.extra.get("format")
+    if fmt in ("text", "table"):
+        from .rows import row_part
+
+        return {}, row_part(entry, fields)
+    if fmt == "audio":
+        from .audio_files import audio_outputs
+
+        events = None if entry.boxes is None else output_name(entry.boxes, copy)
+        return audio_outputs(entry, output_name(entry.rel, copy), events, fields), None
     files: dict[str, bytes] = {}
     image_rel = output_name(entry.rel, copy)
     files[image_rel] = _encode(out / image_rel, fields["image"])

@@ -9,7 +9,8 @@ from typing import Any
 from ..core.config import pipeline_from_document
 from ..core.errors import AugmentlabError, InvalidInput
 from ..core.sample import Record
-from .layout import Entry, original_outputs, read_entry, scan, write_outputs
+from .job import shared_files
+from .layout import original_outputs, read_entry, scan, write_outputs
 
 __all__ = ["verify_output"]
 
@@ -37,15 +38,20 @@ def verify_output(out: str | Path, *, src: str | Path | None = None) -> list[dic
         raise InvalidInput(f"replay: {out} is not an augmentlab output (augmentlab.yaml and "
                            f"manifest.jsonl): {exc}") from None
     root = Path(src) if src is not None else Path(job["input"])
+    if root.is_file():  # the input file itself, moved: its folder is the root
+        root = root.parent
     pipe = pipeline_from_document(job["pipeline"], str(out / "augmentlab.yaml"))
-    # layouts whose annotations live in a shared file (COCO) are listed again from the input
-    entries = {e.rel: e for e in scan(root, job["layout"])[0]} if job["layout"] == "coco" else {}
+    # the input is listed again: COCO annotations, rows and audio formats live in its entries
+    entries = {e.key: e for e in scan(root, job["layout"], label=job.get("label"),
+                                      text_column=job.get("text_column", "text"))[0]}
     different = []
     for line in lines:
         outputs = line["outputs"]
-        entry = entries.get(line["source"]) or Entry(
-            line["source"], label=line.get("label"), mask=line.get("mask"), boxes=line.get("boxes"),
-            extra={"format": "voc"} if job["layout"] == "voc" else {})
+        key = line["source"] if line.get("row") is None else f"{line['source']}#{line['row']}"
+        entry = entries.get(key)
+        if entry is None:
+            different.append({**line, "problem": "its source is no longer in the input"})
+            continue
         try:
             if line["record"] is None:  # an original, copied
                 produced, part = original_outputs(root, entry)
@@ -56,22 +62,16 @@ def verify_output(out: str | Path, *, src: str | Path | None = None) -> list[dic
         except (AugmentlabError, OSError) as exc:
             different.append({**line, "problem": str(exc)})
             continue
-        bad = [rel for rel in outputs if not (out / rel).is_file()
-               or (out / rel).read_bytes() != produced.get(rel)]
+        bad = [rel for rel in outputs if not (out / rel).is_file()]
+        bad += [rel for rel, data in produced.items()
+                if (out / rel).is_file() and (out / rel).read_bytes() != data]
         if part is not None and json.loads(json.dumps(part)) != line.get("part"):
-            bad.append("its annotations")
-        if bad or sorted(produced) != sorted(outputs):
+            bad.append("its annotations or row")
+        if bad or (line.get("row") is None and sorted(produced) != sorted(outputs)):
             different.append({**line, "problem": f"outputs differ: {', '.join(bad) or 'file list'}"})
-    if job["layout"] == "coco":  # the shared JSON is the one the manifest's parts make
-        from .coco import assemble_coco
-
-        parts: dict[str, list[Any]] = {}
-        for line in lines:
-            if "part" in line and line.get("boxes"):
-                parts.setdefault(line["boxes"], []).append(line["part"])
-        for rel, shared in parts.items():
-            path = out / rel
-            if not path.is_file() or path.read_bytes() != assemble_coco(root, rel, shared):
-                different.append({"source": rel, "outputs": [rel],
-                                  "problem": "the COCO file differs from the manifest's annotations"})
+    # files all outputs add to (COCO JSON, tables, JSONL) are what the manifest's parts make
+    for rel, data in shared_files(root, lines, job["layout"]).items():
+        if not (out / rel).is_file() or (out / rel).read_bytes() != data:
+            different.append({"source": rel, "outputs": [rel],
+                              "problem": "this file differs from the one the manifest describes"})
     return different
