@@ -205,3 +205,12 @@ def test_ray_engine_writes_the_same_bytes(photo_folder: Path, tmp_path: Path) ->
     assert summary.written == 24 and _tree(tmp_path / "ray") == _tree(tmp_path / "local")
     with pytest.raises(InvalidConfig, match="engine='spark'"):
         augment_dataset(photo_folder, tmp_path / "x", PIPELINE, engine="spark", quiet=True)
+    # a row format through Ray too (same Ray session): the shared file is the same bytes
+    text = tmp_path / "text"
+    text.mkdir()
+    (text / "t.jsonl").write_text("".join(json.dumps({"text": f"w{i} x{i} y{i} z{i}", "k": i}) + "\n"
+                                          for i in range(40)))
+    words = al.Compose([al.text.RandomSwap(n=2)])
+    augment_dataset(text, tmp_path / "t_local", words, copies=2, quiet=True)
+    augment_dataset(text, tmp_path / "t_ray", words, copies=2, workers=2, engine="ray", quiet=True)
+    assert _tree(tmp_path / "t_ray") == _tree(tmp_path / "t_local")

@@ -183,3 +183,29 @@ def test_cli_augments_a_single_table_file(tmp_path: Path) -> None:
                  "--label", "y", "--copies", "2", "--quiet"]) == 0
     assert len(pd.read_csv(tmp_path / "out" / "t.csv")) == 8
     assert main(["replay", str(tmp_path / "out"), "--verify"]) == 0
+
+
+def test_show_text_table_and_audio_figure(audio_dir: Path, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "t.jsonl").write_text(json.dumps({"text": "one two three four | five"}) + "\n")
+    pipe = tmp_path / "p.yaml"
+    pipe.write_text(al.Compose([al.text.RandomSwap(n=2)]).to_yaml())
+    assert main(["show", "--pipeline", str(pipe), "--input", str(tmp_path / "t.jsonl"), "--n", "3",
+                 "--out", str(tmp_path / "t.md")]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[:3] == ["| copy | text |", "|---|---|", "| original | one two three four \\| five |"]
+    assert [r.split(" | ")[0] for r in table[3:]] == ["| 1", "| 2", "| 3"]
+    # the variants are the ones `augment` writes for that row
+    augment_dataset(tmp_path / "t.jsonl", tmp_path / "out", al.load_pipeline(pipe.read_text()), copies=3,
+                    quiet=True)
+    written = [json.loads(t)["text"] for t in (tmp_path / "out" / "t.jsonl").read_text().splitlines()]
+    assert [r.split(" | ", 1)[1][:-2].replace("\\|", "|") for r in table[3:]] == written
+    assert (tmp_path / "t.md").read_text().startswith("| copy | text |")
+    apipe = tmp_path / "a.yaml"
+    apipe.write_text(al.Compose([al.audio.Shift(rollover=False)]).to_yaml())
+    assert main(["show", "--pipeline", str(apipe), "--input", str(audio_dir / "speech" / "hello.wav"),
+                 "--n", "2", "--out", str(tmp_path / "a.png")]) == 0
+    import cv2
+
+    img = cv2.imread(str(tmp_path / "a.png"))
+    assert img.shape[0] == int(1.8 * 3 * 80) and img.shape[1] == 800

@@ -151,13 +151,18 @@ def main(argv: list[str] | None = None) -> int:
                        help="check every output is reproduced byte for byte")
     p_rep.add_argument("--input", type=Path, default=None, help="the input, if it has moved")
 
-    p_show = sub.add_parser("show", help="a PNG grid of a pipeline's copies of one image")
+    p_show = sub.add_parser("show", help="what a pipeline does to one sample: a PNG grid for an "
+                            "image, waveforms and spectrograms for audio, a table for text")
     p_show.add_argument("--pipeline", required=True)
-    p_show.add_argument("--input", type=Path, required=True, help="an image file (its YOLO/VOC "
-                        "boxes or mask are drawn when it sits in such a dataset)")
-    p_show.add_argument("--n", type=int, default=16)
+    p_show.add_argument("--input", type=Path, required=True, help="an image file (its COCO/YOLO/VOC "
+                        "annotations or mask are drawn when it sits in such a dataset), an audio "
+                        "file (events from <stem>.csv), or a JSONL/CSV text file (see --row)")
+    p_show.add_argument("--n", type=int, default=None, help="copies (default 16 images, 4 audio, 8 text)")
     p_show.add_argument("--seed", type=int, default=0)
-    p_show.add_argument("--out", type=Path, default=Path("grid.png"))
+    p_show.add_argument("--row", type=int, default=0, help="which row of a text file (from 0)")
+    p_show.add_argument("--text-column", default="text")
+    p_show.add_argument("--out", type=Path, default=None,
+                        help="PNG for images/audio (default grid.png / audio.png); text: also a .md")
 
     p_val = sub.add_parser("validate", help="check a pipeline file and say what is wrong")
     p_val.add_argument("pipeline", type=Path)
@@ -285,9 +290,22 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .core.config import load_pipeline
         from .data import show_grid
 
-        path = show_grid(load_pipeline(_pipeline_file(args.pipeline)), args.input, args.out,
-                         n=args.n, seed=args.seed)
-        print(f"augmentlab show: {args.input} and {args.n} augmented copies -> {path}")
+        from .data.audio_files import AUDIO_SUFFIXES
+        from .data.show_modal import show_audio, show_text
+
+        pipe = load_pipeline(_pipeline_file(args.pipeline))
+        suffix = args.input.suffix.lower()
+        if suffix in (".jsonl", ".csv"):
+            print(show_text(pipe, args.input, row=args.row, n=args.n or 8, seed=args.seed,
+                            text_column=args.text_column, out=args.out))
+            return 0
+        if suffix in AUDIO_SUFFIXES:
+            path = show_audio(pipe, args.input, args.out or Path("audio.png"), n=args.n or 4,
+                              seed=args.seed)
+        else:
+            path = show_grid(pipe, args.input, args.out or Path("grid.png"), n=args.n or 16,
+                             seed=args.seed)
+        print(f"augmentlab show: {args.input} and its augmented copies -> {path}")
         return 0
     if args.command == "validate":
         from .core.config import load_pipeline
