@@ -289,7 +289,6 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "show":
         from .core.config import load_pipeline
         from .data import show_grid
-
         from .data.audio_files import AUDIO_SUFFIXES
         from .data.show_modal import show_audio, show_text
 
