@@ -46,6 +46,7 @@ def coco_dir(tmp_path: Path) -> Path:
                      "segmentation": [RECT], "bbox": [70, 30, 41, 41], "area": 1600.0,
                      "attributes": {"occluded": False}})
     images.append({"id": 99, "file_name": "../outside.jpg", "width": 10, "height": 10})
+    images.append({"id": 98, "file_name": "/etc/hostname", "width": 10, "height": 10})
     anns.append({"id": 500, "image_id": 1234, "category_id": 1, "bbox": [0, 0, 1, 1]})
     data = {"info": {"description": "test"}, "licenses": [{"id": 1, "name": "cc"}],
             "categories": [{"id": 1, "name": "tri", "keypoints": ["a", "b", "c"]},
@@ -69,9 +70,10 @@ def test_coco_annotations_move_with_the_image(coco_dir: Path, tmp_path: Path) ->
     augment_dataset(coco_dir, tmp_path / "two", pipe, copies=3, seed=2, workers=2, quiet=True)
     assert _tree(tmp_path / "one") == _tree(tmp_path / "two")
     assert _tree(coco_dir) == before
-    assert one.written == 6 and one.errors == 2  # the '..' name and the orphan annotation
+    assert one.written == 6 and one.errors == 3  # '..', an absolute name, an orphan annotation
     errors = (tmp_path / "one" / "errors.jsonl").read_text()
     assert "'../outside.jpg' is absolute, empty or contains '..'" in errors
+    assert "'/etc/hostname' is absolute" in errors
     assert "image_id 1234 that is not in 'images'" in errors
 
     out = json.loads((tmp_path / "one" / "annotations" / "instances.json").read_text())
@@ -134,6 +136,12 @@ def test_coco_crowd_rle_round_trip_and_bad_annotations(coco_dir: Path, tmp_path:
     path = coco_dir / "annotations" / "instances.json"
     data = json.loads(path.read_text())
     data["images"], data["annotations"] = data["images"][:2], data["annotations"][:4]
+    data["images"][1]["width"] = 100  # says 100 wide, the file is 128
+    path.write_text(json.dumps(data))
+    with pytest.raises(DataError, match=r"says 100x96 for this image, the file is 128x96"):
+        augment_dataset(coco_dir, tmp_path / "size", al.Compose([al.HorizontalFlip()]),
+                        strict=True, quiet=True)
+    data["images"][1]["width"] = 128
     crowd = np.zeros((96, 128), np.uint8)
     crowd[60:90, 5:45] = 1
     data["annotations"].append({"id": 7, "image_id": 10, "category_id": 2, "iscrowd": 1,

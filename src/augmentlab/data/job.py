@@ -258,7 +258,10 @@ def augment_dataset(src: str | Path, out: str | Path, pipeline: Transform, *, co
     if only is not None:
         entries = [e for e in entries if e.rel == only]
         problems = [p for p in problems if p["file"].split(":")[0] == only]
-    config = {"augmentlab": 1, "input": str(src.resolve()), "only": only, "layout": layout,
+    from .. import __version__
+
+    config = {"augmentlab": 1, "version": __version__, "input": str(src.resolve()), "only": only,
+              "layout": layout,
               "label": label, "text_column": text_column,
               "pipeline": json.loads(pipe.to_json()),
               "config_hash": pipe.config_hash, "seed": seed, "copies": copies,
@@ -326,8 +329,12 @@ def augment_dataset(src: str | Path, out: str | Path, pipeline: Transform, *, co
                         mf.flush()
                 if bar is not None:
                     bar.update(1)
+            if pool is not None:  # done: let the workers exit on their own
+                pool.close()
+                pool.join()
+                pool = None
         finally:
-            if pool is not None:
+            if pool is not None:  # stopped early (--strict, Ctrl-C): stop the workers now
                 pool.terminate()
             if bar is not None:
                 bar.close()
