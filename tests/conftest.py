@@ -102,6 +102,8 @@ def _row() -> dict[str, Any]:
 MODAL_CASES: dict[str, tuple[dict[str, Any], Any]] = {
     "text.RandomSwap": ({"n": 2}, _text),
     "text.RandomDelete": ({"rate": 0.3}, _text),
+    "text.SynonymReplace": ({"n": 0.3}, _text),
+    "text.RandomInsert": ({"n": 2}, _text),
     "audio.Gain": ({}, _audio),
     "audio.AddGaussianNoise": ({}, _audio),
     "audio.Shift": ({"rollover": False}, _audio),

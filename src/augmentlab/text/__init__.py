@@ -1,6 +1,9 @@
 """Text augmentation on a ``text`` field (a ``str``). Transform names carry the ``text.``
 prefix in pipeline files (``name: text.RandomSwap``)."""
 
-from .eda import RandomDelete, RandomSwap
+from .eda import EDA, RandomDelete, RandomSwap
+from .synonyms import RandomInsert, SynonymReplace
+from .wordnet import STOP_WORDS, WordNet, wordnet
 
-__all__ = ["RandomDelete", "RandomSwap"]
+__all__ = ["EDA", "STOP_WORDS", "RandomDelete", "RandomInsert", "RandomSwap", "SynonymReplace",
+           "WordNet", "wordnet"]

@@ -11,9 +11,31 @@ import numpy as np
 from ..core.params import check_number
 from ..core.rng import integer
 from ..core.transform import Transform
+from .synonyms import count_of
 from .words import join_words, word_spans
 
-__all__ = ["RandomDelete", "RandomSwap"]
+__all__ = ["EDA", "RandomDelete", "RandomSwap"]
+
+
+def EDA(*, alpha: float = 0.1, wordnet_dir: str | None = None) -> Any:  # noqa: N802  (a recipe)
+    """The EDA recipe (Wei & Zou, 2019): each augmented copy applies one of synonym replacement,
+    random insertion, random swap and random deletion, chosen with equal odds, each changing a
+    fraction `alpha` of the words (the paper's default 0.1; its ``n_aug`` is the number of
+    copies: ``augment --copies``, or ``Strategy(copies=...)`` in an experiment). Returns a
+    plain `OneOf`, so it saves and loads like any pipeline.
+
+    Example:
+        >>> import augmentlab as al
+        >>> recipe = al.text.EDA(alpha=0.1)
+        >>> [t.name for t in recipe.transforms]
+        ['text.SynonymReplace', 'text.RandomInsert', 'text.RandomSwap', 'text.RandomDelete']
+    """
+    from ..core.compose import OneOf
+    from .synonyms import RandomInsert, SynonymReplace
+
+    return OneOf([SynonymReplace(n=alpha, wordnet_dir=wordnet_dir),
+                  RandomInsert(n=alpha, wordnet_dir=wordnet_dir),
+                  RandomSwap(n=alpha), RandomDelete(rate=alpha)])
 
 
 class RandomSwap(Transform):
@@ -36,7 +58,7 @@ class RandomSwap(Transform):
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
         words = len(word_spans(sample[sample.keys_of("text")[0]])) if sample.keys_of("text") else 0
-        swaps = int(self.n) if self.n >= 1 else max(1, round(self.n * words))
+        swaps = count_of(self.n, words)
         pairs = [[integer(rng, 0, words), integer(rng, 0, words)] for _ in range(swaps)] if words > 1 else []
         return {"pairs": pairs}
 

@@ -47,3 +47,41 @@ def join_words(text: str, spans: list[tuple[int, int]], order: list[int]) -> str
         prev_end = spans[i - 1][1]
         pieces.append(text[prev_end:spans[i][0]] + text[spans[i][0]:spans[i][1]])
     return text[:spans[0][0]] + "".join(pieces) + text[spans[-1][1]:]
+
+
+def insert_words(text: str, spans: list[tuple[int, int]], inserts: list[tuple[int, str]]) -> str:
+    """The text with words inserted, one after another: ``(k, word)`` puts `word` before word
+    slot ``k`` of the text as it is after the previous inserts (``k`` = word count: at the end),
+    separated by one space.
+
+    Example:
+        >>> t = "good  film"
+        >>> insert_words(t, word_spans(t), [(1, "movie"), (3, "indeed")])
+        'good movie  film indeed'
+    """
+    words = [text[s:e] for s, e in spans]
+    gaps = [text[spans[i - 1][1]:spans[i][0]] for i in range(1, len(spans))]  # between words
+    for k, word in inserts:
+        k = max(0, min(int(k), len(words)))
+        words.insert(k, word)
+        if len(words) > 1:
+            gaps.insert(max(0, min(k, len(gaps))), " ")
+    if not spans:
+        return " ".join(words)
+    lead, trail = text[:spans[0][0]], text[spans[-1][1]:]
+    return lead + words[0] + "".join(g + w for g, w in zip(gaps, words[1:], strict=True)) + trail
+
+
+_AFFIX = re.compile(r"^(\W*)(.*?)(\W*)$", re.S)
+
+
+def split_affixes(token: str) -> tuple[str, str, str]:
+    """``(leading punctuation, word, trailing punctuation)``.
+
+    Example:
+        >>> split_affixes('"film,"')
+        ('"', 'film', ',"')
+    """
+    m = _AFFIX.match(token)
+    assert m is not None  # the pattern matches any string
+    return m.group(1), m.group(2), m.group(3)

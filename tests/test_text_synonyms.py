@@ -1,0 +1,75 @@
+"""WordNet synonyms and the EDA lexicon operations: morphology, part of speech, stop words,
+punctuation and case kept, and a clear error when WordNet is missing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import augmentlab as al
+from augmentlab.errors import MissingDependency
+from augmentlab.text import STOP_WORDS, wordnet
+
+
+def test_wordnet_lookup_follows_wordnet() -> None:
+    wn = wordnet()
+    assert wn.lemmas("geese") == [("goose", "noun")]  # an exception-list plural
+    assert ("film", "noun") in wn.lemmas("films")
+    assert wn.synonyms("film")[:2] == ["movie", "picture"]  # most frequent sense first
+    assert wn.synonyms("quickly")[:2] == ["rapidly", "speedily"]
+    assert wn.synonyms("the") == [] and wn.synonyms("xqzzy") == []
+    # dominant part of speech only: "walk" is mostly tagged as a verb, its noun senses' words
+    # (e.g. "base on balls") do not come in
+    assert "base on balls" not in wn.synonyms("walked")
+
+
+def test_synonym_replace_keeps_stop_words_punctuation_and_case() -> None:
+    text = "The Film, honestly, was a dull and tedious mess!"
+    pipe = al.Compose([al.text.SynonymReplace(n=3)], seed=0)
+    changed = 0
+    for i in range(30):
+        out = pipe(text=text, sample_id=i)["text"]
+        before, after = text.split(), out.split()
+        changed += out != text
+        for word in ("The", "was", "a", "and"):
+            assert word in after  # stop words stay
+        assert out.endswith("!")  # the final punctuation stays on its word
+        # the replaced words: a capitalised word gets a capitalised synonym
+        step = pipe(text=text, sample_id=i).record.steps[0]
+        for index, synonym in step.params["replace"]:
+            assert before[index].strip(",!").lower() not in STOP_WORDS
+            assert synonym in wordnet().synonyms(before[index].strip(",!"))
+    assert changed == 30
+    out = al.Compose([al.text.SynonymReplace(n=1)], seed=0)(text="Film, dull.")["text"]
+    assert out[0].isupper() and out.endswith(".")
+
+
+def test_random_insert_adds_synonyms_of_the_texts_own_words() -> None:
+    text = "a dull film about a tired detective"
+    for i in range(20):
+        out = al.Compose([al.text.RandomInsert(n=2)], seed=1)(text=text, sample_id=i)
+        params = out.record.steps[0].params["insert"]
+        assert len(params) == 2
+        for _, word in params:
+            assert any(word in wordnet().synonyms(w) for w in text.split())
+        assert len(out["text"].split()) >= len(text.split()) + 2
+    assert al.text.RandomInsert(n=2)(text="the and of", seed=0)["text"] == "the and of"  # stop words only
+
+
+def test_eda_recipe_round_trips_and_replays() -> None:
+    recipe = al.Compose([al.text.EDA(alpha=0.2)], seed=3)
+    loaded = al.load_pipeline(recipe.to_yaml())
+    text = "an unexpectedly moving story about grief, told with restraint"
+    names = set()
+    for i in range(40):
+        out = recipe(text=text, sample_id=i)
+        assert loaded(text=text, sample_id=i)["text"] == out["text"]
+        assert recipe.replay(out.record, text=text)["text"] == out["text"]
+        names |= {s.name for s in out.record.steps if s.applied}
+    assert {"text.SynonymReplace", "text.RandomInsert", "text.RandomSwap", "text.RandomDelete"} <= names
+
+
+def test_missing_wordnet_says_what_to_install(tmp_path: Path) -> None:
+    with pytest.raises(MissingDependency, match="apt-get install wordnet-base"):
+        al.text.SynonymReplace(wordnet_dir=str(tmp_path))(text="a dull film")
