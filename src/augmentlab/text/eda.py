@@ -12,7 +12,7 @@ from ..core.params import check_number
 from ..core.rng import integer
 from ..core.transform import Transform
 from .synonyms import count_of
-from .words import join_words, word_spans
+from .words import delete_words, reorder_words, word_count
 
 __all__ = ["EDA", "RandomDelete", "RandomSwap"]
 
@@ -57,18 +57,19 @@ class RandomSwap(Transform):
         self.n = check_number("text.RandomSwap", "n", n, low=0)
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        words = len(word_spans(sample[sample.keys_of("text")[0]])) if sample.keys_of("text") else 0
+        words = word_count(sample[sample.keys_of("text")[0]]) if sample.keys_of("text") else 0
         swaps = count_of(self.n, words)
         pairs = [[integer(rng, 0, words), integer(rng, 0, words)] for _ in range(swaps)] if words > 1 else []
         return {"pairs": pairs}
 
     def apply_text(self, text: str, params: dict[str, Any]) -> str:
-        spans = word_spans(text)
-        order = list(range(len(spans)))
+        if not params["pairs"]:
+            return text
+        order = list(range(word_count(text)))
         for i, j in params["pairs"]:
             if i < len(order) and j < len(order):
                 order[i], order[j] = order[j], order[i]
-        return join_words(text, spans, order)
+        return reorder_words(text, order)
 
 
 class RandomDelete(Transform):
@@ -88,7 +89,7 @@ class RandomDelete(Transform):
         self.rate = check_number("text.RandomDelete", "rate", rate, low=0, high=1)
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        words = len(word_spans(sample[sample.keys_of("text")[0]])) if sample.keys_of("text") else 0
+        words = word_count(sample[sample.keys_of("text")[0]]) if sample.keys_of("text") else 0
         if words == 0:
             return {"drop": []}
         drop = np.flatnonzero(rng.random(words) < self.rate).tolist()
@@ -97,6 +98,4 @@ class RandomDelete(Transform):
         return {"drop": drop}
 
     def apply_text(self, text: str, params: dict[str, Any]) -> str:
-        spans = word_spans(text)
-        dropped = set(params["drop"])
-        return join_words(text, spans, [i for i in range(len(spans)) if i not in dropped])
+        return delete_words(text, set(params["drop"])) if params["drop"] else text

@@ -5,6 +5,7 @@ replay needs no lexicon lookups to agree."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -13,7 +14,7 @@ from ..core.params import check_number
 from ..core.rng import integer
 from ..core.transform import Transform
 from .wordnet import wordnet
-from .words import insert_words, split_affixes, word_spans
+from .words import insert_words, parts_of, split_affixes
 
 __all__ = ["RandomInsert", "SynonymReplace", "count_of"]
 
@@ -26,6 +27,13 @@ def count_of(n: float, words: int) -> int:
         (2, 2, 1)
     """
     return int(n) if n >= 1 else max(1, int(n * words))
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _token_synonyms(folder: str | None, token: str) -> list[str]:
+    """Synonyms of a whitespace token's word (its punctuation stripped); tokens repeat a lot."""
+    core = split_affixes(token)[1]
+    return wordnet(folder).synonyms(core) if core.isalpha() or "-" in core else []
 
 
 def _text_of(sample: Any) -> str:
@@ -47,11 +55,9 @@ class _Lexical(Transform):
         self.wordnet_dir = wordnet_dir
 
     def _candidates(self, tokens: list[str]) -> list[tuple[int, list[str]]]:
-        wn = wordnet(self.wordnet_dir)
         out = []
         for i, token in enumerate(tokens):
-            core = split_affixes(token)[1]
-            synonyms = wn.synonyms(core) if core.isalpha() or "-" in core else []
+            synonyms = _token_synonyms(self.wordnet_dir, token)
             if synonyms:
                 out.append((i, synonyms))
         return out
@@ -71,8 +77,7 @@ class SynonymReplace(_Lexical):
     name = "text.SynonymReplace"
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        text = _text_of(sample)
-        tokens = [text[s:e] for s, e in word_spans(text)]
+        tokens = _text_of(sample).split()
         candidates = self._candidates(tokens)
         chosen = []
         for j in rng.permutation(len(candidates))[:count_of(self.n, len(tokens))].tolist():
@@ -81,17 +86,13 @@ class SynonymReplace(_Lexical):
         return {"replace": sorted(chosen)}
 
     def apply_text(self, text: str, params: dict[str, Any]) -> str:
-        spans = word_spans(text)
-        tokens = [text[s:e] for s, e in spans]
+        if not params["replace"]:
+            return text
+        parts = parts_of(text)  # the whitespace between words is kept as it was
         for i, synonym in params["replace"]:
-            lead, core, trail = split_affixes(tokens[i])
-            tokens[i] = lead + _cased(synonym, core) + trail
-        # rebuild with the original whitespace between the (new) words
-        out, at = [], 0
-        for (s, e), token in zip(spans, tokens, strict=True):
-            out.append(text[at:s] + token)
-            at = e
-        return "".join(out) + text[at:]
+            lead, core, trail = split_affixes(parts[2 * i + 1])
+            parts[2 * i + 1] = lead + _cased(synonym, core) + trail
+        return "".join(parts)
 
 
 class RandomInsert(_Lexical):
@@ -108,8 +109,7 @@ class RandomInsert(_Lexical):
     name = "text.RandomInsert"
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        text = _text_of(sample)
-        tokens = [text[s:e] for s, e in word_spans(text)]
+        tokens = _text_of(sample).split()
         candidates = self._candidates(tokens)
         inserts = []
         if candidates:
@@ -121,5 +121,5 @@ class RandomInsert(_Lexical):
         return {"insert": inserts}
 
     def apply_text(self, text: str, params: dict[str, Any]) -> str:
-        return insert_words(text, word_spans(text), [(k, w) for k, w in params["insert"]])
+        return insert_words(text, [(k, w) for k, w in params["insert"]]) if params["insert"] else text
 

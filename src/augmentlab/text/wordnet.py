@@ -124,7 +124,6 @@ class WordNet:
         return list(out)
 
 
-@functools.lru_cache(maxsize=4)
 def wordnet(folder: str | None = None) -> WordNet:
     """The WordNet in `folder`, ``$AUGMENTLAB_WORDNET`` or ``/usr/share/wordnet`` (Debian's
     ``wordnet-base``), loaded once per process.
@@ -133,7 +132,12 @@ def wordnet(folder: str | None = None) -> WordNet:
         >>> wordnet().folder.name
         'wordnet'
     """
-    path = Path(folder or os.environ.get("AUGMENTLAB_WORDNET") or "/usr/share/wordnet")
+    return _load(str(Path(folder or os.environ.get("AUGMENTLAB_WORDNET") or "/usr/share/wordnet")))
+
+
+@functools.lru_cache(maxsize=4)
+def _load(folder: str) -> WordNet:  # one per folder, however it was named
+    path = Path(folder)
     if not (path / "index.noun").is_file():
         raise MissingDependency("wordnet-base", "text", f"synonym transforms (WordNet 3.0, looked "
                                 f"for in {path})", install="apt-get install wordnet-base, or set "

@@ -1,74 +1,90 @@
-"""Word spans of a text and edits that keep everything between the words as it was."""
+"""Words of a text and edits that keep everything between the words as it was.
+
+A text is handled as its `parts`: ``[space, word, space, word, ..., word, space]`` (one C-level
+regex split), words at the odd places. Edits rearrange the words and join the parts again, so
+whitespace, line breaks and any characters are kept exactly.
+"""
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["join_words", "word_spans"]
+__all__ = ["delete_words", "insert_words", "parts_of", "reorder_words", "split_affixes", "word_count"]
 
-_WORD = re.compile(r"\S+")
+_WORDS = re.compile(r"(\S+)")
 
 
-def word_spans(text: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of every whitespace-separated word.
+def parts_of(text: str) -> list[str]:
+    """Whitespace and words, alternating: words at the odd indices.
 
     Example:
-        >>> word_spans("a  bc d")
-        [(0, 1), (3, 5), (6, 7)]
+        >>> parts_of(" a  bc")
+        [' ', 'a', '  ', 'bc', '']
     """
-    return [m.span() for m in _WORD.finditer(text)]
+    return _WORDS.split(text)
 
 
-def join_words(text: str, spans: list[tuple[int, int]], order: list[int]) -> str:
-    """The text with word slot ``k`` holding word ``order[k]``; slots beyond ``len(order)`` are
-    removed with the whitespace before them (or after, for the first word).
+def word_count(text: str) -> int:
+    """Number of whitespace-separated words.
 
     Example:
-        >>> t = "the quick  brown fox"
-        >>> join_words(t, word_spans(t), [3, 1, 2, 0])
+        >>> word_count(" a  bc ")
+        2
+    """
+    return len(text.split())
+
+
+def reorder_words(text: str, order: list[int]) -> str:
+    """The text with word slot ``k`` holding word ``order[k]`` (a permutation).
+
+    Example:
+        >>> reorder_words("the quick  brown fox", [3, 1, 2, 0])
         'fox quick  brown the'
-        >>> join_words(t, word_spans(t), [0, 2])
+    """
+    parts = parts_of(text)
+    words = parts[1::2]
+    parts[1::2] = [words[i] for i in order]
+    return "".join(parts)
+
+
+def delete_words(text: str, dropped: set[int]) -> str:
+    """The text without the words whose indices are in `dropped`, each taking the whitespace
+    before it along (the first kept word keeps the text's leading whitespace).
+
+    Example:
+        >>> delete_words("the quick  brown fox", {1, 3})
         'the  brown'
     """
-    if len(order) == len(spans):
-        out, at = [], 0
-        for (start, end), source in zip(spans, order, strict=True):
-            out.append(text[at:start])
-            s, e = spans[source]
-            out.append(text[s:e])
-            at = end
-        out.append(text[at:])
-        return "".join(out)
-    # deletion: the kept words, in order, each with the whitespace that preceded it
-    if not order:
+    parts = parts_of(text)
+    kept = [i for i in range(len(parts) // 2) if i not in dropped]
+    if not kept:
         return ""
-    pieces = [text[spans[order[0]][0]:spans[order[0]][1]]]
-    for i in order[1:]:
-        prev_end = spans[i - 1][1]
-        pieces.append(text[prev_end:spans[i][0]] + text[spans[i][0]:spans[i][1]])
-    return text[:spans[0][0]] + "".join(pieces) + text[spans[-1][1]:]
+    out = [parts[0], parts[2 * kept[0] + 1]]
+    for i in kept[1:]:
+        out += [parts[2 * i], parts[2 * i + 1]]
+    out.append(parts[-1])
+    return "".join(out)
 
 
-def insert_words(text: str, spans: list[tuple[int, int]], inserts: list[tuple[int, str]]) -> str:
+def insert_words(text: str, inserts: list[tuple[int, str]]) -> str:
     """The text with words inserted, one after another: ``(k, word)`` puts `word` before word
     slot ``k`` of the text as it is after the previous inserts (``k`` = word count: at the end),
     separated by one space.
 
     Example:
-        >>> t = "good  film"
-        >>> insert_words(t, word_spans(t), [(1, "movie"), (3, "indeed")])
+        >>> insert_words("good  film", [(1, "movie"), (3, "indeed")])
         'good movie  film indeed'
     """
-    words = [text[s:e] for s, e in spans]
-    gaps = [text[spans[i - 1][1]:spans[i][0]] for i in range(1, len(spans))]  # between words
+    parts = parts_of(text)
+    words, gaps = parts[1::2], parts[2:-1:2]
+    lead, trail = parts[0], parts[-1]
     for k, word in inserts:
         k = max(0, min(int(k), len(words)))
         words.insert(k, word)
         if len(words) > 1:
             gaps.insert(max(0, min(k, len(gaps))), " ")
-    if not spans:
-        return " ".join(words)
-    lead, trail = text[:spans[0][0]], text[spans[-1][1]:]
+    if not words:
+        return text
     return lead + words[0] + "".join(g + w for g, w in zip(gaps, words[1:], strict=True)) + trail
 
 
