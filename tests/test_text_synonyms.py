@@ -73,3 +73,22 @@ def test_eda_recipe_round_trips_and_replays() -> None:
 def test_missing_wordnet_says_what_to_install(tmp_path: Path) -> None:
     with pytest.raises(MissingDependency, match="apt-get install wordnet-base"):
         al.text.SynonymReplace(wordnet_dir=str(tmp_path))(text="a dull film")
+
+
+def test_character_noise_touches_only_word_characters() -> None:
+    text = "Ünïcode café, 2024 edition — grand!"
+    for name in ("KeyboardTypo", "OcrError", "CharSwap", "CharDelete"):
+        t = getattr(al.text, name)(rate=0.5)
+        for i in range(20):
+            out = al.Compose([t], seed=i)(text=text)["text"]
+            # whitespace and punctuation are never touched, every word keeps a letter
+            assert [c for c in out if not c.isalnum()] == [c for c in text if not c.isalnum()] \
+                or name == "OcrError"
+            assert len(out.split()) == len(text.split())
+            if name != "CharDelete":
+                assert len(out) <= len(text)
+    typo = al.Compose([al.text.KeyboardTypo(rate=1.0)], seed=0)(text="Ab")["text"]
+    assert typo[0].isupper() and typo[0] != "A" and typo[1] in "vghn"  # neighbours, case kept
+    record = al.Compose([al.text.CharSwap(rate=0.5)], seed=0)(text="abcdef ghij").record
+    with pytest.raises(al.errors.InvalidInput, match="not the text it was made for"):
+        al.Compose([al.text.CharSwap(rate=0.5)], seed=0).replay(record, text="zzzzzz zzzz")

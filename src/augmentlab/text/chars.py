@@ -1,0 +1,175 @@
+"""Character noise: keyboard typos, OCR confusions, swapped and deleted letters. Each character
+of a word (letters and digits; whitespace and punctuation are never touched) is hit with
+probability ``rate``; params record the edits as ``[position, old, new]`` so a replay applies them
+without drawing again, and refuses a text they do not fit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..core.errors import InvalidInput
+from ..core.params import check_number
+from ..core.rng import integer
+from ..core.transform import Transform
+
+__all__ = ["CharDelete", "CharSwap", "KeyboardTypo", "OcrError"]
+
+_ROWS = ("1234567890-", "qwertyuiop[", "asdfghjkl;'", "zxcvbnm,./")
+
+
+def _keyboard() -> dict[str, str]:
+    """QWERTY neighbours of every letter and digit (same row and the rows above and below)."""
+    where = {c: (r, i) for r, row in enumerate(_ROWS) for i, c in enumerate(row)}
+    out = {}
+    for c, (r, i) in where.items():
+        if not c.isalnum():
+            continue
+        near = [_ROWS[rr][ii] for rr in (r - 1, r, r + 1) for ii in (i - 1, i, i + 1)
+                if 0 <= rr < len(_ROWS) and 0 <= ii < len(_ROWS[rr]) and (rr, ii) != (r, i)]
+        out[c] = "".join(n for n in near if n.isalnum())
+    return out
+
+
+KEYBOARD = _keyboard()
+# confusions of OCR engines (as nlpaug's and the OCR-noise literature's tables)
+OCR = {"0": "Oo", "O": "0D", "o": "0", "1": "lI", "l": "1I", "I": "1l", "5": "S", "S": "5", "8": "B",
+       "B": "8", "2": "Z", "Z": "2", "6": "b", "b": "6", "g": "9q", "9": "g", "q": "9", "e": "c",
+       "c": "e", "m": "n", "n": "m", "u": "v", "v": "u", "h": "b", "rn": "m"}
+
+
+def _text_key(sample: Any) -> str:
+    keys = sample.keys_of("text")
+    return sample[keys[0]] if keys else ""
+
+
+def _hits(text: str, rate: float, rng: np.random.Generator, ok: Any) -> list[int]:
+    """Positions of word characters hit with probability `rate` (one uniform per character)."""
+    if not text or rate == 0.0:
+        return []
+    draws = rng.random(len(text))
+    return [i for i in np.flatnonzero(draws < rate).tolist() if ok(text, i)]
+
+
+def _apply_edits(owner: str, text: str, edits: list[list[Any]]) -> str:
+    """Apply ``[position, old, new]`` edits (sorted by position, not overlapping)."""
+    out, at = [], 0
+    for pos, old, new in edits:
+        if text[pos:pos + len(old)] != old:
+            raise InvalidInput(f"{owner}: the record's edit at {pos} expects {old!r}; this is not "
+                               "the text it was made for")
+        out.append(text[at:pos] + new)
+        at = pos + len(old)
+    return "".join(out) + text[at:]
+
+
+class _CharNoise(Transform):
+    _abstract = True
+    fields = frozenset({"text"})
+
+    def __init__(self, *, rate: float = 0.05, p: float = 1.0) -> None:
+        super().__init__(p=p)
+        self.rate = check_number(self.name, "rate", rate, low=0, high=1)
+
+    def apply_text(self, text: str, params: dict[str, Any]) -> str:
+        return _apply_edits(self.name, text, params["edits"]) if params["edits"] else text
+
+
+class KeyboardTypo(_CharNoise):
+    """Replace characters by a QWERTY neighbour (case kept), each with probability ``rate``.
+
+    Example:
+        >>> import augmentlab as al
+        >>> al.text.KeyboardTypo(rate=0.3)(text="Great film", seed=2)["text"]
+        'Nreat film'
+    """
+
+    name = "text.KeyboardTypo"
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        text = _text_key(sample)
+        edits = []
+        for i in _hits(text, self.rate, rng, lambda t, i: t[i].lower() in KEYBOARD):
+            near = KEYBOARD[text[i].lower()]
+            new = near[integer(rng, 0, len(near))]
+            edits.append([i, text[i], new.upper() if text[i].isupper() else new])
+        return {"edits": edits}
+
+
+class OcrError(_CharNoise):
+    """Replace characters by ones OCR confuses them with (0/O, 1/l/I, 5/S, rn/m, ...), each
+    eligible character with probability ``rate``.
+
+    Example:
+        >>> import augmentlab as al
+        >>> al.text.OcrError(rate=1.0)(text="solo", seed=0)["text"]
+        's010'
+    """
+
+    name = "text.OcrError"
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        text = _text_key(sample)
+        edits: list[list[Any]] = []
+        for i in _hits(text, self.rate, rng, lambda t, i: t[i] in OCR or t[i:i + 2] in OCR):
+            if edits and i < edits[-1][0] + len(edits[-1][1]):
+                continue  # inside the previous two-letter edit
+            old = text[i:i + 2] if text[i:i + 2] in OCR else text[i]
+            choices = OCR[old]
+            edits.append([i, old, choices[integer(rng, 0, len(choices))]])
+        return {"edits": edits}
+
+
+def _inner_pair(text: str, i: int) -> bool:
+    return i + 1 < len(text) and text[i].isalnum() and text[i + 1].isalnum() and text[i] != text[i + 1]
+
+
+class CharSwap(_CharNoise):
+    """Swap a character with the next one in the same word, each with probability ``rate``.
+
+    Example:
+        >>> import augmentlab as al
+        >>> al.text.CharSwap(rate=0.3)(text="Great film", seed=1)["text"]
+        'Great fiml'
+    """
+
+    name = "text.CharSwap"
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        text = _text_key(sample)
+        edits: list[list[Any]] = []
+        for i in _hits(text, self.rate, rng, _inner_pair):
+            if edits and i < edits[-1][0] + 2:
+                continue  # overlaps the previous swap
+            edits.append([i, text[i:i + 2], text[i + 1] + text[i]])
+        return {"edits": edits}
+
+
+class CharDelete(_CharNoise):
+    """Delete characters inside words (a word keeps at least one), each with probability ``rate``.
+
+    Example:
+        >>> import augmentlab as al
+        >>> al.text.CharDelete(rate=1.0)(text="Great, film!", seed=1)["text"]
+        'G, f!'
+    """
+
+    name = "text.CharDelete"
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        text = _text_key(sample)
+        hits = set(_hits(text, self.rate, rng, lambda t, i: t[i].isalnum()))
+        edits = []
+        start = None
+        for i in range(len(text) + 1):  # per word: never delete all of it
+            inside = i < len(text) and not text[i].isspace()
+            if inside and start is None:
+                start = i
+            elif not inside and start is not None:
+                word = [j for j in range(start, i) if j in hits]
+                if word and len(word) == sum(text[j].isalnum() for j in range(start, i)):
+                    word = word[1:]  # every letter hit: the first one stays
+                edits += [[j, text[j], ""] for j in word]
+                start = None
+        return {"edits": edits}
