@@ -6,5 +6,17 @@ from .eda import EDA, RandomDelete, RandomSwap
 from .synonyms import RandomInsert, SynonymReplace
 from .wordnet import STOP_WORDS, WordNet, wordnet
 
-__all__ = ["EDA", "STOP_WORDS", "CharDelete", "CharSwap", "KeyboardTypo", "OcrError", "RandomDelete", "RandomInsert", "RandomSwap", "SynonymReplace",
-           "WordNet", "wordnet"]
+__all__ = [
+    "EDA",
+    "STOP_WORDS",
+    "CharDelete",
+    "CharSwap",
+    "KeyboardTypo",
+    "OcrError",
+    "RandomDelete",
+    "RandomInsert",
+    "RandomSwap",
+    "SynonymReplace",
+    "WordNet",
+    "wordnet",
+]
