@@ -128,3 +128,39 @@ def test_tabular_transforms_never_break_the_schema() -> None:
     with pytest.raises(InvalidInput, match="needs schema="):
         pipe(features={"a": 1})
     assert pd.isna(frame.loc[3, "ash"])  # the input table is untouched
+
+
+TEXT_NAMES = [n for n in NAMES if n.startswith("text.")]
+
+
+@pytest.mark.parametrize("name", TEXT_NAMES)
+def test_text_transforms_never_change_protected_spans_and_move_their_offsets(name: str) -> None:
+    text = "Visit New York in 2024 , see https://example.org/a?b=1 and the quiet dull harbour museums"
+    spans = []
+    for piece, label in (("New York", "LOC"), ("2024", "NUM"), ("https://example.org/a?b=1", "URL")):
+        start = text.index(piece)
+        spans.append((start, start + len(piece), label))
+    config, _ = MODAL_CASES[name]
+    strong = {k: (0.6 if k in ("rate", "n") else v) for k, v in config.items()}
+    pipe = al.Compose([al.Transform.from_config({"name": name, **strong})], seed=0)
+    changed = 0
+    for i in range(25):
+        out = pipe(text=text, spans=spans, sample_id=i)
+        changed += out["text"] != text
+        assert [lab for *_, lab in out["spans"]] == ["LOC", "NUM", "URL"]
+        for (s, e, _), (s0, e0, _) in zip(out["spans"], spans, strict=True):
+            assert out["text"][s:e] == text[s0:e0]
+        assert pipe.replay(out.record, text=text, spans=spans) == out
+    assert changed > 10
+
+
+def test_bad_spans_are_refused() -> None:
+    pipe = al.Compose([al.text.RandomSwap()], seed=0)
+    with pytest.raises(InvalidInput, match=r"spans: span 3..40 is empty or outside the text \(0..11\)"):
+        pipe(text="hello world", spans=[(3, 40, "X")])
+    with pytest.raises(InvalidInput, match="spans 0..5 and 3..8 overlap"):
+        pipe(text="hello world", spans=[(0, 5, "A"), (3, 8, "B")])
+    with pytest.raises(InvalidInput, match="integer offsets"):
+        pipe(text="hello world", spans=[(0.5, 3, "A")])
+    with pytest.raises(InvalidInput, match="pass text="):
+        pipe(spans=[(0, 1, "A")])

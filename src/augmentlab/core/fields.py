@@ -26,7 +26,7 @@ __all__ = [
     "check_mask",
 ]
 
-FIELD_KINDS = frozenset({"image", "mask", "bboxes", "keypoints", "label", "text", "audio",
+FIELD_KINDS = frozenset({"image", "mask", "bboxes", "keypoints", "label", "text", "spans", "audio",
                          "sample_rate", "events", "features", "schema"})
 BBOX_FORMATS = ("pascal_voc", "coco", "yolo", "albumentations", "cxcywh")
 

@@ -8,6 +8,8 @@ Conventions, checked on every call:
   ``(channels, n)``; integer PCM is refused (divide by 32768 for int16); needs ``sample_rate``,
   a positive integer, in the same call;
 - ``events``: a list of ``(onset, offset, label)`` in seconds within the clip, ``onset <= offset``;
+- ``spans``: protected character ranges of the text, ``(start, end, label)``, ``0 <= start < end
+  <= len(text)``, not overlapping; text transforms never change them and move their offsets;
 - ``features``: a mapping column -> value (a table row); ``schema``: a `augmentlab.tabular.Schema`.
 """
 
@@ -23,7 +25,7 @@ from .errors import InvalidInput
 
 __all__ = ["MODAL_KINDS", "check_modal_fields", "duration_of"]
 
-MODAL_KINDS = frozenset({"text", "audio", "sample_rate", "events", "features", "schema"})
+MODAL_KINDS = frozenset({"text", "spans", "audio", "sample_rate", "events", "features", "schema"})
 
 
 def duration_of(audio: np.ndarray, sample_rate: int) -> float:
@@ -68,6 +70,27 @@ def _check_events(key: str, value: Any, duration: float | None) -> None:
                                f"{duration:g} s")
 
 
+def _check_spans(key: str, value: Any, text: str | None) -> None:
+    if text is None:
+        raise InvalidInput(f"{key}: spans are character ranges of a text; pass text=... too")
+    if not isinstance(value, (list, tuple)):
+        raise InvalidInput(f"{key}: expected a list of (start, end, label), got {type(value).__name__}")
+    previous = None
+    for i, span in enumerate(sorted(value, key=lambda s: tuple(s)[:2] if isinstance(s, (list, tuple)) else (0, 0))):
+        if not isinstance(span, (list, tuple)) or len(span) != 3 or not all(
+                isinstance(v, int) and not isinstance(v, bool) for v in span[:2]):
+            raise InvalidInput(f"{key}: each span must be (start, end, label) with integer offsets, "
+                               f"got {span!r}")
+        start, end = span[0], span[1]
+        if not 0 <= start < end <= len(text):
+            raise InvalidInput(f"{key}: span {start}..{end} is empty or outside the text "
+                               f"(0..{len(text)})")
+        if previous is not None and start < previous[1]:
+            raise InvalidInput(f"{key}: spans {previous[0]}..{previous[1]} and {start}..{end} "
+                               "overlap; merge them")
+        previous = (start, end)
+
+
 def check_modal_fields(fields: Mapping[str, Any], kinds: Mapping[str, str]) -> None:
     """Validate the non-image fields of one call (raises `InvalidInput` naming the field).
 
@@ -94,6 +117,9 @@ def check_modal_fields(fields: Mapping[str, Any], kinds: Mapping[str, str]) -> N
         if kind == "features" and not isinstance(value, Mapping):
             raise InvalidInput(f"{key}: expected a mapping column -> value (one row), got "
                                f"{type(value).__name__}")
+    texts = [fields[k] for k, v in kinds.items() if v == "text"]
     for key, kind in kinds.items():
         if kind == "events":
             _check_events(key, fields[key], duration)
+        if kind == "spans":
+            _check_spans(key, fields[key], texts[0] if texts else None)

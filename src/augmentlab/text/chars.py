@@ -9,10 +9,9 @@ from typing import Any
 
 import numpy as np
 
-from ..core.errors import InvalidInput
 from ..core.params import check_number
 from ..core.rng import integer
-from ..core.transform import Transform
+from .base import TextTransform, spans_of, text_of
 
 __all__ = ["CharDelete", "CharSwap", "KeyboardTypo", "OcrError"]
 
@@ -39,41 +38,27 @@ OCR = {"0": "Oo", "O": "0D", "o": "0", "1": "lI", "l": "1I", "I": "1l", "5": "S"
        "c": "e", "m": "n", "n": "m", "u": "v", "v": "u", "h": "b", "rn": "m"}
 
 
-def _text_key(sample: Any) -> str:
-    keys = sample.keys_of("text")
-    return sample[keys[0]] if keys else ""
-
-
-def _hits(text: str, rate: float, rng: np.random.Generator, ok: Any) -> list[int]:
-    """Positions of word characters hit with probability `rate` (one uniform per character)."""
+def _hits(sample: Any, rate: float, rng: np.random.Generator, ok: Any, width: int = 1) -> list[int]:
+    """Positions hit with probability `rate` (one uniform per character) where ``ok(text, i)``
+    holds and the `width` characters from there are outside every protected span."""
+    text = text_of(sample)
     if not text or rate == 0.0:
         return []
     draws = rng.random(len(text))
-    return [i for i in np.flatnonzero(draws < rate).tolist() if ok(text, i)]
+    spans = spans_of(sample)
+    return [i for i in np.flatnonzero(draws < rate).tolist() if ok(text, i)
+            and not any(i < e and i + width > s for s, e, _ in spans)]
 
 
-def _apply_edits(owner: str, text: str, edits: list[list[Any]]) -> str:
-    """Apply ``[position, old, new]`` edits (sorted by position, not overlapping)."""
-    out, at = [], 0
-    for pos, old, new in edits:
-        if text[pos:pos + len(old)] != old:
-            raise InvalidInput(f"{owner}: the record's edit at {pos} expects {old!r}; this is not "
-                               "the text it was made for")
-        out.append(text[at:pos] + new)
-        at = pos + len(old)
-    return "".join(out) + text[at:]
-
-
-class _CharNoise(Transform):
+class _CharNoise(TextTransform):
     _abstract = True
-    fields = frozenset({"text"})
 
     def __init__(self, *, rate: float = 0.05, p: float = 1.0) -> None:
         super().__init__(p=p)
         self.rate = check_number(self.name, "rate", rate, low=0, high=1)
 
-    def apply_text(self, text: str, params: dict[str, Any]) -> str:
-        return _apply_edits(self.name, text, params["edits"]) if params["edits"] else text
+    def edits(self, text: str, params: dict[str, Any]) -> list[list[Any]]:
+        return list(params["edits"])
 
 
 class KeyboardTypo(_CharNoise):
@@ -88,9 +73,9 @@ class KeyboardTypo(_CharNoise):
     name = "text.KeyboardTypo"
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        text = _text_key(sample)
+        text = text_of(sample)
         edits = []
-        for i in _hits(text, self.rate, rng, lambda t, i: t[i].lower() in KEYBOARD):
+        for i in _hits(sample, self.rate, rng, lambda t, i: t[i].lower() in KEYBOARD):
             near = KEYBOARD[text[i].lower()]
             new = near[integer(rng, 0, len(near))]
             edits.append([i, text[i], new.upper() if text[i].isupper() else new])
@@ -110,9 +95,9 @@ class OcrError(_CharNoise):
     name = "text.OcrError"
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        text = _text_key(sample)
+        text = text_of(sample)
         edits: list[list[Any]] = []
-        for i in _hits(text, self.rate, rng, lambda t, i: t[i] in OCR or t[i:i + 2] in OCR):
+        for i in _hits(sample, self.rate, rng, lambda t, i: t[i] in OCR or t[i:i + 2] in OCR, 2):
             if edits and i < edits[-1][0] + len(edits[-1][1]):
                 continue  # inside the previous two-letter edit
             old = text[i:i + 2] if text[i:i + 2] in OCR else text[i]
@@ -137,9 +122,9 @@ class CharSwap(_CharNoise):
     name = "text.CharSwap"
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        text = _text_key(sample)
+        text = text_of(sample)
         edits: list[list[Any]] = []
-        for i in _hits(text, self.rate, rng, _inner_pair):
+        for i in _hits(sample, self.rate, rng, _inner_pair, 2):
             if edits and i < edits[-1][0] + 2:
                 continue  # overlaps the previous swap
             edits.append([i, text[i:i + 2], text[i + 1] + text[i]])
@@ -158,8 +143,8 @@ class CharDelete(_CharNoise):
     name = "text.CharDelete"
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        text = _text_key(sample)
-        hits = set(_hits(text, self.rate, rng, lambda t, i: t[i].isalnum()))
+        text = text_of(sample)
+        hits = set(_hits(sample, self.rate, rng, lambda t, i: t[i].isalnum()))
         edits = []
         start = None
         for i in range(len(text) + 1):  # per word: never delete all of it

@@ -10,9 +10,8 @@ import numpy as np
 
 from ..core.params import check_number
 from ..core.rng import integer
-from ..core.transform import Transform
+from .base import TextTransform, locked_words, spans_of, text_of, word_segments
 from .synonyms import count_of
-from .words import delete_words, reorder_words, word_count
 
 __all__ = ["EDA", "RandomDelete", "RandomSwap"]
 
@@ -38,9 +37,10 @@ def EDA(*, alpha: float = 0.1, wordnet_dir: str | None = None) -> Any:  # noqa: 
                   RandomSwap(n=alpha), RandomDelete(rate=alpha)])
 
 
-class RandomSwap(Transform):
+class RandomSwap(TextTransform):
     """Swap two random words, ``n`` times (EDA's RS; ``n`` a number of swaps or, below 1, a
-    fraction of the words, EDA's alpha). Whitespace between words is kept as it was.
+    fraction of the words, EDA's alpha). Whitespace between words is kept as it was; words in
+    protected ``spans`` do not move.
 
     Example:
         >>> import augmentlab as al
@@ -50,30 +50,36 @@ class RandomSwap(Transform):
     """
 
     name = "text.RandomSwap"
-    fields = frozenset({"text"})
 
     def __init__(self, *, n: float = 1, p: float = 1.0) -> None:
         super().__init__(p=p)
         self.n = check_number("text.RandomSwap", "n", n, low=0)
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        words = word_count(sample[sample.keys_of("text")[0]]) if sample.keys_of("text") else 0
-        swaps = count_of(self.n, words)
-        pairs = [[integer(rng, 0, words), integer(rng, 0, words)] for _ in range(swaps)] if words > 1 else []
-        return {"pairs": pairs}
+        segments = word_segments(text_of(sample))
+        locked = locked_words(segments, spans_of(sample))
+        free = [i for i in range(len(segments)) if i not in locked]
+        if len(free) < 2:
+            return {"pairs": []}
+        swaps = count_of(self.n, len(segments))
+        return {"pairs": [[free[integer(rng, 0, len(free))], free[integer(rng, 0, len(free))]]
+                          for _ in range(swaps)]}
 
-    def apply_text(self, text: str, params: dict[str, Any]) -> str:
+    def edits(self, text: str, params: dict[str, Any]) -> list[list[Any]]:
         if not params["pairs"]:
-            return text
-        order = list(range(word_count(text)))
+            return []
+        segments = word_segments(text)
+        order = list(range(len(segments)))
         for i, j in params["pairs"]:
             if i < len(order) and j < len(order):
                 order[i], order[j] = order[j], order[i]
-        return reorder_words(text, order)
+        words = [text[a:b] for a, b in segments]
+        return [[segments[k][0], words[k], words[o]] for k, o in enumerate(order) if o != k]
 
 
-class RandomDelete(Transform):
-    """Delete each word with probability ``rate`` (EDA's RD); one word is always kept.
+class RandomDelete(TextTransform):
+    """Delete each word with probability ``rate`` (EDA's RD); one word is always kept, words
+    in protected ``spans`` are never deleted.
 
     Example:
         >>> import augmentlab as al
@@ -82,20 +88,36 @@ class RandomDelete(Transform):
     """
 
     name = "text.RandomDelete"
-    fields = frozenset({"text"})
 
     def __init__(self, *, rate: float = 0.1, p: float = 1.0) -> None:
         super().__init__(p=p)
         self.rate = check_number("text.RandomDelete", "rate", rate, low=0, high=1)
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        words = word_count(sample[sample.keys_of("text")[0]]) if sample.keys_of("text") else 0
+        segments = word_segments(text_of(sample))
+        words = len(segments)
         if words == 0:
             return {"drop": []}
-        drop = np.flatnonzero(rng.random(words) < self.rate).tolist()
+        locked = locked_words(segments, spans_of(sample))
+        drop = [i for i in np.flatnonzero(rng.random(words) < self.rate).tolist() if i not in locked]
         if len(drop) == words:  # EDA keeps a word rather than return an empty sentence
             drop.remove(drop[integer(rng, 0, words)])
         return {"drop": drop}
 
-    def apply_text(self, text: str, params: dict[str, Any]) -> str:
-        return delete_words(text, set(params["drop"])) if params["drop"] else text
+    def edits(self, text: str, params: dict[str, Any]) -> list[list[Any]]:
+        if not params["drop"]:
+            return []
+        segments = word_segments(text)
+        dropped = set(params["drop"])
+        edits, kept_before = [], False
+        for i, (a, b) in enumerate(segments):
+            if i not in dropped:
+                kept_before = True
+                continue
+            if kept_before:  # the word and the whitespace before it
+                start = segments[i - 1][1]
+                edits.append([start, text[start:b], ""])
+            else:  # no word kept yet: the word and the whitespace after it
+                end = segments[i + 1][0] if i + 1 < len(segments) else b
+                edits.append([a, text[a:end], ""])
+        return edits

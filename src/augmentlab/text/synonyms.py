@@ -12,9 +12,9 @@ import numpy as np
 
 from ..core.params import check_number
 from ..core.rng import integer
-from ..core.transform import Transform
+from .base import TextTransform, locked_words, spans_of, text_of, word_segments
 from .wordnet import wordnet
-from .words import insert_words, parts_of, split_affixes
+from .words import split_affixes
 
 __all__ = ["RandomInsert", "SynonymReplace", "count_of"]
 
@@ -36,28 +36,22 @@ def _token_synonyms(folder: str | None, token: str) -> list[str]:
     return wordnet(folder).synonyms(core) if core.isalpha() or "-" in core else []
 
 
-def _text_of(sample: Any) -> str:
-    keys = sample.keys_of("text")
-    return sample[keys[0]] if keys else ""
-
-
 def _cased(synonym: str, like: str) -> str:
     return synonym[:1].upper() + synonym[1:] if like[:1].isupper() else synonym
 
 
-class _Lexical(Transform):
+class _Lexical(TextTransform):
     _abstract = True
-    fields = frozenset({"text"})
 
     def __init__(self, *, n: float = 1, wordnet_dir: str | None = None, p: float = 1.0) -> None:
         super().__init__(p=p)
         self.n = check_number(self.name, "n", n, low=0)
         self.wordnet_dir = wordnet_dir
 
-    def _candidates(self, tokens: list[str]) -> list[tuple[int, list[str]]]:
+    def _candidates(self, tokens: list[str], locked: set[int]) -> list[tuple[int, list[str]]]:
         out = []
         for i, token in enumerate(tokens):
-            synonyms = _token_synonyms(self.wordnet_dir, token)
+            synonyms = [] if i in locked else _token_synonyms(self.wordnet_dir, token)
             if synonyms:
                 out.append((i, synonyms))
         return out
@@ -77,27 +71,33 @@ class SynonymReplace(_Lexical):
     name = "text.SynonymReplace"
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        tokens = _text_of(sample).split()
-        candidates = self._candidates(tokens)
+        text = text_of(sample)
+        segments = word_segments(text)
+        tokens = [text[a:b] for a, b in segments]
+        candidates = self._candidates(tokens, locked_words(segments, spans_of(sample)))
         chosen = []
         for j in rng.permutation(len(candidates))[:count_of(self.n, len(tokens))].tolist():
             i, synonyms = candidates[j]
             chosen.append([i, synonyms[integer(rng, 0, len(synonyms))]])
         return {"replace": sorted(chosen)}
 
-    def apply_text(self, text: str, params: dict[str, Any]) -> str:
+    def edits(self, text: str, params: dict[str, Any]) -> list[list[Any]]:
         if not params["replace"]:
-            return text
-        parts = parts_of(text)  # the whitespace between words is kept as it was
+            return []
+        segments = word_segments(text)
+        edits = []
         for i, synonym in params["replace"]:
-            lead, core, trail = split_affixes(parts[2 * i + 1])
-            parts[2 * i + 1] = lead + _cased(synonym, core) + trail
-        return "".join(parts)
+            a, b = segments[i]
+            lead, core, _ = split_affixes(text[a:b])
+            edits.append([a + len(lead), core, _cased(synonym, core)])
+        return edits
 
 
 class RandomInsert(_Lexical):
-    """Insert a synonym of a random word (not a stop word) at a random position, ``n`` times
-    (EDA's RI; below 1: a fraction alpha of the words).
+    """Insert a synonym of a random word (not a stop word) at a random place between words,
+    ``n`` times (EDA's RI; below 1: a fraction alpha of the words); never inside a protected
+    span. Params: ``[slot, word]``, slot ``k`` = before the text's word ``k`` (the word count:
+    at the end).
 
     Example:
         >>> import augmentlab as al
@@ -109,17 +109,35 @@ class RandomInsert(_Lexical):
     name = "text.RandomInsert"
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        tokens = _text_of(sample).split()
-        candidates = self._candidates(tokens)
+        text = text_of(sample)
+        segments = word_segments(text)
+        spans = spans_of(sample)
+        tokens = [text[a:b] for a, b in segments]
+        candidates = self._candidates(tokens, set())  # protected words may lend a synonym
+        # a slot is the gap before word k; one inside a span (it crosses the gap) is not used
+        slots = [k for k in range(len(segments) + 1)
+                 if not any(s < segments[k][0] and e > segments[k - 1][1] for s, e, _ in spans
+                            if 0 < k < len(segments))]
         inserts = []
-        if candidates:
-            count = len(tokens)
+        if candidates and slots:
             for _ in range(count_of(self.n, len(tokens))):
                 _, synonyms = candidates[integer(rng, 0, len(candidates))]
-                count += 1
-                inserts.append([integer(rng, 0, count), synonyms[integer(rng, 0, len(synonyms))]])
-        return {"insert": inserts}
+                inserts.append([slots[integer(rng, 0, len(slots))],
+                                synonyms[integer(rng, 0, len(synonyms))]])
+        return {"insert": sorted(inserts, key=lambda kw: kw[0])}
 
-    def apply_text(self, text: str, params: dict[str, Any]) -> str:
-        return insert_words(text, [(k, w) for k, w in params["insert"]]) if params["insert"] else text
+    def edits(self, text: str, params: dict[str, Any]) -> list[list[Any]]:
+        if not params["insert"]:
+            return []
+        segments = word_segments(text)
+        by_slot: dict[int, list[str]] = {}
+        for k, word in params["insert"]:
+            by_slot.setdefault(int(k), []).append(word)
+        edits = []
+        for k, words in sorted(by_slot.items()):
+            if k < len(segments):
+                edits.append([segments[k][0], "", " ".join(words) + " "])
+            else:
+                edits.append([segments[-1][1], "", " " + " ".join(words)])
+        return edits
 

@@ -1,0 +1,119 @@
+"""What every text transform shares: its change to the text is a list of edits
+``[position, old, new]`` (sorted, not overlapping), applied in one pass; protected ``spans``
+(entities, numbers, URLs: ``(start, end, label)`` character offsets) are never edited and their
+offsets follow the edits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..core.errors import InvalidInput
+from ..core.transform import Transform
+from .words import parts_of
+
+__all__ = ["TextTransform", "apply_edits", "locked_words", "spans_of", "text_of", "word_segments"]
+
+Edit = list[Any]  # [position, old, new]
+
+
+def text_of(sample: Any) -> str:
+    """The sample's text ("" when it has none)."""
+    keys = sample.keys_of("text")
+    return sample[keys[0]] if keys else ""
+
+
+def spans_of(sample: Any) -> list[tuple[int, int, Any]]:
+    """The sample's protected spans (empty when it has none)."""
+    keys = sample.keys_of("spans")
+    return [tuple(s) for s in sample[keys[0]]] if keys else []  # type: ignore[misc]
+
+
+def word_segments(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of every whitespace-separated word.
+
+    Example:
+        >>> word_segments(" ab  c")
+        [(1, 3), (5, 6)]
+    """
+    out, at = [], 0
+    parts = parts_of(text)
+    for i, part in enumerate(parts):
+        if i % 2:
+            out.append((at, at + len(part)))
+        at += len(part)
+    return out
+
+
+def locked_words(segments: list[tuple[int, int]], spans: list[tuple[int, int, Any]]) -> set[int]:
+    """Indices of words that overlap a protected span.
+
+    Example:
+        >>> sorted(locked_words([(0, 3), (4, 8), (9, 12)], [(5, 6, "X")]))
+        [1]
+    """
+    if not spans:
+        return set()
+    return {i for i, (a, b) in enumerate(segments) if any(a < e and s < b for s, e, _ in spans)}
+
+
+def _touches(pos: int, old: str, start: int, end: int) -> bool:
+    if old:
+        return pos < end and pos + len(old) > start
+    return start < pos < end  # an insertion strictly inside the span
+
+
+def apply_edits(owner: str, text: str, edits: list[Edit],
+                spans: list[tuple[int, int, Any]] | None = None) -> tuple[str, list[tuple[int, int, Any]]]:
+    """Apply sorted, non-overlapping ``[position, old, new]`` edits; returns the new text and the
+    spans moved to their new offsets. Raises `InvalidInput` when an edit does not fit the text
+    (a record replayed on another text) or would change a protected span.
+
+    Example:
+        >>> apply_edits("t", "a big dog", [[2, "big", "large"]], [(6, 9, "ANIMAL")])
+        ('a large dog', [(8, 11, 'ANIMAL')])
+    """
+    out, at = [], 0
+    for pos, old, new in edits:
+        if pos < at or text[pos:pos + len(old)] != old:
+            raise InvalidInput(f"{owner}: the record's edit at {pos} expects {old!r}; this is not "
+                               "the text it was made for")
+        out.append(text[at:pos])
+        out.append(new)
+        at = pos + len(old)
+    out.append(text[at:])
+    moved = []
+    for start, end, label in spans or []:
+        shift = 0
+        for pos, old, new in edits:
+            if _touches(pos, old, start, end):
+                raise InvalidInput(f"{owner}: an edit at {pos} would change the protected span "
+                                   f"{start}..{end} ({label!r})")
+            if pos + len(old) <= start:  # before the span (an insertion at its start, too)
+                shift += len(new) - len(old)
+        moved.append((start + shift, end + shift, label))
+    return "".join(out), moved
+
+
+class TextTransform(Transform):
+    """A text transform: ``edits(text, params)`` says what changes; spans are kept and moved."""
+
+    _abstract = True
+    fields = frozenset({"text", "spans"})
+
+    def edits(self, text: str, params: dict[str, Any]) -> list[Edit]:
+        raise NotImplementedError
+
+    def apply(self, sample: Any, params: dict[str, Any]) -> Any:
+        keys = sample.keys_of("text")
+        if not keys:
+            return sample
+        text = sample[keys[0]]
+        edits = self.edits(text, params)
+        if not edits:
+            return sample
+        span_keys = sample.keys_of("spans")
+        new_text, moved = apply_edits(self.name, text, edits, spans_of(sample))
+        changes: dict[str, Any] = {keys[0]: new_text}
+        if span_keys:
+            changes[span_keys[0]] = moved
+        return sample.derive(**changes)
