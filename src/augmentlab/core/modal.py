@@ -75,20 +75,18 @@ def _check_spans(key: str, value: Any, text: str | None) -> None:
         raise InvalidInput(f"{key}: spans are character ranges of a text; pass text=... too")
     if not isinstance(value, (list, tuple)):
         raise InvalidInput(f"{key}: expected a list of (start, end, label), got {type(value).__name__}")
-    previous = None
-    for i, span in enumerate(sorted(value, key=lambda s: tuple(s)[:2] if isinstance(s, (list, tuple)) else (0, 0))):
+    for span in value:
         if not isinstance(span, (list, tuple)) or len(span) != 3 or not all(
                 isinstance(v, int) and not isinstance(v, bool) for v in span[:2]):
             raise InvalidInput(f"{key}: each span must be (start, end, label) with integer offsets, "
                                f"got {span!r}")
-        start, end = span[0], span[1]
-        if not 0 <= start < end <= len(text):
-            raise InvalidInput(f"{key}: span {start}..{end} is empty or outside the text "
+        if not 0 <= span[0] < span[1] <= len(text):
+            raise InvalidInput(f"{key}: span {span[0]}..{span[1]} is empty or outside the text "
                                f"(0..{len(text)})")
-        if previous is not None and start < previous[1]:
-            raise InvalidInput(f"{key}: spans {previous[0]}..{previous[1]} and {start}..{end} "
-                               "overlap; merge them")
-        previous = (start, end)
+    ordered = sorted((span[0], span[1]) for span in value)
+    for (s0, e0), (s1, e1) in zip(ordered, ordered[1:]):
+        if s1 < e0:
+            raise InvalidInput(f"{key}: spans {s0}..{e0} and {s1}..{e1} overlap; merge them")
 
 
 def check_modal_fields(fields: Mapping[str, Any], kinds: Mapping[str, str]) -> None:
