@@ -84,7 +84,7 @@ def _check_spans(key: str, value: Any, text: str | None) -> None:
             raise InvalidInput(f"{key}: span {span[0]}..{span[1]} is empty or outside the text "
                                f"(0..{len(text)})")
     ordered = sorted((span[0], span[1]) for span in value)
-    for (s0, e0), (s1, e1) in zip(ordered, ordered[1:]):
+    for (s0, e0), (s1, e1) in zip(ordered, ordered[1:], strict=False):  # neighbours
         if s1 < e0:
             raise InvalidInput(f"{key}: spans {s0}..{e0} and {s1}..{e1} overlap; merge them")
 
