@@ -3,6 +3,7 @@ prefix in pipeline files (``name: text.RandomSwap``)."""
 
 from .chars import CharDelete, CharSwap, KeyboardTypo, OcrError
 from .eda import EDA, RandomDelete, RandomSwap
+from .embedding import EmbeddingReplace, GloVe, glove
 from .synonyms import RandomInsert, SynonymReplace
 from .wordnet import STOP_WORDS, WordNet, wordnet
 
@@ -11,6 +12,8 @@ __all__ = [
     "STOP_WORDS",
     "CharDelete",
     "CharSwap",
+    "EmbeddingReplace",
+    "GloVe",
     "KeyboardTypo",
     "OcrError",
     "RandomDelete",
@@ -18,5 +21,6 @@ __all__ = [
     "RandomSwap",
     "SynonymReplace",
     "WordNet",
+    "glove",
     "wordnet",
 ]
