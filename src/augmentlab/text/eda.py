@@ -56,12 +56,18 @@ class RandomSwap(TextTransform):
         self.n = check_number("text.RandomSwap", "n", n, low=0)
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        segments = word_segments(text_of(sample))
-        locked = locked_words(segments, spans_of(sample))
-        free = [i for i in range(len(segments)) if i not in locked]
+        text, spans = text_of(sample), spans_of(sample)
+        if spans:
+            segments = word_segments(text)
+            locked = locked_words(segments, spans)
+            words = len(segments)
+            free = [i for i in range(words) if i not in locked]
+        else:  # no protected words: the count is all it needs
+            words = len(text.split())
+            free = list(range(words))
         if len(free) < 2:
             return {"pairs": []}
-        swaps = count_of(self.n, len(segments))
+        swaps = count_of(self.n, words)
         return {"pairs": [[free[integer(rng, 0, len(free))], free[integer(rng, 0, len(free))]]
                           for _ in range(swaps)]}
 
@@ -94,11 +100,11 @@ class RandomDelete(TextTransform):
         self.rate = check_number("text.RandomDelete", "rate", rate, low=0, high=1)
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        segments = word_segments(text_of(sample))
-        words = len(segments)
+        text, spans = text_of(sample), spans_of(sample)
+        words = len(text.split())
         if words == 0:
             return {"drop": []}
-        locked = locked_words(segments, spans_of(sample))
+        locked = locked_words(word_segments(text), spans) if spans else set()
         drop = [i for i in np.flatnonzero(rng.random(words) < self.rate).tolist() if i not in locked]
         if len(drop) == words:  # EDA keeps a word rather than return an empty sentence
             drop.remove(drop[integer(rng, 0, words)])
