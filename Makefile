@@ -20,9 +20,10 @@ $(STAMP): pyproject.toml Makefile
 	# Debian packages: headless Chromium renders the HTML report in the tests; espeak-ng speaks
 	# and lmms-common ships drum one-shots (real audio); WordNet 3.0 gives text synonyms
 	{ command -v chromium && command -v espeak-ng && test -d /usr/share/lmms/samples && \
-		test -f /usr/share/wordnet/index.sense; } >/dev/null || { \
+		test -f /usr/share/wordnet/index.sense && command -v apertium; } >/dev/null || { \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
-		--no-install-recommends chromium espeak-ng lmms-common wordnet-base wordnet-sense-index; }
+		--no-install-recommends chromium espeak-ng lmms-common wordnet-base wordnet-sense-index \
+		apertium apertium-eng-spa; }
 	touch $(STAMP)
 
 demo: install

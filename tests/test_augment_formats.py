@@ -209,3 +209,17 @@ def test_show_text_table_and_audio_figure(audio_dir: Path, tmp_path: Path,
 
     img = cv2.imread(str(tmp_path / "a.png"))
     assert img.shape[0] == int(1.8 * 3 * 80) and img.shape[1] == 800
+
+
+def test_back_translation_of_a_jsonl_file_is_batched_and_replayable(sentences: list[tuple[str, str]],
+                                                                     tmp_path: Path) -> None:
+    src = tmp_path / "bt"
+    src.mkdir()
+    (src / "r.jsonl").write_text("".join(json.dumps({"text": t, "label": lab}) + "\n"
+                                         for t, lab in sentences[:12]))
+    summary = augment_dataset(src, tmp_path / "out", al.Compose([al.text.BackTranslate()]), workers=2,
+                              quiet=True)
+    assert summary.written == 12 and summary.errors == 0
+    rows = [json.loads(t) for t in (tmp_path / "out" / "r.jsonl").read_text().splitlines()]
+    assert sum(r["text"] != t for r, (t, _) in zip(rows, sentences, strict=False)) >= 6
+    assert verify_output(tmp_path / "out") == []

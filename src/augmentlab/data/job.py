@@ -290,6 +290,10 @@ def augment_dataset(src: str | Path, out: str | Path, pipeline: Transform, *, co
              if (e.rel, -1 if e.row is None else e.row, k) not in done]
     if strict and problems:
         raise DataError(problems[0]["error"], path=str(src / problems[0]["file"]))
+    if layout == "text" and units:  # back-translation: all texts in one translator call, before
+        from ..text.translate import warm_pipeline  # the workers fork (they inherit the cache)
+
+        warm_pipeline(pipe, [read_entry(src, entries[i])["text"] for i in sorted({i for i, _ in units})])
     state = {"entries": entries, "src": src, "partial": partial, "pipeline": pipe,
              "max_pixels": max_pixels, "seed": seed}
     errors = list(problems)

@@ -117,6 +117,10 @@ class Strategy:
         """One augmented version of each row (row ids `rows` pick the seed-tree streams)."""
         assert self.pipeline is not None
         pipe = self.pipeline
+        if field == "text":  # back-translation: the whole batch in one translator call
+            from ..text.translate import warm_pipeline
+
+            warm_pipeline(pipe, X)
         out = [pipe(**{field: x}, sample_id=int(r), copy=copy, seed=seed)[field]
                for x, r in zip(X, rows, strict=True)]
         return np.stack(out) if X.dtype != object else np.array(out, dtype=object)

@@ -5,22 +5,28 @@ from .chars import CharDelete, CharSwap, KeyboardTypo, OcrError
 from .eda import EDA, RandomDelete, RandomSwap
 from .embedding import EmbeddingReplace, GloVe, glove
 from .synonyms import RandomInsert, SynonymReplace
+from .translate import ApertiumTranslator, BackTranslate, HttpTranslator, Translator, warm_pipeline
 from .wordnet import STOP_WORDS, WordNet, wordnet
 
 __all__ = [
     "EDA",
+    "ApertiumTranslator",
+    "BackTranslate",
     "STOP_WORDS",
     "CharDelete",
     "CharSwap",
     "EmbeddingReplace",
     "GloVe",
+    "HttpTranslator",
     "KeyboardTypo",
     "OcrError",
     "RandomDelete",
     "RandomInsert",
     "RandomSwap",
     "SynonymReplace",
+    "Translator",
     "WordNet",
     "glove",
+    "warm_pipeline",
     "wordnet",
 ]
