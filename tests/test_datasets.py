@@ -124,5 +124,5 @@ def test_from_jsonl(tmp_path: Path) -> None:
     path = tmp_path / "t.jsonl"
     path.write_text("".join(json.dumps({"text": f"s{i}", "label": "ab"[i % 2]}) + "\n"
                             for i in range(6)) + "{oops\n")
-    with pytest.raises(DataError, match=r"t\.jsonl:7: not JSON"):
+    with pytest.raises(DataError, match=r"t\.jsonl:7: not valid JSON"):
         ds.from_jsonl(path)

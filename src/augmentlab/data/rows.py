@@ -115,23 +115,14 @@ def _native(value: Any) -> Any:
 
 
 def _jsonl_rows(path: Path, rel: str, problems: list[dict[str, str]]) -> list[tuple[int, dict[str, Any]]]:
+    from ..datasets.user import jsonl_objects
+
     rows = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError as exc:
-        raise DataError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path=rel) from None
-    for number, text in enumerate(lines, start=1):
-        if not text.strip():
-            continue
-        try:
-            row = json.loads(text)
-        except json.JSONDecodeError as exc:
-            problems.append({"file": f"{rel}:{number}", "error": f"not valid JSON: {exc.msg}"})
-            continue
-        if not isinstance(row, dict):
-            problems.append({"file": f"{rel}:{number}", "error": "each line must be a JSON object"})
-            continue
-        rows.append((number, row))
+    for number, row in jsonl_objects(path, rel):
+        if isinstance(row, str):
+            problems.append({"file": f"{rel}:{number}", "error": row})
+        else:
+            rows.append((number, row))
     return rows
 
 

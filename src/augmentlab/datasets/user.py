@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import numpy as np
 from ..core.errors import DataError, MissingDependency
 from .dataset import Dataset, encode_labels, stratified_split
 
-__all__ = ["IMAGE_SUFFIXES", "from_csv", "from_folder", "from_jsonl", "read_image"]
+__all__ = ["IMAGE_SUFFIXES", "from_csv", "from_folder", "from_jsonl", "jsonl_objects", "read_image"]
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".pgm", ".ppm")
 _FIXED = "fixed stratified split, {}% test (seed {})"
@@ -187,6 +188,33 @@ def from_csv(path: str | Path, *, label: str = "label", text: str | None = None,
     return _table_dataset(_read_table(path), path, label, text, test_fraction, seed, first_line)
 
 
+def jsonl_objects(path: Path, rel: str | None = None) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """``(line number, object)`` for each non-blank line of a JSONL file, or ``(line number,
+    what is wrong)`` for a line that is not a JSON object; a file that is not UTF-8 raises.
+
+    Example:
+        >>> import tempfile
+        >>> p = Path(tempfile.mkdtemp()) / "t.jsonl"
+        >>> _ = p.write_text('{"a": 1}\\n\\n[2]\\n{x\\n')
+        >>> [(n, r if isinstance(r, dict) else r.split(":")[0]) for n, r in jsonl_objects(p)]
+        [(1, {'a': 1}), (3, 'each line must be a JSON object'), (4, 'not valid JSON')]
+    """
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as exc:
+        raise DataError(f"not UTF-8 text ({exc.reason} at byte {exc.start})",
+                        path=rel or str(path)) from None
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield number, f"not valid JSON: {exc.msg}"
+            continue
+        yield number, row if isinstance(row, dict) else "each line must be a JSON object"
+
+
 def from_jsonl(path: str | Path, *, label: str = "label", text: str = "text",
                test_fraction: float = 0.25, seed: int = 0) -> Dataset:
     """One JSON object per line with a ``text`` and a ``label`` field.
@@ -203,22 +231,17 @@ def from_jsonl(path: str | Path, *, label: str = "label", text: str = "text",
     if not path.is_file():
         raise DataError("no such file", path=str(path))
     texts, labels = [], []
-    with path.open(encoding="utf-8") as f:
-        for lineno, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DataError(f"not JSON: {exc.msg}", path=str(path), line=lineno) from None
-            if not isinstance(row, dict) or text not in row or label not in row:
-                raise DataError(f"each line needs {text!r} and {label!r} fields", path=str(path),
-                                line=lineno)
-            value = row[label]
-            if value is None or (isinstance(value, float) and math.isnan(value)):
-                raise DataError(f"empty {label!r}", path=str(path), line=lineno)
-            texts.append(str(row[text]))
-            labels.append(value)
+    for lineno, row in jsonl_objects(path):
+        if isinstance(row, str):
+            raise DataError(row, path=str(path), line=lineno)
+        if text not in row or label not in row:
+            raise DataError(f"each line needs {text!r} and {label!r} fields", path=str(path),
+                            line=lineno)
+        value = row[label]
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            raise DataError(f"empty {label!r}", path=str(path), line=lineno)
+        texts.append(str(row[text]))
+        labels.append(value)
     if not texts:
         raise DataError("no examples", path=str(path))
     y, classes = encode_labels(labels, str(path))

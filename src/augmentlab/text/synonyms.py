@@ -16,7 +16,7 @@ from .base import TextTransform, locked_words, spans_of, text_of, word_segments
 from .wordnet import wordnet
 from .words import split_affixes
 
-__all__ = ["RandomInsert", "SynonymReplace", "count_of"]
+__all__ = ["RandomInsert", "SynonymReplace", "WordReplace", "count_of"]
 
 
 def count_of(n: float, words: int) -> int:
@@ -57,7 +57,42 @@ class _Lexical(TextTransform):
         return out
 
 
-class SynonymReplace(_Lexical):
+class WordReplace(TextTransform):
+    """Base of the word-replacing transforms: ``n`` random words that have options (see
+    `options`) are replaced by one of them, chosen uniformly; punctuation around a word and its
+    capital stay; words in protected spans are never chosen."""
+
+    _abstract = True
+    n: float
+
+    def options(self, tokens: list[str], locked: set[int]) -> list[tuple[int, list[str]]]:
+        """``(word index, replacements)`` for every word that can be replaced."""
+        raise NotImplementedError
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        text = text_of(sample)
+        segments = word_segments(text)
+        tokens = [text[a:b] for a, b in segments]
+        candidates = self.options(tokens, locked_words(segments, spans_of(sample)))
+        chosen = []
+        for j in rng.permutation(len(candidates))[:count_of(self.n, len(tokens))].tolist():
+            i, words = candidates[j]
+            chosen.append([i, words[integer(rng, 0, len(words))]])
+        return {"replace": sorted(chosen)}
+
+    def edits(self, text: str, params: dict[str, Any]) -> list[list[Any]]:
+        if not params["replace"]:
+            return []
+        segments = word_segments(text)
+        edits = []
+        for i, word in params["replace"]:
+            a, b = segments[i]
+            lead, core, _ = split_affixes(text[a:b])
+            edits.append([a + len(lead), core, _cased(word, core)])
+        return edits
+
+
+class SynonymReplace(WordReplace, _Lexical):
     """Replace ``n`` random words (EDA's SR; below 1: a fraction alpha of the words) that have
     WordNet synonyms by one of them, chosen uniformly. Stop words and words without synonyms
     are left alone; a text with no such word comes back unchanged.
@@ -70,27 +105,8 @@ class SynonymReplace(_Lexical):
 
     name = "text.SynonymReplace"
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        text = text_of(sample)
-        segments = word_segments(text)
-        tokens = [text[a:b] for a, b in segments]
-        candidates = self._candidates(tokens, locked_words(segments, spans_of(sample)))
-        chosen = []
-        for j in rng.permutation(len(candidates))[:count_of(self.n, len(tokens))].tolist():
-            i, synonyms = candidates[j]
-            chosen.append([i, synonyms[integer(rng, 0, len(synonyms))]])
-        return {"replace": sorted(chosen)}
-
-    def edits(self, text: str, params: dict[str, Any]) -> list[list[Any]]:
-        if not params["replace"]:
-            return []
-        segments = word_segments(text)
-        edits = []
-        for i, synonym in params["replace"]:
-            a, b = segments[i]
-            lead, core, _ = split_affixes(text[a:b])
-            edits.append([a + len(lead), core, _cased(synonym, core)])
-        return edits
+    def options(self, tokens: list[str], locked: set[int]) -> list[tuple[int, list[str]]]:
+        return self._candidates(tokens, locked)
 
 
 class RandomInsert(_Lexical):
