@@ -92,3 +92,20 @@ def test_character_noise_touches_only_word_characters() -> None:
     record = al.Compose([al.text.CharSwap(rate=0.5)], seed=0)(text="abcdef ghij").record
     with pytest.raises(al.errors.InvalidInput, match="not the text it was made for"):
         al.Compose([al.text.CharSwap(rate=0.5)], seed=0).replay(record, text="zzzzzz zzzz")
+
+
+def test_template_synthesis() -> None:
+    t = al.text.Template({"refund": ["I want my money back for {item}.", "Refund {item} {{now}}"],
+                          "other": ["Where is {item}?"]},
+                         slots={"item": ["the blender", "order 17", "my ticket"]})
+    s = t.sample({"refund": 40, "other": 5}, seed=3)
+    assert len(s) == 45 and list(s.y).count("refund") == 40 and s.parents == [None] * 45
+    assert all(x.startswith(("I want", "Refund", "Where")) for x in s.X)
+    assert "Refund the blender {now}" in set(s.X) or any("{now}" in x for x in s.X)
+    assert s.info["made_from"][0]["slots"]["item"] in s.X[0]
+    # the texts of a class depend on (seed, class) only
+    assert list(t.sample(40, "refund", seed=3).X) == list(s.X[:40])
+    with pytest.raises(al.errors.InvalidConfig, match=r"uses slot \{place\}"):
+        al.text.Template({"a": ["go to {place}"]}, slots={})
+    with pytest.raises(al.errors.InvalidInput, match="no templates for class 'b'"):
+        t.sample(1, "b")

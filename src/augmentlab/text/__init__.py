@@ -5,6 +5,7 @@ from .chars import CharDelete, CharSwap, KeyboardTypo, OcrError
 from .eda import EDA, RandomDelete, RandomSwap
 from .embedding import EmbeddingReplace, GloVe, glove
 from .synonyms import RandomInsert, SynonymReplace
+from .template import Template
 from .translate import ApertiumTranslator, BackTranslate, HttpTranslator, Translator, warm_pipeline
 from .wordnet import STOP_WORDS, WordNet, wordnet
 
@@ -24,6 +25,7 @@ __all__ = [
     "RandomInsert",
     "RandomSwap",
     "SynonymReplace",
+    "Template",
     "Translator",
     "WordNet",
     "glove",
