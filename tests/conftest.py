@@ -107,6 +107,7 @@ MODAL_CASES: dict[str, tuple[dict[str, Any], Any]] = {
     "text.KeyboardTypo": ({"rate": 0.1}, _text),
     "text.EmbeddingReplace": ({"n": 0.3, "vocab": 20000}, _text),
     "text.BackTranslate": ({}, _text),
+    "text.SemanticFilter": ({"transform": {"name": "text.RandomSwap", "n": 2}, "min_similarity": 0.5}, _text),
     "text.OcrError": ({"rate": 0.3}, _text),
     "text.CharSwap": ({"rate": 0.1}, _text),
     "text.CharDelete": ({"rate": 0.1}, _text),

@@ -109,3 +109,20 @@ def test_template_synthesis() -> None:
         al.text.Template({"a": ["go to {place}"]}, slots={})
     with pytest.raises(al.errors.InvalidInput, match="no templates for class 'b'"):
         t.sample(1, "b")
+
+
+def test_semantic_filter_keeps_only_close_variants() -> None:
+    text = "a remarkably tender film about two estranged brothers and their dying father"
+    strict = al.Compose([al.text.SemanticFilter(transform=al.text.RandomDelete(rate=0.8),
+                                                min_similarity=0.97, tries=2)], seed=0)
+    loose = al.Compose([al.text.SemanticFilter(transform=al.text.RandomDelete(rate=0.8),
+                                               min_similarity=-1.0)], seed=0)
+    kept_strict = [strict(text=text, sample_id=i).record.steps[0].params for i in range(6)]
+    kept_loose = [loose(text=text, sample_id=i) for i in range(6)]
+    assert sum(p["kept"] for p in kept_strict) < 6
+    assert all(not p["kept"] and p["similarity"] < 0.97 for p in kept_strict if not p["kept"])
+    assert all(o.record.steps[0].params["kept"] and o["text"] != text for o in kept_loose)
+    assert al.text.similarity(text, text) > 0.999
+    assert al.text.similarity(text, "the stock market fell sharply today") < 0.3
+    out = kept_loose[0]
+    assert loose.replay(out.record, text=text) == out  # from the record: the inner record

@@ -4,6 +4,7 @@ prefix in pipeline files (``name: text.RandomSwap``)."""
 from .chars import CharDelete, CharSwap, KeyboardTypo, OcrError
 from .eda import EDA, RandomDelete, RandomSwap
 from .embedding import EmbeddingReplace, GloVe, glove
+from .semantic import SemanticFilter, similarity
 from .synonyms import RandomInsert, SynonymReplace
 from .template import Template
 from .translate import ApertiumTranslator, BackTranslate, HttpTranslator, Translator, warm_pipeline
@@ -24,11 +25,13 @@ __all__ = [
     "RandomDelete",
     "RandomInsert",
     "RandomSwap",
+    "SemanticFilter",
     "SynonymReplace",
     "Template",
     "Translator",
     "WordNet",
     "glove",
+    "similarity",
     "warm_pipeline",
     "wordnet",
 ]
