@@ -61,6 +61,9 @@ def test_demo_runs_the_experiment_and_writes_the_report(tmp_path: Path) -> None:
     assert f"report:  {tmp_path / 'report.html'}" in out.stdout
     for name in ("report.html", "results.json", "summary.csv"):
         assert (tmp_path / name).is_file()
+    # the text section: Rotten Tomatoes, EDA and back-translation
+    assert "augmentlab demo, text:" in out.stdout and "back-translation" in out.stdout
+    assert (tmp_path / "text" / "report.html").is_file()
 
 
 def test_evaluate_on_user_csv_and_bad_input(tmp_path: Path) -> None:

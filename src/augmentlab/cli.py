@@ -94,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="also measure generated images: cvae, cgan or cvae,cgan "
                              "(a generator is fitted per cell: slower)")
     p_demo.add_argument("--quiet", action="store_true", help="no progress bar")
+    p_demo.add_argument("--no-text", action="store_true",
+                        help="skip the text section (Rotten Tomatoes: EDA, back-translation)")
 
     p_eval = sub.add_parser("evaluate", help="baseline vs strategies on your data or a built-in set")
     p_eval.add_argument("--data", required=True,
@@ -250,7 +252,21 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(f"augmentlab demo: does augmentation help a small CNN on {exp.data.name} with "
               f"{' and '.join(map(str, exp.train_sizes))} labelled images per class? "
               f"{len(exp.seeds)} seeds x {len(exp.strategies)} strategies.", flush=True)
-        return _run_experiment(exp)
+        _run_experiment(exp)
+        from .evaluate.demo import text_demo_available, text_demo_experiment
+
+        if args.no_text:
+            return 0
+        if not text_demo_available():
+            print("\n(text section skipped: it needs WordNet and Apertium, which `make install` "
+                  "installs)")
+            return 0
+        text = text_demo_experiment(args.out / "text", seeds=args.seeds, jobs=args.jobs,
+                                    quiet=args.quiet)
+        print("\naugmentlab demo, text: does EDA or back-translation help TF-IDF + logistic "
+              "regression on Rotten Tomatoes with 500 labelled sentences? "
+              f"{len(text.seeds)} seeds x {len(text.strategies)} strategies.", flush=True)
+        return _run_experiment(text)
     if args.command == "evaluate":
         from .evaluate import Experiment
 
