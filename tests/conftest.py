@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import cv2
@@ -97,6 +100,31 @@ def _row() -> dict[str, Any]:
             "schema": al.tabular.Schema.infer(table), "label": 0}
 
 
+class _ChatServer(BaseHTTPRequestHandler):
+    """A real OpenAI-compatible chat server for the tests: its "paraphrase" puts the seed's
+    parity in front ("In other words," / "Put differently,"); a text starting with "twice" comes
+    back doubled (so protected spans appear twice and must be refused)."""
+
+    def do_POST(self) -> None:  # noqa: N802  (http.server's name)
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        text = body["messages"][-1]["content"]
+        lead = "In other words," if body["seed"] % 2 == 0 else "Put differently,"
+        reply = f"{text} {text}" if text.startswith("twice") else f'"{lead} {text}"'
+        data = json.dumps({"choices": [{"message": {"role": "assistant", "content": reply}}]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+CHAT_SERVER = ThreadingHTTPServer(("127.0.0.1", 0), _ChatServer)
+threading.Thread(target=CHAT_SERVER.serve_forever, daemon=True).start()
+CHAT_URL = f"http://127.0.0.1:{CHAT_SERVER.server_address[1]}/v1"
+
 # Transforms of the other modalities: a configuration and the fields of one sample. Their own
 # invariant suite is tests/test_modal_invariants.py.
 MODAL_CASES: dict[str, tuple[dict[str, Any], Any]] = {
@@ -107,6 +135,7 @@ MODAL_CASES: dict[str, tuple[dict[str, Any], Any]] = {
     "text.KeyboardTypo": ({"rate": 0.1}, _text),
     "text.EmbeddingReplace": ({"n": 0.3, "vocab": 20000}, _text),
     "text.BackTranslate": ({}, _text),
+    "text.Paraphrase": ({"base_url": CHAT_URL, "model": "test"}, _text),
     "text.SemanticFilter": ({"transform": {"name": "text.RandomSwap", "n": 2}, "min_similarity": 0.5}, _text),
     "text.OcrError": ({"rate": 0.3}, _text),
     "text.CharSwap": ({"rate": 0.1}, _text),

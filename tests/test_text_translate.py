@@ -74,3 +74,23 @@ def test_http_backend_and_protected_spans(server: str) -> None:
         al.text.HttpTranslator(server).translate(["a", "b"], "bad", "spa")
     with pytest.raises(InvalidConfig, match="needs base_url"):
         al.text.BackTranslate(backend="http")
+
+
+def test_paraphrase_through_an_openai_compatible_server() -> None:
+    from tests.conftest import CHAT_URL
+
+    pipe = al.Compose([al.text.Paraphrase(base_url=CHAT_URL, model="test")], seed=0)
+    text = "Meet Alice in Paris"
+    outs = [pipe(text=text, spans=[(5, 10, "PER")], sample_id=i) for i in range(6)]
+    assert {o["text"] for o in outs} == {"In other words, Meet Alice in Paris",
+                                         "Put differently, Meet Alice in Paris"}
+    for o in outs:
+        s, e, label = o["spans"][0]
+        assert o["text"][s:e] == "Alice" and label == "PER"
+        assert pipe.replay(o.record, text=text, spans=[(5, 10, "PER")]) == o
+    twice = pipe(text="twice Alice", spans=[(6, 11, "PER")])
+    assert twice["text"] == "twice Alice" and not twice.record.steps[0].params["kept"]
+    with pytest.raises(DataError, match="paraphrase server http://127.0.0.1:9"):
+        al.text.Paraphrase(base_url="http://127.0.0.1:9", model="x", timeout=2)(text="hello")
+    with pytest.raises(InvalidConfig, match="must be an http"):
+        al.text.Paraphrase(base_url="localhost", model="x")

@@ -4,6 +4,7 @@ prefix in pipeline files (``name: text.RandomSwap``)."""
 from .chars import CharDelete, CharSwap, KeyboardTypo, OcrError
 from .eda import EDA, RandomDelete, RandomSwap
 from .embedding import EmbeddingReplace, GloVe, glove
+from .paraphrase import Paraphrase
 from .semantic import SemanticFilter, similarity
 from .synonyms import RandomInsert, SynonymReplace
 from .template import Template
@@ -22,6 +23,7 @@ __all__ = [
     "HttpTranslator",
     "KeyboardTypo",
     "OcrError",
+    "Paraphrase",
     "RandomDelete",
     "RandomInsert",
     "RandomSwap",

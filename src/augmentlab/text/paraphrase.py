@@ -1,0 +1,99 @@
+"""Paraphrase a text with a language model behind an OpenAI-compatible chat endpoint
+(``POST {base_url}/chat/completions``: a llama.cpp server, vLLM, Ollama, a hosted API).
+
+The request carries a seed drawn from the sample's stream and the temperature, so a server that
+honours seeds answers the same; the record holds the paraphrase itself, so a replay needs no
+server. Protected ``spans`` must come back verbatim, once each, or the text is left unchanged
+(recorded as ``kept: false``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import urllib.request
+from typing import Any
+
+import numpy as np
+
+from ..core.errors import DataError, InvalidConfig, InvalidInput
+from ..core.params import check_number
+from ..core.rng import integer
+from .base import TextTransform, spans_of, text_of
+
+__all__ = ["Paraphrase"]
+
+PROMPT = ("Rewrite the user's text with different words and the same meaning. Keep these exact "
+          "phrases unchanged: {keep}. Reply with the rewritten text only.")
+
+
+class Paraphrase(TextTransform):
+    """Ask a chat model for a paraphrase (`base_url` of an OpenAI-compatible server, `model`
+    its name, `api_key` if it wants one).
+
+    Example:
+        >>> import augmentlab as al
+        >>> al.text.Paraphrase(base_url="http://localhost:8080/v1", model="smollm2").model
+        'smollm2'
+    """
+
+    name = "text.Paraphrase"
+
+    def __init__(self, *, base_url: str, model: str, temperature: float = 0.7, api_key: str = "",
+                 max_tokens: int = 256, timeout: float = 120.0, p: float = 1.0) -> None:
+        super().__init__(p=p)
+        if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
+            raise InvalidConfig(f"text.Paraphrase: base_url={base_url!r} must be an http(s) URL")
+        self.base_url, self.model, self.api_key = base_url.rstrip("/"), str(model), str(api_key)
+        self.temperature = check_number(self.name, "temperature", temperature, low=0, high=2)
+        self.max_tokens = int(check_number(self.name, "max_tokens", max_tokens, low=1, integer=True))
+        self.timeout = float(check_number(self.name, "timeout", timeout, low=0.1))
+
+    def ask(self, text: str, keep: list[str], seed: int) -> str:
+        """One paraphrase from the server."""
+        system = PROMPT.format(keep=", ".join(json.dumps(k) for k in keep) or "none")
+        body = {"model": self.model, "temperature": self.temperature, "seed": seed,
+                "max_tokens": self.max_tokens,
+                "messages": [{"role": "system", "content": system}, {"role": "user", "content": text}]}
+        headers = {"Content-Type": "application/json"}
+        if self.api_key:
+            headers["Authorization"] = f"Bearer {self.api_key}"
+        request = urllib.request.Request(f"{self.base_url}/chat/completions",
+                                         data=json.dumps(body).encode(), headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+                answer = json.loads(response.read().decode())
+            content = answer["choices"][0]["message"]["content"]
+        except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
+            raise DataError(f"paraphrase server {self.base_url}: {type(exc).__name__}: {exc}") from None
+        if not isinstance(content, str):
+            raise DataError(f"paraphrase server {self.base_url}: the reply has no text")
+        return content.strip().strip('"').strip()
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        text, spans = text_of(sample), spans_of(sample)
+        digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+        seed = integer(rng, 0, 2**31 - 1)
+        unchanged = {"of": digest, "seed": seed, "text": text, "spans": [list(s) for s in spans]}
+        if not text.strip():
+            return {**unchanged, "kept": True}
+        pieces = [text[s:e] for s, e, _ in spans]
+        new = self.ask(text, pieces, seed)
+        if not new or any(new.count(piece) != 1 for piece in pieces):
+            return {**unchanged, "kept": False}
+        moved = []
+        for (s, e, label), piece in zip(spans, pieces, strict=True):
+            start = new.index(piece)
+            moved.append([start, start + (e - s), label])
+        return {"of": digest, "seed": seed, "text": new, "spans": moved, "kept": True}
+
+    def apply(self, sample: Any, params: dict[str, Any]) -> Any:
+        keys = sample.keys_of("text")
+        if not keys:
+            return sample
+        if hashlib.sha256(sample[keys[0]].encode()).hexdigest()[:16] != params["of"]:
+            raise InvalidInput("text.Paraphrase: the record was made for another text")
+        changes: dict[str, Any] = {keys[0]: params["text"]}
+        for key in sample.keys_of("spans"):
+            changes[key] = [tuple(s) for s in params["spans"]]
+        return sample.derive(**changes)
