@@ -223,3 +223,16 @@ def test_back_translation_of_a_jsonl_file_is_batched_and_replayable(sentences: l
     rows = [json.loads(t) for t in (tmp_path / "out" / "r.jsonl").read_text().splitlines()]
     assert sum(r["text"] != t for r, (t, _) in zip(rows, sentences, strict=False)) >= 6
     assert verify_output(tmp_path / "out") == []
+
+
+def test_an_image_folder_with_a_stray_csv_stays_an_image_dataset(tmp_path: Path) -> None:
+    from augmentlab.data import detect_layout
+
+    (tmp_path / "cats").mkdir()
+    import cv2
+
+    cv2.imwrite(str(tmp_path / "cats" / "a.png"), np.zeros((4, 4), np.uint8))
+    (tmp_path / "labels.csv").write_text("file,label\ncats/a.png,cat\n")
+    assert detect_layout(tmp_path) == "folder"
+    (tmp_path / "cats" / "a.png").unlink()
+    assert detect_layout(tmp_path) == "table"

@@ -55,8 +55,9 @@ class Entry:
 def detect_layout(root: Path, *, text_column: str = "text") -> str:
     """``"coco"``, ``"yolo"``, ``"voc"``, ``"masks"``, ``"audio"``, ``"text"``, ``"table"`` or
     ``"folder"`` from what the root holds. Files directly in the root decide between the last
-    four: audio files make an audio dataset; JSONL files, or CSV files with the text column, a
-    text dataset; other CSV and Parquet files a table.
+    four: image files make an image folder (whatever else sits there); then JSONL files, or CSV
+    files with the text column, a text dataset; other CSV and Parquet files a table; audio files
+    an audio dataset.
 
     Example:
         >>> import tempfile
@@ -74,14 +75,16 @@ def detect_layout(root: Path, *, text_column: str = "text") -> str:
         return "voc"
     if (root / "images").is_dir() and (root / "masks").is_dir():
         return "masks"
+    files = [p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".")]
+    if any(p.suffix.lower() in IMAGE_SUFFIXES for p in files):
+        return "folder"  # images with a stray CSV (labels, notes) are still an image dataset
     rows = row_files(root)
     if rows:
         if any(p.suffix.lower() == ".jsonl" or (p.suffix.lower() == ".csv" and text_column_of(p, text_column))
                for p in rows):
             return "text"
         return "table"
-    if any(not p.name.startswith(".") and p.suffix.lower() in AUDIO_SUFFIXES
-           for p in root.rglob("*") if p.is_file()):
+    if any(p.suffix.lower() in AUDIO_SUFFIXES for p in files):
         return "audio"
     return "folder"
 
