@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import augmentlab as al
@@ -126,3 +127,18 @@ def test_semantic_filter_keeps_only_close_variants() -> None:
     assert al.text.similarity(text, "the stock market fell sharply today") < 0.3
     out = kept_loose[0]
     assert loose.replay(out.record, text=text) == out  # from the record: the inner record
+
+
+def test_embedding_cache_overflow_keeps_every_text_of_a_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    # found by bench/eda_effect.py on the full Rotten Tomatoes set: a text cached before the
+    # cache filled up was cleared away mid-call
+    from augmentlab.evaluate import embeddings
+
+    monkeypatch.setattr(embeddings, "_CACHE_LIMIT", 4)
+    embeddings._CACHE.clear()
+    first = embeddings.encode(["a", "b", "c"])
+    both = embeddings.encode(["a", "d", "e", "f"])  # "a" cached, three new: over the limit
+    assert np.allclose(both[0], first[0]) and len(embeddings._CACHE) == 4
+    big = embeddings.encode(["g", "h", "i", "j", "k", "a"])  # more than the cache holds
+    assert big.shape == (6, 384) and np.allclose(big[5], first[0])
+    embeddings._CACHE.clear()

@@ -42,14 +42,23 @@ def encode(texts: list[str], batch_size: int = 64) -> np.ndarray:
         >>> e.shape, bool(np.allclose(e[0], e[1]))
         ((3, 384), True)
     """
-    missing = list(dict.fromkeys(t for t in texts if t not in _CACHE))
+    if not texts:
+        return np.zeros((0, 384), np.float32)
+    unique = list(dict.fromkeys(texts))
+    missing = [t for t in unique if t not in _CACHE]
+    fresh: dict[str, np.ndarray] = {}
     if missing:
         if len(_CACHE) + len(missing) > _CACHE_LIMIT:
+            # full: start again, and keep this call's texts whole (a text found in the cache a
+            # moment ago must not vanish before it is read)
             _CACHE.clear()
+            missing = unique
         vectors = _model().encode(missing, batch_size=batch_size, normalize_embeddings=True,
                                   show_progress_bar=False, convert_to_numpy=True)
-        _CACHE.update(zip(missing, np.asarray(vectors, dtype=np.float32), strict=True))
-    return np.stack([_CACHE[t] for t in texts]) if texts else np.zeros((0, 384), np.float32)
+        fresh = dict(zip(missing, np.asarray(vectors, dtype=np.float32), strict=True))
+        if len(fresh) <= _CACHE_LIMIT:
+            _CACHE.update(fresh)
+    return np.stack([fresh[t] if t in fresh else _CACHE[t] for t in texts])
 
 
 class MiniLMEmbedder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
