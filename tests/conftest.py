@@ -100,6 +100,16 @@ def _row() -> dict[str, Any]:
             "schema": al.tabular.Schema.infer(table), "label": 0}
 
 
+def send_json(handler: BaseHTTPRequestHandler, answer: Any) -> None:
+    """Answer an HTTP request of the tests' local servers with JSON."""
+    data = json.dumps(answer).encode()
+    handler.send_response(200)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(data)))
+    handler.end_headers()
+    handler.wfile.write(data)
+
+
 class _ChatServer(BaseHTTPRequestHandler):
     """A real OpenAI-compatible chat server for the tests: its "paraphrase" puts the seed's
     parity in front ("In other words," / "Put differently,"); a text starting with "twice" comes
@@ -110,12 +120,7 @@ class _ChatServer(BaseHTTPRequestHandler):
         text = body["messages"][-1]["content"]
         lead = "In other words," if body["seed"] % 2 == 0 else "Put differently,"
         reply = f"{text} {text}" if text.startswith("twice") else f'"{lead} {text}"'
-        data = json.dumps({"choices": [{"message": {"role": "assistant", "content": reply}}]}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        send_json(self, {"choices": [{"message": {"role": "assistant", "content": reply}}]})
 
     def log_message(self, *args: object) -> None:
         pass

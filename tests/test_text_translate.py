@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from tests.conftest import send_json
 
 import augmentlab as al
 from augmentlab.errors import DataError, InvalidConfig, InvalidInput
@@ -42,12 +43,7 @@ class _Dictionary(BaseHTTPRequestHandler):
         texts = [" ".join(table.get(w, w) for w in q.split()) for q in body["q"]]
         if body["source"] == "bad":
             texts = texts[:-1]
-        data = json.dumps({"translatedText": texts}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        send_json(self, {"translatedText": texts})
 
     def log_message(self, *args: object) -> None:
         pass
