@@ -2,7 +2,8 @@
 
 Single-threaded images/s on four real photos cropped to 256x256, for each transform both libraries
 have and for the standard pipeline, image-only and with mask + boxes + keypoints. Prints a table of
-ratios (augmentlab / Albumentations) and writes bench/results/image.json.
+median rates and the median of paired ratios (augmentlab / Albumentations, see `rates`), each
+row measured in a fresh process, and writes bench/results/image.json.
 
     .venv/bin/python bench/image.py [--repeat 200]
 """
@@ -13,6 +14,8 @@ import argparse
 import json
 import os
 import platform
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -118,57 +121,80 @@ def _targets(img: np.ndarray) -> tuple[dict, dict]:
     return ours, theirs
 
 
-def _round(fn, images: list[np.ndarray], repeat: int) -> float:  # noqa: ANN001
+def _round(fn, images: list[np.ndarray], repeat: int, first: int = 0) -> float:  # noqa: ANN001
     start = time.perf_counter()
-    for i in range(repeat):
+    for i in range(first, first + repeat):
         fn(images[i % len(images)], i)
     return repeat / (time.perf_counter() - start)
 
 
-def rates(ours, theirs, images: list[np.ndarray], repeat: int, rounds: int = 5) -> tuple[float, float]:  # noqa: ANN001
-    """Best-of-`rounds` images/s of both, alternating rounds so machine drift hits both alike."""
+def rates(ours, theirs, images: list[np.ndarray], repeat: int, rounds: int = 9,
+          min_round: float = 0.2) -> tuple[float, float, float]:  # noqa: ANN001
+    """Images/s of both and their ratio, from `rounds` alternating rounds.
+
+    Each round times ours, then theirs, right after: the ratio of a pair sees the same machine
+    state, and the median over pairs shrugs off a round that a noisy neighbour slowed. The
+    rates reported are the medians too. A round runs at least `repeat` calls and at least
+    `min_round` seconds: a flip takes ~10 us, and 100 calls of it (1 ms) would measure the
+    scheduler more than the transform. Every round numbers its calls on from the last (our
+    sample ids), so both libraries draw fresh params each round: where the cost depends on the
+    params (a median's aperture), repeating one round's draws while the peer draws anew would
+    hand the peer the luckiest round."""
     for img in images:  # warm up caches and lazy imports
         ours(img, 0)
         theirs(img, 0)
-    best_ours = best_theirs = 0.0
-    for _ in range(rounds):
-        best_ours = max(best_ours, _round(ours, images, repeat))
-        best_theirs = max(best_theirs, _round(theirs, images, repeat))
-    return best_ours, best_theirs
+    slower = min(_round(ours, images, repeat), _round(theirs, images, repeat))
+    calls = max(repeat, int(min_round * slower))
+    pairs = [(_round(ours, images, calls, r * calls), _round(theirs, images, calls, r * calls))
+             for r in range(rounds)]
+    return (float(np.median([o for o, _ in pairs])), float(np.median([t for _, t in pairs])),
+            float(np.median([o / t for o, t in pairs])))
+
+
+STANDARD = ("standard pipeline (image only)", "standard pipeline + mask/boxes/kps")
+
+
+def measure(name: str, images: list[np.ndarray], repeat: int) -> dict:
+    """One row of the table: the standard pipeline (either variant) or one transform."""
+    if name in STANDARD:
+        with_targets = name == STANDARD[1]
+        ours_p, theirs_p = standard(with_targets)
+        ot, tt = _targets(images[0]) if with_targets else ({}, {})
+        ours_fn = lambda img, i: ours_p(image=img, sample_id=i, **ot)  # noqa: E731
+        theirs_fn = lambda img, i: theirs_p(image=img, **tt)  # noqa: E731
+    else:
+        ours_t, theirs_t = next((o, t) for n, o, t in SINGLE if n == name)
+        ours_c, theirs_c = al.Compose([ours_t], seed=0), A.Compose([theirs_t], seed=0)
+        ours_fn = lambda img, i: ours_c(image=img, sample_id=i)  # noqa: E731
+        theirs_fn = lambda img, i: theirs_c(image=img)  # noqa: E731
+    ours, theirs, ratio = rates(ours_fn, theirs_fn, images, repeat)
+    return {"name": name, "augmentlab": ours, "albumentations": theirs, "ratio": ratio}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=100)
     parser.add_argument("--only", default="")
+    parser.add_argument("--row", default="", help=argparse.SUPPRESS)  # one row, in this process
     args = parser.parse_args()
     images = [img for _, img in sample_photos(256)]
+    if args.row:
+        print(json.dumps(measure(args.row, images, args.repeat)))
+        return
+    names = list(STANDARD) + [n for n, _, _ in SINGLE if not args.only or n in args.only.split(",")]
     rows = []
-
-    def run(name: str, ours_fn, theirs_fn) -> None:  # noqa: ANN001
-        ours, theirs = rates(ours_fn, theirs_fn, images, args.repeat)
-        rows.append({"name": name, "augmentlab": ours, "albumentations": theirs,
-                     "ratio": ours / theirs})
-        print(f"{name:34s} {ours:10.0f} {theirs:10.0f} {ours / theirs:7.2f}x", flush=True)
-
     print(f"{'transform':34s} {'ours/s':>10s} {'alb/s':>10s} {'ratio':>8s}")
-    for with_targets in (False, True):
-        ours_p, theirs_p = standard(with_targets)
-        if with_targets:
-            ot, tt = _targets(images[0])
-            run("standard pipeline + mask/boxes/kps",
-                lambda img, i: ours_p(image=img, sample_id=i, **ot),
-                lambda img, i: theirs_p(image=img, **tt))
-        else:
-            run("standard pipeline (image only)", lambda img, i: ours_p(image=img, sample_id=i),
-                lambda img, i: theirs_p(image=img))
-    for name, ours_t, theirs_t in SINGLE:
-        if args.only and name not in args.only.split(","):
-            continue
-        ours_c = al.Compose([ours_t], seed=0)
-        theirs_c = A.Compose([theirs_t], seed=0)
-        run(name, lambda img, i, c=ours_c: c(image=img, sample_id=i),
-            lambda img, i, c=theirs_c: c(image=img))
+    for name in names:
+        # every row in a fresh process: a row's large temporary arrays change how glibc's malloc
+        # hands out memory to the rows after it (trimmed heap, page faults), by up to 3x on a
+        # float-heavy transform and for both libraries, so one process per row keeps the rows
+        # independent of their order
+        done = subprocess.run([sys.executable, __file__, "--row", name, "--repeat", str(args.repeat)],
+                              check=True, capture_output=True, text=True)
+        row = json.loads(done.stdout.strip().splitlines()[-1])
+        rows.append(row)
+        print(f"{name:34s} {row['augmentlab']:10.0f} {row['albumentations']:10.0f} "
+              f"{row['ratio']:7.2f}x", flush=True)
     out = {"albumentations": A.__version__, "augmentlab": al.__version__,
            "python": platform.python_version(), "machine": platform.machine(),
            "repeat": args.repeat, "image_size": [256, 256], "rows": rows}

@@ -152,3 +152,25 @@ def test_integer_draws_are_uniform_and_in_range() -> None:
     assert stats.kstest(big, "uniform").pvalue > 1e-3
     with pytest.raises(ValueError, match="empty"):
         integer(rng, 5, 5)
+
+
+def test_integer_pairs_are_uniform_independent_and_in_range() -> None:
+    from scipy import stats
+
+    from augmentlab.core.rng import integer_pair
+
+    rng = np.random.default_rng(12)
+    pairs = np.array([integer_pair(rng, 3, 5) for _ in range(15000)])
+    assert pairs[:, 0].min() == 0 and pairs[:, 0].max() == 2
+    assert pairs[:, 1].min() == 0 and pairs[:, 1].max() == 4
+    joint = np.bincount(pairs[:, 0] * 5 + pairs[:, 1], minlength=15)
+    assert stats.chisquare(joint).pvalue > 1e-3  # uniform over all 15 cells: independent halves
+    # ranges that are a large fraction of 2**32 exercise the rejection branch of each half
+    wide = 3 * 2**30
+    big = np.array([integer_pair(rng, wide, wide) for _ in range(4000)], dtype=float) / wide
+    assert big.min() >= 0 and big.max() < 1
+    assert stats.kstest(big[:, 0], "uniform").pvalue > 1e-3
+    assert stats.kstest(big[:, 1], "uniform").pvalue > 1e-3
+    assert integer_pair(rng, 1, 1) == (0, 0)
+    with pytest.raises(ValueError, match="1..2"):
+        integer_pair(rng, 0, 5)

@@ -50,3 +50,15 @@ def test_salt_and_pepper_amount() -> None:
     img = np.full((200, 200), 128, np.uint8)
     out = al.SaltAndPepper(amount=(0.1, 0.1), salt_vs_pepper=(0.5, 0.5))(image=img, seed=0)["image"]
     assert abs((out == 255).mean() - 0.05) < 0.005 and abs((out == 0).mean() - 0.05) < 0.005
+
+
+def test_iso_noise_hue_wrap_matches_mod_and_stays_in_a_turn() -> None:
+    from augmentlab.image.noise import _wrap_degrees
+
+    rng = np.random.default_rng(0)
+    near = rng.uniform(-77, 437, 50_000).astype(np.float32)  # the reach of 18-degree noise
+    wrapped = _wrap_degrees(near.copy(), 18.0)
+    assert np.array_equal(wrapped, np.mod(near, 360))
+    far = rng.uniform(-2000, 2000, 50_000).astype(np.float32)  # wide noise: the np.mod path
+    wrapped = _wrap_degrees(far.copy(), 400.0)
+    assert wrapped.min() >= 0 and wrapped.max() <= 360

@@ -31,7 +31,7 @@ from .geometry import exact_plan
 from .lut import apply_lut, compose_luts
 from .modal import MODAL_KINDS, check_modal_fields
 from .params import check_choice, check_number
-from .rng import STREAMS, integer, path_key
+from .rng import STREAMS, integer, pack_path, pack_sample, path_key
 from .sample import Record, Sample, Step, to_jsonable
 from .transform import GeometricTransform, PointwiseTransform, Transform
 from .warp import warp_sample
@@ -63,6 +63,8 @@ def _check_children(owner: str, transforms: Any) -> list[Transform]:
 
 
 _CONTAINER, _GEOMETRIC, _POINTWISE, _OTHER = range(4)
+# Step(...) and Record(...) run a Python-level __new__; the runner makes several per sample
+_new_tuple = tuple.__new__
 
 
 def _role(t: Transform) -> int:
@@ -77,10 +79,12 @@ def _role(t: Transform) -> int:
 
 class _Entry(NamedTuple):
     transform: Transform
-    path: tuple[int, ...]
+    path: bytes  # the node's path in the seed tree, packed (`pack_path`)
     label: str
     role: int
     children: list[_Entry]
+    name: str  # the transform's registry name
+    stochastic: bool  # p < 1 or random: the node needs a stream (or a replayed step)
 
 
 class BaseCompose(Transform):
@@ -101,7 +105,8 @@ class BaseCompose(Transform):
         for t, (key, label) in zip(self.transforms, self._keys, strict=True):
             child_path, child_str = path + (key,), f"{path_str}/{label}"
             sub = t._plan(child_path, child_str) if isinstance(t, BaseCompose) else []
-            plan.append(_Entry(t, child_path, child_str, _role(t), sub))
+            plan.append(_Entry(t, pack_path(child_path), child_str, _role(t), sub, t.name,
+                               t.p < 1.0 or t.random))
         return plan
 
     def choose(self, rng: np.random.Generator) -> list[int]:
@@ -229,18 +234,22 @@ class _Layout(NamedTuple):
     boxes: tuple[str, ...]
     points: tuple[str, ...]
     modal: bool  # text, audio, rows: validated by core.modal
+    has_size: bool  # images or masks
+    moves_points: bool  # boxes or keypoints
 
 
 class _Runner:
     """Walks a pipeline tree once for one sample, sampling or replaying params, fusing steps."""
 
     __slots__ = ("copy", "fuse", "geo", "geo_size", "has_size", "image_keys", "images_uint8", "luts",
-                 "replay", "sample", "sample_id", "seed", "size", "steps")
+                 "moves_points", "packed", "replay", "sample", "sample_id", "seed", "size", "steps")
 
-    def __init__(self, sample: Sample, layout: _Layout, seed: int, sample_id: int, copy: int,
-                 fuse: bool, replay: dict[str, Step] | None) -> None:
+    def __init__(self, sample: Sample, size: tuple[int, int], images_uint8: bool, layout: _Layout,
+                 seed: int, sample_id: int, copy: int, fuse: bool,
+                 replay: dict[str, Step] | None) -> None:
         self.sample = sample
         self.seed, self.sample_id, self.copy = seed, sample_id, copy
+        self.packed: bytes | None = None  # pack_sample(seed, sample_id, copy), once needed
         self.fuse = fuse
         self.replay = replay
         self.steps: list[Step] = []
@@ -248,9 +257,10 @@ class _Runner:
         self.geo_size: tuple[int, int] | None = None
         self.luts: list[tuple[PointwiseTransform, dict[str, Any]]] = []
         self.image_keys = layout.images
-        self.images_uint8 = all(sample[k].dtype.char == "B" for k in layout.images)
-        self.has_size = bool(layout.images or layout.masks)
-        self.size = sample.size if self.has_size else (0, 0)  # of the sample as it is now
+        self.moves_points = layout.moves_points
+        self.has_size = layout.has_size
+        self.size = size  # of the sample as it is now; (0, 0) without images and masks
+        self.images_uint8 = images_uint8
 
     # -- flushing pending fused work -----------------------------------------------------------
     def flush_geometry(self) -> None:
@@ -261,7 +271,9 @@ class _Runner:
         if len(self.geo) == 1 and not first.random:
             # a fixed warp (a flip, a centre crop, a pad) depends on the size alone: its matrix
             # and exact plan are worked out once per size
-            cache = first.__dict__.setdefault("_warp_cache", {})
+            cache = first.__dict__.get("_warp_cache")
+            if cache is None:
+                cache = first.__dict__["_warp_cache"] = {}
             hit = cache.get(size)
             if hit is None:
                 if len(cache) > 64:
@@ -269,6 +281,11 @@ class _Runner:
                 m = first.matrix(params, size)
                 hit = cache[size] = (m, exact_plan(m, size))
             self.sample = warp_sample(self.sample, hit[0], self.geo_size, first.style, size, hit[1])
+        elif len(self.geo) == 1 and (plan := first.window(params, size)) is not None:
+            # a lone random window (a crop): the plan comes straight from the params; the matrix
+            # is only needed to move boxes and keypoints
+            moved = first.matrix(params, size) if self.moves_points else None
+            self.sample = warp_sample(self.sample, moved, self.geo_size, first.style, size, plan)
         else:
             m = first.matrix(params, size)
             for t, params, size in self.geo[1:]:
@@ -281,12 +298,15 @@ class _Runner:
         if not self.luts:
             return
         changes = {}
+        luts = self.luts
+        first, first_params = luts[0]
         for key in self.image_keys:
             img = self.sample[key]
             channels = 1 if img.ndim == 2 else img.shape[2]
-            table = self.luts[0][0].lut(self.luts[0][1], channels)
-            for t, params in self.luts[1:]:
-                table = compose_luts(table, t.lut(params, channels))
+            table = first.lut(first_params, channels)
+            if len(luts) > 1:
+                for t, params in luts[1:]:
+                    table = compose_luts(table, t.lut(params, channels))
             changes[key] = apply_lut(img, table)
         self.sample = self.sample.derive(**changes)
         self.luts = []
@@ -299,27 +319,29 @@ class _Runner:
     def run_children(self, plan: list[_Entry], chosen: Sequence[int]) -> None:
         """Run the chosen children of a node, deciding, sampling (or replaying) and fusing each."""
         for i in chosen:
-            t, child_path, child_str, role, sub = plan[i]
+            t, child_path, child_str, role, sub, name, stochastic = plan[i]
             params: dict[str, Any] | None = None
             rng = _NO_RNG
-            if t.p < 1.0 or t.random:
+            if stochastic:
                 if self.replay is not None:
                     step = self.replay.get(child_str)
-                    if step is None or step.name != t.name:
+                    if step is None or step.name != name:
                         raise InvalidInput(f"replay: the record has no step {child_str!r}; it was "
                                            "made by a different pipeline")
                     applied, params = step.applied, step.params
                 else:
-                    rng = STREAMS.get(self.seed, self.sample_id, self.copy, child_path)
+                    if self.packed is None:
+                        self.packed = pack_sample(self.seed, self.sample_id, self.copy)
+                    rng = STREAMS.get_packed(self.packed + child_path)
                     applied = t.p >= 1.0 or (t.p > 0.0 and rng.random() < t.p)
                 if not applied:
-                    self.steps.append(Step(child_str, t.name, False, {}))
+                    self.steps.append(_new_tuple(Step, (child_str, name, False, {})))
                     continue
             if role == _CONTAINER:
                 if params is None:
                     params = {"chosen": cast(BaseCompose, t).choose(rng)}
                 if t.random or t.p < 1.0:  # a container that runs everything has nothing to record
-                    self.steps.append(Step(child_str, t.name, True, params))
+                    self.steps.append(_new_tuple(Step, (child_str, name, True, params)))
                 self.run_children(sub, params["chosen"])
                 continue
             if role == _GEOMETRIC and self.fuse and self.has_size:
@@ -330,14 +352,18 @@ class _Runner:
                     self.flush_geometry()
                 size = self.geo_size or self.size
                 if params is None:
-                    params = to_jsonable(geo_t.sample_geometry(size, rng))
+                    params = geo_t.sample_geometry(size, rng)
+                    if params and not geo_t.native_params:  # a flip's {} needs no conversion
+                        params = to_jsonable(params)
                 self.geo.append((geo_t, params, size))
                 self.geo_size = geo_t.output_size(params, size)
             elif role == _POINTWISE and self.fuse and self.images_uint8:
                 if self.geo:
                     self.flush_geometry()
                 if params is None:
-                    params = to_jsonable(t.sample_params(self.sample, rng))
+                    params = t.sample_params(self.sample, rng)
+                    if params and not t.native_params:
+                        params = to_jsonable(params)
                 self.luts.append((cast(PointwiseTransform, t), params))
             else:
                 if self.geo:
@@ -345,12 +371,14 @@ class _Runner:
                 if self.luts:
                     self.flush_luts()
                 if params is None:
-                    params = to_jsonable(t.sample_params(self.sample, rng))
+                    params = t.sample_params(self.sample, rng)
+                    if params and not t.native_params:
+                        params = to_jsonable(params)
                 self.sample = t.apply(self.sample, params)
                 self.images_uint8 = all(self.sample[k].dtype.char == "B" for k in self.image_keys)
                 if self.has_size:
                     self.size = self.sample.size
-            self.steps.append(Step(child_str, t.name, True, params))
+            self.steps.append(_new_tuple(Step, (child_str, name, True, params)))
 
 
 class Compose(BaseCompose):
@@ -394,7 +422,7 @@ class Compose(BaseCompose):
         super().__init__(transforms, p=p)
         if seed is not None:
             check_number("Compose", "seed", seed, low=0, high=2**64 - 1, integer=True)
-        self.seed = seed
+        self.seed = None if seed is None else int(seed)
         self.bbox_format = check_choice("Compose", "bbox_format", bbox_format, BBOX_FORMATS)
         self.min_visibility = float(check_number("Compose", "min_visibility", min_visibility,
                                                  low=0, high=1))
@@ -425,14 +453,15 @@ class Compose(BaseCompose):
         if seed is None:
             seed = self.seed if self.seed is not None else secrets.randbits(63)
         elif type(seed) is not int or not 0 <= seed < 2**64:
-            check_number("Compose", "seed", seed, low=0, high=2**64 - 1, integer=True)
+            seed = int(check_number("Compose", "seed", seed, low=0, high=2**64 - 1, integer=True))
         if sample_id is None:
             sample_id = next(self._counter) if self.seed is not None else 0
-        if type(sample_id) is not int or not 0 <= sample_id < 2**64:
-            check_number("Compose", "sample_id", sample_id, low=0, high=2**64 - 1, integer=True)
+        elif type(sample_id) is not int or not 0 <= sample_id < 2**64:
+            sample_id = int(check_number("Compose", "sample_id", sample_id, low=0, high=2**64 - 1,
+                                         integer=True))
         if type(copy) is not int or not 0 <= copy < 2**64:
-            check_number("Compose", "copy", copy, low=0, high=2**64 - 1, integer=True)
-        return self._execute(fields, int(seed), int(sample_id), int(copy), None)
+            copy = int(check_number("Compose", "copy", copy, low=0, high=2**64 - 1, integer=True))
+        return self._execute(fields, seed, sample_id, copy, None)
 
     def replay(self, record: Record, **fields: Any) -> Sample:
         """Re-run exactly what `record` says on the given fields (byte-identical output).
@@ -461,19 +490,25 @@ class Compose(BaseCompose):
             kinds = resolve_kinds(fields, self.extra_fields)
             images, masks, boxes, points = (tuple(k for k, v in kinds.items() if v == kind)
                                             for kind in ("image", "mask", "bboxes", "keypoints"))
-            layout = self._layouts[names] = _Layout(kinds, images, masks, boxes, points,
-                                                    any(v in MODAL_KINDS for v in kinds.values()))
+            layout = self._layouts[names] = _Layout(
+                kinds, images, masks, boxes, points, any(v in MODAL_KINDS for v in kinds.values()),
+                bool(images or masks), bool(boxes or points))
         return layout
 
-    def _prepare(self, fields: Mapping[str, Any], layout: _Layout) -> Sample:
-        sample = Sample(fields)  # validation below never replaces an array, only boxes/points
+    def _prepare(self, fields: Mapping[str, Any],
+                 layout: _Layout) -> tuple[Sample, tuple[int, int], bool]:
+        """The validated sample, its (height, width) ((0, 0) without images and masks) and
+        whether every image is uint8 (pointwise steps then fuse into lookup tables)."""
+        sample = Sample.of(fields)  # validation below never replaces an array, only boxes/points
         size: tuple[int, int] | None = None
+        uint8 = True
         for key in layout.images:
             img = check_image(fields[key], key)
             if size is not None and img.shape[:2] != size:
                 raise InvalidInput(f"{key}: is {img.shape[1]}x{img.shape[0]} but other "
                                    f"images are {size[1]}x{size[0]}; all images must match")
             size = img.shape[:2]
+            uint8 = uint8 and img.dtype.char == "B"
         for key in layout.masks:
             mask = check_mask(fields[key], key, size)
             size = size or mask.shape[:2]
@@ -481,7 +516,7 @@ class Compose(BaseCompose):
             check_modal_fields(fields, layout.kinds)
         sample.kinds = layout.kinds
         sample.meta = self._meta
-        if (layout.boxes or layout.points) and size is None:
+        if layout.moves_points and size is None:
             key = (layout.boxes + layout.points)[0]
             raise InvalidInput(f"{key}: boxes and keypoints need an image or a mask in the same "
                                "call, to know the image size")
@@ -489,7 +524,7 @@ class Compose(BaseCompose):
             sample[key] = BoxSet.from_input(fields[key], key, self.bbox_format, size)  # type: ignore[arg-type]
         for key in layout.points:
             sample[key] = PointSet.from_input(fields[key], key, size)  # type: ignore[arg-type]
-        return sample
+        return sample, size if size is not None else (0, 0), uint8  # shape entries are ints
 
     def _finish(self, sample: Sample, layout: _Layout) -> Sample:
         if not layout.boxes and not layout.points:
@@ -523,12 +558,15 @@ class Compose(BaseCompose):
     def _execute(self, fields: Mapping[str, Any], seed: int, sample_id: int, copy: int,
                  replay: dict[str, Step] | None) -> Sample:
         layout = self._layout(fields)
-        runner = _Runner(self._prepare(fields, layout), layout, seed, sample_id, copy, self.fuse,
+        runner = _Runner(*self._prepare(fields, layout), layout, seed, sample_id, copy, self.fuse,
                          replay)
-        if self._applies(runner):
+        if self.p >= 1.0 or self._applies(runner):
             runner.run_children(self._tree, self._all)
-        runner.flush()
-        out = self._finish(runner.sample, layout)
-        out.record = Record(seed, sample_id, copy, self.config_hash, tuple(runner.steps))
+        if runner.geo:  # runner.flush(), without two calls that find nothing to do
+            runner.flush_geometry()
+        if runner.luts:
+            runner.flush_luts()
+        out = self._finish(runner.sample, layout) if layout.moves_points else runner.sample
+        out.record = _new_tuple(Record, (seed, sample_id, copy, self.config_hash, tuple(runner.steps)))
         return out
 

@@ -36,11 +36,12 @@ def apply_lut(image: np.ndarray, table: np.ndarray) -> np.ndarray:
                      out=out.reshape(-1).data)
         return out
     h, w, c = image.shape
+    if c <= 4:  # OpenCV splits into fresh planes faster than numpy transposes
+        split = cv2.split(image if image.flags.c_contiguous else np.ascontiguousarray(image))
+        return cv2.merge([_translate(p, table[:, i]) for i, p in enumerate(split)]).reshape(h, w, c)
     planes = np.ascontiguousarray(image.reshape(-1, c).T)  # (C, H*W), one plane per channel
     for i in range(c):
         _translate(planes[i], table[:, i])
-    if c <= 4:
-        return cv2.merge([p.reshape(h, w) for p in planes]).reshape(h, w, c)
     return np.ascontiguousarray(planes.T).reshape(h, w, c)
 
 

@@ -99,6 +99,8 @@ class Record(NamedTuple):
 
 
 _NO_KINDS: dict[str, str] = {}
+_new_sample = dict.__new__
+_update = dict.update
 _NO_META: dict[str, Any] = {}
 
 
@@ -123,9 +125,22 @@ class Sample(dict):  # type: ignore[type-arg]
         self.kinds = _NO_KINDS
         self.meta = _NO_META
 
+    @classmethod
+    def of(cls, fields: Any) -> Sample:
+        """``Sample(fields)`` without the Python-level ``__init__`` (the pipeline's hot path)."""
+        out = _new_sample(cls)
+        _update(out, fields)
+        out.record = None
+        out.kinds = _NO_KINDS
+        out.meta = _NO_META
+        return out
+
     def derive(self, **changes: Any) -> Sample:
         """A shallow copy with some fields replaced; kinds and meta carried over."""
-        out = Sample(self, **changes)
+        out = _new_sample(Sample)  # dict's own constructor: __init__ would set the slots twice
+        _update(out, self)
+        if changes:
+            _update(out, changes)
         out.kinds = self.kinds
         out.meta = self.meta
         out.record = self.record

@@ -15,6 +15,7 @@ import numpy as np
 
 from . import registry
 from .errors import InvalidConfig, InvalidInput
+from .geometry import ExactPlan
 from .lut import apply_lut
 from .params import BORDER_MODES, INTERPOLATIONS, check_choice, check_number, check_prob
 from .sample import Sample, to_jsonable
@@ -67,6 +68,10 @@ class Transform:
     fields: ClassVar[frozenset[str]] = frozenset({"image"})  # kinds this transform changes
     changes_dtype: ClassVar[bool] = False  # True only where the output dtype is the point
     random: ClassVar[bool] = True  # False: sample_params draws nothing, so no generator is made
+    # True: sample_params returns str keys and JSON-native values only (Python int, float, str,
+    # bool, lists of them), so the runner records them without converting; the invariant
+    # suite checks the claim
+    native_params: ClassVar[bool] = False
     _abstract: ClassVar[bool] = True
     _config: dict[str, Any]
 
@@ -192,8 +197,10 @@ class PointwiseTransform(ImageOnlyTransform):
         if self.random and not self.discrete_params:
             return self._table(params, columns)
         # a fixed curve, or one of a few: build each table once (tables are read-only)
-        cache = self.__dict__.setdefault("_lut_cache", {})
-        key = (columns, *params.values())
+        cache = self.__dict__.get("_lut_cache")
+        if cache is None:
+            cache = self.__dict__["_lut_cache"] = {}
+        key = (columns, *params.values()) if params else columns
         table = cache.get(key)
         if table is None:
             table = cache[key] = self._table(params, columns)
@@ -272,6 +279,12 @@ class GeometricTransform(_WarpBase):
     def output_size(self, params: dict[str, Any], size: tuple[int, int]) -> tuple[int, int]:
         """(height, width) of the output; the input size unless overridden."""
         return size
+
+    def window(self, params: dict[str, Any], size: tuple[int, int]) -> ExactPlan | None:
+        """The `ExactPlan` of a transform that only cuts a window lying inside the input, given
+        directly so a lone step skips building and analysing its matrix; None (the default)
+        means "work it out from the matrix"."""
+        return None
 
     def apply(self, sample: Sample, params: dict[str, Any]) -> Sample:
         size = sample.size

@@ -108,11 +108,14 @@ def _fields(sample: Sample, image_fn, mask_fn, box_fn, point_fn) -> Sample:  # n
 _PLAN_IT = ExactPlan(False, None, 0, 0)  # a marker: no plan given, work it out
 
 
-def warp_sample(sample: Sample, m: np.ndarray, out_hw: tuple[int, int], style: WarpStyle,
+def warp_sample(sample: Sample, m: np.ndarray | None, out_hw: tuple[int, int], style: WarpStyle,
                 in_hw: tuple[int, int] | None = None, plan: ExactPlan | None = _PLAN_IT) -> Sample:
     """Warp all fields of `sample` by the 3x3 matrix `m` into an ``out_hw`` frame. Callers that
-    know the input size `in_hw` or already hold ``exact_plan(m, in_hw)`` pass them along."""
+    know the input size `in_hw` or already hold ``exact_plan(m, in_hw)`` pass them along; one
+    holding the plan of a window inside the input may pass ``m=None`` for a sample without
+    boxes and keypoints."""
     if plan is _PLAN_IT:  # worked out once for every image and mask
+        assert m is not None
         plan = exact_plan(m, in_hw or sample.size)
     changes: dict[str, Any] = {}
     for key, kind in sample.kinds.items():
@@ -121,11 +124,18 @@ def warp_sample(sample: Sample, m: np.ndarray, out_hw: tuple[int, int], style: W
                                    else (style.mask_interpolation, style.fill_mask))
             arr = sample[key]
             out = None if plan is None else apply_exact(arr, plan, out_hw, style.border, fill)
-            changes[key] = out if out is not None else warp_general(
-                arr, m, out_hw, interpolation=interpolation, border=style.border, fill=fill)
-        elif kind == "bboxes":
-            changes[key] = _clip_to_frame(sample[key], _move_polygons(sample[key], m), out_hw)
-        elif kind == "keypoints":
+            if out is None:
+                if m is None:
+                    raise ValueError("warp_sample: m=None needs a plan inside the input")
+                out = warp_general(arr, m, out_hw, interpolation=interpolation,
+                                   border=style.border, fill=fill)
+            changes[key] = out
+        elif kind == "bboxes" or kind == "keypoints":
+            if m is None:
+                raise ValueError(f"warp_sample: {key} ({kind}) needs the matrix, got m=None")
+            if kind == "bboxes":
+                changes[key] = _clip_to_frame(sample[key], _move_polygons(sample[key], m), out_hw)
+                continue
             points = sample[key]
             changes[key] = _keep_points(points, transform_points(points.xy, m), out_hw,
                                         sample.meta.get("remove_invisible", True))

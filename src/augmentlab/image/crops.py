@@ -8,8 +8,9 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import InvalidConfig, InvalidInput
+from ..core.geometry import ExactPlan
 from ..core.params import check_number, to_range
-from ..core.rng import integer, uniform
+from ..core.rng import integer, integer_pair, uniform
 from ..core.transform import GeometricTransform
 from .functional import matrices as mx
 
@@ -39,6 +40,7 @@ def _check_fits(owner: str, crop: Size, size: Size) -> None:
 
 class _Crop(GeometricTransform):
     _abstract = True
+    native_params = True  # {"x": int, "y": int}
     height: int
     width: int
 
@@ -47,6 +49,10 @@ class _Crop(GeometricTransform):
 
     def output_size(self, params: dict[str, Any], size: Size) -> Size:
         return (self.height, self.width)
+
+    def window(self, params: dict[str, Any], size: Size) -> ExactPlan:
+        # the matrix is crop(x, y); tuple.__new__ skips the NamedTuple's Python-level __new__
+        return tuple.__new__(ExactPlan, (False, None, params["y"], params["x"]))
 
 
 class RandomCrop(_Crop):
@@ -64,9 +70,11 @@ class RandomCrop(_Crop):
         self.width = _size_arg("RandomCrop", "width", width)
 
     def sample_geometry(self, size: Size, rng: np.random.Generator) -> dict[str, Any]:
-        _check_fits("RandomCrop", (self.height, self.width), size)
-        return {"x": integer(rng, 0, size[1] - self.width + 1),
-                "y": integer(rng, 0, size[0] - self.height + 1)}
+        h, w = size
+        if self.height > h or self.width > w:
+            _check_fits("RandomCrop", (self.height, self.width), size)
+        x, y = integer_pair(rng, w - self.width + 1, h - self.height + 1)
+        return {"x": x, "y": y}
 
 
 class CenterCrop(_Crop):

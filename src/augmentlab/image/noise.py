@@ -138,6 +138,19 @@ class SaltAndPepper(ImageOnlyTransform):
         return out
 
 
+def _wrap_degrees(h: np.ndarray, std: float) -> np.ndarray:
+    """``h mod 360`` for hues in [0, 360) plus noise of standard deviation `std` degrees.
+
+    `normal16` never strays past 4.33 sigma, so below 80 degrees one turn either way is all
+    that can be needed: two masked adds, ~8x faster than ``np.mod`` on float32.
+    """
+    if std * 4.5 >= 360.0:
+        return np.mod(h, 360)
+    h += np.float32(360) * (h < 0)
+    h -= np.float32(360) * (h >= 360)
+    return h
+
+
 class ISONoise(ImageOnlyTransform):
     """Camera sensor noise: hue jitter (``color_shift``, fraction of a turn) and luminance noise
     (``intensity`` times the luminance spread), in HLS space. Needs 3 channels.
@@ -162,15 +175,27 @@ class ISONoise(ImageOnlyTransform):
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         require_channels(image, "ISONoise")
         rng = kernel_rng(params["seed"])
-        x = as_float(image)
-        hls = cv2.cvtColor(x, cv2.COLOR_RGB2HLS)
-        spread = float(hls[..., 1].std())
+        # few full-size temporaries, reused in place: each fresh 0.8 MB float array can cost
+        # page faults of its own once the allocator has handed memory back to the system
+        hls = as_float(image)
+        if hls is image:
+            hls = hls.copy()
+        cv2.cvtColor(hls, cv2.COLOR_RGB2HLS, dst=hls)
+        h, lum = cv2.split(hls)[:2]
+        spread = float(lum.std())
         shape = image.shape[:2]
-        lum = normal16(rng, shape) * np.float32(params["intensity"] * spread)
-        hue = normal16(rng, shape) * np.float32(params["color_shift"] * 360)
-        hls[..., 0] = np.mod(hls[..., 0] + hue, 360)
-        hls[..., 1] = np.clip(hls[..., 1] + lum, 0, 1)
-        return like(cv2.cvtColor(hls, cv2.COLOR_HLS2RGB), image)
+        noise = normal16(rng, shape)
+        noise *= np.float32(params["intensity"] * spread)
+        lum += noise
+        np.clip(lum, 0, 1, out=lum)
+        noise = normal16(rng, shape)
+        noise *= np.float32(params["color_shift"] * 360)
+        h += noise
+        h = _wrap_degrees(h, params["color_shift"] * 360)
+        hls[..., 0] = h
+        hls[..., 1] = lum
+        cv2.cvtColor(hls, cv2.COLOR_HLS2RGB, dst=hls)
+        return like(hls, image)
 
 
 class JpegCompression(ImageOnlyTransform):
