@@ -72,9 +72,11 @@ def test_tables_modes_classes_and_categories_are_learnt(tmp_path: Path) -> None:
     assert ((common.a > -2) & (common.a < 2)).mean() < 0.05
     assert min((common.a < -2).mean(), (common.a > 2).mean()) > 0.35
     assert ((rare.a > -2) & (rare.a < 2)).mean() > 0.9  # the rare class's own distribution
-    # the rare class's shifted column (real means -0.05 and 3.10, sd 1): measured 0.03 and 0.45 off
+    # the rare class's shifted column (real means -0.05 and 3.10, sd 1): across seeds 0-3 the
+    # rare mean came out 0.26-0.60 off (bench/cgan_table.py), the common one within 0.07; a
+    # class ignored for this column would be ~3 off
     real_b = frame.b.groupby(labels).mean()
-    assert abs(common.b.mean() - real_b["common"]) < 0.3 and abs(rare.b.mean() - real_b["rare"]) < 0.6
+    assert abs(common.b.mean() - real_b["common"]) < 0.3 and abs(rare.b.mean() - real_b["rare"]) < 0.75
     assert (common.c == "u").mean() > 0.75 and (rare.c == "v").mean() > 0.7
     gan.save(tmp_path / "gan")
     again = ConditionalGAN.load(tmp_path / "gan").sample(50, y="rare", seed=3).X

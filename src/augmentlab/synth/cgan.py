@@ -39,6 +39,7 @@ from .persist import load_nets, read_config, require_torch, save_nets
 __all__ = ["ConditionalGAN"]
 
 FORMAT_VERSION = 1
+TABLE_BATCH = 256  # see `ConditionalGAN`'s batch_size
 
 
 def _torch() -> Any:
@@ -169,6 +170,11 @@ class ConditionalGAN(Generator):
         steps: generator updates (the discriminator is updated once per step, five times with
             WGAN-GP).
         width: channels of the image networks; tables use ``8 * width`` hidden units.
+        batch_size: rows per step; by default 64 images or 256 table rows. A table's
+            discriminator sees a class-conditional shift of one column only across many rows
+            (CTGAN uses 500): on the mixed test table, the rare class's shifted column came out
+            0.26-0.60 from its real mean with 256 rows, 0.37-1.35 with 64 (4 seeds,
+            bench/cgan_table.py).
         loss: ``"hinge"`` or ``"wgan-gp"``.
         guidance: weight of the label-guidance term (0: off).
         ema: decay of the weight average used for sampling (0: the last weights).
@@ -185,7 +191,7 @@ class ConditionalGAN(Generator):
     """
 
     def __init__(self, *, steps: int = 2000, noise_dim: int = 64, width: int = 32,
-                 batch_size: int = 64, lr: float = 2e-4, loss: str = "hinge",
+                 batch_size: int | None = None, lr: float = 2e-4, loss: str = "hinge",
                  guidance: float = 0.1, ema: float = 0.999,
                  augment: bool = True, categorical_features: tuple[int, ...] = (),
                  seed: int = 0) -> None:
@@ -203,6 +209,8 @@ class ConditionalGAN(Generator):
             raise InvalidConfig(f"ConditionalGAN: loss={self.loss!r} must be 'hinge' or 'wgan-gp'")
         for name in ("steps", "noise_dim", "width", "batch_size"):
             v = getattr(self, name)
+            if name == "batch_size" and v is None:
+                continue
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 raise InvalidConfig(f"ConditionalGAN: {name}={v!r} must be a positive integer")
         if not 0 <= self.ema < 1:
@@ -268,7 +276,8 @@ class ConditionalGAN(Generator):
             codes = np.searchsorted(self.classes_, self.y_)
             index = torch.from_numpy(codes.astype(np.int64))
             pools = [np.flatnonzero(codes == c) for c in range(k)]
-            batch = min(self.batch_size, len(codes))
+            default = 64 if self.image_shape_ is not None else TABLE_BATCH
+            batch = min(self.batch_size or default, len(codes))
 
             def draw() -> np.ndarray:  # class-balanced rows: each class as often as any other
                 picks = rng.integers(0, k, batch)
