@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import tempfile
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import cv2
@@ -130,6 +132,19 @@ CHAT_SERVER = ThreadingHTTPServer(("127.0.0.1", 0), _ChatServer)
 threading.Thread(target=CHAT_SERVER.serve_forever, daemon=True).start()
 CHAT_URL = f"http://127.0.0.1:{CHAT_SERVER.server_address[1]}/v1"
 
+def _oracle_file() -> str:
+    """A small text oracle saved with joblib (text.LabelFilter reads it by path)."""
+    import joblib
+
+    texts = ["the ending lands", "a film that lands well", "pacing drags badly", "it drags and bores",
+             "the café scene lands", "a dull scene"]
+    path = Path(tempfile.mkdtemp(prefix="augmentlab-oracle-")) / "oracle.joblib"
+    joblib.dump(al.text.fit_oracle(texts, [1, 1, 0, 0, 1, 0]), path)
+    return str(path)
+
+
+ORACLE_FILE = _oracle_file()
+
 # Transforms of the other modalities: a configuration and the fields of one sample. Their own
 # invariant suite is tests/test_modal_invariants.py.
 MODAL_CASES: dict[str, tuple[dict[str, Any], Any]] = {
@@ -142,6 +157,8 @@ MODAL_CASES: dict[str, tuple[dict[str, Any], Any]] = {
     "text.BackTranslate": ({}, _text),
     "text.Paraphrase": ({"base_url": CHAT_URL, "model": "test"}, _text),
     "text.SemanticFilter": ({"transform": {"name": "text.RandomSwap", "n": 2}, "min_similarity": 0.5}, _text),
+    "text.LabelFilter": ({"transform": {"name": "text.RandomDelete", "rate": 0.3},
+                          "oracle": ORACLE_FILE, "min_probability": 0.3}, _text),
     "text.OcrError": ({"rate": 0.3}, _text),
     "text.CharSwap": ({"rate": 0.1}, _text),
     "text.CharDelete": ({"rate": 0.1}, _text),

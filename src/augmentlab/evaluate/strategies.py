@@ -55,6 +55,10 @@ class Strategy:
     # after the quality filters in ``filters`` (functions Synthetic -> FilterResult)
     ratio: float | None = None
     filters: tuple[Any, ...] = ()
+    # text: keep an augmented row only where an oracle (`augmentlab.text.fit_oracle`) fitted on
+    # the cell's real training rows gives the row's label at least this probability; a row that
+    # fails is replaced by its original (the label-preservation check)
+    label_check: float | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.pipeline, Transform) and not isinstance(self.pipeline, Compose):
@@ -74,6 +78,13 @@ class Strategy:
                                 "fit and sample, e.g. augmentlab.synth.SMOTE or ConditionalVAE)")
         if self.ratio is not None and not (isinstance(self.ratio, (int, float)) and self.ratio > 0):
             raise InvalidConfig(f"strategy {self.name!r}: ratio={self.ratio!r} must be > 0")
+        if self.label_check is not None and not (
+                isinstance(self.label_check, (int, float)) and 0 < self.label_check < 1):
+            raise InvalidConfig(f"strategy {self.name!r}: label_check={self.label_check!r} must be "
+                                "a probability between 0 and 1 (or None)")
+        if self.label_check is not None and self.pipeline is None:
+            raise InvalidConfig(f"strategy {self.name!r}: label_check needs a pipeline (it checks "
+                                "augmented texts)")
         if int(self.copies) < 1:
             raise InvalidConfig(f"strategy {self.name!r}: copies={self.copies} must be >= 1")
         self.copies = int(self.copies)
@@ -93,6 +104,8 @@ class Strategy:
             cfg["class_weight"] = self.class_weight
         if self.pipeline is not None:
             cfg.update(pipeline=self.pipeline.get_config(), copies=self.copies)
+            if self.label_check is not None:
+                cfg["label_check"] = self.label_check
         if self.resampler is not None:
             get = getattr(self.resampler, "get_config", None) or getattr(self.resampler,
                                                                           "get_params", None)
@@ -171,7 +184,25 @@ class Strategy:
         if self.pipeline is None:
             return X, y
         parts = [X] + [self.augment_rows(X, rows, k, seed, field) for k in range(1, self.copies + 1)]
+        if self.label_check is not None:
+            parts[1:] = self.checked_labels(X, y, parts[1:], seed, field)
         return np.concatenate(parts), np.concatenate([y] * (self.copies + 1))
+
+    def checked_labels(self, X: np.ndarray, y: np.ndarray, copies: list[np.ndarray], seed: int,
+                       field: str) -> list[np.ndarray]:
+        """The augmented `copies` with every row the oracle no longer gives its label (at
+        probability ``label_check``) put back to its original; the oracle sees real rows only."""
+        if field != "text":
+            raise InvalidConfig(f"strategy {self.name!r}: label_check works on text datasets; this "
+                                f"one's samples are {field}")
+        from ..text.labels import fit_oracle, label_probability
+
+        oracle = fit_oracle([str(t) for t in X], y, seed=seed)
+        checked = []
+        for aug in copies:
+            prob = label_probability(oracle, [str(t) for t in aug], y)
+            checked.append(np.where(prob >= self.label_check, aug, X))
+        return checked
 
 
 def as_strategies(strategies: Mapping[str, Any] | None) -> list[Strategy]:

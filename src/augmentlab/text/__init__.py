@@ -4,6 +4,7 @@ prefix in pipeline files (``name: text.RandomSwap``)."""
 from .chars import CharDelete, CharSwap, KeyboardTypo, OcrError
 from .eda import EDA, RandomDelete, RandomSwap
 from .embedding import EmbeddingReplace, GloVe, glove
+from .labels import LabelFilter, fit_oracle, label_agreement, label_probability
 from .paraphrase import Paraphrase
 from .semantic import SemanticFilter, similarity
 from .synonyms import RandomInsert, SynonymReplace
@@ -22,6 +23,7 @@ __all__ = [
     "GloVe",
     "HttpTranslator",
     "KeyboardTypo",
+    "LabelFilter",
     "OcrError",
     "Paraphrase",
     "RandomDelete",
@@ -32,7 +34,10 @@ __all__ = [
     "Template",
     "Translator",
     "WordNet",
+    "fit_oracle",
     "glove",
+    "label_agreement",
+    "label_probability",
     "similarity",
     "warm_pipeline",
     "wordnet",

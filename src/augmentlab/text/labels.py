@@ -1,0 +1,202 @@
+"""Label preservation: does an augmented text still read as its class? An oracle classifier
+trained on the real texts answers; `LabelFilter` keeps an augmented text only when the oracle
+still gives the sample's label enough probability, and `label_agreement` measures the share of a
+batch that passes.
+
+The oracle is any object with ``predict_proba(list[str])`` and ``classes_`` (a scikit-learn
+text pipeline, for instance), or the path of one saved with joblib (then a pipeline holding the
+filter saves and loads like any other). `fit_oracle` makes the usual one: TF-IDF word and
+character n-grams and a logistic regression, trained in seconds on a few thousand sentences.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..core.compose import Compose
+from ..core.errors import InvalidConfig, InvalidInput, MissingDependency
+from ..core.params import check_number
+from ..core.rng import integer
+from ..core.sample import Record
+from ..core.transform import Transform
+from .base import spans_of, text_of
+
+__all__ = ["LabelFilter", "fit_oracle", "label_agreement", "label_probability"]
+
+
+def fit_oracle(texts: Sequence[str], labels: Sequence[Any] | np.ndarray, *, seed: int = 0) -> Any:
+    """A TF-IDF + logistic regression text classifier fitted on `texts` (needs scikit-learn,
+    the ``measure`` extra).
+
+    Example:
+        >>> oracle = fit_oracle(["a fine film", "a dull film", "fine acting", "dull plot"],
+        ...                     ["pos", "neg", "pos", "neg"])
+        >>> [str(c) for c in oracle.classes_]
+        ['neg', 'pos']
+    """
+    try:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline, make_union
+    except ImportError:
+        raise MissingDependency("scikit-learn", "measure", "fit_oracle") from None
+    texts, labels = list(texts), list(labels)
+    if len(texts) != len(labels) or not texts:
+        raise InvalidInput(f"fit_oracle: got {len(texts)} texts and {len(labels)} labels; give one "
+                           "label per text, at least one of each class")
+    if len(set(labels)) < 2:
+        raise InvalidInput("fit_oracle: the labels hold one class; an oracle needs two or more")
+    features = make_union(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1),
+                          TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True))
+    model = make_pipeline(features, LogisticRegression(C=4.0, max_iter=2000, random_state=seed))
+    return model.fit(texts, labels)
+
+
+def _load_oracle(oracle: Any, owner: str) -> Any:
+    if isinstance(oracle, dict) and "unsaved" in oracle:
+        raise InvalidConfig(f"{owner}: this config was written from an oracle object, which a "
+                            "config cannot hold; save the oracle with joblib.dump(oracle, path) "
+                            "and give its path as oracle:")
+    if isinstance(oracle, (str, Path)):
+        path = Path(oracle)
+        if not path.is_file():
+            raise InvalidConfig(f"{owner}: oracle file {path} does not exist; save one with "
+                                "joblib.dump(fit_oracle(texts, labels), path)")
+        import joblib
+
+        oracle = joblib.load(path)
+    if not (hasattr(oracle, "predict_proba") and hasattr(oracle, "classes_")):
+        raise InvalidConfig(f"{owner}: the oracle needs predict_proba(texts) and classes_ (a "
+                            f"fitted scikit-learn classifier), got {type(oracle).__name__}")
+    return oracle
+
+
+def label_probability(oracle: Any, texts: Sequence[str],
+                      labels: Sequence[Any] | np.ndarray) -> np.ndarray:
+    """The probability the oracle gives each text's own label (0 for a label it never saw).
+
+    Example:
+        >>> oracle = fit_oracle(["a fine film", "a dull film", "fine acting", "dull plot"],
+        ...                     ["pos", "neg", "pos", "neg"])
+        >>> p = label_probability(oracle, ["fine fine", "dull dull"], ["pos", "pos"])
+        >>> bool(p[0] > 0.5 > p[1])
+        True
+    """
+    oracle = _load_oracle(oracle, "label_probability")
+    texts, labels = list(texts), list(labels)
+    if len(texts) != len(labels):
+        raise InvalidInput(f"label_probability: {len(texts)} texts but {len(labels)} labels")
+    if not texts:
+        return np.zeros(0)
+    proba = np.asarray(oracle.predict_proba(texts), dtype=np.float64)
+    column = {c.item() if isinstance(c, np.generic) else c: i for i, c in enumerate(oracle.classes_)}
+    out = np.zeros(len(texts))
+    for row, label in enumerate(labels):
+        key = label.item() if isinstance(label, np.generic) else label
+        if key in column:
+            out[row] = proba[row, column[key]]
+    return out
+
+
+def label_agreement(oracle: Any, texts: Sequence[str], labels: Sequence[Any] | np.ndarray) -> float:
+    """Share of texts the oracle assigns to their own label (its most probable class).
+
+    Example:
+        >>> oracle = fit_oracle(["a fine film", "a dull film", "fine acting", "dull plot"],
+        ...                     ["pos", "neg", "pos", "neg"])
+        >>> label_agreement(oracle, ["fine fine", "dull dull"], ["pos", "pos"])
+        0.5
+    """
+    oracle = _load_oracle(oracle, "label_agreement")
+    texts = list(texts)
+    if not texts:
+        raise InvalidInput("label_agreement: no texts")
+    predicted = oracle.predict(texts)
+    return float(np.mean([p == t for p, t in zip(predicted, labels, strict=True)]))
+
+
+class LabelFilter(Transform):
+    """Run `transform` (any transform or pipeline on ``text``) and keep its result only when the
+    `oracle` gives the sample's ``label`` a probability of at least `min_probability`;
+    otherwise try again with a fresh draw, up to `tries` times, then leave the text unchanged.
+    The record holds the inner record, the probability and whether it was kept, so a replay
+    needs no oracle. The oracle: a fitted classifier (``predict_proba``, ``classes_``) or the
+    path of one saved with joblib (only then can the pipeline be saved and loaded again).
+
+    Example:
+        >>> import augmentlab as al
+        >>> oracle = al.text.fit_oracle(["a fine film", "a dull film", "fine acting", "dull plot"],
+        ...                             ["pos", "neg", "pos", "neg"])
+        >>> f = al.text.LabelFilter(transform=al.text.RandomDelete(rate=0.3), oracle=oracle)
+        >>> out = f(text="a fine film with fine acting", label="pos", seed=0)
+        >>> out.record.steps[0].params["probability"] >= 0.5 or not out.record.steps[0].params["kept"]
+        True
+    """
+
+    name = "text.LabelFilter"
+    fields = frozenset({"text", "spans"})
+
+    def __init__(self, *, transform: Any, oracle: Any, min_probability: float = 0.5,
+                 tries: int = 3, p: float = 1.0) -> None:
+        super().__init__(p=p)
+        if isinstance(transform, dict):
+            transform = Transform.from_config(transform)
+        if not isinstance(transform, Transform):
+            raise InvalidConfig(f"text.LabelFilter: transform must be a transform or its config, "
+                                f"got {type(transform).__name__}")
+        self._given = transform
+        self.inner = transform if isinstance(transform, Compose) else Compose([transform])
+        self.oracle_path = str(oracle) if isinstance(oracle, (str, Path)) else None
+        self.oracle = _load_oracle(oracle, self.name)
+        self.min_probability = check_number(self.name, "min_probability", min_probability,
+                                            low=0, high=1)
+        self.tries = int(check_number(self.name, "tries", tries, low=1, high=100, integer=True))
+
+    def get_config(self) -> dict[str, Any]:
+        # an oracle object is described by a fingerprint of its pickle: the config (and the
+        # pipeline's hash) still tells two oracles apart, but cannot be loaded back
+        oracle: Any = self.oracle_path or {
+            "unsaved": type(self.oracle).__name__,
+            "sha256": hashlib.sha256(pickle.dumps(self.oracle)).hexdigest()[:16]}
+        return {"name": self.name, "transform": self._given.get_config(), "oracle": oracle,
+                "min_probability": self.min_probability, "tries": self.tries, "p": self.p}
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        label_keys = sample.keys_of("label")
+        if not label_keys:
+            raise InvalidInput("text.LabelFilter: the sample has no label; call it with "
+                               "label=... (the class the text must keep)")
+        label = sample[label_keys[0]]
+        text, spans = text_of(sample), spans_of(sample)
+        fields: dict[str, Any] = {"text": text}
+        if spans:
+            fields["spans"] = spans
+        lowest = 1.0
+        for attempt in range(self.tries):
+            out = self.inner(**fields, seed=integer(rng, 0, 2**63 - 1), sample_id=0, copy=attempt)
+            prob = float(label_probability(self.oracle, [out["text"]], [label])[0])
+            if prob >= self.min_probability:
+                assert out.record is not None
+                return {"record": out.record.to_dict(), "probability": prob, "kept": True,
+                        "tries": attempt + 1}
+            lowest = min(lowest, prob)
+        return {"record": None, "probability": lowest, "kept": False, "tries": self.tries}
+
+    def apply(self, sample: Any, params: dict[str, Any]) -> Any:
+        if not params["kept"]:
+            return sample
+        keys, span_keys = sample.keys_of("text"), sample.keys_of("spans")
+        fields: dict[str, Any] = {"text": sample[keys[0]]}
+        if span_keys:
+            fields["spans"] = sample[span_keys[0]]
+        out = self.inner.replay(Record.from_dict(params["record"]), **fields)
+        changes = {keys[0]: out["text"]}
+        if span_keys:
+            changes[span_keys[0]] = out["spans"]
+        return sample.derive(**changes)
