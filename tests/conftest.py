@@ -159,6 +159,7 @@ MODAL_CASES: dict[str, tuple[dict[str, Any], Any]] = {
     "text.SemanticFilter": ({"transform": {"name": "text.RandomSwap", "n": 2}, "min_similarity": 0.5}, _text),
     "text.LabelFilter": ({"transform": {"name": "text.RandomDelete", "rate": 0.3},
                           "oracle": ORACLE_FILE, "min_probability": 0.3}, _text),
+    "text.ContextualReplace": ({"n": 1, "k": 3}, _text),
     "text.OcrError": ({"rate": 0.3}, _text),
     "text.CharSwap": ({"rate": 0.1}, _text),
     "text.CharDelete": ({"rate": 0.1}, _text),

@@ -146,14 +146,15 @@ def test_text_transforms_never_change_protected_spans_and_move_their_offsets(nam
     strong = {k: (0.6 if k in ("rate", "n") else v) for k, v in config.items()}
     pipe = al.Compose([al.Transform.from_config({"name": name, **strong})], seed=0)
     changed = 0
-    for i in range(25):
+    calls = 5 if name == "text.ContextualReplace" else 25  # a language model call per word
+    for i in range(calls):
         out = pipe(text=text, spans=spans, label=1, sample_id=i)  # text.LabelFilter reads label
         changed += out["text"] != text
         assert [lab for *_, lab in out["spans"]] == ["LOC", "NUM", "URL"]
         for (s, e, _), (s0, e0, _) in zip(out["spans"], spans, strict=True):
             assert out["text"][s:e] == text[s0:e0]
         assert pipe.replay(out.record, text=text, spans=spans, label=1) == out
-    assert changed > 10
+    assert changed > 0.4 * calls
 
 
 def test_bad_spans_are_refused() -> None:

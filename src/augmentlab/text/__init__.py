@@ -2,6 +2,7 @@
 prefix in pipeline files (``name: text.RandomSwap``)."""
 
 from .chars import CharDelete, CharSwap, KeyboardTypo, OcrError
+from .contextual import ContextualReplace
 from .eda import EDA, RandomDelete, RandomSwap
 from .embedding import EmbeddingReplace, GloVe, glove
 from .labels import LabelFilter, fit_oracle, label_agreement, label_probability
@@ -19,6 +20,7 @@ __all__ = [
     "STOP_WORDS",
     "CharDelete",
     "CharSwap",
+    "ContextualReplace",
     "EmbeddingReplace",
     "GloVe",
     "HttpTranslator",

@@ -1,5 +1,7 @@
-"""Paraphrase a text with a language model behind an OpenAI-compatible chat endpoint
-(``POST {base_url}/chat/completions``: a llama.cpp server, vLLM, Ollama, a hosted API).
+"""Paraphrase a text with a language model: behind an OpenAI-compatible chat endpoint
+(``POST {base_url}/chat/completions``: a llama.cpp server, vLLM, Ollama, a hosted API), or
+offline with the packaged SmolLM2-135M-Instruct (``backend="smollm2"``, see `augmentlab.text.lm`;
+a 135M model: short, plain rewrites, often the text itself, ~1-5 s a sentence on 2 cores).
 
 The request carries a seed drawn from the sample's stream and the temperature, so a server that
 honours seeds answers the same; the record holds the paraphrase itself, so a replay needs no
@@ -27,31 +29,58 @@ PROMPT = ("Rewrite the user's text with different words and the same meaning. Ke
           "phrases unchanged: {keep}. Reply with the rewritten text only.")
 
 
+SMOL_SYSTEM = "You are a helpful assistant that rewrites sentences."
+SMOL_REQUEST = "Paraphrase this sentence, keeping its meaning: {text}"
+
+
 class Paraphrase(TextTransform):
-    """Ask a chat model for a paraphrase (`base_url` of an OpenAI-compatible server, `model`
-    its name, `api_key` if it wants one).
+    """Ask a chat model for a paraphrase: `base_url` of an OpenAI-compatible server, `model`
+    its name, `api_key` if it wants one; or ``backend="smollm2"`` for the packaged model,
+    offline (no server).
 
     Example:
         >>> import augmentlab as al
         >>> al.text.Paraphrase(base_url="http://localhost:8080/v1", model="smollm2").model
         'smollm2'
+        >>> al.text.Paraphrase(backend="smollm2").backend
+        'smollm2'
     """
 
     name = "text.Paraphrase"
 
-    def __init__(self, *, base_url: str, model: str, temperature: float = 0.7, api_key: str = "",
-                 max_tokens: int = 256, timeout: float = 120.0, p: float = 1.0) -> None:
+    def __init__(self, *, base_url: str | None = None, model: str = "", backend: str = "http",
+                 temperature: float = 0.7, api_key: str = "", max_tokens: int = 256,
+                 timeout: float = 120.0, p: float = 1.0) -> None:
         super().__init__(p=p)
-        if not isinstance(base_url, str) or not base_url.startswith(("http://", "https://")):
-            raise InvalidConfig(f"text.Paraphrase: base_url={base_url!r} must be an http(s) URL")
-        self.base_url, self.model, self.api_key = base_url.rstrip("/"), str(model), str(api_key)
+        if backend not in ("http", "smollm2"):
+            raise InvalidConfig(f"text.Paraphrase: backend={backend!r} must be 'http' (a chat "
+                                "server at base_url) or 'smollm2' (the packaged model)")
+        self.backend = backend
+        if backend == "http" and (
+                not isinstance(base_url, str) or not base_url.startswith(("http://", "https://"))):
+            raise InvalidConfig(f"text.Paraphrase: base_url={base_url!r} must be an http(s) URL "
+                                "(or use backend='smollm2', the packaged model)")
+        self.base_url = (base_url or "").rstrip("/")
+        self.model, self.api_key = str(model), str(api_key)
         self.temperature = check_number(self.name, "temperature", temperature, low=0, high=2)
         self.max_tokens = int(check_number(self.name, "max_tokens", max_tokens, low=1, integer=True))
         self.timeout = float(check_number(self.name, "timeout", timeout, low=0.1))
 
     def ask(self, text: str, keep: list[str], seed: int) -> str:
-        """One paraphrase from the server."""
+        """One paraphrase from the server or the packaged model."""
         system = PROMPT.format(keep=", ".join(json.dumps(k) for k in keep) or "none")
+        if self.backend == "smollm2":
+            from .lm import smollm2
+
+            # a 135M model follows a plain request in the user turn best; it may run on after
+            # the rewrite with comments of its own: the first line is the rewrite
+            asked = SMOL_REQUEST.format(text=text)
+            if keep:
+                asked += " Keep these exact phrases: " + ", ".join(json.dumps(k) for k in keep) + "."
+            budget = min(self.max_tokens, 16 + 3 * len(text.split()))  # a rewrite, not an essay
+            reply = smollm2().chat(SMOL_SYSTEM, asked, seed=seed, temperature=self.temperature,
+                                   max_new_tokens=budget)
+            return reply.strip().split("\n")[0].strip().strip('"').strip()
         body = {"model": self.model, "temperature": self.temperature, "seed": seed,
                 "max_tokens": self.max_tokens,
                 "messages": [{"role": "system", "content": system}, {"role": "user", "content": text}]}
