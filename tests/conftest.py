@@ -174,6 +174,17 @@ MODAL_CASES: dict[str, tuple[dict[str, Any], Any]] = {
 NEEDS_RGB = {"RGBShift", "ISONoise", "Normalize"}  # Normalize: its default mean has 3 values
 
 
+def is_native(value: object) -> bool:
+    """True when `value` holds only Python's own JSON types (what a Record's params must be)."""
+    if type(value) in (int, float, str, bool) or value is None:
+        return True
+    if type(value) is list:
+        return all(is_native(v) for v in value)
+    if type(value) is dict:
+        return all(type(k) is str and is_native(v) for k, v in value.items())
+    return False
+
+
 def build(name: str) -> al.Transform:
     """Construct the CASES configuration of `name` through the config path."""
     return al.Transform.from_config({"name": name, **CASES[name]})

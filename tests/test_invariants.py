@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 import yaml
-from tests.conftest import CASES, NEEDS_RGB, build
+from tests.conftest import CASES, NEEDS_RGB, build, is_native
 
 import augmentlab as al
 
@@ -34,16 +34,6 @@ def _inputs(photo: np.ndarray, dtype: str, channels: int) -> dict:
 
 def _pipe(name: str, seed: int = 11, fuse: bool = True) -> al.Compose:
     return al.Compose([build(name)], seed=seed, fuse=fuse)
-
-
-def _native(value: object) -> bool:
-    if type(value) in (int, float, str, bool) or value is None:
-        return True
-    if type(value) is list:
-        return all(_native(v) for v in value)
-    if type(value) is dict:
-        return all(type(k) is str and _native(v) for k, v in value.items())
-    return False
 
 
 def _same(a: dict, b: dict) -> None:
@@ -112,7 +102,7 @@ def test_config_round_trip(name: str, small_photo: np.ndarray) -> None:
     # native_params skips the runner's conversion, so its claim is checked here)
     out = pipe(sample_id=1, **_inputs(small_photo, "uint8", 3))
     for step in out.record.steps:
-        assert _native(step.params), (step.name, step.params)
+        assert is_native(step.params), (step.name, step.params)
         assert json.loads(json.dumps(step.params)) == step.params
         assert yaml.safe_load(yaml.safe_dump(step.params)) == step.params
 

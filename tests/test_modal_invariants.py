@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pytest
 import yaml
-from tests.conftest import MODAL_CASES
+from tests.conftest import MODAL_CASES, is_native
 
 import augmentlab as al
 from augmentlab.errors import InvalidConfig, InvalidInput
@@ -62,6 +62,8 @@ def test_config_round_trip_and_p_zero(name: str) -> None:
         assert loaded.config_hash == pipe.config_hash
         _same(pipe(sample_id=3, **fields), loaded(sample_id=3, **fields))
     _same(_pipe(name, p=0.0)(sample_id=0, **fields), fields)
+    for step in pipe(sample_id=5, **fields).record.steps:  # exactly Python's own types
+        assert is_native(step.params), (step.name, step.params)
     with pytest.raises(InvalidConfig, match="valid arguments"):
         al.Transform.from_config({"name": name, "colour": 1})
 

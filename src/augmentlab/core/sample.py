@@ -99,6 +99,10 @@ class Record(NamedTuple):
 
 
 _NO_KINDS: dict[str, str] = {}
+# keys by kind, per kinds dict: a pipeline's samples share one kinds dict per call layout (never
+# mutated), and text transforms ask for their keys several times a call. The entry holds the
+# dict itself, so its id cannot be reused while cached.
+_KEYS: dict[int, tuple[dict[str, str], dict[str, list[str]]]] = {}
 _new_sample = dict.__new__
 _update = dict.update
 _NO_META: dict[str, Any] = {}
@@ -147,8 +151,17 @@ class Sample(dict):  # type: ignore[type-arg]
         return out
 
     def keys_of(self, kind: str) -> list[str]:
-        """Keys holding fields of `kind`."""
-        return [k for k, v in self.kinds.items() if v == kind]
+        """Keys holding fields of `kind` (a fresh list)."""
+        kinds = self.kinds
+        hit = _KEYS.get(id(kinds))
+        if hit is None or hit[0] is not kinds:
+            if len(_KEYS) > 256:
+                _KEYS.clear()
+            by_kind: dict[str, list[str]] = {}
+            for k, v in kinds.items():
+                by_kind.setdefault(v, []).append(k)
+            hit = _KEYS[id(kinds)] = (kinds, by_kind)
+        return list(hit[1].get(kind, ()))
 
     @property
     def size(self) -> tuple[int, int]:

@@ -50,6 +50,7 @@ class RandomSwap(TextTransform):
     """
 
     name = "text.RandomSwap"
+    native_params = True  # {"pairs": [[int, int], ...]}
 
     def __init__(self, *, n: float = 1, p: float = 1.0) -> None:
         super().__init__(p=p)
@@ -94,6 +95,7 @@ class RandomDelete(TextTransform):
     """
 
     name = "text.RandomDelete"
+    native_params = True  # {"drop": [int, ...]}
 
     def __init__(self, *, rate: float = 0.1, p: float = 1.0) -> None:
         super().__init__(p=p)
