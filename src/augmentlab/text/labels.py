@@ -19,13 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from ..core.compose import Compose
 from ..core.errors import InvalidConfig, InvalidInput, MissingDependency
 from ..core.params import check_number
-from ..core.rng import integer
-from ..core.sample import Record
-from ..core.transform import Transform
-from .base import spans_of, text_of
+from .checked import CheckedText
 
 __all__ = ["LabelFilter", "fit_oracle", "label_agreement", "label_probability"]
 
@@ -121,7 +117,7 @@ def label_agreement(oracle: Any, texts: Sequence[str], labels: Sequence[Any] | n
     return float(np.mean([p == t for p, t in zip(predicted, labels, strict=True)]))
 
 
-class LabelFilter(Transform):
+class LabelFilter(CheckedText):
     """Run `transform` (any transform or pipeline on ``text``) and keep its result only when the
     `oracle` gives the sample's ``label`` a probability of at least `min_probability`;
     otherwise try again with a fresh draw, up to `tries` times, then leave the text unchanged.
@@ -140,23 +136,15 @@ class LabelFilter(Transform):
     """
 
     name = "text.LabelFilter"
-    fields = frozenset({"text", "spans"})
 
     def __init__(self, *, transform: Any, oracle: Any, min_probability: float = 0.5,
                  tries: int = 3, p: float = 1.0) -> None:
         super().__init__(p=p)
-        if isinstance(transform, dict):
-            transform = Transform.from_config(transform)
-        if not isinstance(transform, Transform):
-            raise InvalidConfig(f"text.LabelFilter: transform must be a transform or its config, "
-                                f"got {type(transform).__name__}")
-        self._given = transform
-        self.inner = transform if isinstance(transform, Compose) else Compose([transform])
+        self._set_inner(transform, tries)
         self.oracle_path = str(oracle) if isinstance(oracle, (str, Path)) else None
         self.oracle = _load_oracle(oracle, self.name)
         self.min_probability = check_number(self.name, "min_probability", min_probability,
                                             low=0, high=1)
-        self.tries = int(check_number(self.name, "tries", tries, low=1, high=100, integer=True))
 
     def get_config(self) -> dict[str, Any]:
         # an oracle object is described by a fingerprint of its pickle: the config (and the
@@ -173,30 +161,6 @@ class LabelFilter(Transform):
             raise InvalidInput("text.LabelFilter: the sample has no label; call it with "
                                "label=... (the class the text must keep)")
         label = sample[label_keys[0]]
-        text, spans = text_of(sample), spans_of(sample)
-        fields: dict[str, Any] = {"text": text}
-        if spans:
-            fields["spans"] = spans
-        lowest = 1.0
-        for attempt in range(self.tries):
-            out = self.inner(**fields, seed=integer(rng, 0, 2**63 - 1), sample_id=0, copy=attempt)
-            prob = float(label_probability(self.oracle, [out["text"]], [label])[0])
-            if prob >= self.min_probability:
-                assert out.record is not None
-                return {"record": out.record.to_dict(), "probability": prob, "kept": True,
-                        "tries": attempt + 1}
-            lowest = min(lowest, prob)
-        return {"record": None, "probability": lowest, "kept": False, "tries": self.tries}
-
-    def apply(self, sample: Any, params: dict[str, Any]) -> Any:
-        if not params["kept"]:
-            return sample
-        keys, span_keys = sample.keys_of("text"), sample.keys_of("spans")
-        fields: dict[str, Any] = {"text": sample[keys[0]]}
-        if span_keys:
-            fields["spans"] = sample[span_keys[0]]
-        out = self.inner.replay(Record.from_dict(params["record"]), **fields)
-        changes = {keys[0]: out["text"]}
-        if span_keys:
-            changes[span_keys[0]] = out["spans"]
-        return sample.derive(**changes)
+        return self.first_passing(
+            sample, rng, lambda new: float(label_probability(self.oracle, [new], [label])[0]),
+            lambda prob: prob >= self.min_probability, "probability")
