@@ -166,9 +166,24 @@ MODAL_CASES: dict[str, tuple[dict[str, Any], Any]] = {
     "audio.Gain": ({}, _audio),
     "audio.AddGaussianNoise": ({}, _audio),
     "audio.Shift": ({"rollover": False}, _audio),
+    "audio.Reverse": ({}, _audio),
+    "audio.TimeMask": ({"min_band_part": 0.1}, _audio),
+    "audio.Normalize": ({"peak_db": -1.0}, _audio),
+    "audio.ClippingDistortion": ({"min_percentile": 5, "max_percentile": 30}, _audio),
+    "audio.LowPass": ({}, _audio),
+    "audio.HighPass": ({}, _audio),
+    "audio.BandPass": ({"max_hz": 3000}, _audio),
+    "audio.BandStop": ({"max_hz": 3000}, _audio),
+    "audio.AddColoredNoise": ({}, _audio),
+    "audio.RandomCrop": ({"seconds": 0.5}, _audio),
+    "audio.PadToLength": ({"seconds": 1.5, "mode": "random"}, _audio),
     "tabular.GaussianNoise": ({"scale": 0.5}, _row),
     "tabular.CategoricalResample": ({"rate": 0.7}, _row),
 }
+
+# Audio transforms that change the clip's length: the samples they return, from the input's
+LENGTH_RULES = {"audio.RandomCrop": lambda n, rate: min(n, round(0.5 * rate)),
+                "audio.PadToLength": lambda n, rate: max(n, round(1.5 * rate))}
 
 # Transforms that need three channels (they raise a clear InvalidInput on one channel).
 NEEDS_RGB = {"RGBShift", "ISONoise", "Normalize"}  # Normalize: its default mean has 3 values

@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pytest
 import yaml
-from tests.conftest import MODAL_CASES, is_native
+from tests.conftest import LENGTH_RULES, MODAL_CASES, is_native
 
 import augmentlab as al
 from augmentlab.errors import InvalidConfig, InvalidInput
@@ -47,7 +47,12 @@ def test_contract(name: str) -> None:
         _same(out, pipe.replay(al.Record.from_json(out.record.to_json()), **fields))
         assert out["label"] == fields["label"]
         if "audio" in out:
-            assert out["audio"].dtype == np.float32 and out["audio"].shape == fields["audio"].shape
+            shape = fields["audio"].shape
+            if name in LENGTH_RULES:  # the documented output length, every channel kept
+                shape = (*shape[:-1], LENGTH_RULES[name](shape[-1], fields["sample_rate"]))
+            assert out["audio"].dtype == np.float32 and out["audio"].shape == shape
+            duration = out["audio"].shape[-1] / out["sample_rate"]
+            assert all(0 <= a <= b <= duration for a, b, _ in out.get("events", []))
         for step in out.record.steps:
             assert yaml.safe_load(yaml.safe_dump(step.params)) == step.params
             assert json.loads(json.dumps(step.params)) == step.params
@@ -87,14 +92,15 @@ def test_audio_events_move_with_the_sound_and_bad_audio_is_refused() -> None:
     rate = 1000
     x = np.zeros(1000, np.float32)
     x[100:300] = 1.0  # the event: 0.1 .. 0.3 s
-    for rollover in (True, False):
+    moving = [al.audio.Shift(rollover=True), al.audio.Shift(rollover=False), al.audio.Reverse(),
+              al.audio.RandomCrop(seconds=0.25), al.audio.PadToLength(seconds=1.7, mode="random")]
+    for transform in moving:
         for seed in range(20):
-            out = al.audio.Shift(rollover=rollover)(audio=x, sample_rate=rate,
-                                                    events=[(0.1, 0.3, "e")], seed=seed)
+            out = transform(audio=x, sample_rate=rate, events=[(0.1, 0.3, "e")], seed=seed)
             on = np.flatnonzero(out["audio"] > 0.5) / rate
             covered = sorted({round(t, 3) for a, b, _ in out["events"]
                               for t in np.arange(a, b - 1e-9, 1 / rate)})
-            assert covered == [round(t, 3) for t in on]  # events cover exactly the moved sound
+            assert covered == [round(t, 3) for t in on], transform  # exactly the moved sound
     pipe = al.Compose([al.audio.Gain()], seed=0)
     with pytest.raises(InvalidInput, match="integer PCM"):
         pipe(audio=np.zeros(10, np.int16), sample_rate=8000)

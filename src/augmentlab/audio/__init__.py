@@ -2,8 +2,29 @@
 its ``sample_rate`` and optional ``events`` ``(onset, offset, label)`` that move with the sound.
 Transform names carry the ``audio.`` prefix in pipeline files (``name: audio.Gain``)."""
 
+from .colored import AddColoredNoise
+from .filters import BandPass, BandStop, HighPass, LowPass
 from .gain import Gain
+from .length import PadToLength, RandomCrop
+from .level import ClippingDistortion, Normalize
 from .noise import AddGaussianNoise
+from .reverse import Reverse
 from .shift import Shift
+from .timemask import TimeMask
 
-__all__ = ["AddGaussianNoise", "Gain", "Shift"]
+__all__ = [
+    "AddColoredNoise",
+    "AddGaussianNoise",
+    "BandPass",
+    "BandStop",
+    "ClippingDistortion",
+    "Gain",
+    "HighPass",
+    "LowPass",
+    "Normalize",
+    "PadToLength",
+    "RandomCrop",
+    "Reverse",
+    "Shift",
+    "TimeMask",
+]

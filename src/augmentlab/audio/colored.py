@@ -1,0 +1,65 @@
+"""AddColoredNoise: noise whose spectrum falls (pink, brown) or rises (blue, violet) with
+frequency, at a random signal-to-noise ratio."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..core.params import to_range
+from ..core.rng import integer, kernel_rng, uniform
+from .base import AudioTransform
+
+__all__ = ["AddColoredNoise"]
+
+
+class AddColoredNoise(AudioTransform):
+    """Noise whose power changes by ``f_decay`` dB per octave, drawn in
+    ``[min_f_decay, max_f_decay]`` (-3: pink, -6: brown, 0: white, +3: blue, +6: violet), at an
+    SNR drawn in ``[min_snr_db, max_snr_db]`` against the clip's RMS. White noise from a
+    recorded seed is shaped in the frequency domain (the DC bin zeroed) and scaled to the SNR;
+    a silent clip stays silent.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> x = np.sin(np.linspace(0, 300, 16000)).astype(np.float32)
+        >>> y = al.audio.AddColoredNoise(min_snr_db=10, max_snr_db=10, min_f_decay=-3,
+        ...                              max_f_decay=-3)(audio=x, sample_rate=16000, seed=0)["audio"]
+        >>> snr = 10 * np.log10((x ** 2).mean() / ((y - x) ** 2).mean())
+        >>> bool(9.9 < snr < 10.1)
+        True
+    """
+
+    name = "audio.AddColoredNoise"
+
+    def __init__(self, *, min_snr_db: float = 5.0, max_snr_db: float = 40.0,
+                 min_f_decay: float = -6.0, max_f_decay: float = 6.0, p: float = 1.0) -> None:
+        super().__init__(p=p)
+        self.snr = to_range(self.name, "min_snr_db..max_snr_db", (min_snr_db, max_snr_db),
+                            low=-40, high=120)
+        self.f_decay = to_range(self.name, "min_f_decay..max_f_decay", (min_f_decay, max_f_decay),
+                                low=-12, high=12)
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        return {"snr_db": uniform(rng, *self.snr), "f_decay": uniform(rng, *self.f_decay),
+                "seed": integer(rng, 0, 2**63 - 1)}
+
+    def apply_audio(self, audio: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        rms = float(np.sqrt(np.mean(np.square(audio, dtype=np.float64))))
+        if rms == 0.0:
+            return audio.copy()
+        n = audio.shape[-1]
+        white = kernel_rng(params["seed"]).standard_normal(audio.shape)
+        spectrum = np.fft.rfft(white, axis=-1)
+        f = np.arange(spectrum.shape[-1], dtype=np.float64)
+        # power ~ f ** (f_decay / (10 log10 2)): amplitude ~ half that exponent
+        exponent = params["f_decay"] / (20.0 * np.log10(2.0))
+        shape = np.zeros_like(f)
+        shape[1:] = f[1:] ** exponent
+        noise = np.fft.irfft(spectrum * shape, n=n, axis=-1)
+        noise_rms = float(np.sqrt(np.mean(np.square(noise))))
+        if noise_rms == 0.0:  # a one-sample clip: nothing but DC to shape
+            return audio.copy()
+        scale = rms / 10.0 ** (params["snr_db"] / 20.0) / noise_rms
+        return (audio + noise * scale).astype(np.float32)

@@ -1,0 +1,93 @@
+"""What each audio transform does, measured on its output (the contract is in
+tests/test_modal_invariants.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import augmentlab as al
+from augmentlab.core.errors import InvalidConfig, InvalidInput
+
+RATE = 16000
+
+
+def _tone(hz: float, seconds: float = 1.0, amplitude: float = 0.5) -> np.ndarray:
+    t = np.arange(int(RATE * seconds)) / RATE
+    return (amplitude * np.sin(2 * np.pi * hz * t)).astype(np.float32)
+
+
+def _level(x: np.ndarray) -> float:
+    return float(np.sqrt(np.mean(np.square(x[len(x) // 4:], dtype=np.float64))))  # after settling
+
+
+def _run(t: al.Transform, x: np.ndarray, seed: int = 0) -> np.ndarray:
+    return t(audio=x, sample_rate=RATE, seed=seed)["audio"]
+
+
+def test_low_and_high_pass_keep_their_side_of_the_cutoff() -> None:
+    low, high = _tone(200), _tone(5000)
+    lp = al.audio.LowPass(min_hz=1000, max_hz=1000)
+    hp = al.audio.HighPass(min_hz=1000, max_hz=1000)
+    assert _level(_run(lp, low)) == pytest.approx(_level(low), rel=0.02)
+    assert _level(_run(lp, high)) < 0.01 * _level(high)  # 4th order, 2.3 octaves: < -40 dB
+    assert _level(_run(hp, high)) == pytest.approx(_level(high), rel=0.02)
+    assert _level(_run(hp, low)) < 0.01 * _level(low)
+
+
+def test_band_pass_and_band_stop_act_on_the_band_around_the_centre() -> None:
+    centre, far = _tone(1000), _tone(6000)
+    bp = al.audio.BandPass(min_hz=1000, max_hz=1000, min_width=0.5, max_width=0.5)
+    bs = al.audio.BandStop(min_hz=1000, max_hz=1000, min_width=0.5, max_width=0.5)
+    assert _level(_run(bp, centre)) > 0.9 * _level(centre)
+    assert _level(_run(bp, far)) < 0.02 * _level(far)
+    assert _level(_run(bs, centre)) < 0.05 * _level(centre)
+    assert _level(_run(bs, far)) > 0.95 * _level(far)
+    with pytest.raises(InvalidInput, match="Nyquist"):  # a band above 4 kHz on 8 kHz audio
+        al.audio.BandPass(min_hz=9000, max_hz=9000)(audio=_tone(100)[:800], sample_rate=8000, seed=0)
+    with pytest.raises(InvalidInput, match="Nyquist"):
+        al.audio.HighPass(min_hz=5000, max_hz=5000)(audio=_tone(100)[:800], sample_rate=8000, seed=0)
+
+
+@pytest.mark.parametrize("f_decay", [-6.0, -3.0, 0.0, 3.0])
+def test_colored_noise_has_its_slope_and_snr(f_decay: float) -> None:
+    x = _tone(440, seconds=2.0)
+    t = al.audio.AddColoredNoise(min_snr_db=0, max_snr_db=0, min_f_decay=f_decay, max_f_decay=f_decay)
+    noise = _run(t, x).astype(np.float64) - x
+    assert 10 * np.log10(np.mean(x.astype(np.float64) ** 2) / np.mean(noise**2)) == pytest.approx(0, abs=0.05)
+    power = np.abs(np.fft.rfft(noise)) ** 2
+    f = np.fft.rfftfreq(len(noise), 1 / RATE)
+    octaves = [(lo, 2 * lo) for lo in (100, 200, 400, 800, 1600, 3200)]
+    db = [10 * np.log10(power[(f >= lo) & (f < hi)].mean()) for lo, hi in octaves]
+    slope = np.polyfit(np.arange(len(db)), db, 1)[0]  # dB per octave
+    assert slope == pytest.approx(f_decay, abs=0.5)
+
+
+def test_clipping_normalize_and_time_mask_do_what_they_say() -> None:
+    x = np.linspace(-1, 1, 2001).astype(np.float32)
+    y = _run(al.audio.ClippingDistortion(min_percentile=30, max_percentile=30), x)
+    level = float(y.max())
+    assert np.mean(np.abs(x) >= level) == pytest.approx(0.30, abs=0.002)  # the loudest 30% cut
+    assert float(-y.min()) == pytest.approx(level, abs=1e-6)
+    z = _run(al.audio.Normalize(peak_db=-6.0206), _tone(300, amplitude=0.1))
+    assert float(np.abs(z).max()) == pytest.approx(0.5, abs=1e-4)
+    silent = np.zeros(100, np.float32)
+    assert (_run(al.audio.Normalize(), silent) == 0).all()
+    assert (_run(al.audio.AddColoredNoise(), silent) == 0).all()  # no SNR against silence
+    ones = np.ones((2, 1000), np.float32)  # two channels masked alike
+    m = _run(al.audio.TimeMask(min_band_part=0.2, max_band_part=0.2), ones, seed=3)
+    assert (m == 0).sum(axis=1).tolist() == [200, 200] and np.array_equal(m[0], m[1])
+
+
+def test_length_rules_and_bad_arguments() -> None:
+    x = _tone(300, seconds=0.5)
+    assert _run(al.audio.RandomCrop(seconds=1.0), x).shape == x.shape  # shorter: whole
+    assert _run(al.audio.PadToLength(seconds=0.25), x).shape == x.shape  # longer: whole
+    padded = al.audio.PadToLength(seconds=1.0, mode="center")(audio=x, sample_rate=RATE)["audio"]
+    assert padded.shape == (RATE,) and (padded[:RATE // 4] == 0).all() and (padded[-RATE // 4:] == 0).all()
+    with pytest.raises(InvalidConfig, match="mode"):
+        al.audio.PadToLength(mode="middle")
+    with pytest.raises(InvalidConfig, match="min_hz..max_hz"):
+        al.audio.LowPass(min_hz=500, max_hz=100)
+    with pytest.raises(InvalidConfig, match="order"):
+        al.audio.HighPass(order=0)
