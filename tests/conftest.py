@@ -177,6 +177,10 @@ MODAL_CASES: dict[str, tuple[dict[str, Any], Any]] = {
     "audio.AddColoredNoise": ({}, _audio),
     "audio.RandomCrop": ({"seconds": 0.5}, _audio),
     "audio.PadToLength": ({"seconds": 1.5, "mode": "random"}, _audio),
+    "audio.GainTransition": ({}, _audio),
+    "audio.Compression": ({"min_quality": 0.1, "max_quality": 0.4}, _audio),
+    "audio.AddBackgroundNoise": ({"folder": "/usr/share/lmms/samples/drums"}, _audio),  # Debian
+    "audio.ApplyImpulseResponse": ({"max_rt60": 0.4}, _audio),
     "tabular.GaussianNoise": ({"scale": 0.5}, _row),
     "tabular.CategoricalResample": ({"rate": 0.7}, _row),
 }

@@ -3,6 +3,8 @@ tests/test_modal_invariants.py)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -91,3 +93,63 @@ def test_length_rules_and_bad_arguments() -> None:
         al.audio.LowPass(min_hz=500, max_hz=100)
     with pytest.raises(InvalidConfig, match="order"):
         al.audio.HighPass(order=0)
+
+
+def test_background_noise_from_real_recordings_at_its_snr(tmp_path: Path) -> None:
+    drums = "/usr/share/lmms/samples/drums"  # Debian lmms-common: real one-shots
+    x = _tone(300, seconds=1.0)
+    t = al.audio.AddBackgroundNoise(folder=drums, min_snr_db=6, max_snr_db=6)
+    out = t(audio=x, sample_rate=RATE, seed=5)
+    params = out.record.steps[0].params
+    assert params["file"] in t.folder.names and params["file"].endswith((".ogg", ".wav", ".flac"))
+    noise = out["audio"].astype(np.float64) - x
+    assert 10 * np.log10(np.mean(x.astype(np.float64) ** 2) / np.mean(noise**2)) == pytest.approx(6, abs=0.01)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("not audio")
+    (empty / "broken.wav").write_bytes(b"RIFF0000WAVEjunk")
+    with pytest.raises(InvalidConfig, match="no readable audio"):
+        al.audio.AddBackgroundNoise(folder=str(empty))
+    with pytest.raises(InvalidConfig, match="does not exist"):
+        al.audio.AddBackgroundNoise(folder=str(empty / "nope"))
+
+
+def test_impulse_response_reverberates_for_its_rt60_and_keeps_level(tmp_path: Path) -> None:
+    import soundfile as sf
+
+    click = np.zeros(RATE, np.float32)
+    click[0] = 1.0
+    for rt60 in (0.2, 0.6):
+        y = _run(al.audio.ApplyImpulseResponse(min_rt60=rt60, max_rt60=rt60), click)
+        energy = np.cumsum((y.astype(np.float64) ** 2)[::-1])[::-1]  # Schroeder's backward integral
+        db = 10 * np.log10(energy / energy[0] + 1e-30)
+        t20 = np.argmax(db < -20) / RATE  # the -20 dB point of a 60 dB decay: a third of RT60
+        assert t20 == pytest.approx(rt60 / 3, rel=0.2)
+    x = _tone(500)
+    wet = _run(al.audio.ApplyImpulseResponse(), x)
+    assert wet.shape == x.shape and _level(wet) == pytest.approx(_level(x), rel=0.1)
+    folder = tmp_path / "irs"
+    folder.mkdir()
+    sf.write(folder / "room.wav", al.audio.synthetic_room(0.3, 8000, seed=2), 8000)  # resampled
+    y = _run(al.audio.ApplyImpulseResponse(folder=str(folder)), click)
+    assert np.abs(y[int(0.05 * RATE):int(0.2 * RATE)]).max() > 0  # the tail of the file's room
+
+
+def test_compression_and_gain_transition() -> None:
+    x = _tone(1000, seconds=1.0)
+    worst = _run(al.audio.Compression(min_quality=0.0, max_quality=0.0), x)
+    best = _run(al.audio.Compression(min_quality=1.0, max_quality=1.0), x)
+    assert worst.shape == x.shape == best.shape
+    err = [float(np.abs(y - x).mean()) for y in (worst, best)]
+    assert 0 < err[1] < err[0] < 0.05  # a real codec: lossy, less so at higher quality
+    with pytest.raises(InvalidInput, match="opus encoder refused 22050 Hz"):
+        al.audio.Compression(codec="opus")(audio=x, sample_rate=22050, seed=0)
+    ones = np.ones(1000, np.float32)
+    g = al.audio.GainTransition(min_db=-20, max_db=0, min_part=0.5, max_part=0.5)
+    out = g(audio=ones, sample_rate=1000, seed=1)
+    p = out.record.steps[0].params
+    y = out["audio"]
+    assert y[0] == pytest.approx(10 ** (p["from_db"] / 20), rel=1e-5)
+    assert y[-1] == pytest.approx(10 ** (p["to_db"] / 20), rel=1e-5)
+    glide = 20 * np.log10(y[p["start"]:p["start"] + p["width"]])
+    assert np.all(np.diff(glide) * np.sign(p["to_db"] - p["from_db"]) >= -1e-4)  # monotone

@@ -2,23 +2,31 @@
 its ``sample_rate`` and optional ``events`` ``(onset, offset, label)`` that move with the sound.
 Transform names carry the ``audio.`` prefix in pipeline files (``name: audio.Gain``)."""
 
+from .background import AddBackgroundNoise
+from .codec import Compression
 from .colored import AddColoredNoise
 from .filters import BandPass, BandStop, HighPass, LowPass
 from .gain import Gain
 from .length import PadToLength, RandomCrop
 from .level import ClippingDistortion, Normalize
 from .noise import AddGaussianNoise
+from .reverb import ApplyImpulseResponse, synthetic_room
 from .reverse import Reverse
 from .shift import Shift
 from .timemask import TimeMask
+from .transition import GainTransition
 
 __all__ = [
+    "AddBackgroundNoise",
     "AddColoredNoise",
     "AddGaussianNoise",
+    "ApplyImpulseResponse",
     "BandPass",
     "BandStop",
     "ClippingDistortion",
+    "Compression",
     "Gain",
+    "GainTransition",
     "HighPass",
     "LowPass",
     "Normalize",
@@ -27,4 +35,5 @@ __all__ = [
     "Reverse",
     "Shift",
     "TimeMask",
+    "synthetic_room",
 ]
