@@ -181,13 +181,17 @@ MODAL_CASES: dict[str, tuple[dict[str, Any], Any]] = {
     "audio.Compression": ({"min_quality": 0.1, "max_quality": 0.4}, _audio),
     "audio.AddBackgroundNoise": ({"folder": "/usr/share/lmms/samples/drums"}, _audio),  # Debian
     "audio.ApplyImpulseResponse": ({"max_rt60": 0.4}, _audio),
+    "audio.SpeedPerturb": ({"min_factor": 1.25, "max_factor": 1.25}, _audio),
+    "audio.TimeStretch": ({}, _audio),
+    "audio.PitchShift": ({}, _audio),
     "tabular.GaussianNoise": ({"scale": 0.5}, _row),
     "tabular.CategoricalResample": ({"rate": 0.7}, _row),
 }
 
 # Audio transforms that change the clip's length: the samples they return, from the input's
 LENGTH_RULES = {"audio.RandomCrop": lambda n, rate: min(n, round(0.5 * rate)),
-                "audio.PadToLength": lambda n, rate: max(n, round(1.5 * rate))}
+                "audio.PadToLength": lambda n, rate: max(n, round(1.5 * rate)),
+                "audio.SpeedPerturb": lambda n, rate: round(n / 1.25)}
 
 # Transforms that need three channels (they raise a clear InvalidInput on one channel).
 NEEDS_RGB = {"RGBShift", "ISONoise", "Normalize"}  # Normalize: its default mean has 3 values

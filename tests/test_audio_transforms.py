@@ -153,3 +153,28 @@ def test_compression_and_gain_transition() -> None:
     assert y[-1] == pytest.approx(10 ** (p["to_db"] / 20), rel=1e-5)
     glide = 20 * np.log10(y[p["start"]:p["start"] + p["width"]])
     assert np.all(np.diff(glide) * np.sign(p["to_db"] - p["from_db"]) >= -1e-4)  # monotone
+
+
+def _peak_hz(y: np.ndarray) -> float:
+    spectrum = np.abs(np.fft.rfft(y * np.hanning(len(y))))
+    return float(np.fft.rfftfreq(len(y), 1 / RATE)[np.argmax(spectrum)])
+
+
+def test_time_pitch_and_speed_change_what_they_should_and_nothing_else() -> None:
+    x = _tone(440, seconds=1.0)
+    slow = al.audio.TimeStretch(min_rate=0.8, max_rate=0.8, leave_length_unchanged=False)(
+        audio=x, sample_rate=RATE, events=[(0.2, 0.4, "a")], seed=0)
+    assert slow["audio"].shape == (20000,) and slow["events"] == [(0.25, 0.5, "a")]
+    assert _peak_hz(slow["audio"][2000:18000]) == pytest.approx(440, abs=3)  # pitch kept
+    assert _level(slow["audio"][2000:18000]) == pytest.approx(_level(x), rel=0.1)
+    kept = al.audio.TimeStretch(min_rate=1.25, max_rate=1.25)(audio=x, sample_rate=RATE, seed=0)
+    assert kept["audio"].shape == x.shape
+    for semitones in (-5, 3, 7):
+        y = _run(al.audio.PitchShift(min_semitones=semitones, max_semitones=semitones), x)
+        assert y.shape == x.shape
+        assert _peak_hz(y[2000:14000]) == pytest.approx(440 * 2 ** (semitones / 12), rel=0.01)
+    fast = al.audio.SpeedPerturb(min_factor=1.1, max_factor=1.1)(
+        audio=np.stack([x, x]), sample_rate=RATE, events=[(0.5, 0.9, "b")], seed=0)
+    assert fast["audio"].shape == (2, round(RATE / 1.1))
+    assert _peak_hz(fast["audio"][0]) == pytest.approx(440 * 1.1, abs=2)  # pitch and tempo together
+    assert fast["events"] == [(pytest.approx(0.5 / 1.1), pytest.approx(0.9 / 1.1), "b")]

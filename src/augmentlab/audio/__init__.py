@@ -13,6 +13,7 @@ from .noise import AddGaussianNoise
 from .reverb import ApplyImpulseResponse, synthetic_room
 from .reverse import Reverse
 from .shift import Shift
+from .stretch import PitchShift, SpeedPerturb, TimeStretch, phase_vocoder
 from .timemask import TimeMask
 from .transition import GainTransition
 
@@ -31,9 +32,13 @@ __all__ = [
     "LowPass",
     "Normalize",
     "PadToLength",
+    "PitchShift",
     "RandomCrop",
     "Reverse",
     "Shift",
+    "SpeedPerturb",
     "TimeMask",
+    "TimeStretch",
+    "phase_vocoder",
     "synthetic_room",
 ]
