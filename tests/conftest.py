@@ -93,6 +93,12 @@ def _audio() -> dict[str, Any]:
             "events": [(0.1, 0.4, "beep"), (0.5, 0.5, "click")], "label": "tone"}
 
 
+def _spectrogram() -> dict[str, Any]:
+    t = np.arange(8000) / 8000
+    chirp = (0.5 * np.sin(2 * np.pi * (200 + 1500 * t) * t)).astype(np.float32)
+    return {"spectrogram": al.audio.mel_spectrogram(chirp, 8000, n_mels=40), "label": "chirp"}
+
+
 def _row() -> dict[str, Any]:
     import pandas as pd
 
@@ -182,6 +188,9 @@ MODAL_CASES: dict[str, tuple[dict[str, Any], Any]] = {
     "audio.AddBackgroundNoise": ({"folder": "/usr/share/lmms/samples/drums"}, _audio),  # Debian
     "audio.ApplyImpulseResponse": ({"max_rt60": 0.4}, _audio),
     "audio.SpeedPerturb": ({"min_factor": 1.25, "max_factor": 1.25}, _audio),
+    "audio.FrequencyMask": ({"max_width": 8}, _spectrogram),
+    "audio.TimeMaskSpec": ({"max_width": 20}, _spectrogram),
+    "audio.SpecAugment": ({}, _spectrogram),
     "audio.TimeStretch": ({}, _audio),
     "audio.PitchShift": ({}, _audio),
     "tabular.GaussianNoise": ({"scale": 0.5}, _row),

@@ -178,3 +178,26 @@ def test_time_pitch_and_speed_change_what_they_should_and_nothing_else() -> None
     assert fast["audio"].shape == (2, round(RATE / 1.1))
     assert _peak_hz(fast["audio"][0]) == pytest.approx(440 * 1.1, abs=2)  # pitch and tempo together
     assert fast["events"] == [(pytest.approx(0.5 / 1.1), pytest.approx(0.9 / 1.1), "b")]
+
+
+def test_mel_spectrogram_and_spec_augment() -> None:
+    low, high = (al.audio.mel_spectrogram(_tone(hz), RATE) for hz in (300, 3000))
+    assert low.shape == (64, 101) and low.dtype == np.float32
+    assert np.argmax(low.mean(axis=1)) < np.argmax(high.mean(axis=1))  # higher tone, higher band
+    spec = np.arange(64 * 101, dtype=np.float32).reshape(64, 101)
+    fm = al.audio.FrequencyMask(max_width=10, count=2, fill="zero")(spectrogram=spec, seed=3)
+    masked_rows = sorted({r for start, w in fm.record.steps[0].params["bands"]
+                          for r in range(start, start + w)})
+    assert np.flatnonzero((fm["spectrogram"] == 0).all(axis=1)).tolist() == masked_rows
+    tm = al.audio.TimeMaskSpec(max_width=50, max_fraction=0.1)(spectrogram=spec, seed=4)
+    (start, width), = tm.record.steps[0].params["stretches"]
+    assert width <= 10 and np.allclose(tm["spectrogram"][:, start:start + width], spec.mean())
+    warped = al.audio.SpecAugment(freq_masks=0, time_masks=0, time_warp=20)(spectrogram=spec, seed=5)
+    source, target = warped.record.steps[0].params["warp"]
+    out = warped["spectrogram"]
+    assert out.shape == spec.shape and np.allclose(out[:, [0, -1]], spec[:, [0, -1]])
+    assert np.allclose(out[:, target], spec[:, source])  # the warp point lands where drawn
+    with pytest.raises(InvalidInput, match="NaN or inf"):
+        al.audio.SpecAugment()(spectrogram=np.full((4, 4), np.nan, np.float32))
+    with pytest.raises(InvalidInput, match=r"\(freq, time\)"):
+        al.audio.SpecAugment()(spectrogram=np.zeros(8, np.float32))

@@ -13,6 +13,7 @@ from .noise import AddGaussianNoise
 from .reverb import ApplyImpulseResponse, synthetic_room
 from .reverse import Reverse
 from .shift import Shift
+from .spectrogram import FrequencyMask, SpecAugment, TimeMaskSpec, mel_spectrogram
 from .stretch import PitchShift, SpeedPerturb, TimeStretch, phase_vocoder
 from .timemask import TimeMask
 from .transition import GainTransition
@@ -26,6 +27,7 @@ __all__ = [
     "BandStop",
     "ClippingDistortion",
     "Compression",
+    "FrequencyMask",
     "Gain",
     "GainTransition",
     "HighPass",
@@ -36,9 +38,12 @@ __all__ = [
     "RandomCrop",
     "Reverse",
     "Shift",
+    "SpecAugment",
     "SpeedPerturb",
     "TimeMask",
+    "TimeMaskSpec",
     "TimeStretch",
+    "mel_spectrogram",
     "phase_vocoder",
     "synthetic_room",
 ]

@@ -27,7 +27,7 @@ __all__ = [
 ]
 
 FIELD_KINDS = frozenset({"image", "mask", "bboxes", "keypoints", "label", "text", "spans", "audio",
-                         "sample_rate", "events", "features", "schema"})
+                         "sample_rate", "events", "features", "schema", "spectrogram"})
 BBOX_FORMATS = ("pascal_voc", "coco", "yolo", "albumentations", "cxcywh")
 
 

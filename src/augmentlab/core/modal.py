@@ -25,7 +25,8 @@ from .errors import InvalidInput
 
 __all__ = ["MODAL_KINDS", "check_modal_fields", "duration_of"]
 
-MODAL_KINDS = frozenset({"text", "spans", "audio", "sample_rate", "events", "features", "schema"})
+MODAL_KINDS = frozenset({"text", "spans", "audio", "sample_rate", "events", "features", "schema",
+                         "spectrogram"})
 
 
 def duration_of(audio: np.ndarray, sample_rate: int) -> float:
@@ -51,6 +52,18 @@ def _check_audio(key: str, value: Any) -> None:
                            f"{value.shape}")
     if not np.isfinite(value).all():
         raise InvalidInput(f"{key}: audio contains NaN or inf samples")
+
+
+def _check_spectrogram(key: str, value: Any) -> None:
+    if not isinstance(value, np.ndarray) or value.dtype not in (np.float32, np.float64):
+        raise InvalidInput(f"{key}: expected a float32 (freq, time) array, got "
+                           f"{getattr(value, 'dtype', type(value).__name__)}")
+    if value.ndim not in (2, 3) or 0 in value.shape:
+        raise InvalidInput(f"{key}: expected a non-empty (freq, time) or (channels, freq, time) "
+                           f"array, got shape {value.shape}")
+    if not np.isfinite(value).all():
+        raise InvalidInput(f"{key}: spectrogram contains NaN or inf (take the log of power + a "
+                           "small floor, as augmentlab.audio.mel_spectrogram does)")
 
 
 def _check_events(key: str, value: Any, duration: float | None) -> None:
@@ -112,6 +125,8 @@ def check_modal_fields(fields: Mapping[str, Any], kinds: Mapping[str, str]) -> N
                 raise InvalidInput(f"{key}: needs sample_rate=<positive int> in the same call, "
                                    f"got {rate!r}")
             duration = duration_of(value, int(rate))
+        if kind == "spectrogram":
+            _check_spectrogram(key, value)
         if kind == "features" and not isinstance(value, Mapping):
             raise InvalidInput(f"{key}: expected a mapping column -> value (one row), got "
                                f"{type(value).__name__}")
