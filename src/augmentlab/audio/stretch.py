@@ -49,42 +49,65 @@ def phase_vocoder(x: np.ndarray, rate: float) -> np.ndarray:
         True
     """
     n = len(x)
-    window = np.hanning(N_FFT + 1)[:-1]
+    window = _hann()
     padded = np.pad(x.astype(np.float64), (N_FFT, N_FFT))
     frames = 1 + (len(padded) - N_FFT) // HOP
     idx = np.arange(N_FFT)[None, :] + HOP * np.arange(frames)[:, None]
     spec = np.fft.rfft(padded[idx] * window, axis=1)  # (frames, bins)
+    bins = spec.shape[1]
     steps = np.arange(0, frames - 1, rate)
-    expected = 2 * np.pi * HOP * np.arange(spec.shape[1]) / N_FFT
-    phase = np.angle(spec[0])
-    out_frames = np.empty((len(steps), spec.shape[1]), dtype=np.complex128)
-    for k, t in enumerate(steps):
-        i = int(t)
-        frac = t - i
-        a, b = spec[i], spec[i + 1]
-        out_frames[k] = ((1 - frac) * np.abs(a) + frac * np.abs(b)) * np.exp(1j * phase)
-        angle_a = np.angle(a)
-        delta = np.angle(b) - angle_a - expected
-        delta -= 2 * np.pi * np.round(delta / (2 * np.pi))
-        phase += expected + delta
-        # identity phase locking: each bin keeps its analysis phase offset to the spectral peak
-        # it belongs to, so a partial's bins stay coherent (no "phasiness", no lost level)
-        mag = np.abs(a)
-        peaks = np.flatnonzero((mag[1:-1] > mag[:-2]) & (mag[1:-1] >= mag[2:])) + 1
-        if len(peaks):
-            bounds = (peaks[:-1] + peaks[1:]) / 2.0
-            owner = peaks[np.searchsorted(bounds, np.arange(len(mag)))]
-            phase = phase[owner] + angle_a - angle_a[owner]
-    chunks = np.fft.irfft(out_frames, n=N_FFT, axis=1) * window
-    length = N_FFT + HOP * (len(steps) - 1)
-    y = np.zeros(length)
-    norm = np.zeros(length)
-    for k in range(len(steps)):
-        y[k * HOP:k * HOP + N_FFT] += chunks[k]
-        norm[k * HOP:k * HOP + N_FFT] += window**2
+    first = steps.astype(int)
+    frac = (steps - first)[:, None]
+    mag, angle = np.abs(spec), np.angle(spec)
+    # everything that does not depend on the phase carried from frame to frame, for all frames
+    out_mag = (1 - frac) * mag[first] + frac * mag[first + 1]
+    expected = 2 * np.pi * HOP * np.arange(bins) / N_FFT
+    delta = angle[first + 1] - angle[first] - expected
+    delta -= 2 * np.pi * np.round(delta / (2 * np.pi))
+    advance = expected + delta  # each bin's phase advance over one hop, per output frame
+    # identity phase locking (Laroche & Dolson): each bin keeps its analysis phase offset to the
+    # spectral peak it belongs to, so a partial's bins stay coherent (no "phasiness", no lost level)
+    m = mag[first]
+    is_peak = np.zeros_like(m, dtype=bool)
+    is_peak[:, 1:-1] = (m[:, 1:-1] > m[:, :-2]) & (m[:, 1:-1] >= m[:, 2:])
+    owners = _nearest_peak(is_peak)
+    offsets = angle[first] - np.take_along_axis(angle[first], owners, axis=1)
+    phases = np.empty((len(steps), bins))
+    phase = angle[0].copy()
+    for k in range(len(steps)):  # the one sequential part: three small array operations a frame
+        phases[k] = phase
+        phase = (phase + advance[k])[owners[k]] + offsets[k]
+    chunks = np.fft.irfft(out_mag * np.exp(1j * phases), n=N_FFT, axis=1) * window
+    y = _overlap_add(chunks)
+    norm = _overlap_add(np.broadcast_to(window**2, chunks.shape))
     y /= np.maximum(norm, 1e-8)
-    start = N_FFT
-    return y[start:start + int(round(n / rate))]
+    return y[N_FFT:N_FFT + int(round(n / rate))]
+
+
+def _nearest_peak(is_peak: np.ndarray) -> np.ndarray:
+    """Per row, the index of the nearest True (ties to the lower one); a row without any keeps
+    every index as its own."""
+    b = np.arange(is_peak.shape[1])
+    far = is_peak.shape[1] * 4
+    before = np.maximum.accumulate(np.where(is_peak, b, -far), axis=1)
+    after = np.minimum.accumulate(np.where(is_peak, b, far)[:, ::-1], axis=1)[:, ::-1]
+    owner = np.where(b - before <= after - b, before, after)
+    return np.where(is_peak.any(axis=1)[:, None], owner, b)
+
+
+def _hann() -> np.ndarray:
+    return np.hanning(N_FFT + 1)[:-1]
+
+
+def _overlap_add(chunks: np.ndarray) -> np.ndarray:
+    """Frames of N_FFT samples added at a HOP apart: N_FFT / HOP shifted sums of whole blocks."""
+    count = len(chunks)
+    parts = N_FFT // HOP
+    blocks = chunks.reshape(count, parts, HOP)
+    out = np.zeros((count + parts - 1, HOP))
+    for j in range(parts):
+        out[j:j + count] += blocks[:, j]
+    return out.reshape(-1)
 
 
 def _resample(x: np.ndarray, factor: float) -> np.ndarray:
