@@ -92,7 +92,8 @@ def _nearest_peak(is_peak: np.ndarray) -> np.ndarray:
     before = np.maximum.accumulate(np.where(is_peak, b, -far), axis=1)
     after = np.minimum.accumulate(np.where(is_peak, b, far)[:, ::-1], axis=1)[:, ::-1]
     owner = np.where(b - before <= after - b, before, after)
-    return np.where(is_peak.any(axis=1)[:, None], owner, b)
+    has_peak = np.asarray(is_peak.any(axis=1))
+    return np.where(has_peak[:, None], owner, b)
 
 
 def _hann() -> np.ndarray:
