@@ -95,8 +95,8 @@ class HighPass(_Filter):
 class _BandFilter(_Filter):
     _abstract = True
 
-    def __init__(self, *, min_hz: float, max_hz: float, min_width: float, max_width: float,
-                 order: int, p: float) -> None:
+    def __init__(self, *, min_hz: float = 200.0, max_hz: float = 4000.0, min_width: float = 0.5,
+                 max_width: float = 1.5, order: int = 4, p: float = 1.0) -> None:
         super().__init__(min_hz=min_hz, max_hz=max_hz, order=order, p=p)
         self.width = to_range(self.name, "min_width..max_width", (min_width, max_width),
                               low=0.01, high=4)
@@ -130,11 +130,6 @@ class BandPass(_BandFilter):
     name = "audio.BandPass"
     btype = "bandpass"
 
-    def __init__(self, *, min_hz: float = 200.0, max_hz: float = 4000.0, min_width: float = 0.5,
-                 max_width: float = 1.5, order: int = 4, p: float = 1.0) -> None:
-        super().__init__(min_hz=min_hz, max_hz=max_hz, min_width=min_width, max_width=max_width,
-                         order=order, p=p)
-
 
 class BandStop(_BandFilter):
     """Remove a band around a centre drawn in ``[min_hz, max_hz]``, ``width`` (a fraction of the
@@ -149,8 +144,3 @@ class BandStop(_BandFilter):
 
     name = "audio.BandStop"
     btype = "bandstop"
-
-    def __init__(self, *, min_hz: float = 200.0, max_hz: float = 4000.0, min_width: float = 0.5,
-                 max_width: float = 1.5, order: int = 4, p: float = 1.0) -> None:
-        super().__init__(min_hz=min_hz, max_hz=max_hz, min_width=min_width, max_width=max_width,
-                         order=order, p=p)

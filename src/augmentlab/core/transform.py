@@ -37,14 +37,14 @@ def _wrap_init(cls: type) -> None:
 
     @functools.wraps(original)
     def __init__(self: Transform, *args: Any, **kwargs: Any) -> None:
+        owner = type(self).__name__  # the class called, not the base that defines __init__
         if args and not getattr(cls, "_positional_ok", False):
-            raise InvalidConfig(f"{cls.__name__}: arguments are keyword-only, "
-                                f"e.g. {cls.__name__}(p=0.5)")
+            raise InvalidConfig(f"{owner}: arguments are keyword-only, e.g. {owner}(p=0.5)")
         try:
             bound = sig.bind(self, *args, **kwargs)
         except TypeError as exc:
             allowed = [n for n in sig.parameters if n not in ("self", "args", "kwargs")]
-            raise InvalidConfig(f"{cls.__name__}: {exc}; valid arguments: "
+            raise InvalidConfig(f"{owner}: {exc}; valid arguments: "
                                 f"{', '.join(allowed)}") from None
         if "_config" not in self.__dict__:  # the outermost __init__ records the config
             bound.apply_defaults()
