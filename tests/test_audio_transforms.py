@@ -201,3 +201,17 @@ def test_mel_spectrogram_and_spec_augment() -> None:
         al.audio.SpecAugment()(spectrogram=np.full((4, 4), np.nan, np.float32))
     with pytest.raises(InvalidInput, match=r"\(freq, time\)"):
         al.audio.SpecAugment()(spectrogram=np.zeros(8, np.float32))
+
+
+@pytest.mark.parametrize("order", [1, 2, 3, 4, 7])
+def test_butterworth_sections_match_scipys_design(order: int) -> None:
+    from scipy import signal
+
+    from augmentlab.audio.filters import butter_sos
+
+    x = np.random.default_rng(order).standard_normal(4000)
+    for btype, band in (("lowpass", 1234.5), ("highpass", 95.0), ("bandpass", [700.0, 2100.0]),
+                        ("bandstop", [300.0, 5000.0])):
+        reference = signal.sosfilt(signal.butter(order, band, btype=btype, fs=RATE, output="sos"), x)
+        ours = signal.sosfilt(butter_sos(order, band, btype, RATE), x)
+        np.testing.assert_allclose(ours, reference, atol=1e-9, err_msg=f"{btype} order {order}")

@@ -15,11 +15,56 @@ from ..core.params import check_number, to_range
 from ..core.rng import uniform
 from .base import AudioTransform, audio_of
 
-__all__ = ["BandPass", "BandStop", "HighPass", "LowPass"]
+__all__ = ["BandPass", "BandStop", "HighPass", "LowPass", "butter_sos"]
 
 
 def _log_uniform(rng: np.random.Generator, low: float, high: float) -> float:
     return math.exp(uniform(rng, math.log(low), math.log(high)))
+
+
+def _quadratics(roots: np.ndarray) -> list[list[float]]:
+    """Real second-order factors ``[1, c1, c2]`` of a polynomial with these roots: each
+    conjugate pair, then the real roots two by two (a lone one as ``[1, -r, 0]``)."""
+    tol = 1e-10
+    upper = roots[roots.imag > tol]
+    real = np.sort(roots[np.abs(roots.imag) <= tol].real)
+    factors = [[1.0, float(-2 * r.real), float(abs(r) ** 2)] for r in upper]
+    for i in range(0, len(real) - 1, 2):
+        factors.append([1.0, float(-(real[i] + real[i + 1])), float(real[i] * real[i + 1])])
+    if len(real) % 2:
+        factors.append([1.0, float(-real[-1]), 0.0])
+    return factors
+
+
+def butter_sos(order: int, band: float | list[float], btype: str, rate: float) -> np.ndarray:
+    """Digital Butterworth second-order sections, as ``scipy.signal.butter(..., output="sos")``
+    (the same transfer function) without its ``zpk2sos`` pairing search, which costs ~0.6 ms a
+    design: here poles and zeros of Butterworth filters are paired directly.
+
+    Example:
+        >>> from scipy import signal
+        >>> sos = butter_sos(4, [500.0, 1500.0], "bandpass", 8000.0)
+        >>> w, h = signal.sosfreqz(sos, worN=[1000.0], fs=8000.0)
+        >>> round(float(abs(h[0])), 3)  # inside the band
+        1.0
+    """
+    from scipy import signal
+
+    z, p, k = signal.buttap(order)
+    warped = 2 * rate * np.tan(np.pi * np.atleast_1d(np.asarray(band, dtype=np.float64)) / rate)
+    if btype == "lowpass":
+        z, p, k = signal.lp2lp_zpk(z, p, k, wo=warped[0])
+    elif btype == "highpass":
+        z, p, k = signal.lp2hp_zpk(z, p, k, wo=warped[0])
+    else:
+        centre, width = math.sqrt(warped[0] * warped[1]), warped[1] - warped[0]
+        convert = signal.lp2bp_zpk if btype == "bandpass" else signal.lp2bs_zpk
+        z, p, k = convert(z, p, k, wo=centre, bw=width)
+    z, p, k = signal.bilinear_zpk(z, p, k, rate)
+    num, den = _quadratics(np.asarray(z)), _quadratics(np.asarray(p))
+    sos = np.array([n + d for n, d in zip(num, den, strict=True)])
+    sos[0, :3] *= k
+    return sos
 
 
 class _Filter(AudioTransform):
@@ -47,8 +92,7 @@ class _Filter(AudioTransform):
         from scipy import signal
 
         key, audio, rate = audio_of(sample)
-        sos = signal.butter(self.order, self.band(params, rate), btype=self.btype, fs=rate,
-                            output="sos")
+        sos = butter_sos(self.order, self.band(params, rate), self.btype, rate)
         out = signal.sosfilt(sos, audio.astype(np.float64), axis=-1).astype(np.float32)
         return sample.derive(**{key: out})
 
