@@ -17,9 +17,10 @@ __all__ = ["AddColoredNoise"]
 class AddColoredNoise(AudioTransform):
     """Noise whose power changes by ``f_decay`` dB per octave, drawn in
     ``[min_f_decay, max_f_decay]`` (-3: pink, -6: brown, 0: white, +3: blue, +6: violet), at an
-    SNR drawn in ``[min_snr_db, max_snr_db]`` against the clip's RMS. White noise from a
-    recorded seed is shaped in the frequency domain (the DC bin zeroed) and scaled to the SNR;
-    a silent clip stays silent.
+    SNR drawn in ``[min_snr_db, max_snr_db]`` against the clip's RMS. The noise is drawn in the
+    frequency domain from a recorded seed (independent complex Gaussian bins, as white noise
+    has), shaped (the DC bin zeroed), brought back by one inverse FFT and scaled to the SNR; a
+    silent clip stays silent.
 
     Example:
         >>> import numpy as np, augmentlab as al
@@ -49,16 +50,21 @@ class AddColoredNoise(AudioTransform):
         rms = float(np.sqrt(np.mean(np.square(audio, dtype=np.float64))))
         if rms == 0.0:
             return audio.copy()
+        from scipy import fft
+
         n = audio.shape[-1]
-        white = kernel_rng(params["seed"]).standard_normal(audio.shape)
-        spectrum = np.fft.rfft(white, axis=-1)
-        f = np.arange(spectrum.shape[-1], dtype=np.float64)
+        bins = n // 2 + 1
+        # white Gaussian noise's spectrum has independent complex Gaussian bins: draw them
+        # directly (as many normals as time samples) and save a forward FFT
+        pairs = kernel_rng(params["seed"]).standard_normal((*audio.shape[:-1], bins, 2),
+                                                            dtype=np.float32)
+        spectrum = pairs.view(np.complex64)[..., 0]
         # power ~ f ** (f_decay / (10 log10 2)): amplitude ~ half that exponent
         exponent = params["f_decay"] / (20.0 * np.log10(2.0))
-        shape = np.zeros_like(f)
-        shape[1:] = f[1:] ** exponent
-        noise = np.fft.irfft(spectrum * shape, n=n, axis=-1)
-        noise_rms = float(np.sqrt(np.mean(np.square(noise))))
+        shape = np.zeros(bins, dtype=np.float32)
+        shape[1:] = np.arange(1, bins, dtype=np.float32) ** np.float32(exponent)
+        noise = fft.irfft(spectrum * shape, n=n, axis=-1, workers=1)
+        noise_rms = float(np.sqrt(np.mean(np.square(noise, dtype=np.float64))))
         if noise_rms == 0.0:  # a one-sample clip: nothing but DC to shape
             return audio.copy()
         scale = rms / 10.0 ** (params["snr_db"] / 20.0) / noise_rms
