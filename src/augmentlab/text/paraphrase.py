@@ -1,7 +1,7 @@
 """Paraphrase a text with a language model: behind an OpenAI-compatible chat endpoint
 (``POST {base_url}/chat/completions``: a llama.cpp server, vLLM, Ollama, a hosted API), or
 offline with the packaged SmolLM2-135M-Instruct (``backend="smollm2"``, see `augmentlab.text.lm`;
-a 135M model: short, plain rewrites, often the text itself, ~1-5 s a sentence on 2 cores).
+a 135M model: short, plain rewrites, often the text itself, seconds a sentence on 2 cores).
 
 The request carries a seed drawn from the sample's stream and the temperature, so a server that
 honours seeds answers the same; the record holds the paraphrase itself, so a replay needs no
