@@ -8,7 +8,7 @@ import numpy as np
 
 from ..core.params import to_range
 from ..core.rng import integer, uniform
-from .base import AudioTransform, audio_of
+from .base import AudioTransform, audio_of, mix_at_snr
 from .folder import SoundFolder
 
 __all__ = ["AddBackgroundNoise"]
@@ -53,9 +53,4 @@ class AddBackgroundNoise(AudioTransform):
         if len(noise) < n:
             noise = np.tile(noise, -(-n // len(noise)))
         noise = noise[params["offset"]:params["offset"] + n]
-        rms = float(np.sqrt(np.mean(np.square(audio, dtype=np.float64))))
-        noise_rms = float(np.sqrt(np.mean(np.square(noise, dtype=np.float64))))
-        if rms == 0.0 or noise_rms == 0.0:
-            return sample.derive(**{key: audio.copy()})
-        scale = rms / 10.0 ** (params["snr_db"] / 20.0) / noise_rms
-        return sample.derive(**{key: (audio + (noise * scale).astype(np.float32)).astype(np.float32)})
+        return sample.derive(**{key: mix_at_snr(audio, noise, params["snr_db"])})

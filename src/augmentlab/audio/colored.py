@@ -9,7 +9,7 @@ import numpy as np
 
 from ..core.params import to_range
 from ..core.rng import integer, kernel_rng, uniform
-from .base import AudioTransform
+from .base import AudioTransform, mix_at_snr, rms
 
 __all__ = ["AddColoredNoise"]
 
@@ -47,9 +47,8 @@ class AddColoredNoise(AudioTransform):
                 "seed": integer(rng, 0, 2**63 - 1)}
 
     def apply_audio(self, audio: np.ndarray, params: dict[str, Any]) -> np.ndarray:
-        rms = float(np.sqrt(np.mean(np.square(audio, dtype=np.float64))))
-        if rms == 0.0:
-            return audio.copy()
+        if rms(audio) == 0.0:
+            return audio.copy()  # no SNR against silence: spare the FFT
         from scipy import fft
 
         n = audio.shape[-1]
@@ -64,8 +63,4 @@ class AddColoredNoise(AudioTransform):
         shape = np.zeros(bins, dtype=np.float32)
         shape[1:] = np.arange(1, bins, dtype=np.float32) ** np.float32(exponent)
         noise = fft.irfft(spectrum * shape, n=n, axis=-1, workers=1)
-        noise_rms = float(np.sqrt(np.mean(np.square(noise, dtype=np.float64))))
-        if noise_rms == 0.0:  # a one-sample clip: nothing but DC to shape
-            return audio.copy()
-        scale = rms / 10.0 ** (params["snr_db"] / 20.0) / noise_rms
-        return (audio + noise * scale).astype(np.float32)
+        return mix_at_snr(audio, noise, params["snr_db"])  # a one-sample clip: DC only, silent

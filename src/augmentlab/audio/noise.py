@@ -8,7 +8,7 @@ import numpy as np
 
 from ..core.params import to_range
 from ..core.rng import integer, kernel_rng, uniform
-from .base import AudioTransform
+from .base import AudioTransform, rms
 
 __all__ = ["AddGaussianNoise"]
 
@@ -39,7 +39,6 @@ class AddGaussianNoise(AudioTransform):
         return {"snr_db": uniform(rng, *self.snr), "seed": integer(rng, 0, 2**63 - 1)}
 
     def apply_audio(self, audio: np.ndarray, params: dict[str, Any]) -> np.ndarray:
-        rms = float(np.sqrt(np.mean(np.square(audio, dtype=np.float64))))
-        std = rms / 10.0 ** (params["snr_db"] / 20.0)
+        std = rms(audio) / 10.0 ** (params["snr_db"] / 20.0)
         noise = kernel_rng(params["seed"]).standard_normal(audio.shape, dtype=np.float32)
         return (audio + noise * audio.dtype.type(std)).astype(audio.dtype, copy=False)

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..core.params import to_range
 from ..core.rng import integer, kernel_rng, uniform
-from .base import AudioTransform, audio_of
+from .base import AudioTransform, audio_of, rms
 from .folder import SoundFolder
 
 __all__ = ["ApplyImpulseResponse", "synthetic_room"]
@@ -72,8 +72,7 @@ class ApplyImpulseResponse(AudioTransform):
         n = audio.shape[-1]
         wet = signal.oaconvolve(audio.astype(np.float64), ir[None, :] if audio.ndim == 2 else ir,
                                 axes=-1)[..., :n]
-        dry_rms = float(np.sqrt(np.mean(np.square(audio, dtype=np.float64))))
-        wet_rms = float(np.sqrt(np.mean(np.square(wet))))
+        dry_rms, wet_rms = rms(audio), rms(wet)
         if dry_rms > 0.0 and wet_rms > 0.0:
             wet *= dry_rms / wet_rms
         return sample.derive(**{key: wet.astype(np.float32)})

@@ -38,9 +38,6 @@ class Reverse(AudioTransform):
     fields = frozenset({"audio", "events"})
     random = False
 
-    def __init__(self, *, p: float = 1.0) -> None:
-        super().__init__(p=p)
-
     def apply(self, sample: Any, params: dict[str, Any]) -> Any:
         key, audio, rate = audio_of(sample)
         changes: dict[str, Any] = {key: np.ascontiguousarray(audio[..., ::-1])}

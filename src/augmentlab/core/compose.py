@@ -312,8 +312,11 @@ class _Runner:
         self.luts = []
 
     def flush(self) -> None:
-        self.flush_geometry()
-        self.flush_luts()
+        """Apply whatever fused work is still pending (the checks skip two empty calls)."""
+        if self.geo:
+            self.flush_geometry()
+        if self.luts:
+            self.flush_luts()
 
     # -- walking ---------------------------------------------------------------------------------
     def run_children(self, plan: list[_Entry], chosen: Sequence[int]) -> None:
@@ -562,10 +565,7 @@ class Compose(BaseCompose):
                          replay)
         if self.p >= 1.0 or self._applies(runner):
             runner.run_children(self._tree, self._all)
-        if runner.geo:  # runner.flush(), without two calls that find nothing to do
-            runner.flush_geometry()
-        if runner.luts:
-            runner.flush_luts()
+        runner.flush()
         out = self._finish(runner.sample, layout) if layout.moves_points else runner.sample
         out.record = _new_tuple(Record, (seed, sample_id, copy, self.config_hash, tuple(runner.steps)))
         return out

@@ -168,6 +168,9 @@ class Transform:
         return id(self)
 
 
+_wrap_init(Transform)  # a subclass without an __init__ of its own still records its config
+
+
 class ImageOnlyTransform(Transform):
     """Changes pixel values only; masks, boxes and keypoints are unaffected by definition."""
 
