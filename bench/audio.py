@@ -70,6 +70,8 @@ def ops() -> list[tuple[str, Any, Any]]:
          am.BandPassFilter(min_rolloff=24, max_rolloff=24, p=1)),
         ("BandStop", al.audio.BandStop(max_width=1.99),
          am.BandStopFilter(min_rolloff=24, max_rolloff=24, p=1)),
+        ("PeakingEQ", al.audio.PeakingEQ(min_gain_db=-24, max_gain_db=24, max_q=5),
+         am.PeakingFilter(p=1)),
         ("TimeMask", al.audio.TimeMask(min_band_part=0.01, max_band_part=0.2),
          am.TimeMask(fade_duration=0.0, p=1)),
         ("Reverse", al.audio.Reverse(), am.Reverse(p=1)),

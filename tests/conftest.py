@@ -180,6 +180,7 @@ MODAL_CASES: dict[str, tuple[dict[str, Any], Any]] = {
     "audio.HighPass": ({}, _audio),
     "audio.BandPass": ({"max_hz": 3000}, _audio),
     "audio.BandStop": ({"max_hz": 3000}, _audio),
+    "audio.PeakingEQ": ({}, _audio),
     "audio.AddColoredNoise": ({}, _audio),
     "audio.RandomCrop": ({"seconds": 0.5}, _audio),
     "audio.PadToLength": ({"seconds": 1.5, "mode": "random"}, _audio),

@@ -51,6 +51,26 @@ def test_band_pass_and_band_stop_act_on_the_band_around_the_centre() -> None:
         al.audio.HighPass(min_hz=5000, max_hz=5000)(audio=_tone(100)[:800], sample_rate=8000, seed=0)
 
 
+@pytest.mark.parametrize("gain_db", [-12.0, 6.0])
+def test_peaking_eq_sets_its_gain_at_the_centre_and_leaves_far_bands(gain_db: float) -> None:
+    from scipy import signal
+
+    eq = al.audio.PeakingEQ(min_hz=1000, max_hz=1000, min_gain_db=gain_db, max_gain_db=gain_db,
+                            min_q=2, max_q=2)
+    centre, far = _tone(1000), _tone(6000)
+    assert 20 * np.log10(_level(_run(eq, centre)) / _level(centre)) == pytest.approx(gain_db, abs=0.1)
+    assert 20 * np.log10(_level(_run(eq, far)) / _level(far)) == pytest.approx(0.0, abs=0.5)
+    # the cookbook's section is the analogue peaking prototype (s^2 + s A/Q + 1) / (s^2 + s/(A Q)
+    # + 1), prewarped at the centre, through scipy's bilinear transform
+    w0 = 2 * np.pi * 1000 * np.tan(np.pi * 1000 / RATE) / (np.pi * 1000)
+    amp = 10 ** (gain_db / 40)
+    b, a = signal.bilinear([1 / w0**2, amp / (2 * w0), 1], [1 / w0**2, 1 / (amp * 2 * w0), 1],
+                           fs=1.0)
+    sos = al.audio.filters.peaking_sos(1000.0, gain_db, 2.0, RATE)
+    np.testing.assert_allclose(sos[0, :3], b / a[0], atol=1e-9)
+    np.testing.assert_allclose(sos[0, 3:], a / a[0], atol=1e-9)
+
+
 @pytest.mark.parametrize("f_decay", [-6.0, -3.0, 0.0, 3.0])
 def test_colored_noise_has_its_slope_and_snr(f_decay: float) -> None:
     x = _tone(440, seconds=2.0)

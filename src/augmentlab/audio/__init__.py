@@ -5,7 +5,7 @@ Transform names carry the ``audio.`` prefix in pipeline files (``name: audio.Gai
 from .background import AddBackgroundNoise
 from .codec import Compression
 from .colored import AddColoredNoise
-from .filters import BandPass, BandStop, HighPass, LowPass
+from .filters import BandPass, BandStop, HighPass, LowPass, PeakingEQ
 from .gain import Gain
 from .length import PadToLength, RandomCrop
 from .level import ClippingDistortion, Normalize
@@ -34,6 +34,7 @@ __all__ = [
     "LowPass",
     "Normalize",
     "PadToLength",
+    "PeakingEQ",
     "PitchShift",
     "RandomCrop",
     "Reverse",

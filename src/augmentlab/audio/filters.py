@@ -1,4 +1,5 @@
-"""Butterworth filters with a random cutoff: LowPass, HighPass, BandPass, BandStop.
+"""Filters with a random cutoff: Butterworth LowPass, HighPass, BandPass, BandStop, and a
+peaking equaliser, PeakingEQ.
 
 Cutoffs are drawn log-uniformly (as pitch is heard) and kept below the Nyquist frequency; the
 filter runs forward only (causal, like a real device), as second-order sections in float64."""
@@ -15,7 +16,7 @@ from ..core.params import check_number, to_range
 from ..core.rng import uniform
 from .base import AudioTransform, audio_of
 
-__all__ = ["BandPass", "BandStop", "HighPass", "LowPass", "butter_sos"]
+__all__ = ["BandPass", "BandStop", "HighPass", "LowPass", "PeakingEQ", "butter_sos", "peaking_sos"]
 
 
 def _log_uniform(rng: np.random.Generator, low: float, high: float) -> float:
@@ -89,12 +90,15 @@ class _Filter(AudioTransform):
                                f"frequency of {rate} Hz audio; lower min_hz/max_hz")
         return min(params["hz"], 0.99 * nyquist)
 
+    def sos(self, params: dict[str, Any], rate: int) -> np.ndarray:
+        """The filter's second-order sections for these params at this rate."""
+        return butter_sos(self.order, self.band(params, rate), self.btype, rate)
+
     def apply(self, sample: Any, params: dict[str, Any]) -> Any:
         from scipy import signal
 
         key, audio, rate = audio_of(sample)
-        sos = butter_sos(self.order, self.band(params, rate), self.btype, rate)
-        out = signal.sosfilt(sos, audio.astype(np.float64), axis=-1).astype(np.float32)
+        out = signal.sosfilt(self.sos(params, rate), audio.astype(np.float64), axis=-1).astype(np.float32)
         return sample.derive(**{key: out})
 
 
@@ -189,3 +193,60 @@ class BandStop(_BandFilter):
 
     name = "audio.BandStop"
     btype = "bandstop"
+
+
+def peaking_sos(hz: float, gain_db: float, q: float, rate: float) -> np.ndarray:
+    """One second-order section boosting or cutting ``gain_db`` around ``hz`` with quality `q`
+    (the peaking EQ of R. Bristow-Johnson's "Audio EQ Cookbook"): exactly ``gain_db`` at the
+    centre, 0 dB far from it.
+
+    Example:
+        >>> from scipy import signal
+        >>> w, h = signal.sosfreqz(peaking_sos(1000.0, 6.0, 1.0, 8000.0), worN=[1000.0], fs=8000.0)
+        >>> round(float(20 * np.log10(abs(h[0]))), 6)
+        6.0
+    """
+    amp = 10.0 ** (gain_db / 40.0)
+    w0 = 2.0 * math.pi * hz / rate
+    alpha = math.sin(w0) / (2.0 * q)
+    cos = math.cos(w0)
+    b = np.array([1.0 + alpha * amp, -2.0 * cos, 1.0 - alpha * amp])
+    a = np.array([1.0 + alpha / amp, -2.0 * cos, 1.0 - alpha / amp])
+    return np.concatenate([b / a[0], a / a[0]])[None, :]
+
+
+class PeakingEQ(_Filter):
+    """Boost or cut a band: centre drawn log-uniformly in ``[min_hz, max_hz]``, gain uniformly in
+    ``[min_gain_db, max_gain_db]``, quality factor uniformly in ``[min_q, max_q]`` (higher is
+    narrower). A boost may push samples past 1.0, as an equaliser does; follow with
+    `audio.Normalize` where that matters.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> t = np.arange(8000) / 8000
+        >>> x = (0.1 * np.sin(2 * np.pi * 1000 * t)).astype(np.float32)
+        >>> eq = al.audio.PeakingEQ(min_hz=1000, max_hz=1000, min_gain_db=6, max_gain_db=6)
+        >>> y = eq(audio=x, sample_rate=8000, seed=0)["audio"]
+        >>> round(float(20 * np.log10(y[4000:].std() / x[4000:].std())), 2)
+        6.0
+    """
+
+    name = "audio.PeakingEQ"
+    btype = "peaking"
+
+    def __init__(self, *, min_hz: float = 50.0, max_hz: float = 7500.0, min_gain_db: float = -12.0,
+                 max_gain_db: float = 12.0, min_q: float = 0.5, max_q: float = 4.0,
+                 p: float = 1.0) -> None:
+        super().__init__(min_hz=min_hz, max_hz=max_hz, order=2, p=p)
+        self.gain_db = to_range(self.name, "min_gain_db..max_gain_db", (min_gain_db, max_gain_db),
+                                low=-48, high=48)
+        self.q = to_range(self.name, "min_q..max_q", (min_q, max_q), low=0.05, high=50)
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        return {"hz": _log_uniform(rng, *self.hz), "gain_db": uniform(rng, *self.gain_db),
+                "q": uniform(rng, *self.q)}
+
+    def sos(self, params: dict[str, Any], rate: int) -> np.ndarray:
+        """A centre at or above the Nyquist frequency is moved just under it (the band still
+        reaches the top of the spectrum)."""
+        return peaking_sos(min(params["hz"], 0.45 * rate), params["gain_db"], params["q"], rate)
