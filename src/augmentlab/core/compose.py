@@ -127,6 +127,17 @@ class BaseCompose(Transform):
                                 "configs")
         return cls([Transform.from_config(c) for c in children], **args)
 
+    def leaves(self) -> list[Transform]:
+        """Every transform inside, nested groups opened, in order.
+
+        Example:
+            >>> from augmentlab.image import HorizontalFlip, VerticalFlip
+            >>> [t.name for t in Compose([HorizontalFlip(), Sometimes([VerticalFlip()])]).leaves()]
+            ['HorizontalFlip', 'VerticalFlip']
+        """
+        return [leaf for t in self.transforms
+                for leaf in (t.leaves() if isinstance(t, BaseCompose) else [t])]
+
     def __len__(self) -> int:
         return len(self.transforms)
 

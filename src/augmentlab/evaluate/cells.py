@@ -27,7 +27,7 @@ from ..datasets import Dataset
 from .corruptions import SUITES, corrupt
 from .metrics import calibration, classification_metrics
 from .models import make_model
-from .strategies import FIELD_OF, Strategy
+from .strategies import FIELD_OF, Strategy, extra_fields
 from .torch_models import StepModel
 
 __all__ = ["CellSpec", "Protocol", "run_cell", "training_rows"]
@@ -50,8 +50,8 @@ class Protocol:
     invariance_copies: int = 4
     invariance_pipeline: Compose | None = None
 
-    def config(self, modality: str) -> dict[str, Any]:
-        model = make_model(self.model, modality, steps=self.steps)
+    def config(self, modality: str, sample_rate: int | None = None) -> dict[str, Any]:
+        model = make_model(self.model, modality, steps=self.steps, sample_rate=sample_rate)
         return {"model": model.config(), "model_name": getattr(model, "name", None) or
                 getattr(model, "kind", None), "budget": self.budget, "steps": self.steps,
                 "epochs": self.epochs, "batch_size": self.batch_size,
@@ -122,7 +122,8 @@ def _suite(data: Dataset, rows: int) -> list[tuple[str, float, np.ndarray]]:
     scale = None
     if data.modality == "table":
         scale = data.X[data.train].std(axis=0) + 1e-12
-    return [(kind, level, corrupt(X_test, data.modality, kind, level, scale))
+    rate = data.info.get("sample_rate")
+    return [(kind, level, corrupt(X_test, data.modality, kind, level, scale, rate))
             for kind, level in SUITES[data.modality]]
 
 
@@ -211,21 +212,23 @@ def run_cell(data: Dataset, protocol: Protocol, cell: CellSpec) -> dict[str, Any
 def _run_cell(data: Dataset, protocol: Protocol, cell: CellSpec) -> dict[str, Any]:
     start = time.perf_counter()
     strategy, field_name = cell.strategy, FIELD_OF[data.modality]
+    extra = extra_fields(data)
     train, val = training_rows(data, cell.size, cell.seed, protocol.val_fraction)
     X, y = data.X[train], data.y[train]
     X_val, y_val = data.X[val], data.y[val]
     steps = strategy.steps or protocol.steps
-    model = make_model(protocol.model, data.modality, steps=steps)
+    model = make_model(protocol.model, data.modality, steps=steps,
+                       sample_rate=data.info.get("sample_rate"))
     n_classes = len(data.classes)
     if model.trained_by_steps:
         augment = None
         rows_trained = len(X)
         if strategy.kind == "augment":
             def augment(batch: np.ndarray, idx: np.ndarray, step: int) -> np.ndarray:
-                return strategy.augment_rows(batch, train[idx], step, cell.seed, field_name)
+                return strategy.augment_rows(batch, train[idx], step, cell.seed, field_name, extra)
             X_fit, y_fit = X, y
         else:
-            X_fit, y_fit = strategy.offline(X, y, train, cell.seed, field_name)
+            X_fit, y_fit = strategy.offline(X, y, train, cell.seed, field_name, extra)
             rows_trained = len(X_fit)
         if protocol.budget == "epochs" and strategy.steps is None:
             model.steps = max(1, int(np.ceil(protocol.epochs * rows_trained / protocol.batch_size)))
@@ -233,7 +236,7 @@ def _run_cell(data: Dataset, protocol: Protocol, cell: CellSpec) -> dict[str, An
         model.fit(X_fit, y_fit, X_val, y_val, seed=cell.seed, augment=augment, n_classes=n_classes,
                   sample_weight=strategy.sample_weight(y_fit))
     else:
-        X_fit, y_fit = strategy.offline(X, y, train, cell.seed, field_name)
+        X_fit, y_fit = strategy.offline(X, y, train, cell.seed, field_name, extra)
         rows_trained = len(X_fit)
         model.fit(X_fit, y_fit, X_val, y_val, seed=cell.seed, n_classes=n_classes,
                   sample_weight=strategy.sample_weight(y_fit))

@@ -5,7 +5,9 @@ is scored on exactly the same corrupted test rows.
 
 - images: Gaussian noise, Gaussian blur, lower contrast, rotation, shift (two severities each);
 - text: typos (adjacent-letter swaps, drops) and word drops;
-- tables: Gaussian feature noise scaled by each feature's training spread.
+- tables: Gaussian feature noise scaled by each feature's training spread;
+- audio: white noise at 20 and 10 dB SNR, a 2 kHz and a 1 kHz low-pass (a phone line, a wall),
+  room reverberation (RT60 0.3 and 0.8 s), a delay of 0.1 and 0.25 s.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+
+from ..core.errors import InvalidConfig
 
 __all__ = ["SUITES", "corrupt"]
 
@@ -88,18 +92,54 @@ def _feature_noise(X: np.ndarray, level: float, rng: np.random.Generator, scale:
     return X + rng.normal(0.0, 1.0, X.shape) * (level * scale)
 
 
+def _audio_noise(X: np.ndarray, snr_db: float, rng: np.random.Generator) -> np.ndarray:
+    from ..audio.base import mix_at_snr
+
+    return np.stack([mix_at_snr(x, rng.standard_normal(x.shape), snr_db) for x in X])
+
+
+def _audio_lowpass(X: np.ndarray, hz: float, rate: int) -> np.ndarray:
+    from scipy import signal
+
+    from ..audio.filters import butter_sos
+
+    return signal.sosfilt(butter_sos(4, hz, "lowpass", rate), X.astype(np.float64),
+                          axis=-1).astype(np.float32)
+
+
+def _audio_reverb(X: np.ndarray, rt60: float, rate: int) -> np.ndarray:
+    from scipy import signal
+
+    from ..audio.reverb import synthetic_room
+
+    ir = synthetic_room(rt60, rate, seed=_SEED)
+    wet = signal.fftconvolve(X.astype(np.float64), ir[None, :], axes=-1)[:, : X.shape[1]]
+    peak = np.abs(wet).max(axis=1, keepdims=True)  # a room does not clip: scale back under 1
+    return (wet / np.maximum(peak, 1.0)).astype(np.float32)
+
+
+def _audio_delay(X: np.ndarray, seconds: float, rate: int) -> np.ndarray:
+    k = min(int(round(seconds * rate)), X.shape[1])
+    out = np.zeros_like(X)
+    out[:, k:] = X[:, : X.shape[1] - k]
+    return out
+
+
 SUITES: dict[str, list[tuple[str, float]]] = {
     "image": [("noise", 0.08), ("noise", 0.16), ("blur", 0.7), ("blur", 1.2),
               ("contrast", 0.5), ("contrast", 0.3), ("rotate", 15.0), ("rotate", 30.0),
               ("shift", 0.1), ("shift", 0.2)],
     "text": [("typos", 0.05), ("typos", 0.15), ("word_drop", 0.1), ("word_drop", 0.25)],
     "table": [("feature_noise", 0.1), ("feature_noise", 0.3)],
+    "audio": [("noise_snr", 20.0), ("noise_snr", 10.0), ("lowpass", 2000.0), ("lowpass", 1000.0),
+              ("reverb", 0.3), ("reverb", 0.8), ("delay", 0.1), ("delay", 0.25)],
 }
 
 
 def corrupt(X: np.ndarray, modality: str, kind: str, level: float,
-            scale: np.ndarray | None = None) -> np.ndarray:
-    """`X` corrupted by one entry of the suite (deterministic).
+            scale: np.ndarray | None = None, sample_rate: int | None = None) -> np.ndarray:
+    """`X` corrupted by one entry of the suite (deterministic); tables take each feature's
+    spread (`scale`), audio its `sample_rate`.
 
     Example:
         >>> X = np.full((2, 8, 8), 100, np.uint8)
@@ -118,5 +158,13 @@ def corrupt(X: np.ndarray, modality: str, kind: str, level: float,
         return {"noise": _noise, "blur": _blur, "contrast": _contrast}[kind](X, level, rng)
     if modality == "text":
         return {"typos": _typos, "word_drop": _word_drop}[kind](X, level, rng)
+    if modality == "audio":
+        if kind == "noise_snr":
+            return _audio_noise(X, level, rng)
+        rate = int(sample_rate or 0)
+        if rate <= 0:
+            raise InvalidConfig("corrupt: audio needs its sample_rate (sample_rate=...)")
+        return {"lowpass": _audio_lowpass, "reverb": _audio_reverb,
+                "delay": _audio_delay}[kind](X, level, rate)
     spread = np.ones(X.shape[1]) if scale is None else scale
     return _feature_noise(X, level, rng, spread)

@@ -21,7 +21,7 @@ from .cells import CellSpec, Protocol, run_cell
 from .models import default_model
 from .recommend import mild_geometric
 from .results import Results
-from .strategies import FIELD_OF, as_strategies
+from .strategies import FIELD_OF, as_strategies, extra_fields
 
 __all__ = ["Experiment"]
 
@@ -153,7 +153,8 @@ class Experiment:
             val_fraction=float(val_fraction), robustness_rows=int(robustness_rows),
             invariance_rows=int(invariance_rows),
             invariance_pipeline=mild_geometric(seed=97) if self.data.modality == "image" else None)
-        self._protocol_config = self.protocol.config(self.data.modality)
+        self._protocol_config = self.protocol.config(self.data.modality,
+                                                     self.data.info.get("sample_rate"))
         self._fingerprint = _fingerprint(self.data)
 
     # -- the grid ---------------------------------------------------------------------------------
@@ -266,15 +267,25 @@ class Experiment:
         }
 
     def sample_grid(self, per_strategy: int = 6, seed: int = 0) -> dict[str, list[Any]]:
-        """A few training rows and their augmented versions per strategy (for the report)."""
+        """A few training rows and their augmented versions per strategy (for the report); audio
+        rows as the model sees them, log-mel spectrograms."""
         data = self.data
         rng = np.random.default_rng(seed)
         rows = rng.choice(data.train, size=min(per_strategy, len(data.train)), replace=False)
-        grid: dict[str, list[Any]] = {"original": list(data.X[rows])}
+        field, extra = FIELD_OF[data.modality], extra_fields(data)
+
+        def shown(X: np.ndarray) -> list[Any]:
+            if data.modality == "audio" and X.ndim == 2:  # waveforms: the model's front end
+                from .audio_features import log_mel
+
+                return list(log_mel(X, extra["sample_rate"]))
+            return list(X)
+
+        grid: dict[str, list[Any]] = {"original": shown(data.X[rows])}
         for strategy in self.strategies:
             if strategy.kind == "augment":
-                field = FIELD_OF[data.modality]
-                grid[strategy.name] = list(strategy.augment_rows(data.X[rows], rows, 1, seed, field))
+                grid[strategy.name] = shown(strategy.augment_rows(data.X[rows], rows, 1, seed,
+                                                                  field, extra))
         return grid
 
     def report(self, results: Results | None = None) -> Path:

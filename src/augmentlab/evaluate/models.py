@@ -9,6 +9,8 @@ logreg             image, table  standardised features + L2 logistic regression
 hgb                table         HistGradientBoostingClassifier
 tfidf-logreg       text          word 1-2 grams + char 2-4 grams TF-IDF, logistic regression
 embedding-logreg   text          MiniLM sentence embeddings (offline), logistic regression
+logmel-logreg      audio         40-band log-mel averaged over 10 stretches of time + each
+                                 band's spread, standardised, L2 logistic regression
 =================  ============  ==========================================================
 
 Models trained by steps get train-time augmentation on the fly; the others get ``copies``
@@ -34,8 +36,9 @@ MODELS: dict[str, tuple[str, ...]] = {
     "hgb": ("table",),
     "tfidf-logreg": ("text",),
     "embedding-logreg": ("text",),
+    "logmel-logreg": ("audio",),
 }
-_DEFAULT = {"image": "small-cnn", "table": "logreg", "text": "tfidf-logreg"}
+_DEFAULT = {"image": "small-cnn", "table": "logreg", "text": "tfidf-logreg", "audio": "logmel-logreg"}
 
 
 def _sklearn(feature: str) -> None:
@@ -150,6 +153,20 @@ def _embedding_logreg() -> Any:
     return make_pipeline(MiniLMEmbedder(), LogisticRegression(C=2.0, max_iter=2000))
 
 
+def _logmel_logreg(sample_rate: int) -> Callable[[], Any]:
+    def factory() -> Any:
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+
+        from .audio_features import LogMelFeatures
+
+        return make_pipeline(LogMelFeatures(sample_rate=sample_rate), StandardScaler(),
+                             LogisticRegression(C=0.5, max_iter=3000))
+    factory.__name__ = "logmel_logreg"
+    return factory
+
+
 def default_model(modality: str) -> str:
     """The built-in model used when none is named.
 
@@ -160,9 +177,10 @@ def default_model(modality: str) -> str:
     return _DEFAULT[modality]
 
 
-def make_model(spec: Any, modality: str, *, steps: int | None = None) -> Any:
+def make_model(spec: Any, modality: str, *, steps: int | None = None,
+               sample_rate: int | None = None) -> Any:
     """A fresh model from a built-in name, a scikit-learn classifier (cloned per cell) or a
-    factory returning one.
+    factory returning one; `sample_rate` is the audio's (audio models need it).
 
     Example:
         >>> type(make_model("logreg", "table")).__name__
@@ -179,7 +197,11 @@ def make_model(spec: Any, modality: str, *, steps: int | None = None) -> Any:
             return StepModel(spec, steps=steps or 500)
         _sklearn(f"the {spec} model")
         factories = {"logreg": _logreg, "hgb": _hgb, "tfidf-logreg": _tfidf_logreg,
-                     "embedding-logreg": _embedding_logreg}
+                     "embedding-logreg": _embedding_logreg,
+                     "logmel-logreg": _logmel_logreg(sample_rate or 0)}
+        if spec == "logmel-logreg" and not sample_rate:
+            raise InvalidConfig("the logmel-logreg model needs the audio's sample_rate (a "
+                                "Dataset of audio carries it in info['sample_rate'])")
         return SklearnModel(factories[spec], name=spec)
     if isinstance(spec, StepModel):  # a fresh one per cell: cells must not share state
         return StepModel(**spec.config())

@@ -26,8 +26,15 @@ def recommended_strategy(data: Dataset, seed: int = 0) -> Compose | None:
     Images get geometric jitter (rotation +-12 degrees, scale 0.85-1.15, shift 10%, shear 8
     degrees), brightness/contrast jitter, and a small erased patch half of the time. It contains no
     flips: a mirrored digit or letter is another class, and only the user knows whether mirroring
-    preserves their labels (add ``HorizontalFlip`` when it does). Text and table transforms are
-    not part of augmentlab yet, so for those modalities it returns ``None`` (the baseline).
+    preserves their labels (add ``HorizontalFlip`` when it does).
+
+    Text gets the EDA recipe at the paper's alpha 0.1 (needs WordNet, the ``text`` extra).
+
+    Audio gets what varies between recordings of the same sound, each half of the time: the
+    tempo (x0.85-1.15), the pitch (+-3 semitones), the onset (+-0.1 of the clip, no wrap-around),
+    background noise (15-40 dB SNR), and a third of the time a synthetic room (RT60 0.2-0.6 s).
+
+    Tables: no table transforms yet, so ``None`` (the baseline).
 
     Example:
         >>> from augmentlab.datasets import load
@@ -36,6 +43,20 @@ def recommended_strategy(data: Dataset, seed: int = 0) -> Compose | None:
     """
     if not isinstance(data, Dataset):
         raise InvalidConfig(f"recommended_strategy: expected a Dataset, got {type(data).__name__}")
+    if data.modality == "text":
+        from ..text import EDA
+
+        return Compose([EDA(alpha=0.1)], seed=seed)
+    if data.modality == "audio":
+        from .. import audio
+
+        return Compose([
+            audio.TimeStretch(min_rate=0.85, max_rate=1.15, p=0.5),
+            audio.PitchShift(min_semitones=-3, max_semitones=3, p=0.5),
+            audio.Shift(min_fraction=-0.1, max_fraction=0.1, rollover=False, p=0.5),
+            audio.AddGaussianNoise(min_snr_db=15, max_snr_db=40, p=0.5),
+            audio.ApplyImpulseResponse(min_rt60=0.2, max_rt60=0.6, p=0.3),
+        ], seed=seed)
     if data.modality != "image":
         return None
     h, w = data.X.shape[1:3]

@@ -182,7 +182,10 @@ def _sample_grid(grid: dict[str, list[Any]]) -> str:
         for c in range(cols):
             ax = axes[r][c]
             img = grid[name][c]
-            ax.imshow(img, cmap="gray" if img.ndim == 2 else None, vmin=0, vmax=255)
+            if img.dtype == np.uint8:
+                ax.imshow(img, cmap="gray" if img.ndim == 2 else None, vmin=0, vmax=255)
+            else:  # a log-mel spectrogram (audio), low frequencies at the bottom
+                ax.imshow(img, cmap="magma", origin="lower", aspect="auto", vmin=-80, vmax=0)
             ax.set_xticks([])
             ax.set_yticks([])
             if c == 0:

@@ -27,9 +27,38 @@ from ..core.compose import Compose
 from ..core.errors import InvalidConfig
 from ..core.transform import Transform
 
-__all__ = ["FIELD_OF", "Strategy", "as_strategies"]
+__all__ = ["FIELD_OF", "Strategy", "as_strategies", "extra_fields"]
 
-FIELD_OF = {"image": "image", "text": "text", "table": "features"}  # the sample key per modality
+# the sample key per modality
+FIELD_OF = {"image": "image", "text": "text", "table": "features", "audio": "audio"}
+
+
+def extra_fields(data: Any) -> dict[str, Any]:
+    """Fields every sample of `data` needs besides its own (audio: the sample rate).
+
+    Example:
+        >>> from augmentlab.datasets import load
+        >>> extra_fields(load("wine"))
+        {}
+    """
+    if data.modality == "audio":
+        return {"sample_rate": int(data.info["sample_rate"])}
+    return {}
+
+
+def fit_length(audio: np.ndarray, n: int) -> np.ndarray:
+    """A clip cut or zero-padded at the end to `n` samples (the dataset's fixed clip length:
+    a stretched or sped-up clip comes back longer or shorter).
+
+    Example:
+        >>> fit_length(np.ones(3, np.float32), 5).tolist(), fit_length(np.ones(3), 2).tolist()
+        ([1.0, 1.0, 1.0, 0.0, 0.0], [1.0, 1.0])
+    """
+    if audio.shape[-1] == n:
+        return audio
+    if audio.shape[-1] > n:
+        return audio[..., :n]
+    return np.pad(audio, [(0, 0)] * (audio.ndim - 1) + [(0, n - audio.shape[-1])])
 
 
 @dataclass
@@ -85,6 +114,12 @@ class Strategy:
         if self.label_check is not None and self.pipeline is None:
             raise InvalidConfig(f"strategy {self.name!r}: label_check needs a pipeline (it checks "
                                 "augmented texts)")
+        if self.pipeline is not None:
+            kinds = {f for t in self.pipeline.leaves() for f in t.fields}
+            if "spectrogram" in kinds and "audio" in kinds:
+                raise InvalidConfig(f"strategy {self.name!r}: its pipeline mixes waveform and "
+                                    "spectrogram transforms; a strategy augments one of them (use "
+                                    "two strategies, or augment waveforms only)")
         if int(self.copies) < 1:
             raise InvalidConfig(f"strategy {self.name!r}: copies={self.copies} must be >= 1")
         self.copies = int(self.copies)
@@ -124,19 +159,41 @@ class Strategy:
         text = json.dumps(self.config(), sort_keys=True, default=repr)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
+    @property
+    def on_spectrograms(self) -> bool:
+        """Whether the pipeline augments spectrograms (of audio rows) rather than the rows."""
+        return self.pipeline is not None and any(
+            "spectrogram" in t.fields for t in self.pipeline.leaves())
+
+    def inputs(self, X: np.ndarray, field: str, extra: Mapping[str, Any] | None = None
+               ) -> tuple[np.ndarray, str]:
+        """The rows and field the pipeline works on: audio rows as they are, or their log-mel
+        spectrograms (the audio model's own front end) when the pipeline augments spectrograms."""
+        if field == "audio" and self.on_spectrograms:
+            from .audio_features import log_mel
+
+            return log_mel(X, int((extra or {})["sample_rate"])), "spectrogram"
+        return X, field
+
     # -- applying ---------------------------------------------------------------------------------
-    def augment_rows(self, X: np.ndarray, rows: np.ndarray, copy: int, seed: int, field: str
-                     ) -> np.ndarray:
-        """One augmented version of each row (row ids `rows` pick the seed-tree streams)."""
+    def augment_rows(self, X: np.ndarray, rows: np.ndarray, copy: int, seed: int, field: str,
+                     extra: Mapping[str, Any] | None = None) -> np.ndarray:
+        """One augmented version of each row (row ids `rows` pick the seed-tree streams);
+        `extra` holds fields every sample needs (`extra_fields`). Audio comes back at the rows'
+        length (`fit_length`); a spectrogram pipeline returns spectrograms (`inputs`)."""
         assert self.pipeline is not None
         pipe = self.pipeline
+        X_in, field = self.inputs(X, field, extra)
+        given = dict(extra or {}) if field == "audio" else {}
         if field == "text":  # back-translation: the whole batch in one translator call
             from ..text.translate import warm_pipeline
 
-            warm_pipeline(pipe, X)
-        out = [pipe(**{field: x}, sample_id=int(r), copy=copy, seed=seed)[field]
-               for x, r in zip(X, rows, strict=True)]
-        return np.stack(out) if X.dtype != object else np.array(out, dtype=object)
+            warm_pipeline(pipe, X_in)
+        out = [pipe(**{field: x}, **given, sample_id=int(r), copy=copy, seed=seed)[field]
+               for x, r in zip(X_in, rows, strict=True)]
+        if field == "audio":
+            out = [fit_length(a, X_in.shape[-1]) for a in out]
+        return np.stack(out) if X_in.dtype != object else np.array(out, dtype=object)
 
     def sample_weight(self, y: np.ndarray) -> np.ndarray | None:
         """Per-row loss weights (``class_weight="balanced"``), else None.
@@ -170,8 +227,8 @@ class Strategy:
             return X, y
         return np.concatenate([X, Xs.astype(X.dtype)]), np.concatenate([y, ys.astype(y.dtype)])
 
-    def offline(self, X: np.ndarray, y: np.ndarray, rows: np.ndarray, seed: int, field: str
-                ) -> tuple[np.ndarray, np.ndarray]:
+    def offline(self, X: np.ndarray, y: np.ndarray, rows: np.ndarray, seed: int, field: str,
+                extra: Mapping[str, Any] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """The training rows for a model that is not trained by steps."""
         if self.resampler is not None and (self.ratio is not None or self.filters):
             return self._generate(X, y, seed)
@@ -183,7 +240,8 @@ class Strategy:
             return np.asarray(Xr), np.asarray(yr)
         if self.pipeline is None:
             return X, y
-        parts = [X] + [self.augment_rows(X, rows, k, seed, field) for k in range(1, self.copies + 1)]
+        parts = [self.inputs(X, field, extra)[0]] + [
+            self.augment_rows(X, rows, k, seed, field, extra) for k in range(1, self.copies + 1)]
         if self.label_check is not None:
             parts[1:] = self.checked_labels(X, y, parts[1:], seed, field)
         return np.concatenate(parts), np.concatenate([y] * (self.copies + 1))
