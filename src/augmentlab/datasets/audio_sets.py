@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -62,8 +63,9 @@ def cache_dir() -> Path:
 
 def fit_clip(x: np.ndarray, rate: int, seconds: float = 1.0, *, threshold_db: float = -40.0
              ) -> np.ndarray:
-    """A mono clip resampled to `AUDIO_RATE`, its leading silence (below `threshold_db` of the
-    peak) trimmed, then cut or zero-padded to `seconds` (float32).
+    """A mono clip resampled to `AUDIO_RATE` (scaled under full scale if resampling overshoots),
+    its leading silence (below `threshold_db` of the peak) trimmed, then cut or zero-padded to
+    `seconds` (float32).
 
     Example:
         >>> x = np.concatenate([np.zeros(800), np.ones(800)]).astype(np.float32)
@@ -82,6 +84,8 @@ def fit_clip(x: np.ndarray, rate: int, seconds: float = 1.0, *, threshold_db: fl
         g = gcd(AUDIO_RATE, rate)
         x = signal.resample_poly(x, AUDIO_RATE // g, rate // g)
     peak = float(np.abs(x).max()) if len(x) else 0.0
+    if peak > 1.0:  # resampling overshoots a full-scale click: scale back, as a recorder would
+        x, peak = x / peak, 1.0
     if peak > 0:
         loud = np.flatnonzero(np.abs(x) >= peak * 10 ** (threshold_db / 20))
         x = x[loud[0]:]
@@ -131,9 +135,9 @@ def spoken_digits() -> Dataset:
     spec = f"{version}|{ACCENTS}|{VARIANTS}|{SPEEDS}|{AUDIO_RATE}|v1"
     path = cache_dir() / f"spoken-digits-{hashlib.sha256(spec.encode()).hexdigest()[:12]}.npz"
     try:
-        with np.load(path) as cached:
+        with np.load(io.BytesIO(path.read_bytes())) as cached:  # no file left open on error
             X, y, voices = cached["X"], cached["y"], [str(v) for v in cached["voices"]]
-    except (OSError, KeyError, ValueError):  # not built yet, or a broken file: build it again
+    except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):  # absent or broken: build
         X, y, voices = _synthesise_digits(espeak)
         buf = io.BytesIO()
         np.savez(buf, X=X, y=y, voices=np.array(voices))
