@@ -150,16 +150,23 @@ def quality() -> list[dict[str, Any]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--only", default="", help="comma-separated operation names (default: all;"
+                        " a partial run does not overwrite results/audio.json)")
     args = parser.parse_args()
+    only = {n.strip() for n in args.only.split(",") if n.strip()}
     rows = []
     print(f"{'operation':26s} {'clip':>5s} {'ours/s':>9s} {'theirs/s':>9s} {'ratio':>7s}")
     for seconds in (1.0, 5.0):
         x = speech(seconds)
         for name, ours, theirs in ops():
+            if only and name not in only:
+                continue
             o, t, ratio = rates(ours, theirs, x, args.rounds)
             rows.append({"name": name, "seconds": seconds, "augmentlab": o, "audiomentations": t,
                          "ratio": ratio})
             print(f"{name:26s} {seconds:4.0f}s {o:9.0f} {t:9.0f} {ratio:6.2f}x", flush=True)
+    if only:
+        return
     print("\nquality (spectral convergence to the ideal tone, lower is better; level change dB)")
     q = quality()
     for r in q:
