@@ -160,6 +160,29 @@ def test_audio_folders_with_events(audio_dir: Path, tmp_path: Path) -> None:
     assert verify_output(tmp_path / "one") == []
 
 
+def test_audio_folders_with_length_changing_transforms(audio_dir: Path, tmp_path: Path) -> None:
+    # tempo and speed change the clip's length: the file gets the new length, the events the
+    # new times, and the manifest's record replays it byte for byte
+    pipe = al.Compose([al.audio.TimeStretch(min_rate=0.8, max_rate=1.25, leave_length_unchanged=False),
+                       al.audio.SpeedPerturb(min_factor=0.9, max_factor=1.1)])
+    summary = augment_dataset(audio_dir, tmp_path / "out", pipe, copies=2, seed=3, quiet=True)
+    assert summary.written == 8 and summary.errors == 0
+    source = sf.info(str(audio_dir / "speech" / "hello.wav"))
+    lines = {(d["source"], d["copy"]): d for d in _manifest(tmp_path / "out")}
+    for copy in (1, 2):
+        steps = lines[("speech/hello.wav", copy)]["record"]["steps"]
+        rate, factor = steps[0]["params"]["rate"], steps[1]["params"]["factor"]
+        out = sf.info(str(tmp_path / "out" / "speech" / f"hello_aug{copy}.wav"))
+        stretched = round(source.frames / rate)
+        assert out.frames == round(stretched / factor) and out.samplerate == source.samplerate
+        with (tmp_path / "out" / "speech" / f"hello_aug{copy}.csv").open() as f:
+            events = [(float(r["onset"]), float(r["offset"])) for r in csv.DictReader(f)]
+        scale = 1 / (rate * factor)
+        assert events[0][0] == 0.0 and events[1][1] <= out.frames / out.samplerate + 1e-9
+        assert events[0][1] == pytest.approx(round(source.duration / 2, 4) * scale, abs=1e-6)
+    assert verify_output(tmp_path / "out") == []
+
+
 def test_bad_audio_and_events_are_reported(audio_dir: Path, tmp_path: Path) -> None:
     src = tmp_path / "in"
     shutil.copytree(audio_dir, src)
