@@ -62,6 +62,24 @@ def test_contract(name: str) -> None:
             assert json.loads(json.dumps(step.params)) == step.params
 
 
+LEVEL_CHANGING = {"audio.Gain", "audio.GainTransition"}  # documented: may go past full scale
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if "audio" in MODAL_CASES[n][1]()])
+def test_audio_within_full_scale_stays_within_it(name: str) -> None:
+    fields = MODAL_CASES[name][1]()
+    fields["audio"] = (fields["audio"] * (0.95 / np.abs(fields["audio"]).max())).astype(np.float32)
+    pipe = _pipe(name)
+    peaks = [float(np.abs(pipe(sample_id=i, copy=c, **fields)["audio"]).max())
+             for i in range(8) for c in range(2)]
+    if name in LEVEL_CHANGING:
+        assert max(peaks) > 1.0  # the test's input does reach past full scale with these
+    else:
+        assert max(peaks) <= 1.0, peaks  # no clipping introduced (a 16-bit writer would clip)
+    loud = {**fields, "audio": fields["audio"] * np.float32(2.0)}  # already past: left as it is
+    assert _pipe(name)(sample_id=0, **loud)["audio"].dtype == np.float32
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_config_round_trip_and_p_zero(name: str) -> None:
     pipe = _pipe(name)

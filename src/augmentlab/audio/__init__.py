@@ -1,6 +1,11 @@
 """Audio augmentation on an ``audio`` field (float samples, ``(n,)`` or ``(channels, n)``) with
 its ``sample_rate`` and optional ``events`` ``(onset, offset, label)`` that move with the sound.
-Transform names carry the ``audio.`` prefix in pipeline files (``name: audio.Gain``)."""
+Transform names carry the ``audio.`` prefix in pipeline files (``name: audio.Gain``).
+
+No clipping is introduced: a transform not meant to change the level (noise, rooms, filters,
+tempo and pitch, codecs) that would push a clip within full scale past 1.0 scales its result
+down to a peak of 1.0 instead (`base.keep_full_scale`); `Gain` and `GainTransition` change the
+level on purpose and may go past it (follow them with `Normalize` before writing integer PCM)."""
 
 from .background import AddBackgroundNoise
 from .codec import Compression

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..core.params import to_range
 from ..core.rng import integer, uniform
-from .base import AudioTransform, audio_of, mix_at_snr
+from .base import AudioTransform, audio_of, keep_full_scale, mix_at_snr
 from .folder import SoundFolder
 
 __all__ = ["AddBackgroundNoise"]
@@ -53,4 +53,4 @@ class AddBackgroundNoise(AudioTransform):
         if len(noise) < n:
             noise = np.tile(noise, -(-n // len(noise)))
         noise = noise[params["offset"]:params["offset"] + n]
-        return sample.derive(**{key: mix_at_snr(audio, noise, params["snr_db"])})
+        return sample.derive(**{key: keep_full_scale(mix_at_snr(audio, noise, params["snr_db"]), audio)})

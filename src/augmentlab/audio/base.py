@@ -9,7 +9,7 @@ import numpy as np
 from ..core.errors import InvalidInput
 from ..core.transform import Transform
 
-__all__ = ["AudioTransform", "audio_of", "mix_at_snr", "rms"]
+__all__ = ["AudioTransform", "audio_of", "keep_full_scale", "mix_at_snr", "rms"]
 
 
 def audio_of(sample: Any) -> tuple[str, np.ndarray, int]:
@@ -45,6 +45,22 @@ def mix_at_snr(audio: np.ndarray, noise: np.ndarray, snr_db: float) -> np.ndarra
         return audio.copy()
     scale = level / 10.0 ** (snr_db / 20.0) / noise_level
     return (audio + (noise * scale).astype(np.float32)).astype(np.float32, copy=False)
+
+
+def keep_full_scale(out: np.ndarray, source: np.ndarray) -> np.ndarray:
+    """`out` scaled down to a peak of 1.0 when it went past full scale from a `source` that was
+    within it, else `out` unchanged (float32). Transforms that are not meant to change the level
+    (noise, rooms, filters, tempo and pitch, codecs) call it, so they never introduce clipping:
+    a writer to integer PCM would clip what lies past 1.0.
+
+    Example:
+        >>> keep_full_scale(np.array([0.5, -2.0], np.float32), np.array([0.9], np.float32)).tolist()
+        [0.25, -1.0]
+    """
+    peak = float(np.max(np.abs(out))) if out.size else 0.0
+    if peak <= 1.0 or (source.size and float(np.max(np.abs(source))) > 1.0):
+        return out
+    return (out * np.float32(1.0 / peak)).astype(np.float32, copy=False)
 
 
 class AudioTransform(Transform):

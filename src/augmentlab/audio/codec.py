@@ -10,7 +10,7 @@ import numpy as np
 from ..core.errors import InvalidInput, MissingDependency
 from ..core.params import check_choice, to_range
 from ..core.rng import uniform
-from .base import AudioTransform, audio_of
+from .base import AudioTransform, audio_of, keep_full_scale
 
 __all__ = ["Compression"]
 
@@ -67,4 +67,4 @@ class Compression(AudioTransform):
         out = np.zeros((n, decoded.shape[1]), np.float32)
         out[: min(n, len(decoded))] = decoded[:n]
         result = out.T if audio.ndim == 2 else out[:, 0]
-        return sample.derive(**{key: np.ascontiguousarray(result)})
+        return sample.derive(**{key: keep_full_scale(np.ascontiguousarray(result), audio)})

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..core.params import to_range
 from ..core.rng import integer, kernel_rng, uniform
-from .base import AudioTransform, mix_at_snr, rms
+from .base import AudioTransform, keep_full_scale, mix_at_snr, rms
 
 __all__ = ["AddColoredNoise"]
 
@@ -24,7 +24,7 @@ class AddColoredNoise(AudioTransform):
 
     Example:
         >>> import numpy as np, augmentlab as al
-        >>> x = np.sin(np.linspace(0, 300, 16000)).astype(np.float32)
+        >>> x = 0.5 * np.sin(np.linspace(0, 300, 16000)).astype(np.float32)
         >>> y = al.audio.AddColoredNoise(min_snr_db=10, max_snr_db=10, min_f_decay=-3,
         ...                              max_f_decay=-3)(audio=x, sample_rate=16000, seed=0)["audio"]
         >>> snr = 10 * np.log10((x ** 2).mean() / ((y - x) ** 2).mean())
@@ -63,4 +63,5 @@ class AddColoredNoise(AudioTransform):
         shape = np.zeros(bins, dtype=np.float32)
         shape[1:] = np.arange(1, bins, dtype=np.float32) ** np.float32(exponent)
         noise = fft.irfft(spectrum * shape, n=n, axis=-1, workers=1)
-        return mix_at_snr(audio, noise, params["snr_db"])  # a one-sample clip: DC only, silent
+        # (a one-sample clip: DC only, silent noise, the clip itself)
+        return keep_full_scale(mix_at_snr(audio, noise, params["snr_db"]), audio)

@@ -14,7 +14,7 @@ import numpy as np
 from ..core.errors import InvalidInput
 from ..core.params import check_number, to_range
 from ..core.rng import uniform
-from .base import AudioTransform, audio_of
+from .base import AudioTransform, audio_of, keep_full_scale
 
 __all__ = ["BandPass", "BandStop", "HighPass", "LowPass", "PeakingEQ", "butter_sos", "peaking_sos"]
 
@@ -99,7 +99,7 @@ class _Filter(AudioTransform):
 
         key, audio, rate = audio_of(sample)
         out = signal.sosfilt(self.sos(params, rate), audio.astype(np.float64), axis=-1).astype(np.float32)
-        return sample.derive(**{key: out})
+        return sample.derive(**{key: keep_full_scale(out, audio)})
 
 
 class LowPass(_Filter):

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..core.params import to_range
 from ..core.rng import integer, kernel_rng, uniform
-from .base import AudioTransform, rms
+from .base import AudioTransform, keep_full_scale, rms
 
 __all__ = ["AddGaussianNoise"]
 
@@ -20,7 +20,7 @@ class AddGaussianNoise(AudioTransform):
 
     Example:
         >>> import numpy as np, augmentlab as al
-        >>> x = np.sin(np.linspace(0, 100, 8000)).astype(np.float32)
+        >>> x = 0.5 * np.sin(np.linspace(0, 100, 8000)).astype(np.float32)
         >>> y = al.audio.AddGaussianNoise(min_snr_db=20, max_snr_db=20)(audio=x, sample_rate=8000,
         ...                                                             seed=0)["audio"]
         >>> snr = 10 * np.log10((x ** 2).mean() / ((y - x) ** 2).mean())
@@ -41,4 +41,5 @@ class AddGaussianNoise(AudioTransform):
     def apply_audio(self, audio: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         std = rms(audio) / 10.0 ** (params["snr_db"] / 20.0)
         noise = kernel_rng(params["seed"]).standard_normal(audio.shape, dtype=np.float32)
-        return (audio + noise * audio.dtype.type(std)).astype(audio.dtype, copy=False)
+        return keep_full_scale((audio + noise * audio.dtype.type(std)).astype(audio.dtype, copy=False),
+                               audio)

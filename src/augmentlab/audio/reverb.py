@@ -9,7 +9,7 @@ import numpy as np
 
 from ..core.params import to_range
 from ..core.rng import integer, kernel_rng, uniform
-from .base import AudioTransform, audio_of, rms
+from .base import AudioTransform, audio_of, keep_full_scale, rms
 from .folder import SoundFolder
 
 __all__ = ["ApplyImpulseResponse", "synthetic_room"]
@@ -75,4 +75,4 @@ class ApplyImpulseResponse(AudioTransform):
         dry_rms, wet_rms = rms(audio), rms(wet)
         if dry_rms > 0.0 and wet_rms > 0.0:
             wet *= dry_rms / wet_rms
-        return sample.derive(**{key: wet.astype(np.float32)})
+        return sample.derive(**{key: keep_full_scale(wet.astype(np.float32), audio)})

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..core.params import to_range
 from ..core.rng import uniform
-from .base import AudioTransform, audio_of
+from .base import AudioTransform, audio_of, keep_full_scale
 
 __all__ = ["PitchShift", "SpeedPerturb", "TimeStretch", "phase_vocoder"]
 
@@ -170,7 +170,7 @@ class SpeedPerturb(AudioTransform):
         key, audio, rate = audio_of(sample)
         n = max(1, int(round(audio.shape[-1] / params["factor"])))
         out = _fit(_resample(audio.astype(np.float64), params["factor"]), n).astype(np.float32)
-        changes: dict[str, Any] = {key: out}
+        changes: dict[str, Any] = {key: keep_full_scale(out, audio)}
         for ev in sample.keys_of("events"):
             changes[ev] = _scale_events(sample[ev], 1 / params["factor"], n / rate)
         return sample.derive(**changes)
@@ -208,7 +208,7 @@ class TimeStretch(AudioTransform):
         stretched = np.stack([phase_vocoder(c, params["rate"]) for c in audio.reshape(-1, n)])
         length = n if self.leave_length_unchanged else stretched.shape[-1]
         out = _fit(stretched, length).reshape(*audio.shape[:-1], length).astype(np.float32)
-        changes: dict[str, Any] = {key: out}
+        changes: dict[str, Any] = {key: keep_full_scale(out, audio)}
         for ev in sample.keys_of("events"):
             changes[ev] = _scale_events(sample[ev], 1 / params["rate"], length / rate)
         return sample.derive(**changes)
@@ -251,4 +251,4 @@ class PitchShift(AudioTransform):
             else:
                 shifted = phase_vocoder(_resample(channel, factor), 1.0 / factor, max_length=n)
             out.append(_fit(shifted, n))
-        return np.stack(out).reshape(audio.shape).astype(np.float32)
+        return keep_full_scale(np.stack(out).reshape(audio.shape).astype(np.float32), audio)
