@@ -235,3 +235,23 @@ def test_butterworth_sections_match_scipys_design(order: int) -> None:
         reference = signal.sosfilt(signal.butter(order, band, btype=btype, fs=RATE, output="sos"), x)
         ours = signal.sosfilt(butter_sos(order, band, btype, RATE), x)
         np.testing.assert_allclose(ours, reference, atol=1e-9, err_msg=f"{btype} order {order}")
+
+
+def test_mel_spectrogram_helper_finds_the_tone_and_refuses_bad_input() -> None:
+    mel = al.audio.MelSpectrogram(n_mels=64)
+    x = _tone(1000)
+    spec = mel(np.stack([x, _tone(3000)]), RATE)
+    assert spec.shape == (2, 64, 101) and spec.dtype == np.float32
+    np.testing.assert_array_equal(spec[0], al.audio.mel_spectrogram(x, RATE, n_mels=64))
+    # the loudest band of each channel is the one whose centre is nearest to its tone
+    edges = 700 * (10 ** (np.linspace(0, 2595 * np.log10(1 + 8000 / 700), 66) / 2595) - 1)
+    for channel, hz in ((0, 1000), (1, 3000)):
+        band = int(np.argmax(spec[channel].mean(axis=1)))
+        assert abs(edges[band + 1] - hz) <= (edges[band + 2] - edges[band]) / 2
+    assert al.audio.MelSpectrogram(**mel.get_config()).get_config() == mel.get_config()
+    with pytest.raises(InvalidInput, match="sample_rate"):
+        mel(x, 0)
+    with pytest.raises(InvalidInput, match=r"\(channels, n\)"):
+        mel(np.zeros((1, 2, 3), np.float32), RATE)
+    with pytest.raises(InvalidConfig, match="hop"):
+        al.audio.MelSpectrogram(hop=0)

@@ -18,7 +18,7 @@ from .noise import AddGaussianNoise
 from .reverb import ApplyImpulseResponse, synthetic_room
 from .reverse import Reverse
 from .shift import Shift
-from .spectrogram import FrequencyMask, SpecAugment, TimeMaskSpec, mel_spectrogram
+from .spectrogram import FrequencyMask, MelSpectrogram, SpecAugment, TimeMaskSpec, mel_spectrogram
 from .stretch import PitchShift, SpeedPerturb, TimeStretch, phase_vocoder
 from .timemask import TimeMask
 from .transition import GainTransition
@@ -37,6 +37,7 @@ __all__ = [
     "GainTransition",
     "HighPass",
     "LowPass",
+    "MelSpectrogram",
     "Normalize",
     "PadToLength",
     "PeakingEQ",

@@ -14,7 +14,7 @@ from ..core.params import check_choice, check_number
 from ..core.rng import integer
 from ..core.transform import Transform
 
-__all__ = ["FrequencyMask", "SpecAugment", "TimeMaskSpec", "mel_spectrogram"]
+__all__ = ["FrequencyMask", "MelSpectrogram", "SpecAugment", "TimeMaskSpec", "mel_spectrogram"]
 
 
 def mel_spectrogram(audio: np.ndarray, sample_rate: int, *, n_mels: int = 64, n_fft: int = 512,
@@ -38,6 +38,45 @@ def mel_spectrogram(audio: np.ndarray, sample_rate: int, *, n_mels: int = 64, n_
     mel = power @ _mel_bank(sample_rate, n_fft, n_mels).T
     db = 10.0 * np.log10(np.maximum(mel, 1e-10))
     return np.maximum(db, db.max() + floor_db).T.astype(np.float32)
+
+
+class MelSpectrogram:
+    """The `mel_spectrogram` settings as an object to keep with a pipeline: call it on a clip
+    (mono ``(n,)`` or ``(channels, n)``) and its rate to get the ``spectrogram`` field the
+    spectrogram transforms work on (``(n_mels, frames)`` or ``(channels, n_mels, frames)``).
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> mel = al.audio.MelSpectrogram(n_mels=40)
+        >>> spec = mel(np.zeros((2, 8000), np.float32), 8000)
+        >>> spec.shape, mel.get_config()["n_mels"]
+        ((2, 40, 51), 40)
+        >>> al.audio.SpecAugment(time_warp=5, freq_width=4)(spectrogram=spec[0], seed=0)["spectrogram"].shape
+        (40, 51)
+    """
+
+    def __init__(self, *, n_mels: int = 64, n_fft: int = 512, hop: int = 160,
+                 floor_db: float = -80.0) -> None:
+        name = "audio.MelSpectrogram"
+        self.n_mels = int(check_number(name, "n_mels", n_mels, low=1, high=512, integer=True))
+        self.n_fft = int(check_number(name, "n_fft", n_fft, low=16, high=65536, integer=True))
+        self.hop = int(check_number(name, "hop", hop, low=1, high=self.n_fft, integer=True))
+        self.floor_db = float(check_number(name, "floor_db", floor_db, low=-300, high=-1))
+
+    def get_config(self) -> dict[str, Any]:
+        """The settings, JSON-native (``MelSpectrogram(**config)`` rebuilds it)."""
+        return {"n_mels": self.n_mels, "n_fft": self.n_fft, "hop": self.hop,
+                "floor_db": self.floor_db}
+
+    def __call__(self, audio: np.ndarray, sample_rate: int) -> np.ndarray:
+        x = np.asarray(audio)
+        if x.ndim not in (1, 2):
+            raise InvalidInput(f"MelSpectrogram: expected (n,) or (channels, n) audio, got {x.shape}")
+        if not isinstance(sample_rate, (int, np.integer)) or sample_rate <= 0:
+            raise InvalidInput(f"MelSpectrogram: sample_rate must be a positive int, got "
+                               f"{sample_rate!r}")
+        specs = [mel_spectrogram(c, int(sample_rate), **self.get_config()) for c in x.reshape(-1, x.shape[-1])]
+        return specs[0] if x.ndim == 1 else np.stack(specs)
 
 
 def _mel_bank(rate: int, n_fft: int, n_mels: int) -> np.ndarray:
