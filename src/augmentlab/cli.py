@@ -99,11 +99,14 @@ def main(argv: list[str] | None = None) -> int:
 
     p_eval = sub.add_parser("evaluate", help="baseline vs strategies on your data or a built-in set")
     p_eval.add_argument("--data", required=True,
-                        help="built-in name (mnist, digits, wine, keel:yeast4, ...), folder:PATH, "
-                             "csv:PATH, parquet:PATH or jsonl:PATH")
+                        help="built-in name (mnist, digits, wine, rotten-tomatoes, spoken-digits, "
+                             "drums, keel:yeast4, ...), folder:PATH (class subfolders of images "
+                             "or audio), csv:PATH, parquet:PATH or jsonl:PATH")
     p_eval.add_argument("--label", default="label", help="label column (csv/parquet/jsonl)")
     p_eval.add_argument("--text", default=None, help="text column (csv/parquet/jsonl text data)")
-    p_eval.add_argument("--model", default=None, help="small-cnn, mlp, logreg, hgb, tfidf-logreg")
+    p_eval.add_argument("--model", default=None,
+                        help="small-cnn, mlp, logreg, hgb (images, tables); tfidf-logreg, "
+                             "embedding-logreg (text); logmel-logreg (audio)")
     p_eval.add_argument("--strategy", action="append", default=[],
                         help="NAME=baseline|recommended|mild|PIPELINE.yaml (repeatable)")
     p_eval.add_argument("--sizes", default="10,50",

@@ -61,11 +61,11 @@ def cache_dir() -> Path:
     return Path(base) / "augmentlab"
 
 
-def fit_clip(x: np.ndarray, rate: int, seconds: float = 1.0, *, threshold_db: float = -40.0
-             ) -> np.ndarray:
-    """A mono clip resampled to `AUDIO_RATE` (scaled under full scale if resampling overshoots),
-    its leading silence (below `threshold_db` of the peak) trimmed, then cut or zero-padded to
-    `seconds` (float32).
+def fit_clip(x: np.ndarray, rate: int, seconds: float | None = 1.0, *,
+             threshold_db: float | None = -40.0, target_rate: int = AUDIO_RATE) -> np.ndarray:
+    """A clip mixed to mono, resampled to `target_rate` (scaled under full scale if resampling
+    overshoots), its leading silence (below `threshold_db` of the peak; None: kept) trimmed,
+    then cut or zero-padded to `seconds` (None: as long as it is), float32.
 
     Example:
         >>> x = np.concatenate([np.zeros(800), np.ones(800)]).astype(np.float32)
@@ -80,16 +80,16 @@ def fit_clip(x: np.ndarray, rate: int, seconds: float = 1.0, *, threshold_db: fl
     x = np.asarray(x, dtype=np.float64)
     if x.ndim == 2:  # (n, channels) as soundfile reads it: the channels' mean
         x = x.mean(axis=1)
-    if rate != AUDIO_RATE:
-        g = gcd(AUDIO_RATE, rate)
-        x = signal.resample_poly(x, AUDIO_RATE // g, rate // g)
+    if rate != target_rate:
+        g = gcd(target_rate, rate)
+        x = signal.resample_poly(x, target_rate // g, rate // g)
     peak = float(np.abs(x).max()) if len(x) else 0.0
     if peak > 1.0:  # resampling overshoots a full-scale click: scale back, as a recorder would
         x, peak = x / peak, 1.0
-    if peak > 0:
+    if peak > 0 and threshold_db is not None:
         loud = np.flatnonzero(np.abs(x) >= peak * 10 ** (threshold_db / 20))
         x = x[loud[0]:]
-    n = int(round(seconds * AUDIO_RATE))
+    n = len(x) if seconds is None else int(round(seconds * target_rate))
     out = np.zeros(n, np.float32)
     out[: min(n, len(x))] = x[:n]
     return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -68,12 +68,51 @@ def _read_classes(root: Path, grayscale: bool, size: tuple[int, int] | None
     return images, labels, files
 
 
+Reader = Callable[[Path], "tuple[list[Any], list[str], list[str]]"]
+
+
+def _folder_split(root: Path, read: Reader, test_fraction: float, seed: int
+                  ) -> tuple[list[Any], list[str], np.ndarray, tuple[str, ...], np.ndarray,
+                             np.ndarray, str]:
+    """Items of a class-per-subfolder tree, split by ``train/`` + ``test/`` when both exist,
+    else by a fixed stratified split: ``(items, files, y, classes, train, test, split)``."""
+    parts = {p.name for p in root.iterdir() if p.is_dir()}
+    if {"train", "test"} <= parts:
+        tr_items, tr_labels, tr_files = read(root / "train")
+        te_items, te_labels, te_files = read(root / "test")
+        unknown = sorted(set(te_labels) - set(tr_labels))
+        if unknown:
+            raise DataError(f"test classes not in train: {', '.join(unknown)}; add them to train/ "
+                            "or remove them from test/", path=str(root / "test"))
+        y, classes = encode_labels(tr_labels + te_labels, str(root))
+        train = np.arange(len(tr_items))
+        test = np.arange(len(tr_items), len(tr_items) + len(te_items))
+        return (tr_items + te_items, tr_files + te_files, y, classes, train, test,
+                "given: train/ and test/ folders")
+    items, labels, files = read(root)
+    y, classes = encode_labels(labels, str(root))
+    train, test = stratified_split(y, test_fraction, seed)
+    return items, files, y, classes, train, test, _FIXED.format(round(test_fraction * 100), seed)
+
+
+def _holds_audio(root: Path) -> bool:
+    """Whether a class-folder tree holds audio and no images (decides what `from_folder` reads)."""
+    from ..data.audio_files import AUDIO_SUFFIXES
+
+    suffixes = {p.suffix.lower() for p in root.rglob("*") if p.is_file()}
+    return bool(suffixes & set(AUDIO_SUFFIXES)) and not suffixes & set(IMAGE_SUFFIXES)
+
+
 def from_folder(path: str | Path, *, size: tuple[int, int] | None = None, grayscale: bool = False,
-                test_fraction: float = 0.25, seed: int = 0) -> Dataset:
-    """Images in one subfolder per class. With ``train/`` and ``test/`` subfolders those are the
-    split; otherwise a fixed stratified split holds out ``test_fraction`` of each class.
+                test_fraction: float = 0.25, seed: int = 0, sample_rate: int = 16000,
+                seconds: float | None = None) -> Dataset:
+    """Images, or audio clips, in one subfolder per class. With ``train/`` and ``test/``
+    subfolders those are the split; otherwise a fixed stratified split holds out
+    ``test_fraction`` of each class.
 
     Images must share one size unless ``size=(height, width)`` is given (they are then resized).
+    Audio (WAV, FLAC, OGG) is mixed to mono, resampled to `sample_rate` and zero-padded at the
+    end to the longest clip, or cut or padded to `seconds`.
 
     Example:
         >>> import tempfile, cv2, numpy as np
@@ -88,24 +127,10 @@ def from_folder(path: str | Path, *, size: tuple[int, int] | None = None, graysc
     root = Path(path)
     if not root.is_dir():
         raise DataError("not a folder", path=str(root))
-    parts = {p.name for p in root.iterdir() if p.is_dir()}
-    if {"train", "test"} <= parts:
-        tr_imgs, tr_labels, tr_files = _read_classes(root / "train", grayscale, size)
-        te_imgs, te_labels, te_files = _read_classes(root / "test", grayscale, size)
-        unknown = sorted(set(te_labels) - set(tr_labels))
-        if unknown:
-            raise DataError(f"test classes not in train: {', '.join(unknown)}; add them to train/ "
-                            "or remove them from test/", path=str(root / "test"))
-        images, labels, files = tr_imgs + te_imgs, tr_labels + te_labels, tr_files + te_files
-        train = np.arange(len(tr_imgs))
-        test = np.arange(len(tr_imgs), len(images))
-        split = "given: train/ and test/ folders"
-        y, classes = encode_labels(labels, str(root))
-    else:
-        images, labels, files = _read_classes(root, grayscale, size)
-        y, classes = encode_labels(labels, str(root))
-        train, test = stratified_split(y, test_fraction, seed)
-        split = _FIXED.format(round(test_fraction * 100), seed)
+    if _holds_audio(root):
+        return _audio_folder(root, test_fraction, seed, sample_rate, seconds)
+    images, files, y, classes, train, test, split = _folder_split(
+        root, lambda r: _read_classes(r, grayscale, size), test_fraction, seed)
     shapes = {img.shape for img in images}
     if len(shapes) > 1:
         first = images[0].shape
@@ -114,6 +139,36 @@ def from_folder(path: str | Path, *, size: tuple[int, int] | None = None, graysc
                         "resize them on loading", path=odd)
     return Dataset(root.name, "image", np.stack(images), y, classes, train, test, split=split,
                    source=str(root), info={"files": files})
+
+
+def _audio_folder(root: Path, test_fraction: float, seed: int, sample_rate: int,
+                  seconds: float | None) -> Dataset:
+    from ..data.audio_files import AUDIO_SUFFIXES, read_audio
+    from .audio_sets import fit_clip
+
+    if not isinstance(sample_rate, int) or sample_rate <= 0:
+        raise DataError(f"sample_rate must be a positive int, got {sample_rate!r}", path=str(root))
+
+    def read(folder_root: Path) -> tuple[list[Any], list[str], list[str]]:
+        clips, labels, files = [], [], []
+        for folder in _class_dirs(folder_root):
+            found = sorted(p for p in folder.iterdir() if p.suffix.lower() in AUDIO_SUFFIXES)
+            if not found:
+                raise DataError(f"class folder {folder.name!r} has no audio "
+                                f"({', '.join(AUDIO_SUFFIXES)})", path=str(folder))
+            for path in found:
+                samples, rate, _ = read_audio(path, str(path))
+                clips.append(fit_clip(samples.T if samples.ndim == 2 else samples, rate, seconds,
+                                      threshold_db=None, target_rate=sample_rate))
+                labels.append(folder.name)
+                files.append(str(path))
+        return clips, labels, files
+
+    clips, files, y, classes, train, test, split = _folder_split(root, read, test_fraction, seed)
+    n = max(len(c) for c in clips)
+    X = np.stack([np.pad(c, (0, n - len(c))) for c in clips])
+    return Dataset(root.name, "audio", X, y, classes, train, test, split=split, source=str(root),
+                   info={"files": files, "sample_rate": sample_rate})
 
 
 def _read_table(path: Path) -> Any:
