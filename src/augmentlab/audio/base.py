@@ -57,8 +57,8 @@ def keep_full_scale(out: np.ndarray, source: np.ndarray) -> np.ndarray:
         >>> keep_full_scale(np.array([0.5, -2.0], np.float32), np.array([0.9], np.float32)).tolist()
         [0.25, -1.0]
     """
-    peak = float(np.max(np.abs(out))) if out.size else 0.0
-    if peak <= 1.0 or (source.size and float(np.max(np.abs(source))) > 1.0):
+    peak = max(float(out.max()), -float(out.min())) if out.size else 0.0  # no |out| temporary
+    if peak <= 1.0 or (source.size and max(float(source.max()), -float(source.min())) > 1.0):
         return out
     return (out * np.float32(1.0 / peak)).astype(np.float32, copy=False)
 
