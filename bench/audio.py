@@ -127,8 +127,12 @@ def quality() -> list[dict[str, Any]]:
     for op, amount, f0 in cases:
         ideal = spectrum(harmonic(f0))
         if op == "TimeStretch":
-            contenders = {"augmentlab": al.audio.TimeStretch(min_rate=amount, max_rate=amount),
+            # the stretched signal itself (kept at the input's length, a faster one would end in
+            # silence that the time-averaged spectrum counts as error for everyone)
+            contenders = {"augmentlab": al.audio.TimeStretch(min_rate=amount, max_rate=amount,
+                                                             leave_length_unchanged=False),
                           **{f"audiomentations {m}": am.TimeStretch(min_rate=amount, max_rate=amount,
+                                                                    leave_length_unchanged=False,
                                                                     method=m, p=1)
                              for m in ("signalsmith_stretch", "librosa_phase_vocoder")}}
         else:
