@@ -108,6 +108,14 @@ def _row() -> dict[str, Any]:
             "schema": al.tabular.Schema.infer(table), "label": 0}
 
 
+def _series() -> dict[str, Any]:
+    t = np.arange(60)
+    x = np.stack([np.sin(t / 5.0), 0.5 * np.cos(t / 7.0)], axis=1)
+    x[10:13, 1] = np.nan  # a gap in one channel: it must stay a gap
+    return {"series": x, "step_labels": ["rest"] * 20 + ["walk"] * 25 + ["run"] * 15,
+            "label": "session"}
+
+
 def send_json(handler: BaseHTTPRequestHandler, answer: Any) -> None:
     """Answer an HTTP request of the tests' local servers with JSON."""
     data = json.dumps(answer).encode()
@@ -194,6 +202,20 @@ MODAL_CASES: dict[str, tuple[dict[str, Any], Any]] = {
     "audio.SpecAugment": ({}, _spectrogram),
     "audio.TimeStretch": ({}, _audio),
     "audio.PitchShift": ({}, _audio),
+    "series.Jitter": ({"sigma": 0.05}, _series),
+    "series.Scaling": ({}, _series),
+    "series.MagnitudeWarp": ({}, _series),
+    "series.Drift": ({}, _series),
+    "series.Quantize": ({"levels": 5}, _series),
+    "series.TimeWarp": ({}, _series),
+    "series.WindowSlice": ({}, _series),
+    "series.WindowWarp": ({"window_ratio": 0.2}, _series),
+    "series.Permutation": ({}, _series),
+    "series.Crop": ({"size": 40}, _series),
+    "series.Resize": ({"min_size": 30, "max_size": 90}, _series),
+    "series.Convolve": ({}, _series),
+    "series.Pool": ({}, _series),
+    "series.Dropout": ({"rate": 0.2}, _series),
     "tabular.GaussianNoise": ({"scale": 0.5}, _row),
     "tabular.CategoricalResample": ({"rate": 0.7}, _row),
 }

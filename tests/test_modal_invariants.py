@@ -40,7 +40,7 @@ def test_contract(name: str) -> None:
     _same(fields, before)  # input not mutated
     # it does something (a deterministic transform, such as back-translation, the same thing)
     def data(sample: dict) -> bytes:  # the field the transform works on, as bytes
-        for key in ("audio", "spectrogram"):
+        for key in ("audio", "spectrogram", "series"):
             if key in sample:
                 return bytes(sample[key].tobytes())
         return repr(sample.get("text", sample.get("features"))).encode()
@@ -57,6 +57,12 @@ def test_contract(name: str) -> None:
             assert out["audio"].dtype == np.float32 and out["audio"].shape == shape
             duration = out["audio"].shape[-1] / out["sample_rate"]
             assert all(0 <= a <= b <= duration for a, b, _ in out.get("events", []))
+        if "series" in out:  # one label per step, whatever the length became
+            x = out["series"]
+            assert x.dtype == fields["series"].dtype and x.shape[1:] == fields["series"].shape[1:]
+            assert len(out["step_labels"]) == len(x)
+            if name not in ("series.Crop", "series.Resize"):
+                assert len(x) == len(fields["series"])
         for step in out.record.steps:
             assert yaml.safe_load(yaml.safe_dump(step.params)) == step.params
             assert json.loads(json.dumps(step.params)) == step.params

@@ -8,7 +8,7 @@ Example:
     (32, 32, 3)
 """
 
-from . import audio, errors, image, registry, tabular, text
+from . import audio, errors, image, registry, series, tabular, text
 from .core import (
     BBoxes,
     Compose,
@@ -45,6 +45,7 @@ __all__ = [
     "image",
     "load_pipeline",
     "registry",
+    "series",
     "tabular",
     "text",
     *image.__all__,

@@ -27,7 +27,8 @@ __all__ = [
 ]
 
 FIELD_KINDS = frozenset({"image", "mask", "bboxes", "keypoints", "label", "text", "spans", "audio",
-                         "sample_rate", "events", "features", "schema", "spectrogram"})
+                         "sample_rate", "events", "features", "schema", "spectrogram", "series",
+                         "step_labels"})
 BBOX_FORMATS = ("pascal_voc", "coco", "yolo", "albumentations", "cxcywh")
 
 

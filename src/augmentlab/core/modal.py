@@ -10,7 +10,11 @@ Conventions, checked on every call:
 - ``events``: a list of ``(onset, offset, label)`` in seconds within the clip, ``onset <= offset``;
 - ``spans``: protected character ranges of the text, ``(start, end, label)``, ``0 <= start < end
   <= len(text)``, not overlapping; text transforms never change them and move their offsets;
-- ``features``: a mapping column -> value (a table row); ``schema``: a `augmentlab.tabular.Schema`.
+- ``features``: a mapping column -> value (a table row); ``schema``: a `augmentlab.tabular.Schema`;
+- ``series``: a float array ``(T,)`` or ``(T, channels)``, time first; NaN marks a missing value
+  (kept missing by every transform), inf is refused;
+- ``step_labels``: one label per time step of the series (a sequence of length ``T``), moved
+  with the time axis by the time-changing series transforms.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from .errors import InvalidInput
 __all__ = ["MODAL_KINDS", "check_modal_fields", "duration_of"]
 
 MODAL_KINDS = frozenset({"text", "spans", "audio", "sample_rate", "events", "features", "schema",
-                         "spectrogram"})
+                         "spectrogram", "series", "step_labels"})
 
 
 def duration_of(audio: np.ndarray, sample_rate: int) -> float:
@@ -64,6 +68,32 @@ def _check_spectrogram(key: str, value: Any) -> None:
     if not np.isfinite(value).all():
         raise InvalidInput(f"{key}: spectrogram contains NaN or inf (take the log of power + a "
                            "small floor, as augmentlab.audio.mel_spectrogram does)")
+
+
+def _check_series(key: str, value: Any) -> None:
+    if not isinstance(value, np.ndarray) or value.dtype.kind != "f":
+        raise InvalidInput(f"{key}: expected a float array (T,) or (T, channels), got "
+                           f"{getattr(value, 'dtype', type(value).__name__)}; convert with "
+                           "np.asarray(x, dtype=np.float64)")
+    if value.ndim not in (1, 2) or value.shape[0] == 0 or 0 in value.shape:
+        raise InvalidInput(f"{key}: expected a non-empty (T,) or (T, channels) array, got shape "
+                           f"{value.shape}")
+    if np.isinf(value).any():
+        raise InvalidInput(f"{key}: the series contains inf (NaN is the missing-value marker; "
+                           "inf is not a value)")
+
+
+def _check_step_labels(key: str, value: Any, length: int | None) -> None:
+    if length is None:
+        raise InvalidInput(f"{key}: step labels label the time steps of a series; pass series=... too")
+    try:
+        n = len(value)
+    except TypeError:
+        raise InvalidInput(f"{key}: expected one label per time step (a sequence), got "
+                           f"{type(value).__name__}") from None
+    if isinstance(value, (str, bytes)) or n != length:
+        raise InvalidInput(f"{key}: expected {length} labels (one per time step of the series), "
+                           f"got {n if not isinstance(value, (str, bytes)) else 'a string'}")
 
 
 def _check_events(key: str, value: Any, duration: float | None) -> None:
@@ -127,12 +157,17 @@ def check_modal_fields(fields: Mapping[str, Any], kinds: Mapping[str, str]) -> N
             duration = duration_of(value, int(rate))
         if kind == "spectrogram":
             _check_spectrogram(key, value)
+        if kind == "series":
+            _check_series(key, value)
         if kind == "features" and not isinstance(value, Mapping):
             raise InvalidInput(f"{key}: expected a mapping column -> value (one row), got "
                                f"{type(value).__name__}")
     texts = [fields[k] for k, v in kinds.items() if v == "text"]
+    series = [fields[k] for k, v in kinds.items() if v == "series"]
     for key, kind in kinds.items():
         if kind == "events":
             _check_events(key, fields[key], duration)
         if kind == "spans":
             _check_spans(key, fields[key], texts[0] if texts else None)
+        if kind == "step_labels":
+            _check_step_labels(key, fields[key], len(series[0]) if series else None)
