@@ -310,3 +310,19 @@ def test_stretch_and_pitch_keep_a_harmonic_tone_clean() -> None:
         t = al.audio.PitchShift(min_semitones=semitones, max_semitones=semitones)
         ideal = _harmonic(220.0 * 2 ** (semitones / 12))
         assert _convergence(t(audio=x, sample_rate=RATE, seed=0)["audio"], ideal) < 0.005
+
+
+def test_gaussian_noise_at_a_fixed_amplitude() -> None:
+    t = al.audio.AddGaussianNoise(min_amplitude=0.02, max_amplitude=0.04)
+    quiet, loud = _tone(440, amplitude=0.01), _tone(440, amplitude=0.5)
+    pipe = al.Compose([t], seed=3)
+    outs = [pipe(audio=x, sample_rate=RATE, sample_id=0) for x in (quiet, loud)]
+    amplitude = outs[0].record.steps[0].params["amplitude"]
+    assert 0.02 <= amplitude <= 0.04 and outs[1].record.steps[0].params["amplitude"] == amplitude
+    for out, x in zip(outs, (quiet, loud), strict=True):  # the same noise level whatever the clip
+        assert float((out["audio"] - x).std()) == pytest.approx(amplitude, rel=0.02)
+    replayed = pipe.replay(outs[0].record, audio=quiet, sample_rate=RATE)
+    np.testing.assert_array_equal(replayed["audio"], outs[0]["audio"])
+    assert al.load_pipeline(pipe.to_json()).config_hash == pipe.config_hash
+    with pytest.raises(InvalidConfig, match="both min_amplitude and max_amplitude"):
+        al.audio.AddGaussianNoise(min_amplitude=0.1)
