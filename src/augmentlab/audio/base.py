@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core.errors import InvalidInput
+from ..core.modal import field_of
 from ..core.transform import Transform
 
 __all__ = ["AudioTransform", "audio_of", "keep_full_scale", "mix_at_snr", "rms"]
@@ -14,11 +14,9 @@ __all__ = ["AudioTransform", "audio_of", "keep_full_scale", "mix_at_snr", "rms"]
 
 def audio_of(sample: Any) -> tuple[str, np.ndarray, int]:
     """``(key, samples, sample_rate)`` of the sample's audio field."""
-    keys = sample.keys_of("audio")
-    if not keys:
-        raise InvalidInput("this transform works on audio: pass audio=... and sample_rate=...")
+    key, audio = field_of(sample, "audio", "audio: pass audio=... and sample_rate=...")
     rate = sample[sample.keys_of("sample_rate")[0]]
-    return keys[0], sample[keys[0]], int(rate)
+    return key, audio, int(rate)
 
 
 def rms(x: np.ndarray) -> float:

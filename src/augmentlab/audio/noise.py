@@ -55,10 +55,8 @@ class AddGaussianNoise(AudioTransform):
         return {"snr_db": uniform(rng, *self.snr), "seed": integer(rng, 0, 2**63 - 1)}
 
     def apply_audio(self, audio: np.ndarray, params: dict[str, Any]) -> np.ndarray:
-        if "amplitude" in params:
-            std = params["amplitude"]
-        else:
-            std = rms(audio) / 10.0 ** (params["snr_db"] / 20.0)
+        std = params["amplitude"] if "amplitude" in params else \
+            rms(audio) / 10.0 ** (params["snr_db"] / 20.0)
         noise = kernel_rng(params["seed"]).standard_normal(audio.shape, dtype=np.float32)
         return keep_full_scale((audio + noise * audio.dtype.type(std)).astype(audio.dtype, copy=False),
                                audio)

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import InvalidInput
+from ..core.modal import field_of
 from ..core.params import check_choice, check_number
 from ..core.rng import integer
 from ..core.transform import Transform
@@ -93,11 +94,8 @@ def _mel_bank(rate: int, n_fft: int, n_mels: int) -> np.ndarray:
 
 
 def _spectrogram_of(sample: Any) -> tuple[str, np.ndarray]:
-    keys = sample.keys_of("spectrogram")
-    if not keys:
-        raise InvalidInput("this transform works on a spectrogram: pass spectrogram=... "
-                           "(e.g. augmentlab.audio.mel_spectrogram(audio, rate))")
-    return keys[0], sample[keys[0]]
+    return field_of(sample, "spectrogram", "a spectrogram: pass spectrogram=... (e.g. "
+                    "augmentlab.audio.MelSpectrogram()(audio, rate))")
 
 
 class _SpecTransform(Transform):

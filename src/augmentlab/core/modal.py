@@ -27,10 +27,26 @@ import numpy as np
 
 from .errors import InvalidInput
 
-__all__ = ["MODAL_KINDS", "check_modal_fields", "duration_of"]
+__all__ = ["MODAL_KINDS", "check_modal_fields", "duration_of", "field_of"]
 
 MODAL_KINDS = frozenset({"text", "spans", "audio", "sample_rate", "events", "features", "schema",
                          "spectrogram", "series", "step_labels"})
+
+
+def field_of(sample: Any, kind: str, how: str) -> tuple[str, Any]:
+    """``(key, value)`` of the sample's first field of `kind`; `InvalidInput` saying what the
+    transform works on and `how` to pass it when there is none.
+
+    Example:
+        >>> import augmentlab as al
+        >>> sample = al.Compose([al.text.RandomSwap()], seed=0)(text="hi there")
+        >>> field_of(sample, "text", "text: pass text=...")[0]
+        'text'
+    """
+    keys = sample.keys_of(kind)
+    if not keys:
+        raise InvalidInput(f"this transform works on {how}")
+    return keys[0], sample[keys[0]]
 
 
 def duration_of(audio: np.ndarray, sample_rate: int) -> float:

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core.errors import InvalidInput
+from ..core.modal import field_of
 from ..core.transform import Transform
 
 __all__ = ["SeriesTransform", "resample_at", "series_of"]
@@ -15,11 +15,8 @@ __all__ = ["SeriesTransform", "resample_at", "series_of"]
 
 def series_of(sample: Any) -> tuple[str, np.ndarray]:
     """``(key, series)`` of the sample's series field."""
-    keys = sample.keys_of("series")
-    if not keys:
-        raise InvalidInput("this transform works on a time series: pass series=... ((T,) or "
-                           "(T, channels) floats, NaN for missing values)")
-    return keys[0], sample[keys[0]]
+    return field_of(sample, "series", "a time series: pass series=... ((T,) or (T, channels) "
+                    "floats, NaN for missing values)")
 
 
 def resample_at(x: np.ndarray, times: np.ndarray) -> np.ndarray:
