@@ -116,6 +116,14 @@ def _series() -> dict[str, Any]:
             "label": "session"}
 
 
+def _cloud() -> dict[str, Any]:
+    rng = np.random.default_rng(3)
+    normals = rng.standard_normal((40, 3))
+    normals /= np.linalg.norm(normals, axis=1, keepdims=True)
+    return {"points": rng.uniform(-1, 1, (40, 3)), "normals": normals,
+            "point_labels": [i % 4 for i in range(40)], "label": "chair"}
+
+
 def send_json(handler: BaseHTTPRequestHandler, answer: Any) -> None:
     """Answer an HTTP request of the tests' local servers with JSON."""
     data = json.dumps(answer).encode()
@@ -216,6 +224,14 @@ MODAL_CASES: dict[str, tuple[dict[str, Any], Any]] = {
     "series.Convolve": ({}, _series),
     "series.Pool": ({}, _series),
     "series.Dropout": ({"rate": 0.2}, _series),
+    "points.Rotate": ({}, _cloud),
+    "points.Scale": ({"anisotropic": True}, _cloud),
+    "points.Translate": ({}, _cloud),
+    "points.Flip": ({"axis": "y"}, _cloud),
+    "points.NormalizeToUnitSphere": ({}, _cloud),
+    "points.Jitter": ({}, _cloud),
+    "points.RandomDropout": ({"max_ratio": 0.5}, _cloud),
+    "points.Shuffle": ({}, _cloud),
     "tabular.GaussianNoise": ({"scale": 0.5}, _row),
     "tabular.CategoricalResample": ({"rate": 0.7}, _row),
 }

@@ -40,7 +40,7 @@ def test_contract(name: str) -> None:
     _same(fields, before)  # input not mutated
     # it does something (a deterministic transform, such as back-translation, the same thing)
     def data(sample: dict) -> bytes:  # the field the transform works on, as bytes
-        for key in ("audio", "spectrogram", "series"):
+        for key in ("audio", "spectrogram", "series", "points"):
             if key in sample:
                 return bytes(sample[key].tobytes())
         return repr(sample.get("text", sample.get("features"))).encode()
@@ -57,6 +57,9 @@ def test_contract(name: str) -> None:
             assert out["audio"].dtype == np.float32 and out["audio"].shape == shape
             duration = out["audio"].shape[-1] / out["sample_rate"]
             assert all(0 <= a <= b <= duration for a, b, _ in out.get("events", []))
+        if "points" in out:  # labels and normals still one per point, normals unit length
+            assert len(out["point_labels"]) == len(out["points"]) == len(out["normals"])
+            np.testing.assert_allclose(np.linalg.norm(out["normals"], axis=1), 1.0)
         if "series" in out:  # one label per step, whatever the length became
             x = out["series"]
             assert x.dtype == fields["series"].dtype and x.shape[1:] == fields["series"].shape[1:]

@@ -8,7 +8,7 @@ Example:
     (32, 32, 3)
 """
 
-from . import audio, errors, image, registry, series, tabular, text
+from . import audio, errors, image, points, registry, series, tabular, text
 from .core import (
     BBoxes,
     Compose,
@@ -44,6 +44,7 @@ __all__ = [
     "errors",
     "image",
     "load_pipeline",
+    "points",
     "registry",
     "series",
     "tabular",

@@ -14,7 +14,10 @@ Conventions, checked on every call:
 - ``series``: a float array ``(T,)`` or ``(T, channels)``, time first; NaN marks a missing value
   (kept missing by every transform), inf is refused;
 - ``step_labels``: one label per time step of the series (a sequence of length ``T``), moved
-  with the time axis by the time-changing series transforms.
+  with the time axis by the time-changing series transforms;
+- ``points``: a finite float array ``(N, D)`` of coordinates, D >= 2, at least one point;
+  ``point_labels``: one label per point; ``normals``: ``(N, D)`` floats, one per point. Point
+  transforms keep all three in step (dropped, reordered, rotated together).
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ from .errors import InvalidInput
 __all__ = ["MODAL_KINDS", "check_modal_fields", "duration_of", "field_of"]
 
 MODAL_KINDS = frozenset({"text", "spans", "audio", "sample_rate", "events", "features", "schema",
-                         "spectrogram", "series", "step_labels"})
+                         "spectrogram", "series", "step_labels", "points", "point_labels",
+                         "normals"})
 
 
 def field_of(sample: Any, kind: str, how: str) -> tuple[str, Any]:
@@ -112,6 +116,32 @@ def _check_step_labels(key: str, value: Any, length: int | None) -> None:
                            f"got {n if not isinstance(value, (str, bytes)) else 'a string'}")
 
 
+def _check_points(key: str, value: Any) -> None:
+    if not isinstance(value, np.ndarray) or value.dtype.kind != "f" or value.ndim != 2 \
+            or value.shape[0] == 0 or value.shape[1] < 2:
+        raise InvalidInput(f"{key}: expected a float array (N, D) of N >= 1 points in D >= 2 "
+                           f"dimensions, got {getattr(value, 'dtype', type(value).__name__)} "
+                           f"{getattr(value, 'shape', '')}")
+    if not np.isfinite(value).all():
+        raise InvalidInput(f"{key}: points must be finite (no NaN or inf coordinates)")
+
+
+def _check_per_point(key: str, value: Any, points: np.ndarray | None, normals: bool) -> None:
+    if points is None:
+        raise InvalidInput(f"{key}: these belong to the points of a cloud; pass points=... too")
+    try:
+        n = len(value)
+    except TypeError:
+        raise InvalidInput(f"{key}: expected one entry per point, got {type(value).__name__}") from None
+    if isinstance(value, (str, bytes)) or n != len(points):
+        raise InvalidInput(f"{key}: {n} entries for {len(points)} points; give one per point "
+                           "(a list or an array, not a string)")
+    if normals and (not isinstance(value, np.ndarray) or value.shape != points.shape
+                    or value.dtype.kind != "f" or not np.isfinite(value).all()):
+        raise InvalidInput(f"{key}: expected finite float normals shaped like the points "
+                           f"{points.shape}")
+
+
 def _check_events(key: str, value: Any, duration: float | None) -> None:
     if not isinstance(value, (list, tuple)):
         raise InvalidInput(f"{key}: expected a list of (onset, offset, label), got {type(value).__name__}")
@@ -175,11 +205,14 @@ def check_modal_fields(fields: Mapping[str, Any], kinds: Mapping[str, str]) -> N
             _check_spectrogram(key, value)
         if kind == "series":
             _check_series(key, value)
+        if kind == "points":
+            _check_points(key, value)
         if kind == "features" and not isinstance(value, Mapping):
             raise InvalidInput(f"{key}: expected a mapping column -> value (one row), got "
                                f"{type(value).__name__}")
     texts = [fields[k] for k, v in kinds.items() if v == "text"]
     series = [fields[k] for k, v in kinds.items() if v == "series"]
+    clouds = [fields[k] for k, v in kinds.items() if v == "points"]
     for key, kind in kinds.items():
         if kind == "events":
             _check_events(key, fields[key], duration)
@@ -187,3 +220,5 @@ def check_modal_fields(fields: Mapping[str, Any], kinds: Mapping[str, str]) -> N
             _check_spans(key, fields[key], texts[0] if texts else None)
         if kind == "step_labels":
             _check_step_labels(key, fields[key], len(series[0]) if series else None)
+        if kind in ("point_labels", "normals"):
+            _check_per_point(key, fields[key], clouds[0] if clouds else None, kind == "normals")
