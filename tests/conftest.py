@@ -124,6 +124,17 @@ def _cloud() -> dict[str, Any]:
             "point_labels": [i % 4 for i in range(40)], "label": "chair"}
 
 
+def _graph() -> dict[str, Any]:
+    import networkx as nx
+
+    g = al.graph.Graph.from_networkx(nx.karate_club_graph(), feature=None, label=None)
+    rng = np.random.default_rng(5)
+    g = g.replace(node_features=rng.standard_normal((g.num_nodes, 6)),
+                  edge_features=rng.standard_normal((g.num_edges, 2)),
+                  node_labels=np.arange(g.num_nodes) % 3)
+    return {"graph": g, "label": "club"}
+
+
 def send_json(handler: BaseHTTPRequestHandler, answer: Any) -> None:
     """Answer an HTTP request of the tests' local servers with JSON."""
     data = json.dumps(answer).encode()
@@ -232,6 +243,12 @@ MODAL_CASES: dict[str, tuple[dict[str, Any], Any]] = {
     "points.Jitter": ({}, _cloud),
     "points.RandomDropout": ({"max_ratio": 0.5}, _cloud),
     "points.Shuffle": ({}, _cloud),
+    "graph.EdgeDrop": ({}, _graph),
+    "graph.EdgeAdd": ({}, _graph),
+    "graph.EdgePerturb": ({}, _graph),
+    "graph.NodeDrop": ({}, _graph),
+    "graph.SubgraphSample": ({}, _graph),
+    "graph.FeatureMask": ({}, _graph),
     "tabular.GaussianNoise": ({"scale": 0.5}, _row),
     "tabular.CategoricalResample": ({"rate": 0.7}, _row),
 }

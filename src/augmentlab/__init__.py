@@ -8,7 +8,7 @@ Example:
     (32, 32, 3)
 """
 
-from . import audio, errors, image, points, registry, series, tabular, text
+from . import audio, errors, graph, image, points, registry, series, tabular, text
 from .core import (
     BBoxes,
     Compose,
@@ -42,6 +42,7 @@ __all__ = [
     "audio",
     "dump_pipeline",
     "errors",
+    "graph",
     "image",
     "load_pipeline",
     "points",

@@ -17,7 +17,9 @@ Conventions, checked on every call:
   with the time axis by the time-changing series transforms;
 - ``points``: a finite float array ``(N, D)`` of coordinates, D >= 2, at least one point;
   ``point_labels``: one label per point; ``normals``: ``(N, D)`` floats, one per point. Point
-  transforms keep all three in step (dropped, reordered, rotated together).
+  transforms keep all three in step (dropped, reordered, rotated together);
+- ``graph``: an `augmentlab.graph.Graph` (edge index, node and edge features, node labels),
+  checked when it is built.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ __all__ = ["MODAL_KINDS", "check_modal_fields", "duration_of", "field_of"]
 
 MODAL_KINDS = frozenset({"text", "spans", "audio", "sample_rate", "events", "features", "schema",
                          "spectrogram", "series", "step_labels", "points", "point_labels",
-                         "normals"})
+                         "normals", "graph"})
 
 
 def field_of(sample: Any, kind: str, how: str) -> tuple[str, Any]:
@@ -178,6 +180,12 @@ def _check_spans(key: str, value: Any, text: str | None) -> None:
             raise InvalidInput(f"{key}: spans {s0}..{e0} and {s1}..{e1} overlap; merge them")
 
 
+def _is_graph(value: Any) -> bool:
+    from ..graph.structure import Graph  # (graph builds on core: imported when a graph arrives)
+
+    return isinstance(value, Graph)
+
+
 def check_modal_fields(fields: Mapping[str, Any], kinds: Mapping[str, str]) -> None:
     """Validate the non-image fields of one call (raises `InvalidInput` naming the field).
 
@@ -207,6 +215,10 @@ def check_modal_fields(fields: Mapping[str, Any], kinds: Mapping[str, str]) -> N
             _check_series(key, value)
         if kind == "points":
             _check_points(key, value)
+        if kind == "graph" and not _is_graph(value):
+            raise InvalidInput(f"{key}: expected an augmentlab.graph.Graph, got "
+                               f"{type(value).__name__} (Graph.from_networkx converts a networkx "
+                               "graph)")
         if kind == "features" and not isinstance(value, Mapping):
             raise InvalidInput(f"{key}: expected a mapping column -> value (one row), got "
                                f"{type(value).__name__}")
