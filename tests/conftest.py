@@ -135,6 +135,14 @@ def _graph() -> dict[str, Any]:
     return {"graph": g, "label": "club"}
 
 
+def _jet() -> dict[str, Any]:
+    rng = np.random.default_rng(8)
+    eta = -0.3 + rng.normal(0, 0.15, 30) + np.linspace(-0.2, 0.2, 30)
+    phi = 3.0 + rng.normal(0, 0.08, 30)  # near phi = pi: the wrap must not split it
+    phi = np.pi - np.mod(np.pi - phi, 2 * np.pi)
+    return {"constituents": np.stack([eta, phi, rng.exponential(5.0, 30)], axis=1), "label": "top"}
+
+
 def send_json(handler: BaseHTTPRequestHandler, answer: Any) -> None:
     """Answer an HTTP request of the tests' local servers with JSON."""
     data = json.dumps(answer).encode()
@@ -243,6 +251,10 @@ MODAL_CASES: dict[str, tuple[dict[str, Any], Any]] = {
     "points.Jitter": ({}, _cloud),
     "points.RandomDropout": ({"max_ratio": 0.5}, _cloud),
     "points.Shuffle": ({}, _cloud),
+    "points.Recentre": ({}, _jet),
+    "points.AlignPrincipalAxis": ({}, _jet),
+    "points.Reflect": ({"axis": "both"}, _jet),
+    "points.Zoom": ({"target": 0.1}, _jet),
     "graph.EdgeDrop": ({}, _graph),
     "graph.EdgeAdd": ({}, _graph),
     "graph.EdgePerturb": ({}, _graph),

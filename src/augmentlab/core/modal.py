@@ -19,7 +19,8 @@ Conventions, checked on every call:
   ``point_labels``: one label per point; ``normals``: ``(N, D)`` floats, one per point. Point
   transforms keep all three in step (dropped, reordered, rotated together);
 - ``graph``: an `augmentlab.graph.Graph` (edge index, node and edge features, node labels),
-  checked when it is built.
+  checked when it is built;
+- ``constituents``: a jet's particles, finite floats ``(N, 3)``: eta, phi (radians), pt >= 0.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ __all__ = ["MODAL_KINDS", "check_modal_fields", "duration_of", "field_of"]
 
 MODAL_KINDS = frozenset({"text", "spans", "audio", "sample_rate", "events", "features", "schema",
                          "spectrogram", "series", "step_labels", "points", "point_labels",
-                         "normals", "graph"})
+                         "normals", "graph", "constituents"})
 
 
 def field_of(sample: Any, kind: str, how: str) -> tuple[str, Any]:
@@ -128,6 +129,16 @@ def _check_points(key: str, value: Any) -> None:
         raise InvalidInput(f"{key}: points must be finite (no NaN or inf coordinates)")
 
 
+def _check_constituents(key: str, value: Any) -> None:
+    if not isinstance(value, np.ndarray) or value.dtype.kind != "f" or value.ndim != 2 \
+            or value.shape[1] != 3 or value.shape[0] == 0:
+        raise InvalidInput(f"{key}: expected a float (N, 3) array of (eta, phi, pt) rows, got "
+                           f"{getattr(value, 'dtype', type(value).__name__)} "
+                           f"{getattr(value, 'shape', '')}")
+    if not np.isfinite(value).all() or (value[:, 2] < 0).any():
+        raise InvalidInput(f"{key}: constituents must be finite with pt >= 0")
+
+
 def _check_per_point(key: str, value: Any, points: np.ndarray | None, normals: bool) -> None:
     if points is None:
         raise InvalidInput(f"{key}: these belong to the points of a cloud; pass points=... too")
@@ -215,6 +226,8 @@ def check_modal_fields(fields: Mapping[str, Any], kinds: Mapping[str, str]) -> N
             _check_series(key, value)
         if kind == "points":
             _check_points(key, value)
+        if kind == "constituents":
+            _check_constituents(key, value)
         if kind == "graph" and not _is_graph(value):
             raise InvalidInput(f"{key}: expected an augmentlab.graph.Graph, got "
                                f"{type(value).__name__} (Graph.from_networkx converts a networkx "

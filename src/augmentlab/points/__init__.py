@@ -1,7 +1,9 @@
 """Point-cloud augmentation on a ``points`` field (``(N, D)`` float coordinates) with optional
-``point_labels`` (one per point) and ``normals`` (``(N, D)``) that follow their points. Transform
-names carry the ``points.`` prefix in pipeline files."""
+``point_labels`` (one per point) and ``normals`` (``(N, D)``) that follow their points; and the
+jet recipes on a ``constituents`` field (``(N, 3)``: eta, phi, pt). Transform names carry the
+``points.`` prefix in pipeline files."""
 
+from .jets import AlignPrincipalAxis, Recentre, Reflect, Zoom, jet_image
 from .transforms import (
     Flip,
     Jitter,
@@ -15,13 +17,18 @@ from .transforms import (
 )
 
 __all__ = [
+    "AlignPrincipalAxis",
     "Flip",
     "Jitter",
     "NormalizeToUnitSphere",
     "RandomDropout",
+    "Recentre",
+    "Reflect",
     "Rotate",
     "Scale",
     "Shuffle",
     "Translate",
+    "Zoom",
+    "jet_image",
     "rotation_matrix",
 ]
