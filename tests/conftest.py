@@ -263,6 +263,8 @@ MODAL_CASES: dict[str, tuple[dict[str, Any], Any]] = {
     "graph.FeatureMask": ({}, _graph),
     "tabular.GaussianNoise": ({"scale": 0.5}, _row),
     "tabular.CategoricalResample": ({"rate": 0.7}, _row),
+    "tabular.SwapNoise": ({"rate": 0.7}, _row),
+    "tabular.FeatureDropout": ({"rate": 0.5, "fill": "typical"}, _row),
 }
 
 # Audio transforms that change the clip's length: the samples they return, from the input's

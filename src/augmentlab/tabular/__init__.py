@@ -1,7 +1,11 @@
 """Table-row augmentation on a ``features`` field (column -> value) guided by a ``schema``
-field (`Schema.infer(table)`). Transform names carry the ``tabular.`` prefix in pipeline files."""
+field (`Schema.infer(table)`), and whole-table helpers (MixUp of rows, planing weights, a
+stratified sample). Transform names carry the ``tabular.`` prefix in pipeline files."""
 
 from .noise import CategoricalResample, GaussianNoise
+from .rows import mixup_rows, planing_weights, stratified_sample
 from .schema import Column, Schema
+from .swap import FeatureDropout, SwapNoise
 
-__all__ = ["CategoricalResample", "Column", "GaussianNoise", "Schema"]
+__all__ = ["CategoricalResample", "Column", "FeatureDropout", "GaussianNoise", "Schema",
+           "SwapNoise", "mixup_rows", "planing_weights", "stratified_sample"]

@@ -4,6 +4,8 @@ Tabular transforms read it from the sample's ``schema`` field and never break it
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -25,7 +27,9 @@ def is_missing(value: Any) -> bool:
 
 @dataclass(frozen=True)
 class Column:
-    """One column's rules. ``kind``: ``"numeric"``, ``"integer"`` or ``"categorical"``."""
+    """One column's rules. ``kind``: ``"numeric"``, ``"integer"`` or ``"categorical"``;
+    numeric columns keep their bounds, spread, mean and 101 quantiles (the observed
+    distribution, for swap noise), categorical ones their values and frequencies."""
 
     kind: str
     low: float | None = None
@@ -33,6 +37,35 @@ class Column:
     std: float = 0.0
     values: tuple[Any, ...] = ()
     weights: tuple[float, ...] = ()
+    mean: float | None = None
+    quantiles: tuple[float, ...] = ()
+
+    def typical(self) -> Any:
+        """The column's typical value: the mean (rounded for integers), or the most frequent
+        category; None when nothing was observed."""
+        if self.kind == "categorical":
+            return self.values[max(range(len(self.values)), key=self.weights.__getitem__)] \
+                if self.values else None
+        if self.mean is None:
+            return None
+        return int(round(self.mean)) if self.kind == "integer" else self.mean
+
+    def draw(self, u: float) -> Any:
+        """The observed value at quantile `u` in [0, 1] (inverse CDF, linear between the stored
+        quantiles; integers rounded; categories by frequency); None when nothing was observed."""
+        if self.kind == "categorical":
+            if not self.values:
+                return None
+            cdf = list(itertools.accumulate(self.weights))
+            index = bisect.bisect_right(cdf, u * cdf[-1])
+            return self.values[min(index, len(self.values) - 1)]
+        if not self.quantiles:
+            return None
+        q = self.quantiles
+        pos = u * (len(q) - 1)
+        i = min(int(pos), len(q) - 2) if len(q) > 1 else 0
+        value = q[i] + (q[i + 1] - q[i]) * (pos - i) if len(q) > 1 else q[0]
+        return int(round(value)) if self.kind == "integer" else float(value)
 
 
 @dataclass(frozen=True)
@@ -67,7 +100,10 @@ class Schema:
                     "integer" if whole else "numeric",
                     float(values.min()) if len(values) else None,
                     float(values.max()) if len(values) else None,
-                    float(values.std(ddof=0)) if len(values) else 0.0)
+                    float(values.std(ddof=0)) if len(values) else 0.0,
+                    mean=float(values.mean()) if len(values) else None,
+                    quantiles=tuple(float(v) for v in values.quantile(
+                        [i / 100 for i in range(101)])) if len(values) else ())
             else:
                 counts = present.map(_native).value_counts(sort=False)
                 order = sorted(counts.index, key=lambda v: (type(v).__name__, v))
