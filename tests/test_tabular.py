@@ -91,3 +91,27 @@ def test_stratified_sample(wine: tuple) -> None:
     assert np.bincount(y[some], minlength=3).tolist() == [2, 5, 0]
     with pytest.raises(InvalidInput, match="class 0 has 59 rows, 60 asked for"):
         al.tabular.stratified_sample(frame, y, 60)
+
+
+def test_tabular_transforms_as_experiment_strategies(tmp_path) -> None:  # noqa: ANN001
+    from augmentlab.datasets import load
+    from augmentlab.evaluate import Experiment, Strategy
+    from augmentlab.evaluate.cells import training_rows
+
+    data = load("keel:ecoli4")  # one-hot and integer-valued columns among the numeric ones
+    swap = Strategy("swap", al.Compose([al.tabular.SwapNoise(rate=0.3)]), copies=3)
+    train, _ = training_rows(data, 8, 0, 0.2)
+    X, y = data.X[train], data.y[train]
+    from augmentlab.evaluate.strategies import extra_fields
+
+    X_fit, y_fit = swap.offline(X, y, train, 0, "features", extra_fields(data))
+    assert X_fit.shape == (4 * len(X), X.shape[1]) and np.array_equal(X_fit[: len(X)], X)
+    schema = al.tabular.Schema.infer(pd.DataFrame(X, columns=list(extra_fields(data)["columns"])))
+    for row in X_fit[len(X):]:  # every augmented row within the cell's own training rows' rules
+        schema.check_row(dict(zip(extra_fields(data)["columns"], row.tolist(), strict=True)))
+    assert not np.array_equal(X_fit[len(X):2 * len(X)], X)
+    res = Experiment(data, model="logreg", strategies={"swap": swap}, train_sizes=[8], seeds=2,
+                     out=tmp_path, jobs=1, quiet=True).run(report=False)
+    assert {c["strategy"] for c in res.cells} == {"baseline", "swap"}
+    trained = {(c["strategy"], c["seed"]): c["rows_trained"] for c in res.cells}
+    assert all(trained[("swap", s)] == 4 * trained[("baseline", s)] for s in (0, 1))

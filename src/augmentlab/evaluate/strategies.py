@@ -34,16 +34,38 @@ FIELD_OF = {"image": "image", "text": "text", "table": "features", "audio": "aud
 
 
 def extra_fields(data: Any) -> dict[str, Any]:
-    """Fields every sample of `data` needs besides its own (audio: the sample rate).
+    """What augmenting a row of `data` needs besides the row: audio its sample rate, tables
+    their column names (rows go to tabular transforms as column -> value).
 
     Example:
         >>> from augmentlab.datasets import load
-        >>> extra_fields(load("wine"))
-        {}
+        >>> extra_fields(load("wine"))["columns"][:2]
+        ('alcohol', 'malic_acid')
     """
     if data.modality == "audio":
         return {"sample_rate": int(data.info["sample_rate"])}
+    if data.modality == "table":
+        names = data.feature_names or tuple(f"f{i}" for i in range(data.X.shape[1]))
+        return {"columns": tuple(str(n) for n in names)}
     return {}
+
+
+def _table_rows(pipe: Compose, X: np.ndarray, rows: np.ndarray, copy: int, seed: int,
+                extra: Mapping[str, Any]) -> np.ndarray:
+    """Tabular transforms on array rows: each row as column -> value with the schema of the
+    rows given (`extra["schema"]`, else inferred from `X`), back to floats (missing -> NaN)."""
+    import pandas as pd
+
+    from ..tabular import Schema
+
+    names = list(extra.get("columns") or [f"f{i}" for i in range(X.shape[1])])
+    schema = extra.get("schema") or Schema.infer(pd.DataFrame(X, columns=names))
+    out = np.empty(X.shape, dtype=np.float64)
+    for i, (x, r) in enumerate(zip(X, rows, strict=True)):
+        row = pipe(features=dict(zip(names, x.tolist(), strict=True)), schema=schema,
+                   sample_id=int(r), copy=copy, seed=seed)["features"]
+        out[i] = [np.nan if row[n] is None else float(row[n]) for n in names]
+    return out.astype(X.dtype, copy=False)
 
 
 def fit_length(audio: np.ndarray, n: int) -> np.ndarray:
@@ -183,6 +205,8 @@ class Strategy:
         length (`fit_length`); a spectrogram pipeline returns spectrograms (`inputs`)."""
         assert self.pipeline is not None
         pipe = self.pipeline
+        if field == "features":
+            return _table_rows(pipe, X, rows, copy, seed, extra or {})
         X_in, field = self.inputs(X, field, extra)
         given = dict(extra or {}) if field == "audio" else {}
         if field == "text":  # back-translation: the whole batch in one translator call
@@ -240,6 +264,13 @@ class Strategy:
             return np.asarray(Xr), np.asarray(yr)
         if self.pipeline is None:
             return X, y
+        if field == "features":  # one schema for every copy: the cell's real training rows
+            import pandas as pd
+
+            from ..tabular import Schema
+
+            names = list((extra or {}).get("columns") or [f"f{i}" for i in range(X.shape[1])])
+            extra = {**(extra or {}), "schema": Schema.infer(pd.DataFrame(X, columns=names))}
         parts = [self.inputs(X, field, extra)[0]] + [
             self.augment_rows(X, rows, k, seed, field, extra) for k in range(1, self.copies + 1)]
         if self.label_check is not None:
