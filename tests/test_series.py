@@ -127,3 +127,36 @@ def test_bad_series_input_is_refused() -> None:
         al.series.Convolve(window="nope")
     with pytest.raises(InvalidConfig, match="fill"):
         al.series.Dropout(fill=float("inf"))
+
+
+def test_series_in_the_harness(tmp_path) -> None:  # noqa: ANN001
+    import json
+
+    from augmentlab.datasets import load
+    from augmentlab.evaluate import Experiment, Strategy, recommended_strategy
+    from augmentlab.evaluate.corruptions import SUITES, corrupt
+
+    data = load("spoken-digits-mfcc")
+    audio = load("spoken-digits")
+    assert data.X.shape == (640, 101, 13) and data.modality == "series"
+    assert np.array_equal(data.train, audio.train) and np.array_equal(data.y, audio.y)
+    X = data.X[:4]
+    for kind, level in SUITES["series"]:
+        bad = corrupt(X, "series", kind, level, np.ones(13))
+        assert bad.shape == X.shape and np.array_equal(bad, corrupt(X, "series", kind, level, np.ones(13)))
+    delayed = corrupt(X, "series", "delay", 0.1)
+    np.testing.assert_array_equal(delayed[:, 10:], X[:, :-10])
+    np.testing.assert_array_equal(delayed[:, :10], np.repeat(X[:, :1], 10, axis=1))
+    # a length-changing pipeline comes back at the dataset's length
+    crop = Strategy("crop", al.Compose([al.series.Crop(size=80)]), copies=1)
+    rows = data.train[:3]
+    assert crop.augment_rows(data.X[rows], rows, 1, 0, "series").shape == (3, 101, 13)
+
+    def run(jobs: int) -> str:
+        res = Experiment(data, strategies={"rec": Strategy("rec", recommended_strategy(data), copies=2)},
+                         train_sizes=[3], seeds=2, out=tmp_path / str(jobs), jobs=jobs,
+                         quiet=True).run(report=False)
+        return json.dumps(sorted((c["strategy"], c["seed"], c["accuracy"], c["robustness"])
+                                 for c in res.cells), sort_keys=True)
+
+    assert run(1) == run(2)

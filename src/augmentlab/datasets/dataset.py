@@ -12,7 +12,7 @@ from ..core.errors import DataError
 
 __all__ = ["MODALITIES", "Dataset", "stratified_split"]
 
-MODALITIES = ("image", "text", "table", "audio")
+MODALITIES = ("image", "text", "table", "audio", "series")
 
 
 @dataclass(frozen=True, eq=False)
@@ -21,7 +21,8 @@ class Dataset:
 
     ``X`` is a uint8 array ``(N, H, W)`` or ``(N, H, W, C)`` for images, an array of ``str`` for
     text, a float array ``(N, F)`` for tables, a float32 array ``(N, samples)`` of equal-length
-    mono clips for audio (its rate in ``info["sample_rate"]``); ``y`` holds class indices into
+    mono clips for audio (its rate in ``info["sample_rate"]``), a float array ``(N, T, C)`` of
+    equal-length multivariate series for series; ``y`` holds class indices into
     ``classes``. The test rows are never augmented or trained on.
 
     Example:
@@ -52,6 +53,9 @@ class Dataset:
                             path=self.source or None)
         if self.modality == "audio":
             self._check_audio()
+        if self.modality == "series" and (self.X.ndim != 3 or self.X.dtype.kind != "f"):
+            raise DataError(f"series X must be float (N, T, channels), got {self.X.dtype} "
+                            f"{self.X.shape}", path=self.source or None)
         n = len(self.X)
         if len(self.y) != n:
             raise DataError(f"{n} examples but {len(self.y)} labels", path=self.source or None)

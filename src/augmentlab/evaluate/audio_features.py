@@ -14,7 +14,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 
 from ..core.errors import InvalidInput
 
-__all__ = ["N_MELS", "LogMelFeatures", "log_mel"]
+__all__ = ["N_MELS", "LogMelFeatures", "SeriesFeatures", "log_mel", "pooled"]
 
 N_MELS = 40
 SEGMENTS = 10  # time segments the spectrogram is averaged over (about 0.1 s each for 1 s clips)
@@ -65,6 +65,40 @@ class LogMelFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         if spec.ndim != 3 or spec.shape[1] != N_MELS:
             raise InvalidInput(f"LogMelFeatures: expected waveforms (N, samples) or log-mel "
                                f"spectrograms (N, {N_MELS}, frames), got {X.shape}")
-        segments = np.array_split(spec, SEGMENTS, axis=2)
-        pooled = np.stack([s.mean(axis=2) for s in segments], axis=2)  # (N, mels, SEGMENTS)
-        return np.concatenate([pooled.reshape(len(spec), -1), spec.std(axis=2)], axis=1)
+        return pooled(spec)
+
+
+def pooled(frames: np.ndarray) -> np.ndarray:
+    """``(N, channels, T)`` -> ``(N, channels x (SEGMENTS + 1))``: each channel averaged over
+    `SEGMENTS` equal stretches of time, then each channel's spread over time.
+
+    Example:
+        >>> pooled(np.ones((2, 3, 50))).shape
+        (2, 33)
+    """
+    segments = np.array_split(frames, SEGMENTS, axis=2)
+    means = np.stack([s.mean(axis=2) for s in segments], axis=2)  # (N, channels, SEGMENTS)
+    return np.concatenate([means.reshape(len(frames), -1), frames.std(axis=2)], axis=1)
+
+
+class SeriesFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+    """A scikit-learn transformer for ``(N, T, C)`` series: `pooled` over time per channel
+    (missing values, NaN, are read as the channel's mean over the series).
+
+    Example:
+        >>> SeriesFeatures().fit(None).transform(np.zeros((4, 30, 2))).shape
+        (4, 22)
+    """
+
+    def fit(self, X: Any, y: Any = None) -> SeriesFeatures:
+        return self
+
+    def transform(self, X: Any) -> np.ndarray:
+        X = np.asarray(X, dtype=np.float64)
+        if X.ndim != 3:
+            raise InvalidInput(f"SeriesFeatures: expected (N, T, channels) series, got {X.shape}")
+        if np.isnan(X).any():
+            means = np.nanmean(np.where(np.isnan(X).all(axis=1, keepdims=True), 0.0, X), axis=1,
+                               keepdims=True)
+            X = np.where(np.isnan(X), means, X)
+        return pooled(X.transpose(0, 2, 1))

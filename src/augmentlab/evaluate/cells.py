@@ -122,6 +122,9 @@ def _suite(data: Dataset, rows: int) -> list[tuple[str, float, np.ndarray]]:
     scale = None
     if data.modality == "table":
         scale = data.X[data.train].std(axis=0) + 1e-12
+    if data.modality == "series":  # each channel's spread over every training step
+        train = data.X[data.train]
+        scale = np.nanstd(train.reshape(-1, train.shape[2]), axis=0) + 1e-12
     rate = data.info.get("sample_rate")
     return [(kind, level, corrupt(X_test, data.modality, kind, level, scale, rate))
             for kind, level in SUITES[data.modality]]

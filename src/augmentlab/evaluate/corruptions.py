@@ -7,7 +7,9 @@ is scored on exactly the same corrupted test rows.
 - text: typos (adjacent-letter swaps, drops) and word drops;
 - tables: Gaussian feature noise scaled by each feature's training spread;
 - audio: white noise at 20 and 10 dB SNR, a 2 kHz and a 1 kHz low-pass (a phone line, a wall),
-  room reverberation (RT60 0.3 and 0.8 s), a delay of 0.1 and 0.25 s.
+  room reverberation (RT60 0.3 and 0.8 s), a delay of 0.1 and 0.25 s;
+- series: Gaussian noise of 0.1 and 0.3 of each channel's training spread, a gain of 0.7 and
+  1.4, a delay of 10% and 25% of the length (the first step repeated in front).
 """
 
 from __future__ import annotations
@@ -125,6 +127,11 @@ def _audio_delay(X: np.ndarray, seconds: float, rate: int) -> np.ndarray:
     return out
 
 
+def _series_delay(X: np.ndarray, fraction: float) -> np.ndarray:
+    k = min(int(round(fraction * X.shape[1])), X.shape[1])
+    return np.concatenate([np.repeat(X[:, :1], k, axis=1), X[:, : X.shape[1] - k]], axis=1)
+
+
 SUITES: dict[str, list[tuple[str, float]]] = {
     "image": [("noise", 0.08), ("noise", 0.16), ("blur", 0.7), ("blur", 1.2),
               ("contrast", 0.5), ("contrast", 0.3), ("rotate", 15.0), ("rotate", 30.0),
@@ -133,6 +140,8 @@ SUITES: dict[str, list[tuple[str, float]]] = {
     "table": [("feature_noise", 0.1), ("feature_noise", 0.3)],
     "audio": [("noise_snr", 20.0), ("noise_snr", 10.0), ("lowpass", 2000.0), ("lowpass", 1000.0),
               ("reverb", 0.3), ("reverb", 0.8), ("delay", 0.1), ("delay", 0.25)],
+    "series": [("noise", 0.1), ("noise", 0.3), ("gain", 0.7), ("gain", 1.4), ("delay", 0.1),
+               ("delay", 0.25)],
 }
 
 
@@ -158,6 +167,13 @@ def corrupt(X: np.ndarray, modality: str, kind: str, level: float,
         return {"noise": _noise, "blur": _blur, "contrast": _contrast}[kind](X, level, rng)
     if modality == "text":
         return {"typos": _typos, "word_drop": _word_drop}[kind](X, level, rng)
+    if modality == "series":
+        if kind == "noise":
+            spread = np.ones(X.shape[2]) if scale is None else scale
+            return (X + rng.normal(0.0, 1.0, X.shape) * (level * spread)).astype(X.dtype)
+        if kind == "gain":
+            return (X * level).astype(X.dtype)
+        return _series_delay(X, level)
     if modality == "audio":
         if kind == "noise_snr":
             return _audio_noise(X, level, rng)

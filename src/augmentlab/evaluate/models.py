@@ -11,6 +11,8 @@ tfidf-logreg       text          word 1-2 grams + char 2-4 grams TF-IDF, logisti
 embedding-logreg   text          MiniLM sentence embeddings (offline), logistic regression
 logmel-logreg      audio         40-band log-mel averaged over 10 stretches of time + each
                                  band's spread, standardised, L2 logistic regression
+series-logreg      series        each channel averaged over 10 stretches of time + its
+                                 spread, standardised, L2 logistic regression
 =================  ============  ==========================================================
 
 Models trained by steps get train-time augmentation on the fly; the others get ``copies``
@@ -37,8 +39,10 @@ MODELS: dict[str, tuple[str, ...]] = {
     "tfidf-logreg": ("text",),
     "embedding-logreg": ("text",),
     "logmel-logreg": ("audio",),
+    "series-logreg": ("series",),
 }
-_DEFAULT = {"image": "small-cnn", "table": "logreg", "text": "tfidf-logreg", "audio": "logmel-logreg"}
+_DEFAULT = {"image": "small-cnn", "table": "logreg", "text": "tfidf-logreg", "audio": "logmel-logreg",
+            "series": "series-logreg"}
 
 
 def _sklearn(feature: str) -> None:
@@ -167,6 +171,16 @@ def _logmel_logreg(sample_rate: int) -> Callable[[], Any]:
     return factory
 
 
+def _series_logreg() -> Any:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from .audio_features import SeriesFeatures
+
+    return make_pipeline(SeriesFeatures(), StandardScaler(), LogisticRegression(C=0.5, max_iter=3000))
+
+
 def default_model(modality: str) -> str:
     """The built-in model used when none is named.
 
@@ -198,7 +212,8 @@ def make_model(spec: Any, modality: str, *, steps: int | None = None,
         _sklearn(f"the {spec} model")
         factories = {"logreg": _logreg, "hgb": _hgb, "tfidf-logreg": _tfidf_logreg,
                      "embedding-logreg": _embedding_logreg,
-                     "logmel-logreg": _logmel_logreg(sample_rate or 0)}
+                     "logmel-logreg": _logmel_logreg(sample_rate or 0),
+                     "series-logreg": _series_logreg}
         if spec == "logmel-logreg" and not sample_rate:
             raise InvalidConfig("the logmel-logreg model needs the audio's sample_rate (a "
                                 "Dataset of audio carries it in info['sample_rate'])")

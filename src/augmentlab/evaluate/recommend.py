@@ -34,7 +34,11 @@ def recommended_strategy(data: Dataset, seed: int = 0) -> Compose | None:
     tempo (x0.85-1.15), the pitch (+-3 semitones), the onset (+-0.1 of the clip, no wrap-around),
     background noise (15-40 dB SNR), and a third of the time a synthetic room (RT60 0.2-0.6 s).
 
-    Tables: no table transforms yet, so ``None`` (the baseline).
+    Time series get a smooth time warp and a smooth gain curve, each half of the time, and a
+    10% per-channel scaling: sensors and speakers vary in pace and level.
+
+    Tables: ``None`` (the baseline): which table transforms keep a table's labels depends on the
+    table; see ``bench/table_effect.py`` for how they did on a few.
 
     Example:
         >>> from augmentlab.datasets import load
@@ -57,6 +61,11 @@ def recommended_strategy(data: Dataset, seed: int = 0) -> Compose | None:
             audio.AddGaussianNoise(min_snr_db=15, max_snr_db=40, p=0.5),
             audio.ApplyImpulseResponse(min_rt60=0.2, max_rt60=0.6, p=0.3),
         ], seed=seed)
+    if data.modality == "series":
+        from .. import series
+
+        return Compose([series.TimeWarp(sigma=0.2, p=0.5), series.MagnitudeWarp(sigma=0.2, p=0.5),
+                        series.Scaling(sigma=0.1)], seed=seed)
     if data.modality != "image":
         return None
     h, w = data.X.shape[1:3]

@@ -30,7 +30,8 @@ from ..core.transform import Transform
 __all__ = ["FIELD_OF", "Strategy", "as_strategies", "extra_fields"]
 
 # the sample key per modality
-FIELD_OF = {"image": "image", "text": "text", "table": "features", "audio": "audio"}
+FIELD_OF = {"image": "image", "text": "text", "table": "features", "audio": "audio",
+            "series": "series"}
 
 
 def extra_fields(data: Any) -> dict[str, Any]:
@@ -217,6 +218,10 @@ class Strategy:
                for x, r in zip(X_in, rows, strict=True)]
         if field == "audio":
             out = [fit_length(a, X_in.shape[-1]) for a in out]
+        if field == "series":  # back to the dataset's length: cut, or repeat the last step
+            n = X_in.shape[1]
+            out = [s[:n] if len(s) >= n else np.pad(s, [(0, n - len(s))] + [(0, 0)] * (s.ndim - 1),
+                                                    mode="edge") for s in out]
         return np.stack(out) if X_in.dtype != object else np.array(out, dtype=object)
 
     def sample_weight(self, y: np.ndarray) -> np.ndarray | None:
