@@ -143,6 +143,12 @@ def _jet() -> dict[str, Any]:
     return {"constituents": np.stack([eta, phi, rng.exponential(5.0, 30)], axis=1), "label": "top"}
 
 
+def _video() -> dict[str, Any]:
+    rng = np.random.default_rng(9)
+    frames = rng.integers(0, 256, (6, 24, 32, 3), dtype=np.uint8)
+    return {"video": frames, "label": "wave"}
+
+
 def send_json(handler: BaseHTTPRequestHandler, answer: Any) -> None:
     """Answer an HTTP request of the tests' local servers with JSON."""
     data = json.dumps(answer).encode()
@@ -255,6 +261,9 @@ MODAL_CASES: dict[str, tuple[dict[str, Any], Any]] = {
     "points.AlignPrincipalAxis": ({}, _jet),
     "points.Reflect": ({"axis": "both"}, _jet),
     "points.Zoom": ({"target": 0.1}, _jet),
+    "Video": ({"transforms": {"name": "Affine", "rotate": 20}}, _video),
+    "TemporalCrop": ({"frames": 4}, _video),
+    "FrameSample": ({"frames": 3, "mode": "random"}, _video),
     "graph.EdgeDrop": ({}, _graph),
     "graph.EdgeAdd": ({}, _graph),
     "graph.EdgePerturb": ({}, _graph),

@@ -29,7 +29,7 @@ __all__ = [
 FIELD_KINDS = frozenset({"image", "mask", "bboxes", "keypoints", "label", "text", "spans", "audio",
                          "sample_rate", "events", "features", "schema", "spectrogram", "series",
                          "step_labels", "points", "point_labels", "normals",
-                         "graph", "constituents"})
+                         "graph", "constituents", "video"})
 BBOX_FORMATS = ("pascal_voc", "coco", "yolo", "albumentations", "cxcywh")
 
 

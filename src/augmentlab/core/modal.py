@@ -20,7 +20,8 @@ Conventions, checked on every call:
   transforms keep all three in step (dropped, reordered, rotated together);
 - ``graph``: an `augmentlab.graph.Graph` (edge index, node and edge features, node labels),
   checked when it is built;
-- ``constituents``: a jet's particles, finite floats ``(N, 3)``: eta, phi (radians), pt >= 0.
+- ``constituents``: a jet's particles, finite floats ``(N, 3)``: eta, phi (radians), pt >= 0;
+- ``video``: frames ``(T, H, W)`` or ``(T, H, W, C)``, uint8 or float32, at least one frame.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ __all__ = ["MODAL_KINDS", "check_modal_fields", "duration_of", "field_of"]
 
 MODAL_KINDS = frozenset({"text", "spans", "audio", "sample_rate", "events", "features", "schema",
                          "spectrogram", "series", "step_labels", "points", "point_labels",
-                         "normals", "graph", "constituents"})
+                         "normals", "graph", "constituents", "video"})
 
 
 def field_of(sample: Any, kind: str, how: str) -> tuple[str, Any]:
@@ -228,6 +229,11 @@ def check_modal_fields(fields: Mapping[str, Any], kinds: Mapping[str, str]) -> N
             _check_points(key, value)
         if kind == "constituents":
             _check_constituents(key, value)
+        if kind == "video" and (not isinstance(value, np.ndarray) or value.ndim not in (3, 4)
+                                or len(value) == 0 or value.dtype not in (np.uint8, np.float32)):
+            raise InvalidInput(f"{key}: expected uint8 or float32 frames (T, H, W) or (T, H, W, C), "
+                               f"got {getattr(value, 'dtype', type(value).__name__)} "
+                               f"{getattr(value, 'shape', '')}")
         if kind == "graph" and not _is_graph(value):
             raise InvalidInput(f"{key}: expected an augmentlab.graph.Graph, got "
                                f"{type(value).__name__} (Graph.from_networkx converts a networkx "

@@ -63,6 +63,7 @@ from .noise import (
     MultiplicativeNoise,
     SaltAndPepper,
 )
+from .video import FrameSample, TemporalCrop, Video
 from .weather import (
     RandomFog,
     RandomRain,
@@ -85,6 +86,7 @@ __all__ = [
     "ElasticTransform",
     "Emboss",
     "Equalize",
+    "FrameSample",
     "GaussNoise",
     "GaussianBlur",
     "GridDistortion",
@@ -121,7 +123,9 @@ __all__ = [
     "ShiftScaleRotate",
     "SmallestMaxSize",
     "Solarize",
+    "TemporalCrop",
     "ToGray",
     "Transpose",
     "VerticalFlip",
+    "Video",
 ]
