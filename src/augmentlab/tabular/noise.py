@@ -40,7 +40,8 @@ class TabularTransform(Transform):
 class GaussianNoise(TabularTransform):
     """Add ``scale`` x (the column's standard deviation) x N(0, 1) to every numeric column,
     then clip to the column's observed bounds; integer columns are rounded and stay integer;
-    missing values stay missing; categorical columns are untouched.
+    missing values stay missing; categorical columns are untouched. ``scale`` may be one number
+    or a mapping column -> scale (columns not in it get ``default_scale``; 0 leaves a column be).
 
     Example:
         >>> import pandas as pd, augmentlab as al
@@ -49,13 +50,32 @@ class GaussianNoise(TabularTransform):
         >>> out = al.tabular.GaussianNoise(scale=0.5)(features={"age": 20}, schema=schema, seed=0)
         >>> isinstance(out["features"]["age"], int) and 20 <= out["features"]["age"] <= 50
         True
+        >>> table2 = pd.DataFrame({"age": [20, 30], "ratio": [1.5, 2.5]})
+        >>> t = al.tabular.GaussianNoise(scale={"age": 0.5}, default_scale=0.0)
+        >>> schema2 = al.tabular.Schema.infer(table2)
+        >>> t(features={"age": 20, "ratio": 1.5}, schema=schema2, seed=0)["features"]["ratio"]
+        1.5
     """
 
     name = "tabular.GaussianNoise"
 
-    def __init__(self, *, scale: float = 0.1, p: float = 1.0) -> None:
+    def __init__(self, *, scale: float | dict[str, float] = 0.1, default_scale: float = 0.1,
+                 p: float = 1.0) -> None:
         super().__init__(p=p)
-        self.scale = check_number("tabular.GaussianNoise", "scale", scale, low=0)
+        self.default_scale = check_number(self.name, "default_scale", default_scale, low=0)
+        if isinstance(scale, dict):
+            self.scales = {str(k): check_number(self.name, f"scale[{k!r}]", v, low=0)
+                           for k, v in scale.items()}
+            self.scale = None
+        else:
+            self.scales = {}
+            self.scale = check_number(self.name, "scale", scale, low=0)
+
+    def scale_of(self, column: str) -> float:
+        """The noise scale of one column (in units of its standard deviation)."""
+        if self.scale is not None:
+            return self.scale
+        return self.scales.get(column, self.default_scale)
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
         schema = _schema(sample, self.name)
@@ -67,7 +87,7 @@ class GaussianNoise(TabularTransform):
             rule = schema.columns[name]
             if name not in row or is_missing(row[name]):
                 continue
-            value = float(row[name]) + self.scale * rule.std * z
+            value = float(row[name]) + self.scale_of(name) * rule.std * z
             value = min(max(value, rule.low if rule.low is not None else value),
                         rule.high if rule.high is not None else value)
             row[name] = int(round(value)) if rule.kind == "integer" else value
