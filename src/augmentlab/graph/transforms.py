@@ -91,13 +91,25 @@ class GraphTransform(Transform):
         raise NotImplementedError
 
 
-def _undirected(owner: str, value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise InvalidConfig(f"{owner}: undirected={value!r} must be true or false")
-    return value
+class EdgeTransform(GraphTransform):
+    """Edge transforms: a `rate`, and whether an edge and its reverse count as one
+    (``undirected``)."""
+
+    _abstract = True
+
+    def __init__(self, *, rate: float = 0.2, undirected: bool = True, p: float = 1.0) -> None:
+        super().__init__(p=p)
+        self.rate = check_prob(self.name, "rate", rate)
+        if not isinstance(undirected, bool):
+            raise InvalidConfig(f"{self.name}: undirected={undirected!r} must be true or false")
+        self.undirected = undirected
+
+    def pairs(self, g: Graph) -> int:
+        """How many edges there are, counting an edge and its reverse once when undirected."""
+        return g.num_edges // 2 if self.undirected else g.num_edges
 
 
-class EdgeDrop(GraphTransform):
+class EdgeDrop(EdgeTransform):
     """Remove each edge with probability `rate` (with ``undirected=True``, an edge and its
     reverse go together). Nodes stay.
 
@@ -111,16 +123,11 @@ class EdgeDrop(GraphTransform):
 
     name = "graph.EdgeDrop"
 
-    def __init__(self, *, rate: float = 0.2, undirected: bool = True, p: float = 1.0) -> None:
-        super().__init__(p=p)
-        self.rate = check_prob(self.name, "rate", rate)
-        self.undirected = _undirected(self.name, undirected)
-
     def change(self, g: Graph, rng: np.random.Generator) -> Graph:
         return _drop_edges(g, self.rate, rng, self.undirected)[0]
 
 
-class EdgeAdd(GraphTransform):
+class EdgeAdd(EdgeTransform):
     """Add ``rate`` x the number of edges (pairs, with ``undirected=True``) of new edges between
     nodes not linked yet; new edges get the mean of the existing edges' features.
 
@@ -133,17 +140,11 @@ class EdgeAdd(GraphTransform):
 
     name = "graph.EdgeAdd"
 
-    def __init__(self, *, rate: float = 0.2, undirected: bool = True, p: float = 1.0) -> None:
-        super().__init__(p=p)
-        self.rate = check_prob(self.name, "rate", rate)
-        self.undirected = _undirected(self.name, undirected)
-
     def change(self, g: Graph, rng: np.random.Generator) -> Graph:
-        pairs = g.num_edges // 2 if self.undirected else g.num_edges
-        return _add_edges(g, int(round(self.rate * pairs)), rng, self.undirected)
+        return _add_edges(g, int(round(self.rate * self.pairs(g))), rng, self.undirected)
 
 
-class EdgePerturb(GraphTransform):
+class EdgePerturb(EdgeTransform):
     """GraphCL's edge perturbation: drop a share `rate` of the edges and add as many new ones
     (the edge count stays, the structure changes).
 
@@ -156,15 +157,9 @@ class EdgePerturb(GraphTransform):
 
     name = "graph.EdgePerturb"
 
-    def __init__(self, *, rate: float = 0.2, undirected: bool = True, p: float = 1.0) -> None:
-        super().__init__(p=p)
-        self.rate = check_prob(self.name, "rate", rate)
-        self.undirected = _undirected(self.name, undirected)
-
     def change(self, g: Graph, rng: np.random.Generator) -> Graph:
-        pairs = g.num_edges // 2 if self.undirected else g.num_edges
         dropped, count = _drop_edges(g, self.rate, rng, self.undirected,
-                                     count=int(round(self.rate * pairs)))
+                                     count=int(round(self.rate * self.pairs(g))))
         return _add_edges(dropped, count, rng, self.undirected)
 
 
