@@ -115,3 +115,19 @@ def test_tabular_transforms_as_experiment_strategies(tmp_path) -> None:  # noqa:
     assert {c["strategy"] for c in res.cells} == {"baseline", "swap"}
     trained = {(c["strategy"], c["seed"]): c["rows_trained"] for c in res.cells}
     assert all(trained[("swap", s)] == 4 * trained[("baseline", s)] for s in (0, 1))
+
+
+def test_an_explicit_schema_is_never_broken() -> None:
+    schema = al.tabular.Schema({"age": al.tabular.Column("integer", 18.0, 65.0, std=12.0, mean=40.0,
+                                                         quantiles=(18.0, 40.0, 65.0)),
+                                "plan": al.tabular.Column("categorical", values=("basic", "pro"),
+                                                          weights=(0.8, 0.2))})
+    pipe = al.Compose([al.tabular.GaussianNoise(scale=3.0), al.tabular.SwapNoise(rate=0.5),
+                       al.tabular.CategoricalResample(rate=0.5)], seed=0)
+    seen = set()
+    for i in range(300):
+        out = pipe(features={"age": 64, "plan": "pro"}, schema=schema, sample_id=i)["features"]
+        schema.check_row(out)
+        assert isinstance(out["age"], int)
+        seen.add(out["age"])
+    assert min(seen) == 18 and max(seen) == 65  # pushed hard against both bounds, never past
