@@ -9,7 +9,7 @@ import numpy as np
 from ..core.modal import field_of
 from ..core.transform import Transform
 
-__all__ = ["AudioTransform", "audio_of", "keep_full_scale", "mix_at_snr", "rms"]
+__all__ = ["AudioTransform", "audio_of", "fit_length", "keep_full_scale", "mix_at_snr", "rms"]
 
 
 def audio_of(sample: Any) -> tuple[str, np.ndarray, int]:
@@ -43,6 +43,21 @@ def mix_at_snr(audio: np.ndarray, noise: np.ndarray, snr_db: float) -> np.ndarra
         return audio.copy()
     scale = level / 10.0 ** (snr_db / 20.0) / noise_level
     return (audio + (noise * scale).astype(np.float32)).astype(np.float32, copy=False)
+
+
+def fit_length(audio: np.ndarray, n: int) -> np.ndarray:
+    """A clip cut or zero-padded at the end to `n` samples on its last axis (a dataset's fixed
+    clip length; what a length-keeping tempo or pitch change returns).
+
+    Example:
+        >>> fit_length(np.ones(3, np.float32), 5).tolist(), fit_length(np.ones(3), 2).tolist()
+        ([1.0, 1.0, 1.0, 0.0, 0.0], [1.0, 1.0])
+    """
+    if audio.shape[-1] == n:
+        return audio
+    if audio.shape[-1] > n:
+        return audio[..., :n]
+    return np.pad(audio, [(0, 0)] * (audio.ndim - 1) + [(0, n - audio.shape[-1])])
 
 
 def keep_full_scale(out: np.ndarray, source: np.ndarray) -> np.ndarray:

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..core.params import to_range
 from ..core.rng import uniform
-from .base import AudioTransform, audio_of, keep_full_scale
+from .base import AudioTransform, audio_of, fit_length, keep_full_scale
 
 __all__ = ["PitchShift", "SpeedPerturb", "TimeStretch", "phase_vocoder"]
 
@@ -31,13 +31,6 @@ def _scale_events(events: list[Any], factor: float, duration: float) -> list[Any
         if b > a or (b == a and float(onset) == float(offset) and a <= duration):
             out.append((round(a, 9), round(b, 9), label))
     return out
-
-
-def _fit(x: np.ndarray, n: int) -> np.ndarray:
-    """`x` cut or padded with silence to `n` samples on the last axis."""
-    if x.shape[-1] >= n:
-        return np.ascontiguousarray(x[..., :n])
-    return np.pad(x, [(0, 0)] * (x.ndim - 1) + [(0, n - x.shape[-1])])
 
 
 def phase_vocoder(x: np.ndarray, rate: float, max_length: int | None = None) -> np.ndarray:
@@ -171,7 +164,7 @@ class SpeedPerturb(AudioTransform):
     def apply(self, sample: Any, params: dict[str, Any]) -> Any:
         key, audio, rate = audio_of(sample)
         n = max(1, int(round(audio.shape[-1] / params["factor"])))
-        out = _fit(_resample(audio.astype(np.float64), params["factor"]), n).astype(np.float32)
+        out = fit_length(_resample(audio.astype(np.float64), params["factor"]), n).astype(np.float32)
         changes: dict[str, Any] = {key: keep_full_scale(out, audio)}
         for ev in sample.keys_of("events"):
             changes[ev] = _scale_events(sample[ev], 1 / params["factor"], n / rate)
@@ -209,7 +202,7 @@ class TimeStretch(AudioTransform):
         n = audio.shape[-1]
         stretched = np.stack([phase_vocoder(c, params["rate"]) for c in audio.reshape(-1, n)])
         length = n if self.leave_length_unchanged else stretched.shape[-1]
-        out = _fit(stretched, length).reshape(*audio.shape[:-1], length).astype(np.float32)
+        out = fit_length(stretched, length).reshape(*audio.shape[:-1], length).astype(np.float32)
         changes: dict[str, Any] = {key: keep_full_scale(out, audio)}
         for ev in sample.keys_of("events"):
             changes[ev] = _scale_events(sample[ev], 1 / params["rate"], length / rate)
@@ -252,5 +245,5 @@ class PitchShift(AudioTransform):
                 shifted = _resample(phase_vocoder(channel, 1.0 / factor), factor)
             else:
                 shifted = phase_vocoder(_resample(channel, factor), 1.0 / factor, max_length=n)
-            out.append(_fit(shifted, n))
+            out.append(fit_length(shifted, n))
         return keep_full_scale(np.stack(out).reshape(audio.shape).astype(np.float32), audio)

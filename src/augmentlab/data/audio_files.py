@@ -23,17 +23,18 @@ __all__ = ["AUDIO_SUFFIXES", "audio_outputs", "read_audio", "read_events"]
 AUDIO_SUFFIXES = (".wav", ".flac", ".ogg")
 
 
-def _soundfile() -> Any:
+def soundfile_module(feature: str = "augment on audio") -> Any:
+    """The soundfile module, or `MissingDependency` naming the `feature` that needs it."""
     try:
         import soundfile
     except ImportError:
-        raise MissingDependency("soundfile", "audio", "augment on audio") from None
+        raise MissingDependency("soundfile", "audio", feature) from None
     return soundfile
 
 
 def read_audio(path: Path, rel: str) -> tuple[np.ndarray, int, str]:
     """``(samples, sample_rate, subtype)``: float32, ``(n,)`` mono or ``(channels, n)``."""
-    sf = _soundfile()
+    sf = soundfile_module()
     try:
         data, rate = sf.read(str(path), dtype="float32", always_2d=True)
         subtype = sf.info(str(path)).subtype
@@ -108,7 +109,7 @@ def _fixed_ogg_serial(data: bytes, name: str) -> bytes:
 
 def encode_audio(rel: str, samples: np.ndarray, rate: int, subtype: str) -> bytes:
     """Samples encoded as the file `rel` would be (its container, the given subtype)."""
-    sf = _soundfile()
+    sf = soundfile_module()
     fmt = {".wav": "WAV", ".flac": "FLAC", ".ogg": "OGG"}[Path(rel).suffix.lower()]
     data = samples if samples.ndim == 1 else samples.T
     if subtype.startswith("PCM") or subtype in ("ULAW", "ALAW"):

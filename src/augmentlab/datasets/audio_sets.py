@@ -21,7 +21,6 @@ import shutil
 import subprocess
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -95,14 +94,6 @@ def fit_clip(x: np.ndarray, rate: int, seconds: float | None = 1.0, *,
     return out
 
 
-def _soundfile(feature: str) -> Any:
-    try:
-        import soundfile
-    except ImportError:
-        raise MissingDependency("soundfile", "audio", feature) from None
-    return soundfile
-
-
 def _espeak_version(espeak: str) -> str:
     out = subprocess.run([espeak, "--version"], capture_output=True, text=True, check=True).stdout
     found = re.search(r"(\d+\.\d+[\w.-]*)", out)
@@ -110,7 +101,9 @@ def _espeak_version(espeak: str) -> str:
 
 
 def _synthesise_digits(espeak: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    sf = _soundfile("load('spoken-digits')")
+    from ..data.audio_files import soundfile_module
+
+    sf = soundfile_module("load('spoken-digits')")
     clips, labels, voices = [], [], []
     for accent in ACCENTS:
         for variant in VARIANTS:
@@ -193,7 +186,9 @@ def drum_class(file_name: str) -> str | None:
 
 def drums() -> Dataset:
     """The ``drums`` set: lmms one-shots, one second each, labelled by file name."""
-    sf = _soundfile("load('drums')")
+    from ..data.audio_files import soundfile_module
+
+    sf = soundfile_module("load('drums')")
     if not DRUMS_DIR.is_dir():
         raise MissingDependency("lmms-common", "audio", "load('drums')",
                                 install="apt-get install lmms-common (make install does it)")

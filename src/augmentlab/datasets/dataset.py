@@ -79,7 +79,7 @@ class Dataset:
         if self.X.ndim != 2 or not np.issubdtype(self.X.dtype, np.floating):
             raise DataError(f"audio X must be float (N, samples) clips of one length, got "
                             f"{self.X.dtype} {self.X.shape}; pad or cut the clips to one length "
-                            "(augmentlab.evaluate.strategies.fit_length)", path=where)
+                            "(augmentlab.audio.base.fit_length)", path=where)
         if self.X.shape[1] == 0 or not np.isfinite(self.X).all():
             raise DataError("audio X has empty clips or NaN/inf samples", path=where)
 

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from ..audio.base import fit_length
 from ..core.compose import Compose
 from ..core.errors import InvalidConfig
 from ..core.transform import Transform
@@ -51,37 +52,31 @@ def extra_fields(data: Any) -> dict[str, Any]:
     return {}
 
 
-def _table_rows(pipe: Compose, X: np.ndarray, rows: np.ndarray, copy: int, seed: int,
-                extra: Mapping[str, Any]) -> np.ndarray:
-    """Tabular transforms on array rows: each row as column -> value with the schema of the
-    rows given (`extra["schema"]`, else inferred from `X`), back to floats (missing -> NaN)."""
+def _columns(X: np.ndarray, extra: Mapping[str, Any]) -> list[str]:
+    return list(extra.get("columns") or [f"f{i}" for i in range(X.shape[1])])
+
+
+def _table_schema(X: np.ndarray, extra: Mapping[str, Any]) -> Any:
+    """The `augmentlab.tabular.Schema` of array rows `X` (named by ``extra["columns"]``)."""
     import pandas as pd
 
     from ..tabular import Schema
 
-    names = list(extra.get("columns") or [f"f{i}" for i in range(X.shape[1])])
-    schema = extra.get("schema") or Schema.infer(pd.DataFrame(X, columns=names))
+    return Schema.infer(pd.DataFrame(X, columns=_columns(X, extra)))
+
+
+def _table_rows(pipe: Compose, X: np.ndarray, rows: np.ndarray, copy: int, seed: int,
+                extra: Mapping[str, Any]) -> np.ndarray:
+    """Tabular transforms on array rows: each row as column -> value with the schema of the
+    rows given (`extra["schema"]`, else inferred from `X`), back to floats (missing -> NaN)."""
+    names = _columns(X, extra)
+    schema = extra.get("schema") or _table_schema(X, extra)
     out = np.empty(X.shape, dtype=np.float64)
     for i, (x, r) in enumerate(zip(X, rows, strict=True)):
         row = pipe(features=dict(zip(names, x.tolist(), strict=True)), schema=schema,
                    sample_id=int(r), copy=copy, seed=seed)["features"]
         out[i] = [np.nan if row[n] is None else float(row[n]) for n in names]
     return out.astype(X.dtype, copy=False)
-
-
-def fit_length(audio: np.ndarray, n: int) -> np.ndarray:
-    """A clip cut or zero-padded at the end to `n` samples (the dataset's fixed clip length:
-    a stretched or sped-up clip comes back longer or shorter).
-
-    Example:
-        >>> fit_length(np.ones(3, np.float32), 5).tolist(), fit_length(np.ones(3), 2).tolist()
-        ([1.0, 1.0, 1.0, 0.0, 0.0], [1.0, 1.0])
-    """
-    if audio.shape[-1] == n:
-        return audio
-    if audio.shape[-1] > n:
-        return audio[..., :n]
-    return np.pad(audio, [(0, 0)] * (audio.ndim - 1) + [(0, n - audio.shape[-1])])
 
 
 @dataclass
@@ -270,12 +265,7 @@ class Strategy:
         if self.pipeline is None:
             return X, y
         if field == "features":  # one schema for every copy: the cell's real training rows
-            import pandas as pd
-
-            from ..tabular import Schema
-
-            names = list((extra or {}).get("columns") or [f"f{i}" for i in range(X.shape[1])])
-            extra = {**(extra or {}), "schema": Schema.infer(pd.DataFrame(X, columns=names))}
+            extra = {**(extra or {}), "schema": _table_schema(X, extra or {})}
         parts = [self.inputs(X, field, extra)[0]] + [
             self.augment_rows(X, rows, k, seed, field, extra) for k in range(1, self.copies + 1)]
         if self.label_check is not None:
