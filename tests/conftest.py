@@ -82,6 +82,7 @@ CASES: dict[str, dict[str, Any]] = {
                    "start": 2, "end": 12, "progress": 0.4},
     "ClassBalanced": {"pipeline": {"name": "Rotate", "limit": 30},
                       "class_counts": {"3": 40, "7": 400}, "low": 0.1},
+    "HorizontalFlipWithCaption": {},  # its caption side: tests/test_torch_helpers.py
     # containers, with children that exercise them
     "Compose": {"transforms": [{"name": "HorizontalFlip", "p": 0.5}, {"name": "Rotate", "limit": 20}]},
     "OneOf": {"transforms": [{"name": "Blur"}, {"name": "Rotate", "limit": 20}]},

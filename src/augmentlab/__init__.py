@@ -8,7 +8,7 @@ Example:
     (32, 32, 3)
 """
 
-from . import audio, errors, graph, image, points, policies, registry, series, tabular, text
+from . import audio, errors, graph, image, mix, multimodal, points, policies, registry, series, tabular, text
 from .core import (
     BBoxes,
     Compose,
@@ -45,6 +45,8 @@ __all__ = [
     "graph",
     "image",
     "load_pipeline",
+    "mix",
+    "multimodal",
     "points",
     "policies",
     "registry",
