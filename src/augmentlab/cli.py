@@ -119,6 +119,30 @@ def main(argv: list[str] | None = None) -> int:
     p_eval.add_argument("--jobs", type=int, default=1)
     p_eval.add_argument("--quiet", action="store_true")
 
+    p_search = sub.add_parser("search", help="search an augmentation policy (Optuna), judged on a "
+                              "validation split of the training data; then compare it on the test split")
+    p_search.add_argument("--data", default="mnist", help="as for evaluate (default mnist)")
+    p_search.add_argument("--label", default="label", help="label column (csv/parquet/jsonl)")
+    p_search.add_argument("--space", choices=("randaugment", "subpolicies"), default="randaugment",
+                          help="randaugment: the (N, M) grid; subpolicies: AutoAugment's space (TPE)")
+    p_search.add_argument("--sampler", choices=("grid", "tpe", "random"), default=None)
+    p_search.add_argument("--trials", type=int, default=15)
+    p_search.add_argument("--model", default="small-cnn")
+    p_search.add_argument("--sizes", default="10", help="rows per class the trials train on")
+    p_search.add_argument("--seeds", type=int, default=3, help="seeds per trial")
+    p_search.add_argument("--steps", type=int, default=1000)
+    p_search.add_argument("--jobs", type=int, default=1, help="worker processes on this machine")
+    p_search.add_argument("--storage", default=None,
+                          help="Optuna storage URL (default: sqlite in --out; postgresql://... for "
+                               "several machines)")
+    p_search.add_argument("--study", default=None, help="study name (join it from other machines)")
+    p_search.add_argument("--worker", action="store_true",
+                          help="only run trials of an existing study (another machine's search)")
+    p_search.add_argument("--final-seeds", type=int, default=5,
+                          help="seeds of the final test-split comparison (0: skip it)")
+    p_search.add_argument("--out", type=Path, default=Path("augmentlab-search"))
+    p_search.add_argument("--quiet", action="store_true")
+
     p_syn = sub.add_parser("synth", help="fit a generator on data and write synthetic samples")
     p_syn.add_argument("--data", required=True, help="as for evaluate: a name, folder:PATH, csv:PATH")
     p_syn.add_argument("--label", default="label")
@@ -242,6 +266,38 @@ def _synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def _search(args: argparse.Namespace) -> int:
+    from .search import PolicySearch, final_evaluation
+
+    data = _data(args.data, args.label, None)
+    sizes = [int(v) for v in _sizes(args.sizes)]
+    search = PolicySearch(data, model=args.model, space=args.space, sampler=args.sampler,
+                          trials=args.trials, train_sizes=sizes, seeds=args.seeds, steps=args.steps,
+                          jobs=args.jobs, storage=args.storage, study_name=args.study,
+                          out=args.out / "search")
+    if args.worker:
+        search.work()
+        print(f"augmentlab search: worker done on study {search.study_name}")
+        return 0
+    print(f"augmentlab search: {search.trials} trials of the {search.space.kind} space on "
+          f"{search.data.name} ({search.view.split}), {args.jobs} process(es)", flush=True)
+    result = search.run()
+    print(f"  best: {result.best_params} -> validation accuracy {100 * result.best_value:.1f}% "
+          f"(search wall time {result.seconds:.0f} s)")
+    print(f"  pipeline: {search.out / 'best_pipeline.yaml'}")
+    print(f"  trials:   {search.out / 'trials.csv'}")
+    if args.final_seeds < 1:
+        return 0
+    print("augmentlab search: the found policy vs baseline, hand-written pipelines and "
+          f"TrivialAugment / RandAugment on the test split, {args.final_seeds} seeds", flush=True)
+    results = final_evaluation(search.data, result.pipeline, args.out, model=args.model,
+                               train_sizes=sizes, seeds=args.final_seeds, steps=args.steps,
+                               jobs=args.jobs, search=result.to_dict(), quiet=args.quiet)
+    _print_summary(results)
+    print(f"\nreport:  {args.out / 'report.html'}")
+    return 0
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     import augmentlab
 
@@ -282,6 +338,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _run_experiment(exp)
     if args.command == "synth":
         return _synth(args)
+    if args.command == "search":
+        return _search(args)
     if args.command == "augment":
         from .core.config import load_pipeline
         from .data import augment_dataset

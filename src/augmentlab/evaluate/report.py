@@ -330,6 +330,38 @@ def _examples_section(results: Results) -> str:
     return "<h2>Generated samples per class</h2>" + "".join(parts)
 
 
+def _search_section(search: dict[str, Any] | None) -> str:
+    """The policy search behind a "searched" strategy: what was searched, how long it took, the
+    best trials, and the objective over the trials."""
+    if not search:
+        return ""
+    trials = sorted(search.get("trials", []), key=lambda t: t["number"])
+    parts = ["<h2>Policy search</h2>",
+             f"<p class='small'>{len(trials)} trials of the "
+             f"<b>{html.escape(str(search.get('space', {}).get('kind')))}</b> space ({html.escape(str(search.get('sampler')))} sampler), each scored by the "
+             f"mean validation accuracy over train sizes {search.get('train_sizes')} x "
+             f"{search.get('seeds')} seeds on {html.escape(str(search.get('validation')))} (the test "
+             f"split was never seen). Wall time {search.get('seconds', 0):.0f} s. Study "
+             f"{html.escape(str(search.get('study_name')))} in {html.escape(str(search.get('storage')))}.</p>"]
+    if trials:
+        plt = _plt()
+        fig, ax = plt.subplots(figsize=(7, 3))
+        values = [100 * t["value"] for t in trials]
+        ax.plot([t["number"] for t in trials], values, "o", alpha=0.6, label="trial")
+        ax.plot([t["number"] for t in trials], np.maximum.accumulate(values), "-", label="best so far")
+        ax.set_xlabel("trial")
+        ax.set_ylabel("validation accuracy %")
+        ax.legend()
+        parts.append(_png(fig))
+        top = sorted(trials, key=lambda t: -t["value"])[:10]
+        rows = "".join(f"<tr><td>{t['number']}</td><td>{_pct(t['value'])}</td>"
+                       f"<td class='l'>{html.escape(json.dumps(t['params'], sort_keys=True))}</td></tr>"
+                       for t in top)
+        parts.append("<table><tr><th>trial</th><th>validation acc %</th><th class='l'>params</th>"
+                     f"</tr>{rows}</table>")
+    return "".join(parts)
+
+
 def _lead(results: Results) -> str:
     lines = []
     for size in results.train_sizes:
@@ -387,6 +419,7 @@ def write_report(path: Path, results: Results, grid: dict[str, list[Any]] | None
                      f"test split ({proto.get('robustness_rows')} rows).</p>", robust]
     if grid:
         sections += ["<h2>Real vs augmented samples</h2>", _sample_grid(grid)]
+    sections.append(_search_section(meta.get("search")))
     details = {k: meta.get(k) for k in ("strategies", "protocol", "train_sizes", "seeds", "versions",
                                          "machine", "jobs", "cells_computed")}
     sections += [
