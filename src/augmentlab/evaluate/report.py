@@ -336,13 +336,14 @@ def _search_section(search: dict[str, Any] | None) -> str:
     if not search:
         return ""
     trials = sorted(search.get("trials", []), key=lambda t: t["number"])
+    kind = html.escape(str(search.get("space", {}).get("kind")))
+    where = html.escape(f"{search.get('study_name')} in {search.get('storage')}")
     parts = ["<h2>Policy search</h2>",
-             f"<p class='small'>{len(trials)} trials of the "
-             f"<b>{html.escape(str(search.get('space', {}).get('kind')))}</b> space ({html.escape(str(search.get('sampler')))} sampler), each scored by the "
-             f"mean validation accuracy over train sizes {search.get('train_sizes')} x "
+             f"<p class='small'>{len(trials)} trials of the <b>{kind}</b> space "
+             f"({html.escape(str(search.get('sampler')))} sampler), each scored by the mean "
+             f"validation accuracy over train sizes {search.get('train_sizes')} x "
              f"{search.get('seeds')} seeds on {html.escape(str(search.get('validation')))} (the test "
-             f"split was never seen). Wall time {search.get('seconds', 0):.0f} s. Study "
-             f"{html.escape(str(search.get('study_name')))} in {html.escape(str(search.get('storage')))}.</p>"]
+             f"split was never seen). Wall time {search.get('seconds', 0):.0f} s. Study {where}.</p>"]
     if trials:
         plt = _plt()
         fig, ax = plt.subplots(figsize=(7, 3))
