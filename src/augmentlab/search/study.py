@@ -219,15 +219,22 @@ class PolicySearch:
     def run(self) -> SearchResult:
         """Run the search with ``jobs`` processes; write ``best_pipeline.yaml``, ``trials.csv`` and
         ``search.json`` to ``out``; return the `SearchResult`."""
+        optuna = _optuna()
         start = time.perf_counter()
-        self.study()  # created here once, before any worker races to create it
+        study = self.study()  # created here once, before any worker races to create it
+        finished = (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED)
+        left = max(0, self.trials - len(study.get_trials(deepcopy=False, states=finished)))
         self.close()  # (forked workers must not share the parent's connections)
+        # each local worker gets its share of what is left, so the study ends with exactly
+        # `trials` (unless other machines work on it too)
+        shares = [left // self.jobs + (k < left % self.jobs) for k in range(self.jobs)]
         if self.jobs == 1:
-            self.work()
+            if left:
+                self.work(left)
         else:
             methods = multiprocessing.get_all_start_methods()
             ctx: Any = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-            procs = [ctx.Process(target=_work_in_process, args=(self,)) for _ in range(self.jobs)]
+            procs = [ctx.Process(target=_work_in_process, args=(self, n)) for n in shares if n]
             for p in procs:
                 p.start()
             for p in procs:
@@ -273,5 +280,5 @@ class PolicySearch:
         return result
 
 
-def _work_in_process(search: PolicySearch) -> None:
-    search.work()
+def _work_in_process(search: PolicySearch, n_trials: int) -> None:
+    search.work(n_trials)
