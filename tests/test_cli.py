@@ -58,6 +58,7 @@ def test_demo_runs_the_experiment_and_writes_the_report(tmp_path: Path) -> None:
                "--seeds", "2", "--steps", "40", "--jobs", "2", "--quiet")
     assert out.returncode == 0, out.stderr
     assert "geometric + photometric + erasing" in out.stdout and "verdict" in out.stdout
+    assert "TrivialAugment Wide" in out.stdout
     assert f"report:  {tmp_path / 'report.html'}" in out.stdout
     for name in ("report.html", "results.json", "summary.csv"):
         assert (tmp_path / name).is_file()
@@ -107,3 +108,18 @@ def test_synth_images_with_the_cvae(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     files = sorted((tmp_path / "img").glob("*/*.png"))
     assert len(files) == 30 and {f.parent.name for f in files} == {str(d) for d in range(10)}
+
+
+def test_evaluate_takes_the_automatic_policies_by_name(tmp_path: Path) -> None:
+    out = _run("evaluate", "--data", "digits", "--model", "logreg", "--sizes", "5", "--seeds", "2",
+               "--strategy", "ta=trivialaugment", "--strategy", "ra=randaugment",
+               "--out", str(tmp_path), "--quiet")
+    assert out.returncode == 0, out.stderr
+    import json
+
+    cfg = json.loads((tmp_path / "results.json").read_text())["meta"]["strategies"]
+    assert cfg["ta"]["pipeline"]["transforms"][0]["name"] == "TrivialAugmentWide"
+    assert cfg["ra"]["pipeline"]["transforms"][0]["name"] == "RandAugment"
+    bad = _run("evaluate", "--data", "digits", "--strategy", "x=autoaugment", "--out",
+               str(tmp_path / "bad"))
+    assert bad.returncode == 2 and "trivialaugment|randaugment" in bad.stderr

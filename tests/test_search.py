@@ -67,7 +67,11 @@ def test_a_study_resumes_and_workers_share_sqlite(tmp_path: Path) -> None:
 
 def test_subpolicy_space_builds_the_pipelines_optuna_proposes(tmp_path: Path) -> None:
     space = SearchSpace("subpolicies", subpolicies=2)
-    result = _search(tmp_path, space=space, sampler="random", trials=3).run()
+    result = _search(tmp_path, space=space, sampler="random", trials=4, jobs=2).run()
+    # forked workers draw their own points (a shared sampler seed would repeat them)
+    assert len({json.dumps(t["params"], sort_keys=True) for t in result.trials}) == 4
+    resumed = _search(tmp_path, space=space, sampler="random", trials=6).run()
+    assert len({json.dumps(t["params"], sort_keys=True) for t in resumed.trials}) == 6
     pipe = space.build(result.best_params)
     subs = pipe[0].transforms
     assert len(subs) == 2 and all(len(s) == 2 for s in subs)

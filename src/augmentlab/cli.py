@@ -25,7 +25,9 @@ def _data(spec: str, label: str, text: str | None) -> Any:
 
 
 def _strategy(spec: str, data: Any) -> tuple[str, Any]:
-    """``NAME=baseline|recommended|mild|PATH.yaml|PATH.json`` (``NAME`` alone: a built-in)."""
+    """``NAME=baseline|recommended|mild|trivialaugment|randaugment|PATH.yaml|PATH.json`` (``NAME``
+    alone: a built-in)."""
+    from .core.compose import Compose
     from .core.config import load_pipeline
     from .core.errors import InvalidConfig
     from .datasets import Dataset, load
@@ -37,13 +39,18 @@ def _strategy(spec: str, data: Any) -> tuple[str, Any]:
         return name, None
     if value == "mild":
         return name, mild_geometric()
+    if value in ("trivialaugment", "randaugment"):
+        from .policies import RandAugment, TrivialAugmentWide
+
+        policy = TrivialAugmentWide() if value == "trivialaugment" else RandAugment()
+        return name, Compose([policy])
     if value == "recommended":
         ds = data if isinstance(data, Dataset) else load(data)
         return name, recommended_strategy(ds)
     path = Path(value)
     if not path.is_file():
-        raise InvalidConfig(f"--strategy {spec!r}: expected NAME=baseline|recommended|mild|PATH to "
-                            "a pipeline YAML/JSON file")
+        raise InvalidConfig(f"--strategy {spec!r}: expected NAME=baseline|recommended|mild|"
+                            "trivialaugment|randaugment|PATH to a pipeline YAML/JSON file")
     return name, load_pipeline(path.read_text(encoding="utf-8"))
 
 
@@ -108,7 +115,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="small-cnn, mlp, logreg, hgb (images, tables); tfidf-logreg, "
                              "embedding-logreg (text); logmel-logreg (audio)")
     p_eval.add_argument("--strategy", action="append", default=[],
-                        help="NAME=baseline|recommended|mild|PIPELINE.yaml (repeatable)")
+                        help="NAME=baseline|recommended|mild|trivialaugment|randaugment|"
+                             "PIPELINE.yaml (repeatable)")
     p_eval.add_argument("--sizes", default="10,50",
                         help="rows per class (10,50) or fractions of the training split (0.25,all)")
     p_eval.add_argument("--seeds", type=int, default=5)

@@ -507,6 +507,13 @@ class Compose(BaseCompose):
         layout = self._layouts.get(names)
         if layout is None:  # the same keys come call after call: resolve them once
             kinds = resolve_kinds(fields, self.extra_fields)
+            present = set(kinds.values())
+            for leaf in self.leaves():  # a transform with nothing to work on is a mistake
+                if not leaf.fields & present:
+                    raise InvalidInput(
+                        f"{leaf.name} works on {', '.join(sorted(leaf.fields))}, and this sample "
+                        f"has none of them (it has {', '.join(sorted(fields)) or 'no fields'}); "
+                        f"pass that field or take {leaf.name} out of the pipeline")
             images, masks, boxes, points = (tuple(k for k, v in kinds.items() if v == kind)
                                             for kind in ("image", "mask", "bboxes", "keypoints"))
             layout = self._layouts[names] = _Layout(

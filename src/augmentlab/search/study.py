@@ -156,23 +156,29 @@ class PolicySearch:
         self._storage: Any = None
 
     # -- Optuna -----------------------------------------------------------------------------
-    def _make_sampler(self) -> Any:
+    def _make_sampler(self, seed: int) -> Any:
         optuna = _optuna()
         if self.sampler == "grid":
-            return optuna.samplers.GridSampler(self.space.grid(), seed=self.seed)
+            return optuna.samplers.GridSampler(self.space.grid(), seed=seed)
         if self.sampler == "random":
-            return optuna.samplers.RandomSampler(seed=self.seed)
-        return optuna.samplers.TPESampler(seed=self.seed, n_startup_trials=min(8, self.trials))
+            return optuna.samplers.RandomSampler(seed=seed)
+        return optuna.samplers.TPESampler(seed=seed, n_startup_trials=min(8, self.trials))
 
-    def study(self) -> Any:
-        """The Optuna study (created, or loaded when it exists)."""
+    def study(self, worker: int = 0) -> Any:
+        """The Optuna study (created, or loaded when it exists), with a sampler seeded by the
+        search's seed, the `worker` number and the trials already in the study: workers forked
+        from one process, or a resumed search, must not draw the same points again."""
         optuna = _optuna()
         self.out.mkdir(parents=True, exist_ok=True)
         if self._storage is None:  # one connection pool per search object, closed by close()
             self._storage = optuna.storages.RDBStorage(self.storage)
-        return optuna.create_study(study_name=self.study_name, storage=self._storage,
-                                   direction="maximize", sampler=self._make_sampler(),
-                                   load_if_exists=True)
+        study = optuna.create_study(study_name=self.study_name, storage=self._storage,
+                                    direction="maximize", sampler=self._make_sampler(self.seed),
+                                    load_if_exists=True)
+        done = len(study.get_trials(deepcopy=False))
+        seed = int(np.random.SeedSequence([self.seed, worker, done]).generate_state(1)[0])
+        study.sampler = self._make_sampler(seed)
+        return study
 
     def close(self) -> None:
         """Close the storage's database connections (`run` and `work` do it when they end)."""
@@ -203,11 +209,14 @@ class PolicySearch:
         trial.set_user_attr("worker", f"{socket.gethostname()}:{os.getpid()}")
         return result["value"]
 
-    def work(self, n_trials: int | None = None) -> None:
+    def work(self, n_trials: int | None = None, worker: int | None = None) -> None:
         """Run trials in this process until the study has ``trials`` finished ones (or
-        ``n_trials`` more). Another process or machine may call it on the same storage."""
+        ``n_trials`` more). Another process or machine may call it on the same storage;
+        `worker` numbers this process's sampler stream (default: from the host and process id)."""
         optuna = _optuna()
-        study = self.study()
+        if worker is None:
+            worker = int.from_bytes(f"{socket.gethostname()}:{os.getpid()}".encode()[-8:], "little")
+        study = self.study(worker)
         finished = (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED)
         callback = optuna.study.MaxTrialsCallback(self.trials, states=finished)
         try:
@@ -230,11 +239,12 @@ class PolicySearch:
         shares = [left // self.jobs + (k < left % self.jobs) for k in range(self.jobs)]
         if self.jobs == 1:
             if left:
-                self.work(left)
+                self.work(left, worker=0)
         else:
             methods = multiprocessing.get_all_start_methods()
             ctx: Any = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-            procs = [ctx.Process(target=_work_in_process, args=(self, n)) for n in shares if n]
+            procs = [ctx.Process(target=_work_in_process, args=(self, n, k))
+                     for k, n in enumerate(shares) if n]
             for p in procs:
                 p.start()
             for p in procs:
@@ -280,5 +290,5 @@ class PolicySearch:
         return result
 
 
-def _work_in_process(search: PolicySearch, n_trials: int) -> None:
-    search.work(n_trials)
+def _work_in_process(search: PolicySearch, n_trials: int, worker: int) -> None:
+    search.work(n_trials, worker)
