@@ -80,7 +80,7 @@ def test_subpolicy_space_builds_the_pipelines_optuna_proposes(tmp_path: Path) ->
             assert op.op == result.best_params[f"s{k}_op{j}"]
             assert op.p == pytest.approx(result.best_params[f"s{k}_p{j}"])
     loaded = al.load_pipeline((tmp_path / "best_pipeline.yaml").read_text())
-    assert loaded.get_config() == pipe.get_config()
+    assert loaded.get_config() == space.build(resumed.best_params).get_config()
     with pytest.raises(al.errors.InvalidConfig, match="grid sampler"):
         _search(tmp_path, space=space, sampler="grid")
     with pytest.raises(al.errors.InvalidConfig, match="unknown ops"):

@@ -180,6 +180,21 @@ class PolicySearch:
         study.sampler = self._make_sampler(seed)
         return study
 
+    def _enqueue_grid(self, study: Any) -> None:
+        """Queue every grid point not yet in the study: workers (local or on other machines)
+        take queued trials one at a time from the storage, so no point runs twice and none is
+        missed (Optuna's grid sampler, asked by two workers at once, can hand out one point
+        twice)."""
+        seen = {json.dumps(t.params, sort_keys=True) for t in study.get_trials(deepcopy=False)}
+        seen |= {json.dumps(t.system_attrs.get("fixed_params", {}), sort_keys=True)
+                 for t in study.get_trials(deepcopy=False)}
+        grid = self.space.grid()
+        for n in grid["num_ops"]:
+            for m in grid["magnitude"]:
+                point = {"num_ops": n, "magnitude": m}
+                if json.dumps(point, sort_keys=True) not in seen:
+                    study.enqueue_trial(point)
+
     def close(self) -> None:
         """Close the storage's database connections (`run` and `work` do it when they end)."""
         if self._storage is not None:
@@ -233,6 +248,8 @@ class PolicySearch:
         study = self.study()  # created here once, before any worker races to create it
         finished = (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED)
         left = max(0, self.trials - len(study.get_trials(deepcopy=False, states=finished)))
+        if self.sampler == "grid":
+            self._enqueue_grid(study)
         self.close()  # (forked workers must not share the parent's connections)
         # each local worker gets its share of what is left, so the study ends with exactly
         # `trials` (unless other machines work on it too)
@@ -265,7 +282,8 @@ class PolicySearch:
                 if t.state == optuna.trial.TrialState.COMPLETE]
         if not done:
             raise RuntimeError("search: no trial finished")
-        best = max(done, key=lambda t: (t.value, -t.number))  # ties: the earlier trial
+        # ties go to the same point whatever order parallel workers finished in
+        best = max(done, key=lambda t: (t.value, json.dumps(t.params, sort_keys=True)))
         trials = [{"number": t.number, "value": t.value, "params": t.params,
                    "cells": t.user_attrs.get("cells"), "worker": t.user_attrs.get("worker"),
                    "seconds": (t.datetime_complete - t.datetime_start).total_seconds()
