@@ -17,6 +17,7 @@ from pathlib import Path
 import augmentlab as al
 from augmentlab.datasets import load
 from augmentlab.evaluate import Experiment, Strategy, recommended_strategy
+from effects import effect_cell
 
 
 def main() -> None:
@@ -37,15 +38,8 @@ def main() -> None:
     print(f"{data.describe()}\nseries-logreg, 4 copies, {args.seeds} seeds; % with 95% intervals")
     for size in res.train_sizes:
         for name in res.strategies:
-            cells = []
-            for metric in ("accuracy", "robust_accuracy"):
-                m = al.evaluate.mean_interval(list(res.values(name, size, metric).values()))
-                cell = f"{100 * m['mean']:5.1f} [{100 * m['low']:5.1f}, {100 * m['high']:5.1f}]"
-                if name != "baseline":
-                    d = res.paired_difference(name, "baseline", train_size=size, metric=metric)
-                    cell += (f" {100 * d['mean']:+5.1f} [{100 * d['low']:+5.1f}, {100 * d['high']:+5.1f}]"
-                             f" {d['verdict']}")
-                cells.append(cell)
+            cells = [effect_cell(res, name, size, metric)
+                     for metric in ("accuracy", "robust_accuracy")]
             print(f"{size:>3} {name:16s} acc {cells[0]}\n{'':20s} robust {cells[1]}")
 
 

@@ -38,30 +38,38 @@ def learnable_augmentation() -> dict[str, type]:
     torch = require_torch("learnable augmentation")
     nn = torch.nn
 
-    class LearnableBrightness(nn.Module):  # type: ignore[misc,name-defined]
+    class _ScalarJitter(nn.Module):  # type: ignore[misc,name-defined]
+        """One learnt strength; each image is changed by ``strength * u``, ``u ~ U(-1, 1)``."""
+
+        def __init__(self, strength: float) -> None:
+            super().__init__()
+            self.strength = nn.Parameter(torch.tensor(float(strength)))
+
+        def forward(self, x: Any, generator: Any = None) -> Any:
+            _check(x)
+            return self.jitter(x, self.strength * _uniform(x, 1, generator).view(-1, 1, 1, 1))
+
+        def jitter(self, x: Any, amount: Any) -> Any:
+            raise NotImplementedError
+
+    class LearnableBrightness(_ScalarJitter):
         """``x + strength * u`` per image, ``u ~ U(-1, 1)``; ``strength`` is a parameter."""
 
         def __init__(self, strength: float = 0.1) -> None:
-            super().__init__()
-            self.strength = nn.Parameter(torch.tensor(float(strength)))
+            super().__init__(strength)
 
-        def forward(self, x: Any, generator: Any = None) -> Any:
-            _check(x)
-            u = _uniform(x, 1, generator).view(-1, 1, 1, 1)
-            return x + self.strength * u
+        def jitter(self, x: Any, amount: Any) -> Any:
+            return x + amount
 
-    class LearnableContrast(nn.Module):  # type: ignore[misc,name-defined]
+    class LearnableContrast(_ScalarJitter):
         """``mean + (1 + strength * u) * (x - mean)`` per image and channel."""
 
         def __init__(self, strength: float = 0.2) -> None:
-            super().__init__()
-            self.strength = nn.Parameter(torch.tensor(float(strength)))
+            super().__init__(strength)
 
-        def forward(self, x: Any, generator: Any = None) -> Any:
-            _check(x)
-            u = _uniform(x, 1, generator).view(-1, 1, 1, 1)
+        def jitter(self, x: Any, amount: Any) -> Any:
             mean = x.mean(dim=(2, 3), keepdim=True)
-            return mean + (1 + self.strength * u) * (x - mean)
+            return mean + (1 + amount) * (x - mean)
 
     class LearnableAffine(nn.Module):  # type: ignore[misc,name-defined]
         """Rotation by ``rotation * u1`` radians, translation by ``translation * (u2, u3)`` of
