@@ -192,3 +192,30 @@ def test_collate_mixes_the_same_with_any_number_of_workers() -> None:
     collate.set_epoch(1)
     x1, _ = next(iter(torch.utils.data.DataLoader(data, batch_size=16, collate_fn=collate)))
     assert not torch.equal(x, x1)
+
+
+def test_mixers_are_experiment_strategies(tmp_path) -> None:
+    from augmentlab.evaluate import Experiment, Strategy
+
+    strategies = {"mixup": MixUp(alpha=0.4),
+                  "flip + cutmix": Strategy("flip + cutmix", al.Compose([al.Affine(rotate=10)]),
+                                            mixer=CutMix())}
+    exp = Experiment("digits", model="small-cnn", strategies=strategies, train_sizes=[5], seeds=2,
+                     steps=30, out=tmp_path, quiet=True)
+    res = exp.run()
+    assert res.strategies == ["baseline", "mixup", "flip + cutmix"]
+    cfg = res.meta["strategies"]
+    assert cfg["mixup"]["mixer"]["name"] == "MixUp" and cfg["flip + cutmix"]["mixer"]["name"] == "CutMix"
+    # mixing changes training: not the baseline's numbers, and the same again from a fresh run
+    base, mixed = res.values("baseline", 5), res.values("mixup", 5)
+    assert base != mixed
+    again = Experiment("digits", model="small-cnn", strategies=strategies, train_sizes=[5],
+                       seeds=2, steps=30, out=tmp_path / "again", quiet=True).run()
+    assert again.values("mixup", 5) == mixed
+    grid = exp.sample_grid(per_strategy=4)
+    assert len(grid["mixup"]) == 4
+    with pytest.raises(al.errors.InvalidConfig, match="trained by steps"):
+        Experiment("digits", model="logreg", strategies={"m": MixUp()}, train_sizes=[5], seeds=1,
+                   out=tmp_path / "lr", quiet=True).run()
+    with pytest.raises(al.errors.InvalidConfig, match="mixer must be"):
+        Strategy("bad", mixer="mixup")

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..core.compose import Compose
-from ..core.errors import DataError
+from ..core.errors import DataError, InvalidConfig
 from ..datasets import Dataset
 from .corruptions import SUITES, corrupt
 from .metrics import calibration, classification_metrics
@@ -226,9 +226,22 @@ def _run_cell(data: Dataset, protocol: Protocol, cell: CellSpec) -> dict[str, An
     if model.trained_by_steps:
         augment = None
         rows_trained = len(X)
+        mix = None
         if strategy.kind == "augment":
-            def augment(batch: np.ndarray, idx: np.ndarray, step: int) -> np.ndarray:
-                return strategy.augment_rows(batch, train[idx], step, cell.seed, field_name, extra)
+            if strategy.pipeline is not None:
+                def augment(batch: np.ndarray, idx: np.ndarray, step: int) -> np.ndarray:
+                    return strategy.augment_rows(batch, train[idx], step, cell.seed, field_name,
+                                                 extra)
+            if strategy.mixer is not None:
+                if data.modality != "image":
+                    raise InvalidConfig(f"strategy {strategy.name!r}: batch mixing is for images; "
+                                        f"this dataset holds {data.modality}")
+
+                def mix(batch: np.ndarray, labels: np.ndarray, step: int
+                        ) -> tuple[np.ndarray, np.ndarray]:
+                    out = strategy.mixer(batch, labels, num_classes=n_classes, seed=cell.seed,
+                                         batch=step)
+                    return out.images, out.labels
             X_fit, y_fit = X, y
         else:
             X_fit, y_fit = strategy.offline(X, y, train, cell.seed, field_name, extra)
@@ -237,8 +250,11 @@ def _run_cell(data: Dataset, protocol: Protocol, cell: CellSpec) -> dict[str, An
             model.steps = max(1, int(np.ceil(protocol.epochs * rows_trained / protocol.batch_size)))
         model.batch_size = protocol.batch_size
         model.fit(X_fit, y_fit, X_val, y_val, seed=cell.seed, augment=augment, n_classes=n_classes,
-                  sample_weight=strategy.sample_weight(y_fit))
+                  sample_weight=strategy.sample_weight(y_fit), mix=mix)
     else:
+        if strategy.mixer is not None:
+            raise InvalidConfig(f"strategy {strategy.name!r}: batch mixing needs a model trained "
+                                "by steps (small-cnn, mlp)")
         X_fit, y_fit = strategy.offline(X, y, train, cell.seed, field_name, extra)
         rows_trained = len(X_fit)
         model.fit(X_fit, y_fit, X_val, y_val, seed=cell.seed, n_classes=n_classes,

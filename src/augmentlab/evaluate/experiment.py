@@ -283,9 +283,14 @@ class Experiment:
 
         grid: dict[str, list[Any]] = {"original": shown(data.X[rows])}
         for strategy in self.strategies:
-            if strategy.kind == "augment":
-                grid[strategy.name] = shown(strategy.augment_rows(data.X[rows], rows, 1, seed,
-                                                                  field, extra))
+            if strategy.kind != "augment":
+                continue
+            X = data.X[rows]
+            if strategy.pipeline is not None:
+                X = strategy.augment_rows(X, rows, 1, seed, field, extra)
+            if strategy.mixer is not None:  # a mixed batch of the shown rows
+                X = strategy.mixer(X, data.y[rows], num_classes=len(data.classes), seed=seed).images
+            grid[strategy.name] = shown(X)
         return grid
 
     def report(self, results: Results | None = None) -> Path:

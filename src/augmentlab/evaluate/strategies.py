@@ -106,6 +106,9 @@ class Strategy:
     # the cell's real training rows gives the row's label at least this probability; a row that
     # fails is replaced by its original (the label-preservation check)
     label_check: float | None = None
+    # a batch mixer (`augmentlab.mix`: MixUp, CutMix, ...) applied to every training batch of a
+    # model trained by steps, after the pipeline if there is one; it trains on soft labels
+    mixer: Any = None
 
     def __post_init__(self) -> None:
         if isinstance(self.pipeline, Transform) and not isinstance(self.pipeline, Compose):
@@ -138,13 +141,21 @@ class Strategy:
                 raise InvalidConfig(f"strategy {self.name!r}: its pipeline mixes waveform and "
                                     "spectrogram transforms; a strategy augments one of them (use "
                                     "two strategies, or augment waveforms only)")
+        if self.mixer is not None:
+            from ..mix import Mixer
+
+            if not isinstance(self.mixer, Mixer):
+                raise InvalidConfig(f"strategy {self.name!r}: mixer must be an augmentlab.mix "
+                                    f"mixer (MixUp, CutMix, ...), got {type(self.mixer).__name__}")
+            if self.resampler is not None:
+                raise InvalidConfig(f"strategy {self.name!r}: give a mixer or a resampler, not both")
         if int(self.copies) < 1:
             raise InvalidConfig(f"strategy {self.name!r}: copies={self.copies} must be >= 1")
         self.copies = int(self.copies)
 
     @property
     def kind(self) -> str:
-        if self.pipeline is not None:
+        if self.pipeline is not None or self.mixer is not None:
             return "augment"
         if self.resampler is not None:
             return "resample"
@@ -159,6 +170,8 @@ class Strategy:
             cfg.update(pipeline=self.pipeline.get_config(), copies=self.copies)
             if self.label_check is not None:
                 cfg["label_check"] = self.label_check
+        if self.mixer is not None:
+            cfg["mixer"] = self.mixer.get_config()
         if self.resampler is not None:
             get = getattr(self.resampler, "get_config", None) or getattr(self.resampler,
                                                                           "get_params", None)
@@ -254,6 +267,9 @@ class Strategy:
     def offline(self, X: np.ndarray, y: np.ndarray, rows: np.ndarray, seed: int, field: str,
                 extra: Mapping[str, Any] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """The training rows for a model that is not trained by steps."""
+        if self.label_check is not None and field != "text":  # before augmenting anything
+            raise InvalidConfig(f"strategy {self.name!r}: label_check works on text datasets; this "
+                                f"one's samples are {field}")
         if self.resampler is not None and (self.ratio is not None or self.filters):
             return self._generate(X, y, seed)
         if self.resampler is not None:
@@ -276,9 +292,6 @@ class Strategy:
                        field: str) -> list[np.ndarray]:
         """The augmented `copies` with every row the oracle no longer gives its label (at
         probability ``label_check``) put back to its original; the oracle sees real rows only."""
-        if field != "text":
-            raise InvalidConfig(f"strategy {self.name!r}: label_check works on text datasets; this "
-                                f"one's samples are {field}")
         from ..text.labels import fit_oracle, label_probability
 
         oracle = fit_oracle([str(t) for t in X], y, seed=seed)
@@ -290,8 +303,8 @@ class Strategy:
 
 
 def as_strategies(strategies: Mapping[str, Any] | None) -> list[Strategy]:
-    """Normalise what users pass (name -> None | pipeline | resampler | Strategy); the baseline
-    comes first and is added when missing.
+    """Normalise what users pass (name -> None | pipeline | resampler | mixer | Strategy); the
+    baseline comes first and is added when missing.
 
     Example:
         >>> import augmentlab as al
@@ -311,9 +324,11 @@ def as_strategies(strategies: Mapping[str, Any] | None) -> list[Strategy]:
             out.append(Strategy(name, pipeline=value))  # type: ignore[arg-type]
         elif hasattr(value, "fit_resample"):
             out.append(Strategy(name, resampler=value))
+        elif type(value).__module__.startswith("augmentlab.mix"):  # a batch mixer
+            out.append(Strategy(name, mixer=value))
         else:
-            raise InvalidConfig(f"strategy {name!r}: expected None, a pipeline, a resampler or a "
-                                f"Strategy, got {type(value).__name__}")
+            raise InvalidConfig(f"strategy {name!r}: expected None, a pipeline, a resampler, a "
+                                f"mixer or a Strategy, got {type(value).__name__}")
     if not any(s.kind == "baseline" for s in out):
         out.insert(0, Strategy("baseline"))
     out.sort(key=lambda s: s.kind != "baseline")  # baseline first, the rest in the given order

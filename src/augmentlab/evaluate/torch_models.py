@@ -20,6 +20,8 @@ from ..synth.persist import require_torch
 __all__ = ["StepModel"]
 
 Augment = Callable[[np.ndarray, np.ndarray, int], np.ndarray]  # (X batch, row ids, step) -> X
+# (X batch, y batch, step) -> (X, soft labels (batch, classes)): batch mixing (MixUp, CutMix)
+Mix = Callable[[np.ndarray, np.ndarray, int], tuple[np.ndarray, np.ndarray]]
 
 
 def _torch() -> Any:
@@ -84,8 +86,9 @@ class StepModel:
 
     def fit(self, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarray, *,
             seed: int, augment: Augment | None = None, n_classes: int | None = None,
-            sample_weight: np.ndarray | None = None) -> StepModel:
-        """Train from scratch with `seed` (weights, batch order and dropout all follow it)."""
+            sample_weight: np.ndarray | None = None, mix: Mix | None = None) -> StepModel:
+        """Train from scratch with `seed` (weights, batch order and dropout all follow it);
+        `mix` turns each (augmented) batch into mixed images with soft labels."""
         torch = _torch()
         torch.manual_seed(seed)
         n_classes = int(n_classes or (max(int(y.max()), int(y_val.max())) + 1))
@@ -101,15 +104,21 @@ class StepModel:
         loss_fn = torch.nn.CrossEntropyLoss(weight=class_weight)
         rng = np.random.default_rng(seed)
         targets = torch.from_numpy(np.asarray(y, dtype=np.int64))
-        plain: Any = None if augment is not None else self._tensor(X)
+        plain: Any = None if augment is not None or mix is not None else self._tensor(X)
         best, best_state = -1.0, None
         self.history = []
         for step in range(1, self.steps + 1):
             idx = rng.choice(len(X), size=min(self.batch_size, len(X)), replace=False)
-            batch = self._tensor(augment(X[idx], idx, step)) if augment is not None else plain[idx]
+            if mix is not None:
+                images = augment(X[idx], idx, step) if augment is not None else X[idx]
+                mixed, soft = mix(images, np.asarray(y)[idx], step)
+                batch, target = self._tensor(mixed), torch.from_numpy(soft.astype(np.float32))
+            else:
+                batch = self._tensor(augment(X[idx], idx, step)) if augment is not None else plain[idx]
+                target = targets[idx]
             self.net.train()
             opt.zero_grad()
-            loss = loss_fn(self.net(batch), targets[idx])
+            loss = loss_fn(self.net(batch), target)  # class ids, or soft labels when mixing
             loss.backward()
             opt.step()
             if step % self.eval_every == 0 or step == self.steps:
