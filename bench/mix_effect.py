@@ -13,10 +13,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from effects import effect_cell
-
 from augmentlab.evaluate import Experiment, Strategy, mild_geometric
 from augmentlab.mix import CutMix, MixUp, SaliencyMix
+from effects import effect_cell
 
 
 def main() -> None:
