@@ -207,6 +207,12 @@ def check_modal_fields(fields: Mapping[str, Any], kinds: Mapping[str, str]) -> N
         ...
         augmentlab.core.errors.InvalidInput: text: expected a str, got bytes; decode it first ...
     """
+    if len(kinds) == 1 and "text" in kinds.values():  # the common text call: one str to check
+        key = next(iter(kinds))
+        if not isinstance(fields[key], str):
+            raise InvalidInput(f"{key}: expected a str, got {type(fields[key]).__name__}; decode "
+                               "it first (e.g. data.decode('utf-8'))")
+        return
     rates = [k for k, v in kinds.items() if v == "sample_rate"]
     rate = fields[rates[0]] if rates else None
     duration = None

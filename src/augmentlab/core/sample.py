@@ -163,6 +163,19 @@ class Sample(dict):  # type: ignore[type-arg]
             hit = _KEYS[id(kinds)] = (kinds, by_kind)
         return list(hit[1].get(kind, ()))
 
+    def first_of(self, kind: str) -> str | None:
+        """The first key holding a field of `kind`, or None (`keys_of` without the list).
+
+        Example:
+            >>> s = Sample(text="hi"); s.kinds = {"text": "text"}
+            >>> s.first_of("text"), s.first_of("spans")
+            ('text', None)
+        """
+        for k, v in self.kinds.items():
+            if v == kind:
+                return k
+        return None
+
     @property
     def size(self) -> tuple[int, int]:
         """(height, width) of the images / masks in this sample."""

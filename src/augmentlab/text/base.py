@@ -10,7 +10,7 @@ from typing import Any
 
 from ..core.errors import InvalidInput
 from ..core.transform import Transform
-from .words import parts_of
+from .words import parts_of, single_spaced_words
 
 __all__ = ["TextTransform", "apply_edits", "locked_words", "spans_of", "text_of", "word_segments"]
 
@@ -19,14 +19,14 @@ Edit = list[Any]  # [position, old, new]
 
 def text_of(sample: Any) -> str:
     """The sample's text ("" when it has none)."""
-    keys = sample.keys_of("text")
-    return sample[keys[0]] if keys else ""
+    key = sample.first_of("text")
+    return sample[key] if key is not None else ""
 
 
 def spans_of(sample: Any) -> list[tuple[int, int, Any]]:
     """The sample's protected spans (empty when it has none)."""
-    keys = sample.keys_of("spans")
-    return [tuple(s) for s in sample[keys[0]]] if keys else []  # type: ignore[misc]
+    key = sample.first_of("spans")
+    return [tuple(s) for s in sample[key]] if key is not None else []  # type: ignore[misc]
 
 
 def word_segments(text: str) -> list[tuple[int, int]]:
@@ -99,17 +99,37 @@ class TextTransform(Transform):
     def edits(self, text: str, params: dict[str, Any]) -> list[Edit]:
         raise NotImplementedError
 
+    def rewrite(self, parts: list[str], params: dict[str, Any]) -> list[str] | None:
+        """A shortcut for texts without protected spans: the new `parts_of` list (words at the
+        odd places) straight away, or None to take the edits path. It must give the text the
+        edits give (a test compares them); transforms without one return None."""
+        return None
+
+    def rewrite_words(self, words: list[str], params: dict[str, Any]) -> list[str] | None:
+        """The shortcut for single-spaced texts (`single_spaced_words`): the new words, joined
+        with one space; None to take `rewrite`. Same contract as `rewrite`."""
+        return None
+
     def apply(self, sample: Any, params: dict[str, Any]) -> Any:
-        keys = sample.keys_of("text")
-        if not keys:
+        key = sample.first_of("text")
+        if key is None:
             return sample
-        text = sample[keys[0]]
+        text = sample[key]
+        span_key = sample.first_of("spans")
+        if span_key is None:
+            words = single_spaced_words(text)
+            if words is not None:
+                rewritten = self.rewrite_words(words, params)
+                if rewritten is not None:
+                    return sample.derive(**{key: " ".join(rewritten)})
+            parts = self.rewrite(parts_of(text), params)
+            if parts is not None:
+                return sample.derive(**{key: "".join(parts)})
         edits = self.edits(text, params)
         if not edits:
             return sample
-        span_keys = sample.keys_of("spans")
         new_text, moved = apply_edits(self.name, text, edits, spans_of(sample))
-        changes: dict[str, Any] = {keys[0]: new_text}
-        if span_keys:
-            changes[span_keys[0]] = moved
+        changes: dict[str, Any] = {key: new_text}
+        if span_key is not None:
+            changes[span_key] = moved
         return sample.derive(**changes)

@@ -4,6 +4,7 @@ way — it does, but the record says exactly which words moved."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -65,12 +66,28 @@ class RandomSwap(TextTransform):
             free = [i for i in range(words) if i not in locked]
         else:  # no protected words: the count is all it needs
             words = len(text.split())
-            free = list(range(words))
+            if words < 2:
+                return {"pairs": []}
+            return {"pairs": [[integer(rng, 0, words), integer(rng, 0, words)]
+                              for _ in range(count_of(self.n, words))]}
         if len(free) < 2:
             return {"pairs": []}
         swaps = count_of(self.n, words)
         return {"pairs": [[free[integer(rng, 0, len(free))], free[integer(rng, 0, len(free))]]
                           for _ in range(swaps)]}
+
+    def rewrite_words(self, words: list[str], params: dict[str, Any]) -> list[str] | None:
+        n = len(words)
+        for i, j in params["pairs"]:
+            if i < n and j < n:
+                words[i], words[j] = words[j], words[i]
+        return words
+
+    def rewrite(self, parts: list[str], params: dict[str, Any]) -> list[str] | None:
+        words = parts[1::2]
+        self.rewrite_words(words, params)
+        parts[1::2] = words
+        return parts
 
     def edits(self, text: str, params: dict[str, Any]) -> list[list[Any]]:
         if not params["pairs"]:
@@ -82,6 +99,30 @@ class RandomSwap(TextTransform):
                 order[i], order[j] = order[j], order[i]
         words = [text[a:b] for a, b in segments]
         return [[segments[k][0], words[k], words[o]] for k, o in enumerate(order) if o != k]
+
+
+def _bernoulli_hits(rng: np.random.Generator, n: int, rate: float) -> list[int]:
+    """The indices in ``range(n)`` that each come up with probability `rate`, independently:
+    drawn as geometric gaps between hits (one uniform per hit, not one per index).
+
+    Example:
+        >>> hits = _bernoulli_hits(np.random.default_rng(0), 100_000, 0.1)
+        >>> 9_500 < len(hits) < 10_500 and hits == sorted(set(hits))
+        True
+    """
+    if rate <= 0.0 or n <= 0:
+        return []
+    if rate >= 1.0:
+        return list(range(n))
+    scale = 1.0 / math.log1p(-rate)
+    hits: list[int] = []
+    i = -1
+    draw = rng.random
+    while True:
+        i += 1 + int(math.log(1.0 - draw()) * scale)  # a gap ~ Geometric(rate) - 1
+        if i >= n:
+            return hits
+        hits.append(i)
 
 
 class RandomDelete(TextTransform):
@@ -107,10 +148,35 @@ class RandomDelete(TextTransform):
         if words == 0:
             return {"drop": []}
         locked = locked_words(word_segments(text), spans) if spans else set()
-        drop = [i for i in np.flatnonzero(rng.random(words) < self.rate).tolist() if i not in locked]
+        drop = [i for i in _bernoulli_hits(rng, words, self.rate) if i not in locked]
         if len(drop) == words:  # EDA keeps a word rather than return an empty sentence
             drop.remove(drop[integer(rng, 0, words)])
         return {"drop": drop}
+
+    def rewrite(self, parts: list[str], params: dict[str, Any]) -> list[str] | None:
+        drop = params["drop"]
+        if not drop:
+            return parts
+        n = len(parts) // 2  # words
+        dropped = set(drop)
+        first_kept = next((i for i in range(n) if i not in dropped), n)
+        keep = [True] * len(parts)
+        for i in drop:
+            if i >= n:
+                continue
+            keep[2 * i + 1] = False
+            if i > first_kept:  # a word was kept before: the whitespace before goes too
+                keep[2 * i] = False
+            elif i + 1 < n:  # none kept yet: the whitespace after goes (not after the last word)
+                keep[2 * i + 2] = False
+        return [p for p, k in zip(parts, keep, strict=True) if k]
+
+    def rewrite_words(self, words: list[str], params: dict[str, Any]) -> list[str] | None:
+        drop = params["drop"]
+        if not drop:
+            return words
+        dropped = set(drop)
+        return [w for i, w in enumerate(words) if i not in dropped]
 
     def edits(self, text: str, params: dict[str, Any]) -> list[list[Any]]:
         if not params["drop"]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["parts_of", "split_affixes"]
+__all__ = ["parts_of", "single_spaced_words", "split_affixes"]
 
 _WORDS = re.compile(r"(\S+)")
 _AFFIX = re.compile(r"^(\W*)(.*?)(\W*)$", re.S)
@@ -19,6 +19,21 @@ def parts_of(text: str) -> list[str]:
         [' ', 'a', '  ', 'bc', '']
     """
     return _WORDS.split(text)
+
+
+def single_spaced_words(text: str) -> list[str] | None:
+    """The words of a text whose words are separated by exactly one ASCII space (no other
+    whitespace, none at the ends) -- most sentences -- else None. Joining them with one space
+    gives the text back, which lets word-level transforms skip the whitespace bookkeeping.
+
+    Example:
+        >>> single_spaced_words("a bc d"), single_spaced_words("a  bc"), single_spaced_words(" a")
+        (['a', 'bc', 'd'], None, None)
+    """
+    # isprintable is False for every whitespace character but the ASCII space
+    if not text or not text.isprintable() or "  " in text or text[0] == " " or text[-1] == " ":
+        return None
+    return text.split(" ")
 
 
 def split_affixes(token: str) -> tuple[str, str, str]:
