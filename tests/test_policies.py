@@ -266,3 +266,11 @@ def test_class_balanced_strength_follows_rarity() -> None:
     assert strong[chosen].magnitude == 14.0
     with pytest.raises(al.errors.InvalidConfig, match="class_counts"):
         ClassBalanced(al.HorizontalFlip(), class_counts=["cat"])
+
+
+def test_posterize_and_solarize_are_never_signed() -> None:
+    img = np.full((1, 1), 200, np.uint8)
+    for op, want in (("posterize", 192), ("solarize", 55)):
+        t = ColorOp(op=op, magnitude=4 if op == "posterize" else 0.5)  # signed=True by default
+        assert not t.signed
+        assert {int(al.Compose([t], seed=s)(image=img)["image"][0, 0]) for s in range(20)} == {want}
