@@ -13,7 +13,7 @@ from .core.errors import InvalidConfig
 from .core.transform import Transform
 from .core.warp import WarpStyle, warp_sample
 from .image.functional import matrices as mx
-from .text.base import apply_edits, spans_of
+from .text.base import edit_sample, spans_of, text_of
 
 __all__ = ["HorizontalFlipWithCaption"]
 
@@ -68,19 +68,8 @@ class HorizontalFlipWithCaption(Transform):
         if any(kind in ("image", "mask") for kind in sample.kinds.values()):
             width = sample.size[1]
             sample = warp_sample(sample, mx.hflip(width), sample.size, self._style)
-        keys = sample.keys_of("text")
-        if not keys:
-            return sample
-        text = sample[keys[0]]
         spans = spans_of(sample)
         edits = [[m.start(), m.group(0), _match_case(self._to[m.group(0).lower()], m.group(0))]
-                 for m in self._pattern.finditer(text)
+                 for m in self._pattern.finditer(text_of(sample))
                  if not any(m.start() < e and s < m.end() for s, e, _ in spans)]
-        if not edits:
-            return sample
-        new_text, moved = apply_edits(self.name, text, edits, spans)
-        changes: dict[str, Any] = {keys[0]: new_text}
-        span_keys = sample.keys_of("spans")
-        if span_keys:
-            changes[span_keys[0]] = moved
-        return sample.derive(**changes)
+        return edit_sample(self.name, sample, edits)

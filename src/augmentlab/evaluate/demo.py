@@ -14,7 +14,7 @@ from .experiment import Experiment
 from .recommend import mild_geometric, recommended_strategy
 from .strategies import Strategy
 
-__all__ = ["GENERATORS", "demo_experiment", "generator_strategy"]
+__all__ = ["GENERATORS", "demo_experiment", "demo_strategies", "generator_strategy"]
 
 
 GENERATORS = ("cvae", "cgan")
@@ -43,6 +43,25 @@ def generator_strategy(name: str, *, ratio: float = 1.0, budget: int | None = No
     return Strategy(name, resampler=gen, ratio=ratio)
 
 
+def demo_strategies(data: Any) -> dict[str, Strategy | None]:
+    """The demo's image strategies: baseline, the two hand-written pipelines (mild geometric; the
+    recommended geometric + photometric + erasing) and TrivialAugment Wide.
+
+    Example:
+        >>> list(demo_strategies(load("digits")))  # doctest: +NORMALIZE_WHITESPACE
+        ['baseline', 'mild geometric', 'geometric + photometric + erasing',
+         'TrivialAugment Wide']
+    """
+    full = recommended_strategy(data, seed=0)
+    assert full is not None  # images always have a recommendation
+    return {
+        "baseline": None,
+        "mild geometric": Strategy("mild geometric", mild_geometric(seed=0)),
+        "geometric + photometric + erasing": Strategy("geometric + photometric + erasing", full),
+        "TrivialAugment Wide": Strategy("TrivialAugment Wide", Compose([TrivialAugmentWide()])),
+    }
+
+
 def demo_experiment(out: str | Path = "demo_output", *, dataset: str = "mnist",
                     train_sizes: tuple[int, ...] = (10, 50), seeds: int = 5, steps: int = 1000,
                     generators: tuple[str, ...] = (), jobs: int | None = None, quiet: bool = False,
@@ -60,15 +79,8 @@ def demo_experiment(out: str | Path = "demo_output", *, dataset: str = "mnist",
          'cvae']
     """
     data = load(dataset)
-    full = recommended_strategy(data, seed=0)
-    assert full is not None  # images always have a recommendation
-    strategies = {
-        "baseline": None,
-        "mild geometric": Strategy("mild geometric", mild_geometric(seed=0)),
-        "geometric + photometric + erasing": Strategy("geometric + photometric + erasing", full),
-        "TrivialAugment Wide": Strategy("TrivialAugment Wide", Compose([TrivialAugmentWide()])),
-        **{name: generator_strategy(name) for name in generators},
-    }
+    strategies = {**demo_strategies(data),
+                  **{name: generator_strategy(name) for name in generators}}
     return Experiment(data, model="small-cnn", strategies=strategies, train_sizes=train_sizes,
                       seeds=seeds, out=out, steps=steps, jobs=jobs or os.cpu_count() or 1,
                       quiet=quiet, **kwargs)

@@ -15,7 +15,7 @@ from ..core.compose import BaseCompose, OneOf, Sequential
 from ..core.errors import InvalidConfig
 from ..core.params import INTERPOLATIONS, check_choice, check_number
 from ..core.transform import Transform
-from .spaces import AUTOAUGMENT, RANDAUGMENT, TRIVIALAUGMENT_WIDE, level_value, make_op, space_ops
+from .spaces import AUTOAUGMENT, RANDAUGMENT, TRIVIALAUGMENT_WIDE, op_at_level, space_ops
 from .tables import AUTOAUGMENT_POLICIES
 
 __all__ = ["AutoAugment", "RandAugment", "TrivialAugmentWide", "resolve_magnitude"]
@@ -149,14 +149,8 @@ class AutoAugment(Policy):
         owner = "AutoAugment"
         check_choice(owner, "policy", policy, tuple(AUTOAUGMENT_POLICIES))
         geometry = _geometry(owner, interpolation, fill)
-        subs = []
-        for steps in AUTOAUGMENT_POLICIES[policy]:
-            ops = []
-            for op, prob, level in steps:
-                entry = AUTOAUGMENT[op]
-                value = 0.0 if level is None else level_value(AUTOAUGMENT, op, level, 10)
-                ops.append(make_op(op, value, signed=entry is not None and entry[1],
-                                   geometry=geometry, p=prob))
-            subs.append(Sequential(ops))
+        subs = [Sequential([op_at_level(AUTOAUGMENT, op, level, 10, p=prob, geometry=geometry)
+                            for op, prob, level in steps])
+                for steps in AUTOAUGMENT_POLICIES[policy]]
         super().__init__([OneOf(subs)], p=p)
         self.policy = policy

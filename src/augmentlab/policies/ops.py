@@ -24,13 +24,11 @@ import cv2
 import numpy as np
 
 from ..core.errors import InvalidConfig
-from ..core.lut import apply_lut
 from ..core.params import check_choice, check_number
 from ..core.rng import integer, uniform
 from ..core.transform import GeometricTransform, ImageOnlyTransform
-from ..image.color import AutoContrast, Equalize
+from ..image.color import AutoContrast, Equalize, Invert, Posterize, Solarize
 from ..image.functional import matrices as mx
-from ..image.functional.dtype import as_uint8, like
 
 __all__ = ["COLOR_OPS", "GEOMETRIC_OPS", "ColorOp", "GeometricOp"]
 
@@ -178,25 +176,19 @@ def color_kernel(op: str, image: np.ndarray, value: float) -> np.ndarray:
             smooth = np.rint(smooth)
         smooth[0, :], smooth[-1, :], smooth[:, 0], smooth[:, -1] = x[0, :], x[-1, :], x[:, 0], x[:, -1]
         return _blend(image, smooth, 1.0 + value)
-    if op == "posterize":
-        bits = 8 - int(np.clip(np.rint(value), 0, 8))
-        table = np.arange(256, dtype=np.uint8) & np.uint8((0xFF << (8 - bits)) & 0xFF)
-        return like(apply_lut(as_uint8(image), table[:, None]), image)
+    if op == "posterize":  # the image module's own kernels from here on
+        return _POSTERIZE.apply_image(image, {"bits": 8 - int(np.clip(np.rint(value), 0, 8))})
     if op == "solarize":
-        threshold = 1.0 - value
-        if image.dtype == np.uint8:
-            ramp = np.arange(256)
-            table = np.where(ramp >= threshold * 255.0, 255 - ramp, ramp).astype(np.uint8)
-            return apply_lut(image, table[:, None])
-        return np.where(image >= threshold, 1.0 - image, image).astype(image.dtype)
+        return _SOLARIZE.apply_image(image, {"threshold": 1.0 - value})
     if op == "invert":
-        return (255 - image) if image.dtype == np.uint8 else (1.0 - image).astype(image.dtype)
+        return _INVERT.apply_image(image, {})
     if op == "autocontrast":
         return _AUTOCONTRAST.apply_image(image, {})
     return _EQUALIZE.apply_image(image, {})
 
 
-_AUTOCONTRAST, _EQUALIZE = AutoContrast(), Equalize()
+_AUTOCONTRAST, _EQUALIZE, _INVERT = AutoContrast(), Equalize(), Invert()
+_POSTERIZE, _SOLARIZE = Posterize(), Solarize()
 
 
 class ColorOp(_MagnitudeOp, ImageOnlyTransform):

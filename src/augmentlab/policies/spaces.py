@@ -17,7 +17,8 @@ from ..core.errors import InvalidConfig
 from ..core.transform import Transform
 from .ops import COLOR_OPS, GEOMETRIC_OPS, ColorOp, GeometricOp
 
-__all__ = ["AUGMIX", "AUTOAUGMENT", "RANDAUGMENT", "TRIVIALAUGMENT_WIDE", "level_value", "make_op"]
+__all__ = ["AUGMIX", "AUTOAUGMENT", "RANDAUGMENT", "TRIVIALAUGMENT_WIDE", "level_value", "make_op",
+           "op_at_level", "space_ops"]
 
 Space = dict[str, tuple[float, bool] | None]
 
@@ -77,6 +78,21 @@ def make_op(op: str, magnitude: Any = 0.0, *, bins: int = 0, signed: bool = True
         return ColorOp(op=op, magnitude=magnitude, bins=bins, signed=signed, p=p)
     raise InvalidConfig(f"unknown policy op {op!r}; use one of "
                         f"{', '.join(GEOMETRIC_OPS + COLOR_OPS)}")
+
+
+def op_at_level(space: Space, op: str, level: int | None, bins: int, *, p: float = 1.0,
+                geometry: dict[str, Any] | None = None) -> Transform:
+    """`op` of `space` at a fixed `level` of `bins` (None: an op without a magnitude), with the
+    space's sign rule and probability `p` -- one step of an AutoAugment-style sub-policy.
+
+    Example:
+        >>> t = op_at_level(AUTOAUGMENT, "rotate", 9, 10, p=0.6)
+        >>> t.magnitude, t.signed, t.p
+        ((30.0, 30.0), True, 0.6)
+    """
+    entry = space[op]
+    value = 0.0 if level is None else level_value(space, op, level, bins)
+    return make_op(op, value, signed=entry is not None and entry[1], geometry=geometry, p=p)
 
 
 def space_ops(space: Space, level: float | None, bins: int, geometry: dict[str, Any],

@@ -206,11 +206,11 @@ class ClassBalanced(_Wrapper):
             super().__init__([self.pipeline], p=p)
 
     def _label(self, sample: Sample) -> str:
-        keys = [k for k, kind in sample.kinds.items() if kind == "label"]
-        if not keys:
+        key = sample.first_of("label")
+        if key is None:
             raise InvalidInput("ClassBalanced: the sample has no label; pass label=... with each "
                                "sample")
-        label = sample[keys[0]]
+        label = sample[key]
         key = str(label.item() if isinstance(label, np.generic) else label)
         if key not in self.strength:
             raise InvalidInput(f"ClassBalanced: label {label!r} is not in class_counts "

@@ -12,19 +12,19 @@ from typing import Any
 from ..core.compose import Compose
 from ..core.files import atomic_write
 from ..datasets import Dataset, load
+from ..evaluate.demo import demo_strategies
 from ..evaluate.experiment import Experiment
-from ..evaluate.recommend import mild_geometric, recommended_strategy
 from ..evaluate.results import Results
 from ..evaluate.strategies import Strategy
-from ..policies import RandAugment, TrivialAugmentWide
+from ..policies import RandAugment
 
 __all__ = ["policy_strategies", "final_evaluation"]
 
 
-def policy_strategies(data: Dataset, searched: Compose | None = None, *, copies: int = 4
+def policy_strategies(data: Dataset, searched: Compose | None = None
                       ) -> dict[str, Strategy | None]:
-    """Baseline, the demo's two hand-written image pipelines, TrivialAugment Wide, RandAugment
-    (2, 9) and, when given, the searched pipeline.
+    """The demo's strategies (baseline, its two hand-written pipelines, TrivialAugment Wide),
+    RandAugment (2, 9) and, when given, the searched pipeline.
 
     Example:
         >>> from augmentlab.datasets import load
@@ -32,19 +32,11 @@ def policy_strategies(data: Dataset, searched: Compose | None = None, *, copies:
         ['baseline', 'mild geometric', 'geometric + photometric + erasing',
          'TrivialAugment Wide', 'RandAugment (2, 9)']
     """
-    full = recommended_strategy(data, seed=0)
-    out: dict[str, Strategy | None] = {
-        "baseline": None,
-        "mild geometric": Strategy("mild geometric", mild_geometric(seed=0), copies=copies),
-        "geometric + photometric + erasing": Strategy("geometric + photometric + erasing", full,
-                                                      copies=copies),
-        "TrivialAugment Wide": Strategy("TrivialAugment Wide", Compose([TrivialAugmentWide()]),
-                                        copies=copies),
-        "RandAugment (2, 9)": Strategy("RandAugment (2, 9)",
-                                       Compose([RandAugment(num_ops=2, magnitude=9)]), copies=copies),
-    }
+    out = demo_strategies(data)
+    out["RandAugment (2, 9)"] = Strategy("RandAugment (2, 9)",
+                                         Compose([RandAugment(num_ops=2, magnitude=9)]))
     if searched is not None:
-        out["searched policy"] = Strategy("searched policy", searched, copies=copies)
+        out["searched policy"] = Strategy("searched policy", searched)
     return out
 
 

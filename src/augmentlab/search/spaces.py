@@ -18,7 +18,7 @@ from typing import Any
 from ..core.compose import Compose, OneOf, Sequential
 from ..core.errors import InvalidConfig
 from ..policies import RandAugment
-from ..policies.spaces import RANDAUGMENT, level_value, make_op
+from ..policies.spaces import RANDAUGMENT, op_at_level
 
 __all__ = ["SPACES", "SearchSpace"]
 
@@ -91,13 +91,7 @@ class SearchSpace:
         if self.kind == "randaugment":
             return Compose([RandAugment(num_ops=int(params["num_ops"]),
                                         magnitude=int(params["magnitude"]))], seed=seed)
-        subs = []
-        for k in range(self.subpolicies):
-            ops = []
-            for j in range(2):
-                op, prob, level = params[f"s{k}_op{j}"], params[f"s{k}_p{j}"], params[f"s{k}_m{j}"]
-                entry = RANDAUGMENT[op]
-                value = level_value(RANDAUGMENT, op, level, 10)
-                ops.append(make_op(op, value, signed=entry is not None and entry[1], p=float(prob)))
-            subs.append(Sequential(ops))
+        subs = [Sequential([op_at_level(RANDAUGMENT, params[f"s{k}_op{j}"], params[f"s{k}_m{j}"],
+                                        10, p=float(params[f"s{k}_p{j}"])) for j in range(2)])
+                for k in range(self.subpolicies)]
         return Compose([OneOf(subs)], seed=seed)

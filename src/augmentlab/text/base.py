@@ -12,7 +12,8 @@ from ..core.errors import InvalidInput
 from ..core.transform import Transform
 from .words import parts_of, single_spaced_words
 
-__all__ = ["TextTransform", "apply_edits", "locked_words", "spans_of", "text_of", "word_segments"]
+__all__ = ["TextTransform", "apply_edits", "edit_sample", "locked_words", "spans_of", "text_of",
+           "word_segments"]
 
 Edit = list[Any]  # [position, old, new]
 
@@ -125,11 +126,25 @@ class TextTransform(Transform):
             parts = self.rewrite(parts_of(text), params)
             if parts is not None:
                 return sample.derive(**{key: "".join(parts)})
-        edits = self.edits(text, params)
-        if not edits:
-            return sample
-        new_text, moved = apply_edits(self.name, text, edits, spans_of(sample))
-        changes: dict[str, Any] = {key: new_text}
-        if span_key is not None:
-            changes[span_key] = moved
-        return sample.derive(**changes)
+        return edit_sample(self.name, sample, self.edits(text, params))
+
+
+def edit_sample(owner: str, sample: Any, edits: list[Edit]) -> Any:
+    """The sample with `edits` applied to its text and its spans moved (unchanged without edits).
+
+    Example:
+        >>> from augmentlab.core.sample import Sample
+        >>> s = Sample(text="a big dog", spans=[(6, 9, "ANIMAL")])
+        >>> s.kinds = {"text": "text", "spans": "spans"}
+        >>> out = edit_sample("t", s, [[2, "big", "large"]])
+        >>> out["text"], out["spans"]
+        ('a large dog', [(8, 11, 'ANIMAL')])
+    """
+    if not edits:
+        return sample
+    key, span_key = sample.first_of("text"), sample.first_of("spans")
+    new_text, moved = apply_edits(owner, sample[key], edits, spans_of(sample))
+    changes: dict[str, Any] = {key: new_text}
+    if span_key is not None:
+        changes[span_key] = moved
+    return sample.derive(**changes)

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core.compose import BaseCompose, Compose
+from ..core.compose import Compose
 from ..core.errors import InvalidConfig, InvalidInput
 from ..core.geometry import warp_general
 from ..core.sample import Record
@@ -59,16 +59,14 @@ def record_matrix(pipeline: Compose, record: Record, size: tuple[int, int]
         >>> record_matrix(pipe, out.record, (4, 6))[0][0].tolist()
         [-1.0, 0.0, 5.0]
     """
-    leaves = {}
-
-    def walk(node: Transform, path: str) -> None:
-        if isinstance(node, BaseCompose):
-            for t, (_, label) in zip(node.transforms, node._keys, strict=True):
-                walk(t, f"{path}/{label}")
+    leaves: dict[str, Transform] = {}
+    todo = list(pipeline._tree)  # the runner's own plan: the paths its records use
+    while todo:
+        entry = todo.pop()
+        if entry.children:
+            todo += entry.children
         else:
-            leaves[path] = node
-
-    walk(pipeline, pipeline.name)
+            leaves[entry.label] = entry.transform
     m, current = np.eye(3), size
     for step in record.steps:
         t = leaves.get(step.path)
