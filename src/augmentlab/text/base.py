@@ -117,15 +117,18 @@ class TextTransform(Transform):
             return sample
         text = sample[key]
         span_key = sample.first_of("spans")
-        if span_key is None:
-            words = single_spaced_words(text)
-            if words is not None:
-                rewritten = self.rewrite_words(words, params)
-                if rewritten is not None:
-                    return sample.derive(**{key: " ".join(rewritten)})
-            parts = self.rewrite(parts_of(text), params)
-            if parts is not None:
-                return sample.derive(**{key: "".join(parts)})
+        cls = type(self)
+        if span_key is None:  # the shortcuts, for the transforms that have them
+            if cls.rewrite_words is not TextTransform.rewrite_words:
+                words = single_spaced_words(text)
+                if words is not None:
+                    rewritten = self.rewrite_words(words, params)
+                    if rewritten is not None:
+                        return sample.derive(**{key: " ".join(rewritten)})
+            if cls.rewrite is not TextTransform.rewrite:
+                parts = self.rewrite(parts_of(text), params)
+                if parts is not None:
+                    return sample.derive(**{key: "".join(parts)})
         return edit_sample(self.name, sample, self.edits(text, params))
 
 
