@@ -1,6 +1,7 @@
 """The core engine: fields, samples, records, the seed tree, transform bases and pipelines."""
 
 from . import registry
+from .adapters import ToTensorV2
 from .compose import BaseCompose, Compose, OneOf, Sequential, SomeOf, Sometimes
 from .config import dump_pipeline, load_pipeline
 from .errors import AugmentlabError, DataError, InvalidConfig, InvalidInput, MissingDependency
@@ -35,6 +36,7 @@ __all__ = [
     "SomeOf",
     "Sometimes",
     "Step",
+    "ToTensorV2",
     "Transform",
     "dump_pipeline",
     "load_pipeline",

@@ -8,15 +8,20 @@ every step on its own, to compare.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 import json
+import os
 import secrets
+import struct
+import sys
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple, cast
 
 import numpy as np
 
+from .adapters import IMAGE_LAYOUTS, Restore, ToTensorV2, adopt, to_tensor
 from .errors import InvalidConfig, InvalidInput
 from .fields import (
     BBOX_FORMATS,
@@ -28,6 +33,7 @@ from .fields import (
     resolve_kinds,
 )
 from .geometry import exact_plan
+from .label_fields import DEFAULT_LABEL_FIELD, BoxParams, PointParams, check_label_list, take
 from .lut import apply_lut, compose_luts
 from .modal import MODAL_KINDS, check_modal_fields
 from .params import check_choice, check_number
@@ -241,6 +247,25 @@ class Sometimes(BaseCompose):
 _NO_RNG = cast(np.random.Generator, None)
 
 
+def _mix_seeds(a: int, b: int) -> int:
+    """A 63-bit seed made of two 64-bit words (BLAKE2b: unrelated outputs for distinct pairs).
+
+    Example:
+        >>> _mix_seeds(0, 1) != _mix_seeds(1, 0)
+        True
+    """
+    packed = struct.pack("<QQ", a % 2**64, b % 2**64)
+    digest = hashlib.blake2b(packed, digest_size=8, person=b"augmentlab.call1").digest()
+    return int.from_bytes(digest, "little") >> 1
+
+
+def _torch_draw() -> int:
+    """A 63-bit seed from torch's global generator (a DataLoader worker's is seeded per worker
+    and epoch); torch is loaded, or this is not called."""
+    torch = sys.modules["torch"]
+    return int(torch.empty((), dtype=torch.int64).random_().item())
+
+
 class _Layout(NamedTuple):
     """Which call keys hold which kind of field; worked out once per distinct set of keys."""
 
@@ -252,6 +277,9 @@ class _Layout(NamedTuple):
     modal: bool  # text, audio, rows: validated by core.modal
     has_size: bool  # images or masks
     moves_points: bool  # boxes or keypoints
+    box_labels: tuple[str, ...]  # per-box label lists, kept in step with the (one) box field
+    point_labels: tuple[str, ...]  # per-keypoint label lists
+    passthrough: tuple[str, ...]  # undeclared keys no transform reads or changes
 
 
 class _Runner:
@@ -410,7 +438,18 @@ class Compose(BaseCompose):
         min_visibility: drop boxes with less than this fraction of their area left in the image.
         min_area: drop boxes smaller than this many pixels after clipping.
         remove_invisible: drop keypoints that leave the image.
-        extra_fields: extra keys of a known kind, e.g. ``{"depth": "mask", "image2": "image"}``.
+        extra_fields: extra keys of a known kind, e.g. ``{"depth": "mask", "image2": "image"}``
+            (``"passthrough"``: a key no transform touches, declared so it is never mistaken
+            for an undeclared per-box list).
+        bbox_params: Albumentations' ``BboxParams`` (an object or a mapping of its arguments):
+            ``format``, ``label_fields`` (keys of per-box label lists that stay in step with
+            the boxes), ``min_visibility``, ``min_area``, ``min_width``, ``min_height``, ``clip``.
+            A per-box list passed as ``labels=`` follows the boxes without being declared.
+        keypoint_params: Albumentations' ``KeypointParams``: ``format`` ("xy"),
+            ``label_fields``, ``remove_invisible``.
+        image_layout: how numpy images and masks are laid out: ``"auto"`` (HxWxC, refusing
+            arrays that look channels-first), ``"HWC"`` or ``"CHW"`` (returned as CHW). Torch
+            tensors are always CHW and PIL images HWC; each comes back as the type it came in.
         fuse: fuse consecutive geometric and pointwise transforms (the default).
 
     Example:
@@ -435,6 +474,9 @@ class Compose(BaseCompose):
         min_area: float = 0.0,
         remove_invisible: bool = True,
         extra_fields: Mapping[str, str] | None = None,
+        bbox_params: Any = None,
+        keypoint_params: Any = None,
+        image_layout: str = "auto",
         fuse: bool = True,
         p: float = 1.0,
     ) -> None:
@@ -447,40 +489,106 @@ class Compose(BaseCompose):
                                                  low=0, high=1))
         self.min_area = float(check_number("Compose", "min_area", min_area, low=0))
         self.remove_invisible = bool(remove_invisible)
+        self.box_params = BoxParams.parse(bbox_params)
+        self.point_params = PointParams.parse(keypoint_params)
+        self.image_layout = check_choice("Compose", "image_layout", image_layout, IMAGE_LAYOUTS)
+        for key, default in (("bbox_params", None), ("keypoint_params", None), ("image_layout", "auto")):
+            if self._config.get(key) == default:  # left out: older pipelines keep their config hash
+                self._config.pop(key, None)
+        if bbox_params is not None:  # Albumentations' spelling wins over ours; the config keeps it
+            self._config["bbox_params"] = to_jsonable(dataclasses.asdict(self.box_params))
+            self.bbox_format, self.min_visibility = self.box_params.format, self.box_params.min_visibility
+            self.min_area = self.box_params.min_area
+        if keypoint_params is not None:
+            self._config["keypoint_params"] = to_jsonable(dataclasses.asdict(self.point_params))
+            self.remove_invisible = self.point_params.remove_invisible
         self.extra_fields = dict(extra_fields or {})
         for key, kind in self.extra_fields.items():
-            if kind not in FIELD_KINDS:
+            if kind not in FIELD_KINDS and kind != "passthrough":
                 raise InvalidConfig(f"Compose: extra_fields[{key!r}]={kind!r} is not a field kind; "
-                                    f"use one of {', '.join(sorted(FIELD_KINDS))}")
+                                    f"use one of {', '.join(sorted(FIELD_KINDS))} or 'passthrough'")
         self.fuse = bool(fuse)
         self._counter = itertools.count()
+        self._pid = os.getpid()  # the process that numbers calls 0, 1, 2, ... (see _auto_stream)
+        self._stream: tuple[Any, ...] = ()  # (pid, worker seed, seed, counter) elsewhere
         self._layouts: dict[tuple[str, ...], _Layout] = {}
         self._meta = {"remove_invisible": self.remove_invisible}
-        self._all = range(len(self.transforms))
+        self._to_tensor = self._final_to_tensor()
+        self._all = range(len(self.transforms) - (self._to_tensor is not None))
         self._tree = self._plan((), self.name)
         self.config_hash = hashlib.sha256(
             json.dumps(self.get_config(), sort_keys=True).encode()).hexdigest()[:16]
+
+    def _final_to_tensor(self) -> ToTensorV2 | None:
+        """The pipeline's closing ToTensorV2 (run after everything else), refused elsewhere."""
+        last = self.transforms[-1] if self.transforms else None
+        for leaf in self.leaves():
+            if isinstance(leaf, ToTensorV2) and leaf is not last:
+                raise InvalidConfig("ToTensorV2 must be the last step of the outermost Compose: "
+                                    "no transform can work on a tensor after it")
+        return last if isinstance(last, ToTensorV2) else None
 
     # -- calling ------------------------------------------------------------------------------
     def __call__(self, *, sample_id: int | None = None, copy: int = 0, seed: int | None = None,
                  **fields: Any) -> Sample:
         """Augment one sample given as keyword fields; returns a `Sample` with ``.record``.
 
-        ``sample_id`` and ``copy`` select the sample's stream in the seed tree. Without a
-        ``sample_id`` a seeded pipeline numbers its calls 0, 1, 2, ... .
+        ``sample_id`` and ``copy`` (e.g. the epoch) select the sample's stream in the seed tree:
+        the same (seed, sample_id, copy) gives the same bytes in any process. Without a
+        ``sample_id`` every call gets a stream of its own, never repeated across DataLoader
+        workers or epochs (see `_auto_stream`); ``out.record`` says which, for `replay`.
         """
         if seed is None:
-            seed = self.seed if self.seed is not None else secrets.randbits(63)
+            seed = self.seed
         elif type(seed) is not int or not 0 <= seed < 2**64:
             seed = int(check_number("Compose", "seed", seed, low=0, high=2**64 - 1, integer=True))
         if sample_id is None:
-            sample_id = next(self._counter) if self.seed is not None else 0
-        elif type(sample_id) is not int or not 0 <= sample_id < 2**64:
-            sample_id = int(check_number("Compose", "sample_id", sample_id, low=0, high=2**64 - 1,
-                                         integer=True))
+            seed, sample_id = self._auto_stream(seed)
+        else:
+            if type(sample_id) is not int or not 0 <= sample_id < 2**64:
+                sample_id = int(check_number("Compose", "sample_id", sample_id, low=0,
+                                             high=2**64 - 1, integer=True))
+            if seed is None:
+                seed = secrets.randbits(63)
         if type(copy) is not int or not 0 <= copy < 2**64:
             copy = int(check_number("Compose", "copy", copy, low=0, high=2**64 - 1, integer=True))
         return self._execute(fields, seed, sample_id, copy, None)
+
+    def _auto_stream(self, seed: int | None) -> tuple[int, int]:
+        """(seed, sample_id) of a call given no sample id: never repeated, reproducible where
+        the process's randomness is.
+
+        - In the process that built the pipeline: a seeded pipeline numbers its calls 0, 1, 2,
+          ...; an unseeded one draws each call's seed from torch's global generator when torch
+          is loaded (as torchvision does, so ``torch.manual_seed`` makes a run repeat), else from
+          the OS.
+        - In a torch DataLoader worker: forked workers start from the parent's state, so the
+          stream also hangs on the worker's seed, which PyTorch draws from the parent's
+          generator for every epoch's workers (``persistent_workers`` keep theirs, and their
+          count goes on). A seeded pipeline's calls become (mix(seed, worker seed), 0, 1, ...);
+          an unseeded one draws from the worker's torch generator, seeded from the same.
+        - In any other process (forked or unpickled elsewhere): fresh OS entropy per process,
+          since nothing there tells processes apart reproducibly; pass ``sample_id`` to get
+          the same bytes in any process.
+        """
+        data = sys.modules.get("torch.utils.data")
+        worker = data.get_worker_info() if data is not None else None
+        pid = os.getpid()
+        if worker is None and pid == self._pid:
+            if seed is not None:
+                return seed, next(self._counter)
+            if data is not None:
+                return _torch_draw(), 0
+            return secrets.randbits(63), 0
+        if seed is None and worker is not None:
+            return _torch_draw(), 0
+        stream = self._stream
+        key = worker.seed if worker is not None else None
+        if not stream or stream[0] != pid or stream[1] != key or stream[2] != seed:
+            entropy = key if key is not None else secrets.randbits(64)
+            base = seed if seed is not None else secrets.randbits(64)
+            stream = self._stream = (pid, key, seed, _mix_seeds(base, entropy), itertools.count())
+        return stream[3], next(stream[4])
 
     def replay(self, record: Record, **fields: Any) -> Sample:
         """Re-run exactly what `record` says on the given fields (byte-identical output).
@@ -516,27 +624,72 @@ class Compose(BaseCompose):
                         f"pass that field or take {leaf.name} out of the pipeline")
             images, masks, boxes, points = (tuple(k for k, v in kinds.items() if v == kind)
                                             for kind in ("image", "mask", "bboxes", "keypoints"))
+            box_labels, point_labels = self._label_fields(kinds, boxes, points)
             layout = self._layouts[names] = _Layout(
                 kinds, images, masks, boxes, points, any(v in MODAL_KINDS for v in kinds.values()),
-                bool(images or masks), bool(boxes or points))
+                bool(images or masks), bool(boxes or points), box_labels, point_labels,
+                tuple(k for k, v in kinds.items() if v == "passthrough" and k not in self.extra_fields))
         return layout
 
-    def _prepare(self, fields: Mapping[str, Any],
-                 layout: _Layout) -> tuple[Sample, tuple[int, int], bool]:
-        """The validated sample, its (height, width) ((0, 0) without images and masks) and
-        whether every image is uint8 (pointwise steps then fuse into lookup tables)."""
-        sample = Sample.of(fields)  # validation below never replaces an array, only boxes/points
+    def _label_fields(self, kinds: dict[str, str], boxes: tuple[str, ...],
+                      points: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The call's per-box and per-keypoint label keys (their kinds are set in `kinds`)."""
+        declared = {**{k: "bbox_labels" for k in self.box_params.label_fields},
+                    **{k: "keypoint_labels" for k in self.point_params.label_fields}}
+        missing = [k for k in declared if k not in kinds]
+        if missing:
+            raise InvalidInput(f"label fields {missing} are declared in bbox_params/keypoint_params "
+                               "but not passed; pass one label list per declared field")
+        if kinds.get(DEFAULT_LABEL_FIELD) == "passthrough" and DEFAULT_LABEL_FIELD not in declared:
+            if boxes:
+                declared[DEFAULT_LABEL_FIELD] = "bbox_labels"
+            elif points:
+                declared[DEFAULT_LABEL_FIELD] = "keypoint_labels"
+        for key, kind in declared.items():
+            owners = boxes if kind == "bbox_labels" else points
+            if len(owners) != 1:
+                what = "box" if kind == "bbox_labels" else "keypoint"
+                raise InvalidInput(f"{key}: a {what} label field needs exactly one {what} field in "
+                                   f"the call, found {len(owners)} ({', '.join(owners) or 'none'}); "
+                                   f"carry the labels inside each field instead "
+                                   f"(al.BBoxes(..., labels=...) / al.KeyPoints(..., labels=...))")
+            kinds[key] = kind
+        return (tuple(k for k, v in declared.items() if v == "bbox_labels"),
+                tuple(k for k, v in declared.items() if v == "keypoint_labels"))
+
+    def _prepare(self, fields: Mapping[str, Any], layout: _Layout
+                 ) -> tuple[Sample, tuple[int, int], bool, list[tuple[str, Restore]]]:
+        """The validated sample, its (height, width) ((0, 0) without images and masks), whether
+        every image is uint8 (pointwise steps then fuse into lookup tables) and how to give
+        tensors, PIL images and channels-first arrays back as they came."""
+        sample = Sample.of(fields)  # numpy HWC arrays are used as they are, never copied
         size: tuple[int, int] | None = None
         uint8 = True
+        restore: list[tuple[str, Restore]] = []
+        chw = self.image_layout == "CHW"
+        check_layout = self.image_layout == "auto"
         for key in layout.images:
-            img = check_image(fields[key], key)
+            img = fields[key]
+            if type(img) is not np.ndarray or chw or (check_layout and img.ndim == 3
+                                                      and img.shape[2] > 4 and img.shape[0] < 5):
+                img, back = adopt(img, key, "image", self.image_layout)
+                sample[key] = img
+                if back is not None:
+                    restore.append((key, back))
+            img = check_image(img, key)
             if size is not None and img.shape[:2] != size:
                 raise InvalidInput(f"{key}: is {img.shape[1]}x{img.shape[0]} but other "
                                    f"images are {size[1]}x{size[0]}; all images must match")
             size = img.shape[:2]
             uint8 = uint8 and img.dtype.char == "B"
         for key in layout.masks:
-            mask = check_mask(fields[key], key, size)
+            mask = fields[key]
+            if type(mask) is not np.ndarray or chw:
+                mask, back = adopt(mask, key, "mask", self.image_layout)
+                sample[key] = mask
+                if back is not None:
+                    restore.append((key, back))
+            mask = check_mask(mask, key, size)
             size = size or mask.shape[:2]
         if layout.modal:
             check_modal_fields(fields, layout.kinds)
@@ -546,24 +699,53 @@ class Compose(BaseCompose):
             key = (layout.boxes + layout.points)[0]
             raise InvalidInput(f"{key}: boxes and keypoints need an image or a mask in the same "
                                "call, to know the image size")
+        clip = self.box_params.clip
         for key in layout.boxes:
-            sample[key] = BoxSet.from_input(fields[key], key, self.bbox_format, size)  # type: ignore[arg-type]
+            sample[key] = BoxSet.from_input(fields[key], key, self.bbox_format, size, clip)  # type: ignore[arg-type]
         for key in layout.points:
             sample[key] = PointSet.from_input(fields[key], key, size)  # type: ignore[arg-type]
-        return sample, size if size is not None else (0, 0), uint8  # shape entries are ints
+        if layout.moves_points:
+            self._check_label_lists(sample, layout)
+        return sample, size if size is not None else (0, 0), uint8, restore  # shape entries are ints
+
+    def _check_label_lists(self, sample: Sample, layout: _Layout) -> None:
+        """Each label list has one label per box (point); an undeclared list that looks per-box
+        is refused, since passing it through would leave it out of step once a box is dropped."""
+        for keys, owner, what in ((layout.box_labels, layout.boxes, "box"),
+                                  (layout.point_labels, layout.points, "keypoint")):
+            for key in keys:
+                check_label_list(key, sample[key], len(sample[owner[0]].index), what)
+        counts = {len(sample[k].index) for k in layout.boxes + layout.points}
+        for key in layout.passthrough:
+            value = sample[key]
+            if isinstance(value, (list, tuple, np.ndarray)) and len(value) in counts and \
+                    len(value) > 0:
+                raise InvalidInput(
+                    f"{key}: has one entry per box or keypoint but is not declared as a label "
+                    f"field, so it would not follow the boxes that are dropped; declare it "
+                    f"(Compose(bbox_params={{'label_fields': [{key!r}]}}) or keypoint_params), pass "
+                    f"it as labels=..., or mark it Compose(extra_fields={{{key!r}: 'passthrough'}})")
 
     def _finish(self, sample: Sample, layout: _Layout) -> Sample:
         if not layout.boxes and not layout.points:
             return sample  # the runner's own Sample object: nothing to convert back
         out = sample.derive()
+        params = self.box_params
         for key in layout.boxes:
             value = sample[key]
             xy = value.xyxy
-            area = (xy[:, 2] - xy[:, 0]) * (xy[:, 3] - xy[:, 1])
-            keep = (value.visibility >= self.min_visibility - 1e-12) & (area >= self.min_area)
-            out[key] = value.subset(keep).to_output(sample.size)
+            width, height = xy[:, 2] - xy[:, 0], xy[:, 3] - xy[:, 1]
+            keep = (value.visibility >= self.min_visibility - 1e-12) & (width * height >= self.min_area)
+            if params.min_width or params.min_height:
+                keep &= (width >= params.min_width) & (height >= params.min_height)
+            kept = value.subset(keep)
+            out[key] = kept.to_output(sample.size)
+            for label_key in layout.box_labels:  # at most one box field has label fields
+                out[label_key] = take(sample[label_key], kept.index)
         for key in layout.points:
             out[key] = sample[key].to_output()
+            for label_key in layout.point_labels:
+                out[label_key] = take(sample[label_key], sample[key].index)
         return out
 
     def _applies(self, runner: _Runner) -> bool:
@@ -584,12 +766,28 @@ class Compose(BaseCompose):
     def _execute(self, fields: Mapping[str, Any], seed: int, sample_id: int, copy: int,
                  replay: dict[str, Step] | None) -> Sample:
         layout = self._layout(fields)
-        runner = _Runner(*self._prepare(fields, layout), layout, seed, sample_id, copy, self.fuse,
-                         replay)
+        sample, size, uint8, restore = self._prepare(fields, layout)
+        runner = _Runner(sample, size, uint8, layout, seed, sample_id, copy, self.fuse, replay)
         if self.p >= 1.0 or self._applies(runner):
             runner.run_children(self._tree, self._all)
         runner.flush()
         out = self._finish(runner.sample, layout) if layout.moves_points else runner.sample
+        if restore or self._to_tensor is not None:
+            out = self._give_back(out, restore, layout)
         out.record = _new_tuple(Record, (seed, sample_id, copy, self.config_hash, tuple(runner.steps)))
+        return out
+
+    def _give_back(self, out: Sample, restore: list[tuple[str, Restore]], layout: _Layout) -> Sample:
+        """Images and masks in the caller's type (tensor, PIL, CHW), or as tensors after a final
+        ToTensorV2."""
+        out = out.derive()
+        if self._to_tensor is not None:
+            for key in layout.images:
+                out[key] = to_tensor(out[key], "image")
+            for key in layout.masks:
+                out[key] = to_tensor(out[key], "mask", self._to_tensor.transpose_mask)
+            return out
+        for key, back in restore:
+            out[key] = back(out[key])
         return out
 

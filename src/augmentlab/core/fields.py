@@ -40,7 +40,7 @@ class BBoxes:
     Example:
         >>> import numpy as np, augmentlab as al
         >>> b = al.BBoxes([[10, 20, 50, 60]], format="pascal_voc", labels=["cat"])
-        >>> out = al.Compose([al.HorizontalFlip()])(image=np.zeros((100, 200, 3), np.uint8), bboxes=b)
+        >>> out = al.Compose([al.HorizontalFlip(p=1.0)])(image=np.zeros((100, 200, 3), np.uint8), bboxes=b)
         >>> out["bboxes"].array.tolist(), out["bboxes"].labels
         ([[150.0, 20.0, 190.0, 60.0]], ['cat'])
     """
@@ -69,7 +69,7 @@ class KeyPoints:
     Example:
         >>> import numpy as np, augmentlab as al
         >>> k = al.KeyPoints([[3, 1]], labels=["nose"])
-        >>> out = al.Compose([al.VerticalFlip()])(image=np.zeros((10, 8), np.uint8), keypoints=k)
+        >>> out = al.Compose([al.VerticalFlip(p=1.0)])(image=np.zeros((10, 8), np.uint8), keypoints=k)
         >>> out["keypoints"].array.tolist()
         [[3.0, 8.0]]
     """
@@ -110,9 +110,12 @@ class BoxSet:
     # rotation a box is no longer a rectangle; clipping its polygon (not its bounding box) to the
     # frame keeps the box equal to the bounding box of the visible object. None: the rectangles.
     polys: list[np.ndarray] | None = None
+    # each box's position in the caller's input: per-box label lists follow the kept boxes
+    index: np.ndarray | None = None
 
     @classmethod
-    def from_input(cls, value: Any, key: str, fmt: str, size: tuple[int, int]) -> BoxSet:
+    def from_input(cls, value: Any, key: str, fmt: str, size: tuple[int, int],
+                   clip: bool = False) -> BoxSet:
         labels = None
         as_object = isinstance(value, BBoxes)
         dtype: Any = np.float64
@@ -137,6 +140,9 @@ class BoxSet:
             raise InvalidInput(f"{key}: box coordinates must be finite (found NaN or inf)")
         labels = _label_list(labels, len(arr), key)
         xyxy = to_xyxy(arr[:, :4], fmt, size)
+        if clip:  # Albumentations' BboxParams(clip=True): boxes a little outside are cut to the frame
+            h, w = size
+            np.clip(xyxy, 0.0, [w, h, w, h], out=xyxy)
         _check_boxes(xyxy, key, fmt, size)
         n = len(arr)
         return cls(
@@ -147,6 +153,7 @@ class BoxSet:
             format=fmt,
             as_object=as_object,
             dtype=dtype,
+            index=np.arange(n),
         )
 
     def subset(self, keep: np.ndarray) -> BoxSet:
@@ -160,6 +167,7 @@ class BoxSet:
             as_object=self.as_object,
             dtype=self.dtype,
             polys=None if self.polys is None else [self.polys[i] for i in idx],
+            index=None if self.index is None else self.index[idx],
         )
 
     def with_boxes(self, xyxy: np.ndarray, visibility: np.ndarray | None = None,
@@ -173,6 +181,7 @@ class BoxSet:
             as_object=self.as_object,
             dtype=self.dtype,
             polys=polys,
+            index=self.index,
         )
 
     def to_output(self, size: tuple[int, int]) -> Any:
@@ -191,6 +200,7 @@ class PointSet:
     labels: list[Any] | None
     as_object: bool
     dtype: Any = np.float64
+    index: np.ndarray | None = None  # each point's position in the caller's input (see BoxSet)
 
     @classmethod
     def from_input(cls, value: Any, key: str, size: tuple[int, int]) -> PointSet:
@@ -224,15 +234,16 @@ class PointSet:
                 f"{w}x{h} image; keypoints need 0 <= x < width and 0 <= y < height"
             )
         return cls(arr[:, :2].copy(), arr[:, 2:].copy(), _label_list(labels, len(arr), key),
-                   as_object, dtype)
+                   as_object, dtype, np.arange(len(arr)))
 
     def subset(self, keep: np.ndarray) -> PointSet:
         idx = np.flatnonzero(keep)
         labels = None if self.labels is None else [self.labels[i] for i in idx]
-        return PointSet(self.xy[idx], self.extra[idx], labels, self.as_object, self.dtype)
+        return PointSet(self.xy[idx], self.extra[idx], labels, self.as_object, self.dtype,
+                        None if self.index is None else self.index[idx])
 
     def with_points(self, xy: np.ndarray) -> PointSet:
-        return PointSet(xy, self.extra, self.labels, self.as_object, self.dtype)
+        return PointSet(xy, self.extra, self.labels, self.as_object, self.dtype, self.index)
 
     def to_output(self) -> Any:
         if self.as_object:
