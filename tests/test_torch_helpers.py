@@ -68,8 +68,9 @@ def _tensors(digits: tuple[np.ndarray, np.ndarray], n: int = 64) -> tuple[object
 
 def test_augmented_dataset_is_the_same_with_any_number_of_workers(digits) -> None:
     data = (digits[0][:48], digits[1][:48])
-    ds = AugmentedDataset(data, al.Compose([al.Affine(rotate=20), al.CoarseDropout()]), seed=3)
+    ds = AugmentedDataset(data, al.Compose([al.Affine(rotate=20, p=1.0), al.CoarseDropout(p=1.0)]), seed=3)
     runs = []
+    ds.set_epoch(0)  # pinned: both runs read copy 0
     for workers in (0, 2):
         loader = torch.utils.data.DataLoader(ds, batch_size=16, num_workers=workers,
                                              worker_init_fn=seed_worker)
@@ -81,9 +82,9 @@ def test_augmented_dataset_is_the_same_with_any_number_of_workers(digits) -> Non
     ds.set_epoch(0)
     assert torch.equal(ds[5][0], first)
     # dict output: the record replays to the same bytes
-    dd = AugmentedDataset(data, al.Affine(rotate=20), seed=3, output="dict")
+    dd = AugmentedDataset(data, al.Affine(rotate=20, p=1.0), seed=3, output="dict")
     item = dd[7]
-    pipe = al.Compose([al.Affine(rotate=20)])
+    pipe = al.Compose([al.Affine(rotate=20, p=1.0)])
     assert np.array_equal(pipe.replay(item["record"], image=digits[0][7])["image"], item["image"])
 
 
@@ -98,7 +99,7 @@ def test_views_and_curriculum_by_epoch(digits) -> None:
     magnitudes = {leaf.magnitude for leaf in cd._views["image"].leaves()}
     assert {m for m in magnitudes if m != (0.0, 0.0)} and cd._views["image"][0].value == 10.0
     with pytest.raises(InvalidConfig, match="epochs"):
-        AugmentedDataset((digits[0][:8], digits[1][:8]), curriculum).set_epoch(1)
+        AugmentedDataset((digits[0][:8], digits[1][:8]), curriculum)
     with pytest.raises(InvalidInput, match="labels"):
         AugmentedDataset((digits[0][:8], digits[1][:7]), None)
 
@@ -110,7 +111,7 @@ def test_offline_dataset_reads_an_augmented_folder(tmp_path, digits) -> None:
         folder = tmp_path / "in" / f"digit{digits[1][i]}"
         folder.mkdir(parents=True, exist_ok=True)
         cv2.imwrite(str(folder / f"{i}.png"), digits[0][i])
-    pipe = al.Compose([al.Affine(rotate=15)])
+    pipe = al.Compose([al.Affine(rotate=15, p=1.0)])
     augment_dataset(tmp_path / "in", tmp_path / "out", pipe, copies=2, quiet=True,
                     include_originals=True)
     ds = OfflineAugmentedDataset(tmp_path / "out", output="dict")
@@ -136,13 +137,13 @@ def test_tta_with_an_identity_pipeline_equals_plain_prediction(net, digits) -> N
     predict = torch_predictor(net)
     x = digits[0][500:540]
     plain = predict(x)
-    identity = al.Compose([al.Affine(rotate=0)])
+    identity = al.Compose([al.Affine(rotate=0, p=1.0)])
     np.testing.assert_allclose(tta_predict(predict, x, identity, n=4), plain, atol=1e-6)
     np.testing.assert_allclose(tta_predict(predict, x, identity, n=3, include_original=False),
                                plain, atol=1e-6)
     votes = tta_predict(predict, x, identity, n=3, reduce="vote")
     assert (votes.argmax(1) == plain.argmax(1)).all() and set(np.unique(votes)) <= {0.0, 1.0}
-    shaken = tta_predict(predict, x, al.Affine(rotate=8, translate_percent=0.05), n=6)
+    shaken = tta_predict(predict, x, al.Affine(rotate=8, translate_percent=0.05, p=1.0), n=6)
     assert np.allclose(shaken.sum(1), 1) and not np.allclose(shaken, plain)
 
 
@@ -163,10 +164,10 @@ def test_segmentation_tta_maps_predictions_back(digits) -> None:
                                                                             "translate_y")]
     maps = tta_predict(predict, x, al.Compose(shift), n=4, segmentation=True)
     np.testing.assert_allclose(maps, plain, atol=1e-5)
-    blurred = tta_predict(predict, x, al.Affine(translate_percent=0.1), n=4, segmentation=True)
+    blurred = tta_predict(predict, x, al.Affine(translate_percent=0.1, p=1.0), n=4, segmentation=True)
     assert np.abs(blurred - plain).mean() < 0.05  # sub-pixel shifts: interpolated twice
     with pytest.raises(InvalidInput, match="moves pixels without a matrix"):
-        tta_predict(predict, x, al.ElasticTransform(), n=2, segmentation=True)
+        tta_predict(predict, x, al.ElasticWarp(), n=2, segmentation=True)
 
 
 def test_pgd_stays_in_the_ball_and_raises_the_loss(net, digits) -> None:
@@ -274,14 +275,14 @@ def test_active_learning_labels_the_most_uncertain_and_trains_on_copies() -> Non
         return LogisticRegression(max_iter=500)
 
     result = active_learning(model, X[:1200], y[:1200], X[1200:], y[1200:],
-                             pipeline=al.Affine(rotate=10), copies=2, initial=30, query=30,
+                             pipeline=al.Affine(rotate=10, p=1.0), copies=2, initial=30, query=30,
                              rounds=3, seed=1)
     assert [r["labelled"] for r in result.rounds] == [30, 60, 90]
     assert [r["train_rows"] for r in result.rounds] == [90, 180, 270]
     # round 1's queries are the 30 remaining samples with the highest entropy under round 0's model
     first = result.labelled[:30]
     feats = X[:1200].reshape(1200, -1) / 255.0
-    rows = [X[i] for i in first] + [al.Compose([al.Affine(rotate=10)])(
+    rows = [X[i] for i in first] + [al.Compose([al.Affine(rotate=10, p=1.0)])(
         image=X[i], sample_id=i, copy=k, seed=1)["image"] for i in first for k in (1, 2)]
     labels = [y[i] for i in first] + [y[i] for i in first for _ in (1, 2)]
     est = model().fit(np.stack(rows).reshape(len(rows), -1) / 255.0, labels)
@@ -289,7 +290,7 @@ def test_active_learning_labels_the_most_uncertain_and_trains_on_copies() -> Non
     scores = uncertainty(est.predict_proba(feats[rest]))
     assert sorted(result.labelled[30:60]) == sorted(rest[np.argsort(-scores)[:30]].tolist())
     again = active_learning(model, X[:1200], y[:1200], X[1200:], y[1200:],
-                            pipeline=al.Affine(rotate=10), copies=2, initial=30, query=30,
+                            pipeline=al.Affine(rotate=10, p=1.0), copies=2, initial=30, query=30,
                             rounds=3, seed=1)
     assert again.labelled == result.labelled and again.rounds == result.rounds
 

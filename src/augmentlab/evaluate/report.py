@@ -15,6 +15,7 @@ import numpy as np
 
 from ..core.errors import MissingDependency
 from .results import Results
+from .stats import MIN_SEEDS, clip_interval, mean_interval, metric_range
 
 __all__ = ["size_label", "write_report"]
 
@@ -64,14 +65,43 @@ def _pct(v: float | None) -> str:
     return "&ndash;" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{100 * v:.1f}"
 
 
-def _interval_plot(results: Results, metric: str, ylabel: str) -> str:
-    from .stats import mean_interval
+# Intervals are shown clipped to what their metric can be (`metric_range`): a t interval is
+# symmetric about the mean and with few seeds reaches past 0% or 100%. summary.csv keeps the raw
+# intervals (results.json the per-seed values they come from); the note under the summary says
+# in words why they are so wide.
+_MARK = "<sup title='fewer than 3 seeds: see the note under the summary'>*</sup>"
 
+
+def _interval(stats: dict[str, Any], bounds: tuple[float, float] | None, signed: bool = False
+              ) -> str:
+    """``mean (low, high)`` in percent or points, clipped to `bounds`, marked under 3 seeds;
+    the mean alone from one value (no interval)."""
+    shown = clip_interval(stats, bounds)
+    fmt = "{:+.1f}" if signed else "{:.1f}"
+
+    def num(v: float) -> str:
+        return "&ndash;" if v is None or math.isnan(v) else fmt.format(100 * v)
+
+    mark = _MARK if 0 < stats.get("n", MIN_SEEDS) < MIN_SEEDS else ""
+    if stats.get("n", MIN_SEEDS) < 2:
+        return f"{num(shown['mean'])}{mark}"
+    return f"{num(shown['mean'])} ({num(shown['low'])}, {num(shown['high'])}){mark}"
+
+
+def _notes(results: Results) -> list[str]:
+    """The distinct too-few-seeds notes of the summary's rows."""
+    frame = results.summary()
+    return list(dict.fromkeys(str(n) for n in frame.get("interval_note", []) if n))
+
+
+def _interval_plot(results: Results, metric: str, ylabel: str) -> str:
     plt = _plt()
     fig, ax = plt.subplots(figsize=(6.4, 3.8))
     sizes = results.train_sizes
+    bounds = metric_range(metric)
     for strategy in results.strategies:
-        stats = [mean_interval(list(results.values(strategy, s, metric).values())) for s in sizes]
+        stats = [clip_interval(mean_interval(list(results.values(strategy, s, metric).values())),
+                               bounds) for s in sizes]
         mean = [st["mean"] for st in stats]
         ax.plot(sizes, mean, marker="o", label=strategy)
         ax.fill_between(sizes, [st["low"] for st in stats], [st["high"] for st in stats], alpha=0.2)
@@ -94,7 +124,8 @@ def _difference_plot(results: Results) -> str:
     labels, y = [], 0
     for size in results.train_sizes:
         for strategy in others:
-            d = results.paired_difference(strategy, results.baseline, train_size=size)
+            d = clip_interval(results.paired_difference(strategy, results.baseline, train_size=size),
+                              metric_range("accuracy", difference=True))
             color = {"helps": "#0a7a2f", "hurts": "#b00020"}.get(d["verdict"], "#777")
             low = d["low"] if math.isfinite(d["low"]) else d["mean"]
             high = d["high"] if math.isfinite(d["high"]) else d["mean"]
@@ -194,7 +225,7 @@ def _sample_grid(grid: dict[str, list[Any]]) -> str:
 
 
 def _summary_table(results: Results) -> str:
-    frame = results.summary()
+    frame = results.summary()  # raw intervals: `_interval` clips them for showing
     head = ("<tr><th class='l'>strategy</th><th>train size</th><th>seeds</th><th>accuracy % "
             "(95% interval)</th><th>vs baseline, points (95% interval)</th><th>p</th>"
             "<th class='l'>verdict</th><th>macro-F1 %</th><th>gap %</th><th>ECE %</th>"
@@ -202,9 +233,13 @@ def _summary_table(results: Results) -> str:
     body = []
     for row in frame.to_dict("records"):
         diff = verdict = p = ""
+        n = row.get("seeds", MIN_SEEDS)
         if isinstance(row.get("verdict"), str):
-            diff = (f"{100 * row['diff_vs_baseline']:+.1f} ({100 * row['diff_low']:+.1f}, "
-                    f"{100 * row['diff_high']:+.1f})")
+            pairs = results.paired_difference(row["strategy"], results.baseline,
+                                              train_size=row["train_size"])["n"]
+            diff = _interval({"mean": row["diff_vs_baseline"], "low": row["diff_low"],
+                              "high": row["diff_high"], "n": pairs},
+                             metric_range("accuracy", difference=True), signed=True)
             cls = {"helps": "helps", "hurts": "hurts"}.get(row["verdict"], "none")
             verdict = f"<span class='{cls}'>{html.escape(row['verdict'])}</span>"
             p = ("&ndash;" if math.isnan(row["diff_p"]) else
@@ -212,13 +247,17 @@ def _summary_table(results: Results) -> str:
         body.append(
             f"<tr><td class='l'>{html.escape(str(row['strategy']))}</td>"
             f"<td>{size_label(row['train_size'])}</td>"
-            f"<td>{row.get('seeds', '')}</td><td>{_pct(row.get('accuracy'))} "
-            f"({_pct(row.get('accuracy_low'))}, {_pct(row.get('accuracy_high'))})</td>"
+            f"<td>{row.get('seeds', '')}</td><td>"
+            + _interval({"mean": row.get("accuracy"), "low": row.get("accuracy_low"),
+                         "high": row.get("accuracy_high"), "n": n}, metric_range("accuracy"))
+            + "</td>"
             f"<td>{diff}</td><td>{p}</td><td class='l'>{verdict}</td>"
             f"<td>{_pct(row.get('macro_f1'))}</td><td>{_pct(row.get('generalization_gap'))}</td>"
             f"<td>{_pct(row.get('ece'))}</td><td>{_pct(row.get('robust_accuracy'))}</td>"
             f"<td>{_pct(row.get('invariance'))}</td></tr>")
-    return f"<table>{head}{''.join(body)}</table>"
+    notes = "".join(f"<p class='small'>* {html.escape(note, quote=False)}</p>"
+                    for note in _notes(results))
+    return f"<table>{head}{''.join(body)}</table>{notes}"
 
 
 def _imbalance_table(results: Results) -> str:
@@ -227,8 +266,6 @@ def _imbalance_table(results: Results) -> str:
                ("minority_precision", "minority precision"), ("pr_auc", "PR-AUC")]
     if not results.cells or "minority_recall" not in results.cells[0]:
         return ""
-    from .stats import mean_interval
-
     head = "<tr><th class='l'>strategy</th><th>train size</th>" + "".join(
         f"<th>{label} %</th><th>vs baseline (95% interval)</th>" for _, label in metrics) + "</tr>"
     rows = []
@@ -237,17 +274,18 @@ def _imbalance_table(results: Results) -> str:
             cells = [f"<td class='l'>{html.escape(strategy)}</td><td>{size_label(size)}</td>"]
             for metric, _ in metrics:
                 st = mean_interval(list(results.values(strategy, size, metric).values()))
-                cells.append(f"<td>{_pct(st['mean'])} ({_pct(st['low'])}, {_pct(st['high'])})</td>")
+                cells.append(f"<td>{_interval(st, metric_range(metric))}</td>")
                 if strategy == results.baseline:
                     cells.append("<td></td>")
                     continue
                 d = results.paired_difference(strategy, results.baseline, train_size=size, metric=metric)
                 cls = {"helps": "helps", "hurts": "hurts"}.get(d["verdict"], "none")
-                cells.append(f"<td><span class='{cls}'>{100 * d['mean']:+.1f} ({100 * d['low']:+.1f}, "
-                             f"{100 * d['high']:+.1f})</span></td>")
+                shown = _interval(d, metric_range(metric, difference=True), signed=True)
+                cells.append(f"<td><span class='{cls}'>{shown}</span></td>")
             rows.append("<tr>" + "".join(cells) + "</tr>")
     return ("<h2>The rare class</h2><p class='small'>Two classes: the minority is the rarer class of "
-            "the test split. Green: the interval is above zero; red: below.</p>"
+            "the test split. Green: the interval is above zero; red: below. * as in the summary: "
+            "fewer than 3 seeds.</p>"
             f"<table>{head}{''.join(rows)}</table>")
 
 
@@ -368,11 +406,16 @@ def _lead(results: Results) -> str:
     for size in results.train_sizes:
         for strategy in results.strategies[1:]:
             d = results.paired_difference(strategy, results.baseline, train_size=size)
+            shown = clip_interval(d, metric_range("accuracy", difference=True))
+            interval = (f"95% interval {100 * shown['low']:+.1f} to {100 * shown['high']:+.1f}, "
+                        if d["n"] >= 2 else "no interval, ")
             lines.append(f"<b>{html.escape(strategy)}</b> at {size_label(size)}: "
                          f"{100 * d['mean']:+.1f} points of accuracy vs {html.escape(results.baseline)} "
-                         f"(95% interval {100 * d['low']:+.1f} to {100 * d['high']:+.1f}, "
-                         f"{d['n']} paired seeds) &mdash; <b>{d['verdict']}</b>.")
-    return "<div class='lead'>" + "<br>".join(lines or ["Only a baseline was run."]) + "</div>"
+                         f"({interval}{d['n']} paired seeds) &mdash; <b>{d['verdict']}</b>"
+                         f"{_MARK if d['n'] < MIN_SEEDS else ''}.")
+    lines = lines or ["Only a baseline was run."]
+    lines += [f"<b>* Too few seeds.</b> {html.escape(note, quote=False)}" for note in _notes(results)]
+    return "<div class='lead'>" + "<br>".join(lines) + "</div>"
 
 
 def write_report(path: Path, results: Results, grid: dict[str, list[Any]] | None = None) -> Path:

@@ -8,7 +8,15 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import InvalidInput, MissingDependency
-from .stats import mean_interval, paired_difference, verdict
+from .stats import (
+    MIN_SEEDS,
+    clip_interval,
+    interval_note,
+    mean_interval,
+    metric_range,
+    paired_difference,
+    verdict,
+)
 
 __all__ = ["SUMMARY_METRICS", "Results"]
 
@@ -79,31 +87,96 @@ class Results:
         d["verdict"] = verdict(d)
         return d
 
-    def summary(self) -> Any:
+    def summary(self, *, clip: bool = False) -> Any:
         """A pandas DataFrame: one row per (strategy, train size) with mean and 95% interval of
-        each metric, and the paired difference in accuracy vs the baseline with its verdict."""
+        each metric, the paired difference in accuracy vs the baseline with its verdict, and
+        ``interval_note``: why the row's intervals are too wide to use (fewer than 3 seeds), or
+        ``""``.
+
+        ``clip=True`` gives the intervals as they are shown: each end clipped to what its metric
+        can be (accuracy in [0, 1], an accuracy difference in [-1, 1]; see `metric_range`), and
+        none from a single seed. The default keeps the intervals as computed: ``summary.csv``
+        holds those, because a clipped end no longer says how wide the interval was, and it is
+        the width that tells a reader the seeds were too few; the note says so in words.
+
+        Example:
+            >>> cells = [{"strategy": "baseline", "train_size": 10, "seed": k, "accuracy": a}
+            ...          for k, a in enumerate([0.80, 0.91])]
+            >>> raw, shown = Results(cells).summary(), Results(cells).summary(clip=True)
+            >>> round(float(raw["accuracy_high"][0]), 3), float(shown["accuracy_high"][0])
+            (1.554, 1.0)
+            >>> raw["interval_note"][0][:23]
+            '2 seeds: too few for th'
+        """
         try:
             import pandas as pd
         except ImportError:
             raise MissingDependency("pandas", "measure", "Results.summary") from None
+
+        def shown(stats: dict[str, Any], bounds: tuple[float, float] | None) -> dict[str, Any]:
+            if not clip:
+                return stats
+            out = clip_interval(stats, bounds)
+            if out["n"] < 2:  # one value: a zero-width "interval" at the mean would mislead
+                out["low"] = out["high"] = math.nan
+            return out
+
         rows = []
         for size in self.train_sizes:
             for strategy in self.strategies:
                 row: dict[str, Any] = {"strategy": strategy, "train_size": size}
+                seeds = MIN_SEEDS
                 for column, field in SUMMARY_METRICS:
                     vals = list(self.values(strategy, size, field).values())
                     if not vals:
                         continue
-                    stats = mean_interval(vals)
+                    stats = shown(mean_interval(vals), metric_range(field))
                     row["seeds"] = stats["n"]
+                    seeds = min(seeds, stats["n"])
                     row[column] = stats["mean"]
                     row[f"{column}_low"], row[f"{column}_high"] = stats["low"], stats["high"]
                 if strategy != self.baseline:
                     d = self.paired_difference(strategy, self.baseline, train_size=size)
+                    d = shown(d, metric_range("accuracy", difference=True))
                     row.update(diff_vs_baseline=d["mean"], diff_low=d["low"], diff_high=d["high"],
                                diff_p=d["p"], verdict=d["verdict"])
+                    seeds = min(seeds, d["n"])
+                row["interval_note"] = interval_note(seeds)
                 rows.append(row)
-        return pd.DataFrame(rows)
+        frame = pd.DataFrame(rows)
+        if "interval_note" in frame:  # the last column (baseline rows have no diff_* columns)
+            frame = frame[[c for c in frame.columns if c != "interval_note"] + ["interval_note"]]
+        return frame
+
+    def summary_text(self) -> str:
+        """The summary as the command line prints it: accuracy and the difference vs the baseline
+        in percent and points with their 95% intervals, clipped to what they can be (0-100%,
+        -100 to +100 points); rows whose intervals rest on fewer than 3 seeds are marked ``*``
+        and a line below the table says why they are too wide to use.
+
+        Example:
+            >>> cells = [{"strategy": "baseline", "train_size": 10, "seed": k, "accuracy": a}
+            ...          for k, a in enumerate([0.80, 0.91])]
+            >>> print(Results(cells).summary_text())  # doctest: +ELLIPSIS
+            strategy  train_size  seeds  accuracy  accuracy_low  accuracy_high note
+            baseline          10      2      85.5          15.6          100.0    *
+            <BLANKLINE>
+            * 2 seeds: too few for the interval to be usable. ...
+        """
+        frame = self.summary(clip=True)
+        cols = ["strategy", "train_size", "seeds", "accuracy", "accuracy_low", "accuracy_high"]
+        if "diff_vs_baseline" in frame:
+            cols += ["diff_vs_baseline", "diff_low", "diff_high", "diff_p", "verdict"]
+        shown = frame[cols].copy()
+        for c in cols:
+            if c.startswith(("accuracy", "diff_")) and c != "diff_p":
+                shown[c] = (shown[c] * 100).round(1)
+        notes = [str(n) for n in frame["interval_note"]] if "interval_note" in frame else []
+        if any(notes):
+            shown["note"] = ["*" if n else "" for n in notes]
+        text = shown.to_string(index=False, na_rep="")
+        below = list(dict.fromkeys(n for n in notes if n))
+        return text + "".join(f"\n\n* {n}" if k == 0 else f"\n* {n}" for k, n in enumerate(below))
 
     def best(self, train_size: int | float, metric: str = "accuracy") -> str:
         """The strategy with the highest mean `metric` at `train_size`."""

@@ -54,7 +54,7 @@ def record_matrix(pipeline: Compose, record: Record, size: tuple[int, int]
 
     Example:
         >>> import numpy as np, augmentlab as al
-        >>> pipe = al.Compose([al.HorizontalFlip()], seed=0)
+        >>> pipe = al.Compose([al.HorizontalFlip(p=1.0)], seed=0)
         >>> out = pipe(image=np.zeros((4, 6), np.uint8))
         >>> record_matrix(pipe, out.record, (4, 6))[0][0].tolist()
         [-1.0, 0.0, 5.0]
