@@ -198,7 +198,7 @@ def test_mixers_are_experiment_strategies(tmp_path) -> None:
     from augmentlab.evaluate import Experiment, Strategy
 
     strategies = {"mixup": MixUp(alpha=0.4),
-                  "flip + cutmix": Strategy("flip + cutmix", al.Compose([al.Affine(rotate=10)]),
+                  "flip + cutmix": Strategy("flip + cutmix", al.Compose([al.Affine(rotate=10, p=1.0)]),
                                             mixer=CutMix())}
     exp = Experiment("digits", model="small-cnn", strategies=strategies, train_sizes=[5], seeds=2,
                      steps=30, out=tmp_path, quiet=True)
@@ -219,3 +219,23 @@ def test_mixers_are_experiment_strategies(tmp_path) -> None:
                    out=tmp_path / "lr", quiet=True).run()
     with pytest.raises(al.errors.InvalidConfig, match="mixer must be"):
         Strategy("bad", mixer="mixup")
+
+
+def test_collate_set_epoch_reaches_persistent_workers() -> None:
+    """Persistent workers keep their own copy of the collate function: set_epoch must reach it."""
+    torch = pytest.importorskip("torch")
+    data = _Digits()
+
+    def epochs(workers: int) -> list[list[bytes]]:
+        collate = MixCollate(CutMix(num_classes=10), seed=7)
+        loader = torch.utils.data.DataLoader(data, batch_size=16, num_workers=workers,
+                                             collate_fn=collate,
+                                             persistent_workers=workers > 0)
+        out = []
+        for epoch in range(3):
+            collate.set_epoch(epoch)
+            out.append([x.numpy().tobytes() for x, _ in loader])
+        return out
+
+    persistent = epochs(2)
+    assert persistent == epochs(0) and len({tuple(e) for e in persistent}) == 3

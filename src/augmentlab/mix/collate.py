@@ -33,11 +33,28 @@ class MixCollate:
         if not isinstance(mixer, Mixer):
             raise InvalidInput(f"MixCollate: mixer must be a Mixer (MixUp, CutMix, ...), got "
                                f"{type(mixer).__name__}")
-        self.mixer, self.num_classes, self.seed, self.epoch = mixer, num_classes, int(seed), 0
+        import multiprocessing
+
+        self.mixer, self.num_classes, self.seed = mixer, num_classes, int(seed)
+        # shared memory: persistent DataLoader workers keep their own copy of this object, and
+        # a plain attribute set in the main process would never reach them
+        self._epoch = multiprocessing.RawValue("q", 0)
+
+    @property
+    def epoch(self) -> int:
+        """The epoch `set_epoch` set (0 until then)."""
+        return int(self._epoch.value)
 
     def set_epoch(self, epoch: int) -> None:
-        """Draw differently in each epoch (call before iterating the DataLoader)."""
-        self.epoch = int(epoch)
+        """Draw differently in each epoch (call before iterating the DataLoader); reaches
+        persistent workers too.
+
+        Example:
+            >>> from augmentlab.mix import MixUp
+            >>> collate = MixCollate(MixUp(num_classes=2)); collate.set_epoch(4); collate.epoch
+            4
+        """
+        self._epoch.value = int(epoch)
 
     def __call__(self, items: list[Any]) -> tuple[Any, Any]:
         from ..synth.persist import require_torch
