@@ -108,3 +108,8 @@ def test_clip_cuts_boxes_a_little_outside_the_frame() -> None:
     assert np.allclose(out["bboxes"], [[550, 10, 600, 60]])
     with pytest.raises(InvalidInput, match="outside"):
         al.Compose([al.HorizontalFlip(p=1.0)])(image=IMG, bboxes=[[-3, 10, 50, 60]])
+
+
+def test_a_label_inside_the_box_list_says_where_labels_go() -> None:
+    with pytest.raises(InvalidInput, match="labels=\\['cat'"):
+        al.Compose([SHIFT])(image=IMG, bboxes=[[1, 1, 50, 50, "cat"]])

@@ -127,7 +127,9 @@ class BoxSet:
             except Exception as exc:  # ragged lists and the like
                 raise InvalidInput(f"{key}: not an array of boxes ({exc})") from None
             if arr.dtype.kind not in "iuf":
-                raise InvalidInput(f"{key}: boxes must be numbers, got dtype {arr.dtype}")
+                raise InvalidInput(f"{key}: boxes must be numbers, got dtype {arr.dtype}; a class "
+                                   "label in a 5th column goes in its own list instead: "
+                                   "bboxes=[[x1, y1, x2, y2], ...], labels=['cat', ...]")
             dtype = arr.dtype if arr.dtype.kind == "f" else np.float64
             arr = arr.astype(np.float64)
             if arr.size == 0:
