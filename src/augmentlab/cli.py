@@ -55,15 +55,7 @@ def _strategy(spec: str, data: Any) -> tuple[str, Any]:
 
 
 def _print_summary(results: Any) -> None:
-    frame = results.summary()
-    cols = ["strategy", "train_size", "seeds", "accuracy", "accuracy_low", "accuracy_high"]
-    if "diff_vs_baseline" in frame:
-        cols += ["diff_vs_baseline", "diff_low", "diff_high", "diff_p", "verdict"]
-    shown = frame[cols].copy()
-    for c in cols:
-        if c.startswith(("accuracy", "diff_")) and c != "diff_p":
-            shown[c] = (shown[c] * 100).round(1)
-    print(shown.to_string(index=False, na_rep=""))
+    print(results.summary_text())  # intervals clipped to their range; a note under 3 seeds
 
 
 def _run_experiment(exp: Any) -> int:
