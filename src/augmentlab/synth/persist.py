@@ -24,7 +24,7 @@ def require_torch(feature: str) -> Any:
     try:
         import torch
     except ImportError:
-        raise MissingDependency("torch", "torch", feature, install="pip install torch==2.13.0") from None
+        raise MissingDependency("torch", "torch", feature) from None
     return torch
 
 

@@ -2,7 +2,7 @@
 test-time augmentation, adversarial examples, consistency losses and learnable augmentation.
 
 Importing this module does not import torch; each helper does when first used (install it with
-``pip install torch==2.13.0``).
+``pip install 'augmentlab[torch]'``).
 
 Example:
     >>> import numpy as np, augmentlab as al
