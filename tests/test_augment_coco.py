@@ -64,7 +64,7 @@ def _poly_mask(poly: list[float], h: int, w: int) -> np.ndarray:
 
 def test_coco_annotations_move_with_the_image(coco_dir: Path, tmp_path: Path) -> None:
     before = _tree(coco_dir)
-    pipe = al.Compose([al.Affine(rotate=(-20, 20), scale=(0.9, 1.1)), al.HorizontalFlip(),
+    pipe = al.Compose([al.Affine(rotate=(-20, 20), scale=(0.9, 1.1), p=1.0), al.HorizontalFlip(p=1.0),
                        al.BrightnessContrast()])
     one = augment_dataset(coco_dir, tmp_path / "one", pipe, copies=3, seed=2, quiet=True)
     augment_dataset(coco_dir, tmp_path / "two", pipe, copies=3, seed=2, workers=2, quiet=True)
@@ -139,7 +139,7 @@ def test_coco_crowd_rle_round_trip_and_bad_annotations(coco_dir: Path, tmp_path:
     data["images"][1]["width"] = 100  # says 100 wide, the file is 128
     path.write_text(json.dumps(data))
     with pytest.raises(DataError, match=r"says 100x96 for this image, the file is 128x96"):
-        augment_dataset(coco_dir, tmp_path / "size", al.Compose([al.HorizontalFlip()]),
+        augment_dataset(coco_dir, tmp_path / "size", al.Compose([al.HorizontalFlip(p=1.0)]),
                         strict=True, quiet=True)
     data["images"][1]["width"] = 128
     crowd = np.zeros((96, 128), np.uint8)
@@ -155,11 +155,11 @@ def test_coco_crowd_rle_round_trip_and_bad_annotations(coco_dir: Path, tmp_path:
     data["annotations"][0]["bbox"] = [120, 10, 41, 41]  # leaves the 128-wide image
     path.write_text(json.dumps(data))
     with pytest.raises(DataError, match=r"annotation id 100: bbox .* outside the 128x96 image"):
-        augment_dataset(coco_dir, tmp_path / "strict", al.Compose([al.HorizontalFlip()]),
+        augment_dataset(coco_dir, tmp_path / "strict", al.Compose([al.HorizontalFlip(p=1.0)]),
                         strict=True, quiet=True)
     path.write_text('{"images": [\n  {"id": 1,}\n]}')
     with pytest.raises(DataError, match=r"annotations/instances.json:2: not valid JSON"):
-        augment_dataset(coco_dir, tmp_path / "bad", al.Compose([al.HorizontalFlip()]), quiet=True)
+        augment_dataset(coco_dir, tmp_path / "bad", al.Compose([al.HorizontalFlip(p=1.0)]), quiet=True)
 
 
 def test_show_draws_a_coco_image_with_its_annotations(coco_dir: Path, tmp_path: Path) -> None:

@@ -22,8 +22,8 @@ from augmentlab.data import augment_dataset, verify_output
 from augmentlab.datasets.photos import sample_photos
 from augmentlab.errors import DataError, InvalidConfig
 
-PIPELINE = al.Compose([al.Affine(rotate=15, scale=(0.9, 1.1)), al.BrightnessContrast(),
-                       al.HorizontalFlip()])
+PIPELINE = al.Compose([al.Affine(rotate=15, scale=(0.9, 1.1), p=1.0), al.BrightnessContrast(),
+                       al.HorizontalFlip(p=1.0)])
 
 
 def _tree(root: Path) -> dict[str, str]:
@@ -159,7 +159,7 @@ def test_bad_files_are_skipped_and_listed_or_stop_a_strict_run(photo_folder: Pat
 
 def test_an_interrupted_run_resumes_to_the_same_bytes(photo_folder: Path, tmp_path: Path) -> None:
     pipe_file = tmp_path / "pipe.yaml"
-    pipe_file.write_text(al.Compose([al.ElasticTransform(alpha=40, sigma=5), al.GaussNoise()]).to_yaml())
+    pipe_file.write_text(al.Compose([al.ElasticWarp(alpha=40, sigma=5), al.GaussNoise(p=1.0)]).to_yaml())
     args = ["augment", str(photo_folder), "", "--pipeline", str(pipe_file), "--copies", "30",
             "--seed", "1", "--quiet"]
     assert main([*args[:2], str(tmp_path / "whole"), *args[3:]]) == 0

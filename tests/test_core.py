@@ -19,8 +19,8 @@ def _params(out: al.Sample, name: str) -> dict:
 
 
 def test_inserting_a_transform_does_not_shift_the_others() -> None:
-    a = al.Compose([al.Rotate(limit=45), al.GaussNoise()], seed=9)
-    b = al.Compose([al.Blur(), al.Rotate(limit=45), al.Invert(p=0.5), al.GaussNoise()], seed=9)
+    a = al.Compose([al.Rotate(limit=45, p=1.0), al.GaussNoise(p=1.0)], seed=9)
+    b = al.Compose([al.Blur(p=1.0), al.Rotate(limit=45, p=1.0), al.Invert(p=0.5), al.GaussNoise(p=1.0)], seed=9)
     for sid in range(5):
         oa, ob = a(image=_img(), sample_id=sid), b(image=_img(), sample_id=sid)
         assert _params(oa, "Rotate") == _params(ob, "Rotate")
@@ -28,11 +28,11 @@ def test_inserting_a_transform_does_not_shift_the_others() -> None:
 
 
 def test_streams_differ_by_sample_copy_and_seed() -> None:
-    pipe = al.Compose([al.Rotate(limit=45)], seed=1)
+    pipe = al.Compose([al.Rotate(limit=45, p=1.0)], seed=1)
     angles = {(_params(pipe(image=_img(), sample_id=s, copy=c), "Rotate")["angle"])
               for s in range(4) for c in range(3)}
     assert len(angles) == 12
-    other = al.Compose([al.Rotate(limit=45)], seed=2)
+    other = al.Compose([al.Rotate(limit=45, p=1.0)], seed=2)
     assert _params(other(image=_img(), sample_id=0), "Rotate") != _params(
         pipe(image=_img(), sample_id=0), "Rotate")
 
@@ -44,8 +44,8 @@ def _run(args: tuple[str, int]) -> bytes:
 
 
 def test_same_bytes_regardless_of_worker_count_and_order() -> None:
-    pipe = al.Compose([al.HorizontalFlip(p=0.5), al.Affine(rotate=20), al.GaussNoise(),
-                       al.CoarseDropout()], seed=4)
+    pipe = al.Compose([al.HorizontalFlip(p=0.5), al.Affine(rotate=20, p=1.0), al.GaussNoise(p=1.0),
+                       al.CoarseDropout(p=1.0)], seed=4)
     text = pipe.to_json()
     serial = [_run((text, s)) for s in range(8)]
     with ProcessPoolExecutor(2) as ex:
@@ -54,36 +54,37 @@ def test_same_bytes_regardless_of_worker_count_and_order() -> None:
 
 
 def test_unseeded_pipeline_records_its_seed_and_replays() -> None:
-    pipe = al.Compose([al.Rotate(limit=90)])
+    pipe = al.Compose([al.Rotate(limit=90, p=1.0)])
     out = pipe(image=_img())
     assert isinstance(out.record.seed, int)
     assert np.array_equal(pipe.replay(out.record, image=_img())["image"], out["image"])
 
 
 def test_containers() -> None:
-    one = al.Compose([al.OneOf([al.Invert(), al.VerticalFlip()])], seed=0)
+    one = al.Compose([al.OneOf([al.Invert(), al.VerticalFlip(p=1.0)], p=1.0)], seed=0)
     chosen = {tuple(_params(one(image=_img(), sample_id=s), "OneOf")["chosen"]) for s in range(20)}
     assert chosen == {(0,), (1,)}
-    some = al.Compose([al.SomeOf([al.Invert(), al.VerticalFlip(), al.Blur()], n=2)], seed=0)
+    some = al.Compose([al.SomeOf([al.Invert(), al.VerticalFlip(p=1.0), al.Blur(p=1.0)], n=2)], seed=0)
     for s in range(10):
         assert len(_params(some(image=_img(), sample_id=s), "SomeOf")["chosen"]) == 2
     sometimes = al.Compose([al.Sometimes([al.Invert()], p=0.5)], seed=0)
     applied = [next(st for st in sometimes(image=_img(), sample_id=s).record.steps
                     if st.name == "Sometimes").applied for s in range(40)]
     assert 5 < sum(applied) < 35
-    seq = al.Compose([al.Sequential([al.Invert(), al.Blur(), al.Solarize()], random_order=True)],
-                     seed=0)
+    seq = al.Compose([al.Sequential([al.Invert(), al.Blur(p=1.0), al.Solarize(p=1.0)],
+                                    random_order=True, p=1.0)], seed=0)
     orders = {tuple(_params(seq(image=_img(), sample_id=s), "Sequential")["chosen"])
               for s in range(30)}
     assert len(orders) > 2
-    nested = al.Compose([al.OneOf([al.Sequential([al.Rotate(), al.Blur()]), al.Invert()])], seed=3)
+    nested = al.Compose([al.OneOf([al.Sequential([al.Rotate(p=1.0), al.Blur(p=1.0)], p=1.0),
+                                   al.Invert()], p=1.0)], seed=3)
     out = nested(image=_img(), sample_id=1)
     assert np.array_equal(nested.replay(out.record, image=_img())["image"], out["image"])
 
 
 def test_extra_fields_and_passthrough() -> None:
     depth = np.arange(40 * 50, dtype=np.float32).reshape(40, 50)
-    pipe = al.Compose([al.HorizontalFlip(), al.Invert()], extra_fields={"depth": "mask",
+    pipe = al.Compose([al.HorizontalFlip(p=1.0), al.Invert()], extra_fields={"depth": "mask",
                                                                        "image2": "image"})
     out = pipe(image=_img(), image2=_img(), depth=depth, meta={"file": "a.png"})
     assert np.array_equal(out["depth"], depth[:, ::-1])  # geometry only, no colour change
@@ -101,7 +102,7 @@ def test_keypoints_leave_the_image_and_are_removed_or_kept() -> None:
 
 def test_extra_box_columns_travel_with_their_boxes() -> None:
     img = np.zeros((10, 20), np.uint8)
-    out = al.HorizontalFlip()(image=img, bboxes=np.array([[0, 0, 5, 5, 7.0]]))
+    out = al.HorizontalFlip(p=1.0)(image=img, bboxes=np.array([[0, 0, 5, 5, 7.0]]))
     assert out["bboxes"].tolist() == [[15.0, 0.0, 20.0, 5.0, 7.0]]
 
 

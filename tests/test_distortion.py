@@ -21,7 +21,7 @@ def _reference_std(alpha: float, sigma: float, size: int = 256, n: int = 10) -> 
 
 def test_elastic_displacement_matches_the_blurred_noise_recipe() -> None:
     for alpha, sigma in [(40, 5), (34, 4), (120, 12)]:
-        t = al.ElasticTransform(alpha=alpha, sigma=sigma)
+        t = al.ElasticWarp(alpha=alpha, sigma=sigma)
         disp = [t.source_map({"seed": s}, (256, 256)) - identity_map((256, 256)) for s in range(10)]
         ours = float(np.mean([d.std() for d in disp]))
         assert abs(ours / _reference_std(alpha, sigma) - 1) < 0.08, (alpha, sigma, ours)
@@ -32,7 +32,7 @@ def test_elastic_displacement_matches_the_blurred_noise_recipe() -> None:
 
 
 def test_forward_mapping_inverts_the_field() -> None:
-    t = al.ElasticTransform(alpha=40, sigma=5)
+    t = al.ElasticWarp(alpha=40, sigma=5)
     m = t.source_map({"seed": 1}, (64, 64))
     pts = np.array([[10.0, 20.0], [32.5, 31.0], [50.0, 5.0]])
     q = forward_map_points(pts, m)

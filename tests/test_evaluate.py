@@ -131,7 +131,7 @@ def test_a_strategy_that_changes_nothing_has_no_detectable_effect(
 
 def test_a_destructive_strategy_is_reported_as_hurting(tmp_path: Path) -> None:
     # every training image replaced by noise: the model cannot learn digits from that
-    destroy = al.Compose([al.GaussNoise(std_range=(1.0, 1.0), mean_range=(0.0, 0.0)),
+    destroy = al.Compose([al.GaussNoise(std_range=(1.0, 1.0), mean_range=(0.0, 0.0), p=1.0),
                           al.Invert()], seed=0)
     exp = Experiment("digits", model="logreg", strategies={"destroy": Strategy("destroy", destroy, copies=1)},
                      train_sizes=[20], seeds=4, out=tmp_path, robustness_rows=100,

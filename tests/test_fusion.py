@@ -17,15 +17,15 @@ def _fields(photo: np.ndarray) -> dict:
 # integer crops). Two resampling steps in a row blur the step-by-step result by about as much on
 # their own (measured: two 1%-shifts differ by 1.97 on the astronaut photo), and fusion removes it.
 PIPELINES = [
-    [al.HorizontalFlip(p=0.5), al.Affine(rotate=15, scale=(0.9, 1.1), translate_percent=0.06),
+    [al.HorizontalFlip(p=0.5), al.Affine(rotate=15, scale=(0.9, 1.1), translate_percent=0.06, p=1.0),
      al.RandomCrop(height=200, width=200)],
-    [al.RandomRotate90(), al.Transpose(p=0.5), al.ShiftScaleRotate(),
+    [al.RandomRotate90(), al.Transpose(p=0.5), al.ShiftScaleRotate(p=1.0),
      al.CenterCrop(height=180, width=180)],
     [al.VerticalFlip(p=0.5), al.RandomResizedCrop(size=(160, 160), scale=(0.5, 1.0)),
      al.HorizontalFlip(p=0.5)],
-    [al.RandomRotate90(), al.Perspective(scale=(0.02, 0.05)), al.CenterCrop(height=200, width=200)],
-    [al.BrightnessContrast(), al.RandomGamma(), al.Solarize(threshold=(0.8, 0.9)), al.Invert(p=0.5),
-     al.Posterize(num_bits=(5, 7)), al.RGBShift()],
+    [al.RandomRotate90(), al.Perspective(scale=(0.02, 0.05), p=1.0), al.CenterCrop(height=200, width=200)],
+    [al.BrightnessContrast(), al.RandomGamma(p=1.0), al.Solarize(threshold=(0.8, 0.9), p=1.0), al.Invert(p=0.5),
+     al.Posterize(num_bits=(5, 7), p=1.0), al.RGBShift(p=1.0)],
 ]
 
 
@@ -47,7 +47,7 @@ def test_fused_matches_step_by_step_on_real_photos(photos: list[np.ndarray]) -> 
 
 
 def test_lut_fusion_is_exactly_one_table_when_curves_do_not_clip(photos: list[np.ndarray]) -> None:
-    pipe = [al.Invert(), al.Posterize(num_bits=4), al.Invert()]
+    pipe = [al.Invert(), al.Posterize(num_bits=4, p=1.0), al.Invert()]
     a = al.Compose(pipe, seed=0)(image=photos[0])
     b = al.Compose(pipe, seed=0, fuse=False)(image=photos[0])
     assert np.array_equal(a["image"], b["image"])

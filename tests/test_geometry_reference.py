@@ -87,7 +87,7 @@ def test_each_geometric_transform_against_masks(name: str, size: tuple[int, int]
 @pytest.mark.parametrize("k", [1, 2, 3])
 def test_quarter_turns_on_non_square_images(k: int) -> None:
     fields = _fields(60, 80)
-    pipe = _pipe([al.Rotate(limit=(90 * k, 90 * k))], fields)
+    pipe = _pipe([al.Rotate(limit=(90 * k, 90 * k), p=1.0)], fields)
     _check(pipe, fields, 0)
     out = pipe(sample_id=0, **fields)
     rot = al.Compose([al.RandomRotate90()], seed=0)
@@ -97,7 +97,7 @@ def test_quarter_turns_on_non_square_images(k: int) -> None:
 
 def test_crop_that_cuts_boxes() -> None:
     fields = _fields(60, 80)
-    pipe = _pipe([al.Affine(rotate=(30, 30)), al.RandomCrop(height=30, width=30)], fields)
+    pipe = _pipe([al.Affine(rotate=(30, 30), p=1.0), al.RandomCrop(height=30, width=30)], fields)
     for sid in range(10):
         _check(pipe, fields, sid)
 
@@ -105,7 +105,7 @@ def test_crop_that_cuts_boxes() -> None:
 def test_chained_geometry_against_masks() -> None:
     fields = _fields(60, 80)
     pipe = _pipe([al.HorizontalFlip(p=0.5), al.Transpose(p=0.5), al.RandomRotate90(),
-                  al.Affine(rotate=20, scale=(0.8, 1.2), translate_percent=0.1),
+                  al.Affine(rotate=20, scale=(0.8, 1.2), translate_percent=0.1, p=1.0),
                   al.RandomCrop(height=40, width=40), al.Resize(height=64, width=48)], fields)
     for sid in range(10):
         _check(pipe, fields, sid)
@@ -116,7 +116,7 @@ def test_box_formats_round_trip() -> None:
     voc = np.array([[10.0, 5.0, 30.0, 45.0]])
     for fmt in al.core.fields.BBOX_FORMATS:
         arr = al.core.fields.from_xyxy(voc, fmt, (50, 100))
-        out = al.Compose([al.HorizontalFlip()], bbox_format=fmt)(image=img, bboxes=arr)
+        out = al.Compose([al.HorizontalFlip(p=1.0)], bbox_format=fmt)(image=img, bboxes=arr)
         back = al.core.fields.to_xyxy(out["bboxes"][:, :4], fmt, (50, 100))
         np.testing.assert_allclose(back, [[70.0, 5.0, 90.0, 45.0]], atol=1e-9)
 

@@ -35,20 +35,20 @@ def test_table_is_the_exact_inverse_cdf() -> None:
 
 def test_per_channel_false_shares_noise_across_channels() -> None:
     img = np.full((32, 32, 3), 128, np.uint8)
-    out = al.GaussNoise(std_range=(0.1, 0.1), per_channel=False)(image=img, seed=1)["image"]
+    out = al.GaussNoise(std_range=(0.1, 0.1), per_channel=False, p=1.0)(image=img, seed=1)["image"]
     assert (out[..., 0] == out[..., 1]).all() and (out[..., 1] == out[..., 2]).all()
     assert out.std() > 10
 
 
 def test_float_gauss_noise_std() -> None:
     img = np.full((128, 128), 0.5, np.float32)
-    out = al.GaussNoise(std_range=(0.05, 0.05))(image=img, seed=2)["image"]
+    out = al.GaussNoise(std_range=(0.05, 0.05), p=1.0)(image=img, seed=2)["image"]
     assert abs(float((out - 0.5).std()) - 0.05) < 0.002
 
 
 def test_salt_and_pepper_amount() -> None:
     img = np.full((200, 200), 128, np.uint8)
-    out = al.SaltAndPepper(amount=(0.1, 0.1), salt_vs_pepper=(0.5, 0.5))(image=img, seed=0)["image"]
+    out = al.SaltAndPepper(amount=(0.1, 0.1), salt_vs_pepper=(0.5, 0.5), p=1.0)(image=img, seed=0)["image"]
     assert abs((out == 255).mean() - 0.05) < 0.005 and abs((out == 0).mean() - 0.05) < 0.005
 
 

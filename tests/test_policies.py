@@ -226,7 +226,7 @@ def test_augmix_levels_follow_severity() -> None:
 
 
 def test_curriculum_schedules() -> None:
-    flip = al.HorizontalFlip()
+    flip = al.HorizontalFlip(p=1.0)
     assert [Curriculum(flip, schedule="linear").at(x).p for x in (0, 0.25, 1)] == [0, 0.25, 1]
     cos = Curriculum(flip, schedule="cosine", start=0.2, end=0.8)
     assert cos.at(0.5).p == pytest.approx(0.5) and cos.at(0.1).p < 0.2 + 0.6 * 0.1
@@ -248,7 +248,7 @@ def test_curriculum_schedules() -> None:
 
 def test_class_balanced_strength_follows_rarity() -> None:
     counts = {"cat": 1000, "dog": 100, "lynx": 10}
-    t = ClassBalanced(al.HorizontalFlip(), class_counts=counts, low=0.1, high=0.9)
+    t = ClassBalanced(al.HorizontalFlip(p=1.0), class_counts=counts, low=0.1, high=0.9)
     assert t.strength == pytest.approx({"cat": 0.1, "dog": 0.5, "lynx": 0.9})
     pipe = al.Compose([t], seed=0)
     img = np.arange(4, dtype=np.uint8).reshape(1, 4)
@@ -265,7 +265,7 @@ def test_class_balanced_strength_follows_rarity() -> None:
     chosen = out.record.steps[0].params["chosen"][0]
     assert strong[chosen].magnitude == 14.0
     with pytest.raises(al.errors.InvalidConfig, match="class_counts"):
-        ClassBalanced(al.HorizontalFlip(), class_counts=["cat"])
+        ClassBalanced(al.HorizontalFlip(p=1.0), class_counts=["cat"])
 
 
 def test_posterize_and_solarize_are_never_signed() -> None:

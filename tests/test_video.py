@@ -19,7 +19,7 @@ def _clip(frames: int = 5, same: bool = False) -> np.ndarray:
 
 
 def test_shared_parameters_are_the_same_on_every_frame() -> None:
-    inner = al.Compose([al.Affine(rotate=25, scale=(0.8, 1.2)), al.HueSaturationValue()])
+    inner = al.Compose([al.Affine(rotate=25, scale=(0.8, 1.2), p=1.0), al.HueSaturationValue(p=1.0)])
     video = al.image.Video(inner)
     for seed in range(4):
         out = video(video=_clip(same=True), seed=seed)["video"]
@@ -35,7 +35,7 @@ def test_shared_parameters_are_the_same_on_every_frame() -> None:
 
 
 def test_per_frame_parameters_differ_between_frames_and_replay() -> None:
-    video = al.image.Video(al.Affine(rotate=25), per_frame=True)
+    video = al.image.Video(al.Affine(rotate=25, p=1.0), per_frame=True)
     pipe = al.Compose([video], seed=3)
     out = pipe(video=_clip(same=True), sample_id=0)
     frames = out["video"]
@@ -43,7 +43,7 @@ def test_per_frame_parameters_differ_between_frames_and_replay() -> None:
     again = pipe.replay(out.record, video=_clip(same=True))
     np.testing.assert_array_equal(again["video"], frames)
     with pytest.raises(InvalidInput, match="different sizes"):  # per-frame sizes cannot stack
-        al.image.Video(al.RandomScale(scale_limit=0.5), per_frame=True)(video=_clip(), seed=0)
+        al.image.Video(al.RandomScale(scale_limit=0.5, p=1.0), per_frame=True)(video=_clip(), seed=0)
 
 
 def test_temporal_crop_and_frame_sampling_keep_order() -> None:
@@ -67,6 +67,6 @@ def test_bad_video_is_refused() -> None:
     with pytest.raises(InvalidInput, match="uint8 or float32"):
         pipe(video=np.zeros((2, 4, 4), np.int64))
     with pytest.raises(InvalidConfig, match="per_frame"):
-        al.image.Video(al.HorizontalFlip(), per_frame="yes")  # type: ignore[arg-type]
+        al.image.Video(al.HorizontalFlip(p=1.0), per_frame="yes")  # type: ignore[arg-type]
     with pytest.raises(InvalidConfig, match="transforms must be"):
         al.image.Video(42)

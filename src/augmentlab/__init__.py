@@ -9,6 +9,7 @@ Example:
 """
 
 from . import audio, errors, graph, image, mix, multimodal, points, policies, registry, series, tabular, text
+from .compat import from_albumentations
 from .core import (
     BBoxes,
     Compose,
@@ -44,6 +45,7 @@ __all__ = [
     "audio",
     "dump_pipeline",
     "errors",
+    "from_albumentations",
     "graph",
     "image",
     "load_pipeline",

@@ -22,11 +22,11 @@ def _preview_pipeline():  # noqa: ANN202
 
     return al.Compose([
         al.HorizontalFlip(p=0.5),
-        al.Affine(rotate=15, scale=(0.9, 1.1), translate_percent=0.06),
+        al.Affine(rotate=15, scale=(0.9, 1.1), translate_percent=0.06, shear=0.0, keep_ratio=True, p=1.0),
         al.BrightnessContrast(brightness_limit=0.2, contrast_limit=0.2),
-        al.HueSaturationValue(),
-        al.GaussNoise(std_range=(0.02, 0.08)),
-        al.CoarseDropout(num_holes_range=(1, 3)),
+        al.HueSaturationValue(hue_shift_limit=20, sat_shift_limit=30, val_shift_limit=20, p=1.0),
+        al.GaussNoise(std_range=(0.02, 0.08), p=1.0),
+        al.CoarseDropout(num_holes_range=(1, 3), p=1.0),
     ], seed=0, min_visibility=0.2)
 
 

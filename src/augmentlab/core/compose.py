@@ -17,7 +17,7 @@ import secrets
 import struct
 import sys
 from collections.abc import Mapping, Sequence
-from typing import Any, NamedTuple, cast
+from typing import Any, ClassVar, NamedTuple, cast
 
 import numpy as np
 
@@ -91,6 +91,7 @@ class _Entry(NamedTuple):
     children: list[_Entry]
     name: str  # the transform's registry name
     stochastic: bool  # p < 1 or random: the node needs a stream (or a replayed step)
+    forced: bool  # picked by a OneOf: applied whatever its own p (as in Albumentations)
 
 
 class BaseCompose(Transform):
@@ -98,6 +99,7 @@ class BaseCompose(Transform):
 
     _abstract = True
     _positional_ok = True  # the transform list may be given positionally, as everywhere else
+    forces_children: ClassVar[bool] = False  # True: a chosen child runs whatever its own p
 
     def __init__(self, transforms: Sequence[Transform], *, p: float = 1.0) -> None:
         super().__init__(p=p)
@@ -111,8 +113,9 @@ class BaseCompose(Transform):
         for t, (key, label) in zip(self.transforms, self._keys, strict=True):
             child_path, child_str = path + (key,), f"{path_str}/{label}"
             sub = t._plan(child_path, child_str) if isinstance(t, BaseCompose) else []
+            forced = self.forces_children
             plan.append(_Entry(t, pack_path(child_path), child_str, _role(t), sub, t.name,
-                               t.p < 1.0 or t.random))
+                               t.random or (t.p < 1.0 and not forced), forced))
         return plan
 
     def choose(self, rng: np.random.Generator) -> list[int]:
@@ -157,7 +160,8 @@ class BaseCompose(Transform):
 
 
 class Sequential(BaseCompose):
-    """Run all children, in order or (``random_order=True``) in a random order.
+    """Run all children, in order or (``random_order=True``) in a random order; the group applies
+    with probability ``p`` (default 0.5, as Albumentations' ``Sequential``).
 
     Example:
         >>> import augmentlab as al
@@ -167,7 +171,7 @@ class Sequential(BaseCompose):
     """
 
     def __init__(self, transforms: Sequence[Transform], *, random_order: bool = False,
-                 p: float = 1.0) -> None:
+                 p: float = 0.5) -> None:
         super().__init__(transforms, p=p)
         self.random_order = bool(random_order)
 
@@ -179,25 +183,31 @@ class Sequential(BaseCompose):
 
 
 class OneOf(BaseCompose):
-    """Run exactly one child, picked with the given ``weights`` (uniform by default); the picked
-    child then still applies with its own ``p``.
+    """Run exactly one child, picked with the given ``weights`` (by default the children's own
+    ``p``, normalised); the picked child then always applies. As Albumentations' ``OneOf``,
+    default ``p=0.5`` included.
 
     Example:
         >>> import augmentlab as al
         >>> al.OneOf([al.Blur(), al.MedianBlur()], weights=[3, 1]).weights
         [0.75, 0.25]
+        >>> al.OneOf([al.Blur(p=0.25), al.MedianBlur(p=0.75)]).weights
+        [0.25, 0.75]
     """
 
+    forces_children = True
+
     def __init__(self, transforms: Sequence[Transform], *, weights: Sequence[float] | None = None,
-                 p: float = 1.0) -> None:
+                 p: float = 0.5) -> None:
         super().__init__(transforms, p=p)
         n = len(self.transforms)
         if n == 0:
             raise InvalidConfig("OneOf: needs at least one transform")
-        w = [1.0] * n if weights is None else [float(x) for x in weights]
-        if len(w) != n or any(x < 0 for x in w) or sum(w) <= 0:
-            raise InvalidConfig(f"OneOf: weights={weights!r} must be {n} non-negative numbers "
-                                "with a positive sum")
+        w = [t.p for t in self.transforms] if weights is None else [float(x) for x in weights]
+        if len(w) != n or any(not x >= 0 for x in w) or sum(w) <= 0 or not np.isfinite(sum(w)):
+            given = f"weights={weights!r}" if weights is not None else f"the children's p ({w})"
+            raise InvalidConfig(f"OneOf: {given} must be {n} non-negative numbers with a positive "
+                                "sum")
         self.weights = [x / sum(w) for x in w]
 
     def choose(self, rng: np.random.Generator) -> list[int]:
@@ -366,7 +376,7 @@ class _Runner:
     def run_children(self, plan: list[_Entry], chosen: Sequence[int]) -> None:
         """Run the chosen children of a node, deciding, sampling (or replaying) and fusing each."""
         for i in chosen:
-            t, child_path, child_str, role, sub, name, stochastic = plan[i]
+            t, child_path, child_str, role, sub, name, stochastic, forced = plan[i]
             params: dict[str, Any] | None = None
             rng = _NO_RNG
             if stochastic:
@@ -380,7 +390,7 @@ class _Runner:
                     if self.packed is None:
                         self.packed = pack_sample(self.seed, self.sample_id, self.copy)
                     rng = STREAMS.get_packed(self.packed + child_path)
-                    applied = t.p >= 1.0 or (t.p > 0.0 and rng.random() < t.p)
+                    applied = forced or t.p >= 1.0 or (t.p > 0.0 and rng.random() < t.p)
                 if not applied:
                     self.steps.append(_new_tuple(Step, (child_str, name, False, {})))
                     continue

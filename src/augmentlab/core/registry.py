@@ -9,6 +9,17 @@ from .errors import InvalidConfig
 __all__ = ["get", "names", "register"]
 
 _REGISTRY: dict[str, type] = {}
+
+# Names augmentlab gave up because Albumentations uses them with other defaults or another
+# meaning (a config naming one is refused with the way forward, never built as something else)
+RENAMED: dict[str, str] = {
+    "ElasticTransform": (
+        "augmentlab's elastic warp is ElasticWarp (alpha=40, sigma=5 on blurred uniform noise); "
+        "Albumentations' ElasticTransform defaults to alpha=1, sigma=50 on max-normalised "
+        "Gaussian noise, another strength. Use name: ElasticWarp with the alpha and sigma you "
+        "want"
+    ),
+}
 _MODALITIES = ("text", "audio", "tabular")  # prefixes of transform names outside images
 
 
@@ -37,6 +48,8 @@ def get(name: str) -> Any:
     try:
         return _REGISTRY[name]
     except KeyError:
+        if name in RENAMED:
+            raise InvalidConfig(f"{name}: {RENAMED[name]}") from None
         raise InvalidConfig(
             f"unknown transform {name!r}; see augmentlab.registry.names() for the known ones"
         ) from None

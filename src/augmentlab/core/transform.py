@@ -31,15 +31,27 @@ __all__ = [
 
 
 def _wrap_init(cls: type) -> None:
-    """Make ``__init__`` keyword-only, turn bad arguments into `InvalidConfig`, capture config."""
+    """Make ``__init__`` keyword-only, turn bad arguments into `InvalidConfig`, capture config.
+
+    Parameters an ``__init__`` declares before its ``*`` may be given by position: the sizes
+    Albumentations takes that way (``Resize(224, 224)``, ``LongestMaxSize(512)``); everything
+    else is keyword-only. ``_positional_ok = True`` lifts the limit (containers).
+    """
     original = cls.__dict__["__init__"]
     sig = inspect.signature(original)
+    positional = [n for n, prm in list(sig.parameters.items())[1:]
+                  if prm.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
+    example = "p=0.5" if "p" in sig.parameters else f"{list(sig.parameters)[-1]}=..."
 
     @functools.wraps(original)
     def __init__(self: Transform, *args: Any, **kwargs: Any) -> None:
         owner = type(self).__name__  # the class called, not the base that defines __init__
-        if args and not getattr(cls, "_positional_ok", False):
-            raise InvalidConfig(f"{owner}: arguments are keyword-only, e.g. {owner}(p=0.5)")
+        if len(args) > len(positional) and not getattr(cls, "_positional_ok", False):
+            if not positional:
+                raise InvalidConfig(f"{owner}: arguments are keyword-only, e.g. {owner}({example})")
+            raise InvalidConfig(f"{owner}: only {', '.join(positional)} may be given by position, "
+                                f"e.g. {owner}({', '.join(positional)}, {example}); pass every "
+                                "other argument by keyword")
         try:
             bound = sig.bind(self, *args, **kwargs)
         except TypeError as exc:

@@ -17,7 +17,10 @@ def mild_geometric(seed: int = 0) -> Compose:
         >>> [t.name for t in mild_geometric()]
         ['Affine']
     """
-    return Compose([Affine(rotate=10, scale=(0.9, 1.1), translate_percent=0.08)], seed=seed)
+    # every argument spelled out: the pipeline (and its config hash, the results cache key) stays
+    # what it was before Affine took Albumentations' defaults (p=0.5, keep_ratio=False)
+    return Compose([Affine(rotate=10, scale=(0.9, 1.1), translate_percent=0.08, shear=0.0,
+                           keep_ratio=True, p=1.0)], seed=seed)
 
 
 def recommended_strategy(data: Dataset, seed: int = 0) -> Compose | None:
@@ -69,10 +72,13 @@ def recommended_strategy(data: Dataset, seed: int = 0) -> Compose | None:
     if data.modality != "image":
         return None
     h, w = data.X.shape[1:3]
-    # erase about a tenth to a fifth of each side: big enough to matter, too small to hide a digit
+    # erase about a tenth to a fifth of each side: big enough to matter, too small to hide a digit;
+    # p and keep_ratio spelled out keep the pipeline and its config hash (the cache key) as they were
     return Compose([
-        Affine(rotate=12, scale=(0.85, 1.15), translate_percent=0.1, shear=8),
+        Affine(rotate=12, scale=(0.85, 1.15), translate_percent=0.1, shear=8, keep_ratio=True,
+               p=1.0),
         BrightnessContrast(brightness_limit=0.2, contrast_limit=0.2),
         Sometimes([CoarseDropout(num_holes_range=(1, 1), hole_height_range=(0.1, 0.25),
-                                 hole_width_range=(0.1, 0.25))], p=0.5),
-    ], seed=seed) if min(h, w) >= 8 else Compose([Affine(rotate=10)], seed=seed)
+                                 hole_width_range=(0.1, 0.25), p=1.0)], p=0.5),
+    ], seed=seed) if min(h, w) >= 8 else Compose([
+        Affine(rotate=10, translate_percent=0.0, shear=0.0, keep_ratio=True, p=1.0)], seed=seed)

@@ -1,4 +1,14 @@
-"""Image augmentation: kernels in `augmentlab.image.functional`, one module per family."""
+"""Image augmentation: kernels in `augmentlab.image.functional`, one module per family.
+
+A transform named like an Albumentations (2.0.8) transform has its defaults, ``p`` included:
+``HorizontalFlip()`` flips half of the time, ``Resize(224, 224)`` takes its sizes by position.
+Where augmentlab's behaviour differs, so does the name (``ElasticWarp``, ``BrightnessContrast``).
+
+Example:
+    >>> import augmentlab as al
+    >>> al.HorizontalFlip().p, al.Resize(224, 224).p
+    (0.5, 1.0)
+"""
 
 from .color import (
     CLAHE,
@@ -27,7 +37,7 @@ from .crops import (
     SmallestMaxSize,
 )
 from .distortion import (
-    ElasticTransform,
+    ElasticWarp,
     GridDistortion,
     OpticalDistortion,
 )
@@ -83,7 +93,7 @@ __all__ = [
     "ColorJitter",
     "Defocus",
     "Downscale",
-    "ElasticTransform",
+    "ElasticWarp",
     "Emboss",
     "Equalize",
     "FrameSample",

@@ -76,12 +76,12 @@ class RandomGamma(PointwiseTransform):
 
     Example:
         >>> import numpy as np, augmentlab as al
-        >>> t = al.RandomGamma(gamma_limit=(200, 200))
+        >>> t = al.RandomGamma(gamma_limit=(200, 200), p=1.0)
         >>> int(t(image=np.full((1, 1), 128, np.uint8))["image"][0, 0])
         64
     """
 
-    def __init__(self, *, gamma_limit: Any = (80, 120), p: float = 1.0) -> None:
+    def __init__(self, *, gamma_limit: Any = (80, 120), p: float = 0.5) -> None:
         super().__init__(p=p)
         self.gamma_limit = to_range("RandomGamma", "gamma_limit", gamma_limit, center=None,
                                     low=1e-3)
@@ -98,15 +98,16 @@ class RGBShift(PointwiseTransform):
 
     Example:
         >>> import numpy as np, augmentlab as al
-        >>> t = al.RGBShift(r_shift_limit=(10, 10), g_shift_limit=(0, 0), b_shift_limit=(-10, -10))
+        >>> t = al.RGBShift(r_shift_limit=(10, 10), g_shift_limit=(0, 0), b_shift_limit=(-10, -10),
+        ...                 p=1.0)
         >>> t(image=np.full((1, 1, 3), 100, np.uint8))["image"][0, 0].tolist()
         [110, 100, 90]
     """
 
     per_channel = True
 
-    def __init__(self, *, r_shift_limit: Any = 20, g_shift_limit: Any = 20,
-                 b_shift_limit: Any = 20, p: float = 1.0) -> None:
+    def __init__(self, *, r_shift_limit: Any = (-20, 20), g_shift_limit: Any = (-20, 20),
+                 b_shift_limit: Any = (-20, 20), p: float = 0.5) -> None:
         super().__init__(p=p)
         self.limits = [to_range("RGBShift", n, v) for n, v in (
             ("r_shift_limit", r_shift_limit), ("g_shift_limit", g_shift_limit),
@@ -144,13 +145,13 @@ class Posterize(PointwiseTransform):
 
     Example:
         >>> import numpy as np, augmentlab as al
-        >>> int(al.Posterize(num_bits=2)(image=np.full((1, 1), 200, np.uint8))["image"][0, 0])
+        >>> int(al.Posterize(num_bits=2, p=1.0)(image=np.full((1, 1), 200, np.uint8))["image"][0, 0])
         192
     """
 
     discrete_params = True  # at most 8 distinct tables
 
-    def __init__(self, *, num_bits: Any = 4, p: float = 1.0) -> None:
+    def __init__(self, *, num_bits: Any = 4, p: float = 0.5) -> None:
         super().__init__(p=p)
         lo, hi = to_range("Posterize", "num_bits", num_bits, center=None, low=1, high=8)
         if lo != int(lo) or hi != int(hi):
@@ -171,12 +172,12 @@ class Solarize(PointwiseTransform):
 
     Example:
         >>> import numpy as np, augmentlab as al
-        >>> t = al.Solarize(threshold=(0.5, 0.5))
+        >>> t = al.Solarize(threshold=(0.5, 0.5), p=1.0)
         >>> t(image=np.array([[10, 200]], np.uint8))["image"].tolist()
         [[10, 55]]
     """
 
-    def __init__(self, *, threshold: Any = (0.5, 0.5), p: float = 1.0) -> None:
+    def __init__(self, *, threshold: Any = (0.5, 0.5), p: float = 0.5) -> None:
         super().__init__(p=p)
         self.threshold = to_range("Solarize", "threshold", threshold, center=None, low=0, high=1)
 
@@ -193,13 +194,14 @@ class HueSaturationValue(ImageOnlyTransform):
 
     Example:
         >>> import numpy as np, augmentlab as al
-        >>> t = al.HueSaturationValue(hue_shift_limit=0, sat_shift_limit=0, val_shift_limit=(20, 20))
+        >>> t = al.HueSaturationValue(hue_shift_limit=0, sat_shift_limit=0, val_shift_limit=(20, 20),
+        ...                           p=1.0)
         >>> int(t(image=np.full((1, 1), 100, np.uint8))["image"][0, 0])
         120
     """
 
-    def __init__(self, *, hue_shift_limit: Any = 20, sat_shift_limit: Any = 30,
-                 val_shift_limit: Any = 20, p: float = 1.0) -> None:
+    def __init__(self, *, hue_shift_limit: Any = (-20, 20), sat_shift_limit: Any = (-30, 30),
+                 val_shift_limit: Any = (-20, 20), p: float = 0.5) -> None:
         super().__init__(p=p)
         self.hue = to_range("HueSaturationValue", "hue_shift_limit", hue_shift_limit)
         self.sat = to_range("HueSaturationValue", "sat_shift_limit", sat_shift_limit)
@@ -245,7 +247,9 @@ def _gray_of(image: np.ndarray) -> np.ndarray:
 
 class ColorJitter(ImageOnlyTransform):
     """torchvision's ColorJitter: brightness, contrast, saturation and hue factors, in a random
-    order. Factors are spreads around 1 (hue: a spread around 0, at most 0.5 of a turn).
+    order. Factors are ``(min, max)`` or spreads around 1 (hue: around 0, at most 0.5 of a turn).
+    The defaults are Albumentations': factors in 0.8..1.2, any hue (-0.5..0.5 of a turn), ``p=0.5``
+    (torchvision's ColorJitter changes nothing unless told to).
 
     Example:
         >>> import numpy as np, augmentlab as al
@@ -254,8 +258,8 @@ class ColorJitter(ImageOnlyTransform):
         dtype('uint8')
     """
 
-    def __init__(self, *, brightness: Any = 0.2, contrast: Any = 0.2, saturation: Any = 0.2,
-                 hue: Any = 0.2, p: float = 1.0) -> None:
+    def __init__(self, *, brightness: Any = (0.8, 1.2), contrast: Any = (0.8, 1.2),
+                 saturation: Any = (0.8, 1.2), hue: Any = (-0.5, 0.5), p: float = 0.5) -> None:
         super().__init__(p=p)
         self.brightness = to_range("ColorJitter", "brightness", brightness, center=1.0, low=0)
         self.contrast = to_range("ColorJitter", "contrast", contrast, center=1.0, low=0)
@@ -306,13 +310,13 @@ class ToGray(ImageOnlyTransform):
 
     Example:
         >>> import numpy as np, augmentlab as al
-        >>> al.ToGray()(image=np.full((1, 1, 3), [255, 0, 0], np.uint8))["image"][0, 0].tolist()
+        >>> al.ToGray(p=1.0)(image=np.full((1, 1, 3), [255, 0, 0], np.uint8))["image"][0, 0].tolist()
         [76, 76, 76]
     """
 
     random = False
 
-    def __init__(self, *, p: float = 1.0) -> None:
+    def __init__(self, *, p: float = 0.5) -> None:
         super().__init__(p=p)
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
@@ -336,7 +340,7 @@ class ChannelShuffle(ImageOnlyTransform):
         [1, 2, 3]
     """
 
-    def __init__(self, *, p: float = 1.0) -> None:
+    def __init__(self, *, p: float = 0.5) -> None:
         super().__init__(p=p)
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
@@ -370,13 +374,13 @@ class Equalize(ImageOnlyTransform):
     Example:
         >>> import numpy as np, augmentlab as al
         >>> img = np.array([[10, 20], [30, 40]], np.uint8)
-        >>> int(al.Equalize()(image=img)["image"].max())
+        >>> int(al.Equalize(p=1.0)(image=img)["image"].max())
         255
     """
 
     random = False
 
-    def __init__(self, *, p: float = 1.0) -> None:
+    def __init__(self, *, p: float = 0.5) -> None:
         super().__init__(p=p)
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
@@ -399,7 +403,7 @@ class CLAHE(ImageOnlyTransform):
     """
 
     def __init__(self, *, clip_limit: Any = (1, 4), tile_grid_size: tuple[int, int] = (8, 8),
-                 p: float = 1.0) -> None:
+                 p: float = 0.5) -> None:
         super().__init__(p=p)
         self.clip_limit = to_range("CLAHE", "clip_limit", clip_limit, center=None, low=0)
         if (not isinstance(tile_grid_size, (list, tuple)) or len(tile_grid_size) != 2
@@ -431,13 +435,13 @@ class AutoContrast(ImageOnlyTransform):
 
     Example:
         >>> import numpy as np, augmentlab as al
-        >>> al.AutoContrast()(image=np.array([[50, 100]], np.uint8))["image"].tolist()
+        >>> al.AutoContrast(p=1.0)(image=np.array([[50, 100]], np.uint8))["image"].tolist()
         [[0, 255]]
     """
 
     random = False
 
-    def __init__(self, *, p: float = 1.0) -> None:
+    def __init__(self, *, p: float = 0.5) -> None:
         super().__init__(p=p)
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
@@ -477,10 +481,18 @@ class Normalize(ImageOnlyTransform):
     """``(x / max_pixel_value - mean) / std`` per channel; returns float32 (the one transform
     whose point is to change the dtype).
 
+    ``max_pixel_value`` defaults to 255, as in Albumentations. float32 images hold 0..1 in
+    augmentlab, so on them give ``max_pixel_value=1.0`` or ``None`` (the dtype's maximum: 255 for
+    uint8, 1 for float32); 255 on a float32 image raises `InvalidInput` instead of dividing by 255
+    twice.
+
     Example:
         >>> import numpy as np, augmentlab as al
         >>> t = al.Normalize(mean=0.5, std=0.5)
         >>> t(image=np.array([[0, 255]], np.uint8))["image"].tolist()
+        [[-1.0, 1.0]]
+        >>> t = al.Normalize(mean=0.5, std=0.5, max_pixel_value=None)
+        >>> t(image=np.array([[0.0, 1.0]], np.float32))["image"].tolist()
         [[-1.0, 1.0]]
     """
 
@@ -489,7 +501,7 @@ class Normalize(ImageOnlyTransform):
     changes_dtype = True
 
     def __init__(self, *, mean: Any = _IMAGENET_MEAN, std: Any = _IMAGENET_STD,
-                 max_pixel_value: float | None = None, p: float = 1.0) -> None:
+                 max_pixel_value: float | None = 255.0, p: float = 1.0) -> None:
         super().__init__(p=p)
         self.mean = np.atleast_1d(np.asarray(mean, np.float32))
         self.std = np.atleast_1d(np.asarray(std, np.float32))
@@ -506,6 +518,10 @@ class Normalize(ImageOnlyTransform):
             if len(arr) not in (1, c):
                 raise InvalidInput(f"Normalize: {name} has {len(arr)} values but the image has "
                                    f"{c} channel(s)")
+        if image.dtype != np.uint8 and self.max_pixel_value is not None and self.max_pixel_value > 1:
+            raise InvalidInput(f"Normalize: max_pixel_value={self.max_pixel_value:g} on a float32 "
+                               "image, whose values are 0..1 in augmentlab; pass "
+                               "max_pixel_value=1.0 or None (the dtype's maximum)")
         top = self.max_pixel_value or (255.0 if image.dtype == np.uint8 else 1.0)
         scale = np.broadcast_to(1.0 / (top * self.std.astype(np.float64)), (c,))
         offset = np.broadcast_to(-self.mean.astype(np.float64) / self.std, (c,))

@@ -56,15 +56,16 @@ class _Crop(GeometricTransform):
 
 
 class RandomCrop(_Crop):
-    """Crop a ``height`` x ``width`` window at a random position.
+    """Crop a ``height`` x ``width`` window at a random position (the sizes may be given by
+    position, as in Albumentations: ``RandomCrop(4, 6)``).
 
     Example:
         >>> import numpy as np, augmentlab as al
-        >>> al.RandomCrop(height=4, width=6)(image=np.zeros((10, 10), np.uint8))["image"].shape
+        >>> al.RandomCrop(4, 6)(image=np.zeros((10, 10), np.uint8))["image"].shape
         (4, 6)
     """
 
-    def __init__(self, *, height: int, width: int, p: float = 1.0) -> None:
+    def __init__(self, height: int, width: int, *, p: float = 1.0) -> None:
         super().__init__(p=p)
         self.height = _size_arg("RandomCrop", "height", height)
         self.width = _size_arg("RandomCrop", "width", width)
@@ -78,18 +79,18 @@ class RandomCrop(_Crop):
 
 
 class CenterCrop(_Crop):
-    """Crop the central ``height`` x ``width`` window.
+    """Crop the central ``height`` x ``width`` window (``CenterCrop(height, width)``).
 
     Example:
         >>> import numpy as np, augmentlab as al
         >>> img = np.arange(25, dtype=np.uint8).reshape(5, 5)
-        >>> al.CenterCrop(height=1, width=1)(image=img)["image"].tolist()
+        >>> al.CenterCrop(1, 1)(image=img)["image"].tolist()
         [[12]]
     """
 
     random = False
 
-    def __init__(self, *, height: int, width: int, p: float = 1.0) -> None:
+    def __init__(self, height: int, width: int, *, p: float = 1.0) -> None:
         super().__init__(p=p)
         self.height = _size_arg("CenterCrop", "height", height)
         self.width = _size_arg("CenterCrop", "width", width)
@@ -100,17 +101,17 @@ class CenterCrop(_Crop):
 
 
 class Resize(GeometricTransform):
-    """Resize to ``height`` x ``width``.
+    """Resize to ``height`` x ``width`` (``Resize(224, 224)``, as in Albumentations).
 
     Example:
         >>> import numpy as np, augmentlab as al
-        >>> al.Resize(height=3, width=7)(image=np.zeros((10, 10), np.uint8))["image"].shape
+        >>> al.Resize(3, 7)(image=np.zeros((10, 10), np.uint8))["image"].shape
         (3, 7)
     """
 
     random = False
 
-    def __init__(self, *, height: int, width: int, interpolation: str = "linear",
+    def __init__(self, height: int, width: int, *, interpolation: str = "linear",
                  p: float = 1.0) -> None:
         super().__init__(interpolation=interpolation, p=p)
         self.height = _size_arg("Resize", "height", height)
@@ -135,46 +136,57 @@ class _ScaleTo(GeometricTransform):
         return mx.resize(size, self.output_size(params, size))
 
 
+def _max_size(owner: str, max_size: Any) -> int:
+    if max_size is None:
+        raise InvalidConfig(f"{owner}: give max_size, the target side in pixels, e.g. "
+                            f"{owner}(512)")
+    return _size_arg(owner, "max_size", max_size)
+
+
 def _scaled(size: Size, factor: float) -> dict[str, Any]:
     return {"height": max(1, int(round(size[0] * factor))),
             "width": max(1, int(round(size[1] * factor)))}
 
 
 class LongestMaxSize(_ScaleTo):
-    """Scale so the longer side equals ``max_size`` (aspect ratio kept).
+    """Scale so the longer side equals ``max_size`` (aspect ratio kept). ``max_size`` is
+    required (None, the default, is Albumentations' way of saying so) and may be given by
+    position: ``LongestMaxSize(512)``.
 
     Example:
         >>> import numpy as np, augmentlab as al
-        >>> al.LongestMaxSize(max_size=50)(image=np.zeros((100, 200), np.uint8))["image"].shape
+        >>> al.LongestMaxSize(50)(image=np.zeros((100, 200), np.uint8))["image"].shape
         (25, 50)
     """
 
     random = False
 
-    def __init__(self, *, max_size: int = 1024, interpolation: str = "linear",
+    def __init__(self, max_size: int | None = None, *, interpolation: str = "linear",
                  p: float = 1.0) -> None:
         super().__init__(interpolation=interpolation, p=p)
-        self.max_size = _size_arg("LongestMaxSize", "max_size", max_size)
+        self.max_size = _max_size("LongestMaxSize", max_size)
 
     def sample_geometry(self, size: Size, rng: np.random.Generator) -> dict[str, Any]:
         return _scaled(size, self.max_size / max(size))
 
 
 class SmallestMaxSize(_ScaleTo):
-    """Scale so the shorter side equals ``max_size`` (aspect ratio kept).
+    """Scale so the shorter side equals ``max_size`` (aspect ratio kept). ``max_size`` is
+    required (None, the default, is Albumentations' way of saying so) and may be given by
+    position: ``SmallestMaxSize(512)``.
 
     Example:
         >>> import numpy as np, augmentlab as al
-        >>> al.SmallestMaxSize(max_size=50)(image=np.zeros((100, 200), np.uint8))["image"].shape
+        >>> al.SmallestMaxSize(50)(image=np.zeros((100, 200), np.uint8))["image"].shape
         (50, 100)
     """
 
     random = False
 
-    def __init__(self, *, max_size: int = 1024, interpolation: str = "linear",
+    def __init__(self, max_size: int | None = None, *, interpolation: str = "linear",
                  p: float = 1.0) -> None:
         super().__init__(interpolation=interpolation, p=p)
-        self.max_size = _size_arg("SmallestMaxSize", "max_size", max_size)
+        self.max_size = _max_size("SmallestMaxSize", max_size)
 
     def sample_geometry(self, size: Size, rng: np.random.Generator) -> dict[str, Any]:
         return _scaled(size, self.max_size / min(size))
@@ -185,12 +197,12 @@ class RandomScale(_ScaleTo):
 
     Example:
         >>> import numpy as np, augmentlab as al
-        >>> al.RandomScale(scale_limit=(1, 1))(image=np.zeros((10, 10), np.uint8))["image"].shape
+        >>> al.RandomScale(scale_limit=(1, 1), p=1.0)(image=np.zeros((10, 10), np.uint8))["image"].shape
         (20, 20)
     """
 
-    def __init__(self, *, scale_limit: Any = 0.1, interpolation: str = "linear",
-                 p: float = 1.0) -> None:
+    def __init__(self, *, scale_limit: Any = (-0.1, 0.1), interpolation: str = "linear",
+                 p: float = 0.5) -> None:
         super().__init__(interpolation=interpolation, p=p)
         self.scale_limit = to_range("RandomScale", "scale_limit", scale_limit, low=-0.99)
 
@@ -200,16 +212,17 @@ class RandomScale(_ScaleTo):
 
 class RandomResizedCrop(GeometricTransform):
     """Crop a random area fraction ``scale`` with aspect ratio in ``ratio``, resize to ``size``
-    (the torchvision / Inception recipe; falls back to a centre crop after 10 tries).
+    (the torchvision / Inception recipe; falls back to a centre crop after 10 tries). ``size`` is
+    ``(height, width)`` and may be given by position: ``RandomResizedCrop((224, 224))``.
 
     Example:
         >>> import numpy as np, augmentlab as al
-        >>> t = al.RandomResizedCrop(size=(8, 8))
+        >>> t = al.RandomResizedCrop((8, 8))
         >>> t(image=np.zeros((40, 30, 3), np.uint8), seed=3)["image"].shape
         (8, 8, 3)
     """
 
-    def __init__(self, *, size: Any, scale: Any = (0.08, 1.0), ratio: Any = (0.75, 4 / 3),
+    def __init__(self, size: Any, *, scale: Any = (0.08, 1.0), ratio: Any = (0.75, 4 / 3),
                  interpolation: str = "linear", p: float = 1.0) -> None:
         super().__init__(interpolation=interpolation, p=p)
         if isinstance(size, int):
@@ -252,17 +265,17 @@ class RandomResizedCrop(GeometricTransform):
 
 class PadIfNeeded(GeometricTransform):
     """Pad to at least ``min_height`` x ``min_width``, centred (``position="center"``) or at the
-    top-left corner.
+    top-left corner; the sizes may be given by position: ``PadIfNeeded(1024, 1024)``.
 
     Example:
         >>> import numpy as np, augmentlab as al
-        >>> al.PadIfNeeded(min_height=6, min_width=6)(image=np.ones((2, 4), np.uint8))["image"].shape
+        >>> al.PadIfNeeded(6, 6)(image=np.ones((2, 4), np.uint8))["image"].shape
         (6, 6)
     """
 
     random = False
 
-    def __init__(self, *, min_height: int = 1024, min_width: int = 1024, position: str = "center",
+    def __init__(self, min_height: int = 1024, min_width: int = 1024, *, position: str = "center",
                  border_mode: str = "constant", fill: Any = 0, fill_mask: float = 0,
                  p: float = 1.0) -> None:
         super().__init__(border_mode=border_mode, fill=fill, fill_mask=fill_mask, p=p)

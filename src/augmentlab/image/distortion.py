@@ -17,15 +17,21 @@ from ..core.rng import integer, kernel_rng, uniform
 from ..core.transform import DisplacementTransform
 from .functional.noise import uniform16
 
-__all__ = ["ElasticTransform", "GridDistortion", "OpticalDistortion"]
+__all__ = ["ElasticWarp", "GridDistortion", "OpticalDistortion"]
 
 Size = tuple[int, int]
 
 
-class ElasticTransform(DisplacementTransform):
+class ElasticWarp(DisplacementTransform):
     """Simard-style elastic deformation: a smooth random displacement field of correlation
     length ``sigma`` pixels and strength ``alpha`` (the same meaning as blurring uniform noise
     with a Gaussian of ``sigma`` and scaling by ``alpha``).
+
+    Not named ``ElasticTransform``: Albumentations' ElasticTransform blurs *Gaussian* noise
+    normalised by its largest value (a strength that depends on the image size) and defaults to
+    ``alpha=1, sigma=50`` -- under a millipixel of displacement here. This class keeps its own
+    recipe and defaults (``alpha=40, sigma=5``, ``p=1``). The recipe is Albumentations'
+    ``ElasticTransform(..., noise_distribution="uniform")``, with the same ``alpha`` and ``sigma``.
 
     Speed: a field that is smooth over ``sigma`` pixels carries no detail finer than that, so we
     draw uniform white noise on a grid with one node every ``sigma / 2`` pixels, blur it there by
@@ -36,7 +42,7 @@ class ElasticTransform(DisplacementTransform):
 
     Example:
         >>> import numpy as np, augmentlab as al
-        >>> t = al.ElasticTransform(alpha=40, sigma=5)
+        >>> t = al.ElasticWarp(alpha=40, sigma=5)
         >>> t(image=np.zeros((32, 32), np.uint8), keypoints=[[16, 16]], seed=0)["keypoints"].shape
         (1, 2)
     """
@@ -46,8 +52,8 @@ class ElasticTransform(DisplacementTransform):
                  p: float = 1.0) -> None:
         super().__init__(interpolation=interpolation, border_mode=border_mode, fill=fill,
                          fill_mask=fill_mask, p=p)
-        self.alpha = float(check_number("ElasticTransform", "alpha", alpha, low=0))
-        self.sigma = float(check_number("ElasticTransform", "sigma", sigma, low=0.5))
+        self.alpha = float(check_number("ElasticWarp", "alpha", alpha, low=0))
+        self.sigma = float(check_number("ElasticWarp", "sigma", sigma, low=0.5))
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
         return {"seed": integer(rng, 0, 2**63 - 1)}
@@ -85,9 +91,9 @@ class GridDistortion(DisplacementTransform):
         (20, 30, 3)
     """
 
-    def __init__(self, *, num_steps: int = 5, distort_limit: Any = 0.3,
+    def __init__(self, *, num_steps: int = 5, distort_limit: Any = (-0.3, 0.3),
                  interpolation: str = "linear", border_mode: str = "constant", fill: Any = 0,
-                 fill_mask: float = 0, p: float = 1.0) -> None:
+                 fill_mask: float = 0, p: float = 0.5) -> None:
         super().__init__(interpolation=interpolation, border_mode=border_mode, fill=fill,
                          fill_mask=fill_mask, p=p)
         self.num_steps = int(check_number("GridDistortion", "num_steps", num_steps, low=1,
@@ -127,9 +133,9 @@ class OpticalDistortion(DisplacementTransform):
         (20, 30)
     """
 
-    def __init__(self, *, distort_limit: Any = 0.05, interpolation: str = "linear",
+    def __init__(self, *, distort_limit: Any = (-0.05, 0.05), interpolation: str = "linear",
                  border_mode: str = "constant", fill: Any = 0, fill_mask: float = 0,
-                 p: float = 1.0) -> None:
+                 p: float = 0.5) -> None:
         super().__init__(interpolation=interpolation, border_mode=border_mode, fill=fill,
                          fill_mask=fill_mask, p=p)
         self.distort_limit = to_range("OpticalDistortion", "distort_limit", distort_limit,

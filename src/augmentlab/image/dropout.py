@@ -86,14 +86,14 @@ class CoarseDropout(_Holes):
     Example:
         >>> import numpy as np, augmentlab as al
         >>> t = al.CoarseDropout(num_holes_range=(1, 1), hole_height_range=(0.5, 0.5),
-        ...                      hole_width_range=(0.5, 0.5))
+        ...                      hole_width_range=(0.5, 0.5), p=1.0)
         >>> int((t(image=np.full((8, 8), 9, np.uint8), seed=0)["image"] == 0).sum())
         16
     """
 
     def __init__(self, *, num_holes_range: Any = (1, 2), hole_height_range: Any = (0.1, 0.2),
                  hole_width_range: Any = (0.1, 0.2), fill: Any = 0, fill_mask: float | None = None,
-                 p: float = 1.0) -> None:
+                 p: float = 0.5) -> None:
         super().__init__(p=p)
         lo, hi = to_range("CoarseDropout", "num_holes_range", num_holes_range, center=None, low=1)
         self.num_holes = (int(lo), int(hi))
@@ -116,37 +116,46 @@ class CoarseDropout(_Holes):
 
 
 class GridDropout(_Holes):
-    """Blank a regular grid of squares: ``ratio`` of each grid unit's side is dropped.
+    """Blank a regular grid of rectangles: ``ratio`` of each grid unit's side is dropped.
+
+    ``unit_size_range`` is the side of a square unit, as fractions of the shorter image side
+    (values <= 1) or pixels (> 1); None (the default, as in Albumentations) makes units a tenth
+    of each side (at least 2 pixels), a 10 x 10 grid.
 
     Example:
         >>> import numpy as np, augmentlab as al
-        >>> t = al.GridDropout(ratio=0.5, unit_size_range=(4, 4), random_offset=False)
+        >>> t = al.GridDropout(ratio=0.5, unit_size_range=(4, 4), random_offset=False, p=1.0)
         >>> int((t(image=np.ones((8, 8), np.uint8))["image"] == 0).sum())
         16
     """
 
-    def __init__(self, *, ratio: float = 0.5, unit_size_range: Any = (0.1, 0.2),
+    def __init__(self, *, ratio: float = 0.5, unit_size_range: Any = None,
                  random_offset: bool = True, fill: Any = 0, fill_mask: float | None = None,
-                 p: float = 1.0) -> None:
+                 p: float = 0.5) -> None:
         super().__init__(p=p)
         self.ratio = float(check_number("GridDropout", "ratio", ratio, low=0, high=1))
-        self.unit_size = _extent("GridDropout", "unit_size_range", unit_size_range)
+        self.unit_size = (None if unit_size_range is None
+                          else _extent("GridDropout", "unit_size_range", unit_size_range))
         self.random_offset = bool(random_offset)
         self.fill = _check_fill("GridDropout", fill)
         self.fill_mask = fill_mask
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
         h, w = sample.size
-        unit = max(2, min(_draw(rng, self.unit_size, min(h, w)), min(h, w)))
-        hole = max(1, int(round(unit * self.ratio))) if self.ratio > 0 else 0
-        ox = integer(rng, 0, unit) if self.random_offset else 0
-        oy = integer(rng, 0, unit) if self.random_offset else 0
+        if self.unit_size is None:  # a tenth of each side: a 10 x 10 grid
+            uh, uw = max(2, h // 10), max(2, w // 10)
+        else:
+            uh = uw = max(2, min(_draw(rng, self.unit_size, min(h, w)), min(h, w)))
+        hh = max(1, int(round(uh * self.ratio))) if self.ratio > 0 else 0
+        hw = max(1, int(round(uw * self.ratio))) if self.ratio > 0 else 0
+        ox = integer(rng, 0, uw) if self.random_offset else 0
+        oy = integer(rng, 0, uh) if self.random_offset else 0
         holes = []
-        if hole > 0:
-            for y in range(oy - unit, h, unit):
-                for x in range(ox - unit, w, unit):
+        if hh > 0 and hw > 0:
+            for y in range(oy - uh, h, uh):
+                for x in range(ox - uw, w, uw):
                     x0, y0 = max(x, 0), max(y, 0)
-                    x1, y1 = min(x + hole, w), min(y + hole, h)
+                    x1, y1 = min(x + hw, w), min(y + hh, h)
                     if x1 > x0 and y1 > y0:
                         holes.append([x0, y0, x1, y1])
         return {"holes": holes, "seed": integer(rng, 0, 2**63 - 1)}

@@ -43,7 +43,7 @@ class Blur(ImageOnlyTransform):
         (8, 8)
     """
 
-    def __init__(self, *, blur_limit: Any = (3, 7), p: float = 1.0) -> None:
+    def __init__(self, *, blur_limit: Any = (3, 7), p: float = 0.5) -> None:
         super().__init__(p=p)
         self.blur_limit = _odd_range("Blur", "blur_limit", blur_limit)
 
@@ -56,21 +56,34 @@ class Blur(ImageOnlyTransform):
 
 
 class GaussianBlur(ImageOnlyTransform):
-    """Gaussian blur; ``sigma_limit`` in pixels (0 derives sigma from the kernel size).
+    """Gaussian blur. ``sigma_limit`` in pixels (0 derives sigma from the kernel size);
+    ``blur_limit`` the odd kernel sizes, or 0 (the default, as in Albumentations) to size the
+    kernel to each drawn sigma (``2 * ceil(3 * sigma) + 1``). Defaults: sigma 0.5..3, ``p=0.5``.
 
     Example:
         >>> import numpy as np, augmentlab as al
         >>> al.GaussianBlur(sigma_limit=(1, 1))(image=np.zeros((8, 8, 3), np.uint8))["image"].shape
         (8, 8, 3)
+        >>> al.GaussianBlur(sigma_limit=(1, 1)).sample_params(None, np.random.default_rng(0))
+        {'ksize': 7, 'sigma': 1.0}
     """
 
-    def __init__(self, *, blur_limit: Any = (3, 7), sigma_limit: Any = 0.0, p: float = 1.0) -> None:
+    def __init__(self, *, blur_limit: Any = 0, sigma_limit: Any = (0.5, 3.0),
+                 p: float = 0.5) -> None:
         super().__init__(p=p)
-        self.blur_limit = _odd_range("GaussianBlur", "blur_limit", blur_limit)
         self.sigma_limit = to_range("GaussianBlur", "sigma_limit", sigma_limit, center=None, low=0)
+        if blur_limit == 0 or (isinstance(blur_limit, (list, tuple)) and list(blur_limit) == [0, 0]):
+            if self.sigma_limit[0] <= 0:
+                raise InvalidConfig("GaussianBlur: blur_limit=0 sizes the kernel to sigma, so "
+                                    "sigma_limit must be > 0; give both, e.g. sigma_limit=(0.5, 3)")
+            self.blur_limit = (0, 0)
+        else:
+            self.blur_limit = _odd_range("GaussianBlur", "blur_limit", blur_limit)
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
         sigma = uniform(rng, *self.sigma_limit)
+        if self.blur_limit[1] == 0:  # the kernel follows sigma, no upper bound
+            return {"ksize": max(3, int(2 * math.ceil(3 * sigma) + 1)), "sigma": sigma}
         ksize = _odd(rng, *self.blur_limit)
         if sigma > 0:  # size the kernel to the drawn sigma, at most the largest allowed size
             ksize = min(self.blur_limit[1], max(3, int(2 * math.ceil(3 * sigma) + 1)))
@@ -91,7 +104,7 @@ class MedianBlur(ImageOnlyTransform):
         (8, 8)
     """
 
-    def __init__(self, *, blur_limit: Any = (3, 7), p: float = 1.0) -> None:
+    def __init__(self, *, blur_limit: Any = (3, 7), p: float = 0.5) -> None:
         super().__init__(p=p)
         self.blur_limit = _odd_range("MedianBlur", "blur_limit", blur_limit)
 
@@ -118,7 +131,7 @@ class MotionBlur(ImageOnlyTransform):
         (8, 8, 3)
     """
 
-    def __init__(self, *, blur_limit: Any = (3, 7), p: float = 1.0) -> None:
+    def __init__(self, *, blur_limit: Any = (3, 7), p: float = 0.5) -> None:
         super().__init__(p=p)
         self.blur_limit = _odd_range("MotionBlur", "blur_limit", blur_limit)
 
@@ -146,7 +159,7 @@ class Defocus(ImageOnlyTransform):
     """
 
     def __init__(self, *, radius: Any = (3, 10), alias_blur: Any = (0.1, 0.5),
-                 p: float = 1.0) -> None:
+                 p: float = 0.5) -> None:
         super().__init__(p=p)
         lo, hi = to_range("Defocus", "radius", radius, center=None, low=1)
         self.radius = (int(lo), int(hi))
@@ -176,7 +189,7 @@ class Sharpen(ImageOnlyTransform):
     """
 
     def __init__(self, *, alpha: Any = (0.2, 0.5), lightness: Any = (0.5, 1.0),
-                 p: float = 1.0) -> None:
+                 p: float = 0.5) -> None:
         super().__init__(p=p)
         self.alpha = to_range("Sharpen", "alpha", alpha, center=None, low=0, high=1)
         self.lightness = to_range("Sharpen", "lightness", lightness, center=None, low=0)
@@ -203,7 +216,7 @@ class Emboss(ImageOnlyTransform):
     """
 
     def __init__(self, *, alpha: Any = (0.2, 0.5), strength: Any = (0.2, 0.7),
-                 p: float = 1.0) -> None:
+                 p: float = 0.5) -> None:
         super().__init__(p=p)
         self.alpha = to_range("Emboss", "alpha", alpha, center=None, low=0, high=1)
         self.strength = to_range("Emboss", "strength", strength, center=None, low=0)

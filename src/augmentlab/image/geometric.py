@@ -28,17 +28,17 @@ Size = tuple[int, int]
 
 
 class HorizontalFlip(GeometricTransform):
-    """Mirror left-right.
+    """Mirror left-right, half of the time by default (``p=0.5``, as in Albumentations).
 
     Example:
         >>> import numpy as np, augmentlab as al
-        >>> al.HorizontalFlip()(image=np.array([[1, 2, 3]], np.uint8))["image"].tolist()
+        >>> al.HorizontalFlip(p=1.0)(image=np.array([[1, 2, 3]], np.uint8))["image"].tolist()
         [[3, 2, 1]]
     """
 
     random = False
 
-    def __init__(self, *, p: float = 1.0) -> None:
+    def __init__(self, *, p: float = 0.5) -> None:
         super().__init__(p=p)
 
     def matrix(self, params: dict[str, Any], size: Size) -> np.ndarray:
@@ -46,17 +46,17 @@ class HorizontalFlip(GeometricTransform):
 
 
 class VerticalFlip(GeometricTransform):
-    """Mirror top-bottom.
+    """Mirror top-bottom, half of the time by default (``p=0.5``).
 
     Example:
         >>> import numpy as np, augmentlab as al
-        >>> al.VerticalFlip()(image=np.array([[1], [2]], np.uint8))["image"].tolist()
+        >>> al.VerticalFlip(p=1.0)(image=np.array([[1], [2]], np.uint8))["image"].tolist()
         [[2], [1]]
     """
 
     random = False
 
-    def __init__(self, *, p: float = 1.0) -> None:
+    def __init__(self, *, p: float = 0.5) -> None:
         super().__init__(p=p)
 
     def matrix(self, params: dict[str, Any], size: Size) -> np.ndarray:
@@ -64,17 +64,17 @@ class VerticalFlip(GeometricTransform):
 
 
 class Transpose(GeometricTransform):
-    """Swap rows and columns.
+    """Swap rows and columns, half of the time by default (``p=0.5``).
 
     Example:
         >>> import numpy as np, augmentlab as al
-        >>> al.Transpose()(image=np.zeros((2, 5), np.uint8))["image"].shape
+        >>> al.Transpose(p=1.0)(image=np.zeros((2, 5), np.uint8))["image"].shape
         (5, 2)
     """
 
     random = False
 
-    def __init__(self, *, p: float = 1.0) -> None:
+    def __init__(self, *, p: float = 0.5) -> None:
         super().__init__(p=p)
 
     def matrix(self, params: dict[str, Any], size: Size) -> np.ndarray:
@@ -112,13 +112,17 @@ class Affine(GeometricTransform):
 
     Args:
         rotate: degrees, a spread ``a`` (means ``(-a, a)``) or ``(min, max)``.
-        scale: factor range, e.g. ``(0.9, 1.1)``; ``keep_ratio`` uses one factor for x and y.
-        translate_percent: fraction of width/height, spread or ``(min, max)``.
+        scale: factor range, e.g. ``(0.9, 1.1)``; ``keep_ratio=True`` uses one factor for x and
+            y (the default, as in Albumentations, draws them independently).
+        translate_percent: fraction of width/height, spread or ``(min, max)``; None (the
+            default): no shift.
         shear: degrees, spread or ``(min, max)``, drawn for x and y independently.
+
+    Applied half of the time by default (``p=0.5``, as in Albumentations).
 
     Example:
         >>> import numpy as np, augmentlab as al
-        >>> t = al.Affine(rotate=15, scale=(0.9, 1.1), translate_percent=0.06)
+        >>> t = al.Affine(rotate=15, scale=(0.9, 1.1), translate_percent=0.06, p=1.0)
         >>> t(image=np.zeros((32, 32, 3), np.uint8), seed=1)["image"].shape
         (32, 32, 3)
     """
@@ -128,14 +132,14 @@ class Affine(GeometricTransform):
         *,
         rotate: Any = 0.0,
         scale: Any = (1.0, 1.0),
-        translate_percent: Any = 0.0,
-        shear: Any = 0.0,
-        keep_ratio: bool = True,
+        translate_percent: Any = None,
+        shear: Any = (0.0, 0.0),
+        keep_ratio: bool = False,
         interpolation: str = "linear",
         border_mode: str = "constant",
         fill: Any = 0,
         fill_mask: float = 0,
-        p: float = 1.0,
+        p: float = 0.5,
     ) -> None:
         super().__init__(interpolation=interpolation, border_mode=border_mode, fill=fill,
                          fill_mask=fill_mask, p=p)
@@ -144,7 +148,8 @@ class Affine(GeometricTransform):
         self.scale = to_range(owner, "scale", scale, center=None)
         if self.scale[0] <= 0:
             raise InvalidConfig(f"{owner}: scale={scale!r} must be > 0")
-        self.translate = to_range(owner, "translate_percent", translate_percent)
+        self.translate = to_range(owner, "translate_percent",
+                                  0.0 if translate_percent is None else translate_percent)
         self.shear = to_range(owner, "shear", shear, low=-89, high=89)
         self.keep_ratio = bool(keep_ratio)
 
@@ -166,20 +171,21 @@ class Affine(GeometricTransform):
 
 
 class Rotate(Affine):
-    """Rotate by a random angle about the centre (degrees, counter-clockwise as displayed).
+    """Rotate by a random angle about the centre (degrees, counter-clockwise as displayed),
+    half of the time by default (``p=0.5``).
 
     Example:
         >>> import numpy as np, augmentlab as al
-        >>> out = al.Rotate(limit=(90, 90))(image=np.zeros((8, 8), np.uint8), keypoints=[[7, 0]])
+        >>> out = al.Rotate(limit=(90, 90), p=1.0)(image=np.zeros((8, 8), np.uint8), keypoints=[[7, 0]])
         >>> out["keypoints"].round(6).tolist()
         [[0.0, 0.0]]
     """
 
-    def __init__(self, *, limit: Any = 90.0, interpolation: str = "linear",
+    def __init__(self, *, limit: Any = (-90, 90), interpolation: str = "linear",
                  border_mode: str = "constant", fill: Any = 0, fill_mask: float = 0,
-                 p: float = 1.0) -> None:
-        super().__init__(rotate=limit, interpolation=interpolation, border_mode=border_mode,
-                         fill=fill, fill_mask=fill_mask, p=p)
+                 p: float = 0.5) -> None:
+        super().__init__(rotate=limit, keep_ratio=True, interpolation=interpolation,
+                         border_mode=border_mode, fill=fill, fill_mask=fill_mask, p=p)
 
     def sample_geometry(self, size: Size, rng: np.random.Generator) -> dict[str, Any]:
         return {"angle": uniform(rng, *self.rotate), "scale": [1.0, 1.0],
@@ -190,7 +196,7 @@ class ShiftScaleRotate(Affine):
     """Albumentations' ShiftScaleRotate, expressed as an `Affine`.
 
     ``shift_limit`` is a fraction of the size, ``scale_limit`` a spread around 1, ``rotate_limit``
-    degrees.
+    degrees; applied half of the time by default (``p=0.5``).
 
     Example:
         >>> import augmentlab as al
@@ -198,28 +204,30 @@ class ShiftScaleRotate(Affine):
         (0.8, 1.2)
     """
 
-    def __init__(self, *, shift_limit: Any = 0.0625, scale_limit: Any = 0.1,
-                 rotate_limit: Any = 45.0, interpolation: str = "linear",
+    def __init__(self, *, shift_limit: Any = (-0.0625, 0.0625), scale_limit: Any = (-0.1, 0.1),
+                 rotate_limit: Any = (-45, 45), interpolation: str = "linear",
                  border_mode: str = "constant", fill: Any = 0, fill_mask: float = 0,
-                 p: float = 1.0) -> None:
+                 p: float = 0.5) -> None:
         lo, hi = to_range("ShiftScaleRotate", "scale_limit", scale_limit)
         super().__init__(rotate=rotate_limit, scale=(1 + lo, 1 + hi),
-                         translate_percent=shift_limit, interpolation=interpolation,
+                         translate_percent=shift_limit, shear=0.0, keep_ratio=True,
+                         interpolation=interpolation,
                          border_mode=border_mode, fill=fill, fill_mask=fill_mask, p=p)
 
 
 class Perspective(GeometricTransform):
-    """Random four-point perspective: each corner moves by a fraction ``scale`` of the size.
+    """Random four-point perspective: each corner moves by a fraction ``scale`` of the size;
+    applied half of the time by default (``p=0.5``).
 
     Example:
         >>> import numpy as np, augmentlab as al
-        >>> al.Perspective(scale=(0.05, 0.1))(image=np.zeros((16, 16), np.uint8), seed=2)["image"].shape
+        >>> al.Perspective(scale=(0.05, 0.1), p=1.0)(image=np.zeros((16, 16), np.uint8), seed=2)["image"].shape
         (16, 16)
     """
 
     def __init__(self, *, scale: Any = (0.05, 0.1), interpolation: str = "linear",
                  border_mode: str = "constant", fill: Any = 0, fill_mask: float = 0,
-                 p: float = 1.0) -> None:
+                 p: float = 0.5) -> None:
         super().__init__(interpolation=interpolation, border_mode=border_mode, fill=fill,
                          fill_mask=fill_mask, p=p)
         self.scale = to_range("Perspective", "scale", scale, center=None, low=0, high=0.45)

@@ -43,7 +43,7 @@ class GaussNoise(ImageOnlyTransform):
     """
 
     def __init__(self, *, std_range: Any = (0.2, 0.44), mean_range: Any = (0.0, 0.0),
-                 per_channel: bool = True, p: float = 1.0) -> None:
+                 per_channel: bool = True, p: float = 0.5) -> None:
         super().__init__(p=p)
         self.std_range = to_range("GaussNoise", "std_range", std_range, center=None, low=0, high=1)
         self.mean_range = to_range("GaussNoise", "mean_range", mean_range, center=None, low=-1,
@@ -64,13 +64,13 @@ class MultiplicativeNoise(ImageOnlyTransform):
 
     Example:
         >>> import numpy as np, augmentlab as al
-        >>> t = al.MultiplicativeNoise(multiplier=(2, 2))
+        >>> t = al.MultiplicativeNoise(multiplier=(2, 2), p=1.0)
         >>> int(t(image=np.full((1, 1), 100, np.uint8))["image"][0, 0])
         200
     """
 
     def __init__(self, *, multiplier: Any = (0.9, 1.1), per_channel: bool = False,
-                 elementwise: bool = False, p: float = 1.0) -> None:
+                 elementwise: bool = False, p: float = 0.5) -> None:
         super().__init__(p=p)
         self.multiplier = to_range("MultiplicativeNoise", "multiplier", multiplier, center=None,
                                    low=0)
@@ -110,13 +110,13 @@ class SaltAndPepper(ImageOnlyTransform):
 
     Example:
         >>> import numpy as np, augmentlab as al
-        >>> t = al.SaltAndPepper(amount=(1, 1), salt_vs_pepper=(1, 1))
+        >>> t = al.SaltAndPepper(amount=(1, 1), salt_vs_pepper=(1, 1), p=1.0)
         >>> int(t(image=np.zeros((4, 4), np.uint8))["image"].min())
         255
     """
 
     def __init__(self, *, amount: Any = (0.01, 0.06), salt_vs_pepper: Any = (0.4, 0.6),
-                 p: float = 1.0) -> None:
+                 p: float = 0.5) -> None:
         super().__init__(p=p)
         self.amount = to_range("SaltAndPepper", "amount", amount, center=None, low=0, high=1)
         self.salt_vs_pepper = to_range("SaltAndPepper", "salt_vs_pepper", salt_vs_pepper,
@@ -162,7 +162,7 @@ class ISONoise(ImageOnlyTransform):
     """
 
     def __init__(self, *, color_shift: Any = (0.01, 0.05), intensity: Any = (0.1, 0.5),
-                 p: float = 1.0) -> None:
+                 p: float = 0.5) -> None:
         super().__init__(p=p)
         self.color_shift = to_range("ISONoise", "color_shift", color_shift, center=None, low=0,
                                     high=1)
@@ -242,7 +242,7 @@ class Downscale(ImageOnlyTransform):
     """
 
     def __init__(self, *, scale_range: Any = (0.25, 0.25), down_interpolation: str = "nearest",
-                 up_interpolation: str = "nearest", p: float = 1.0) -> None:
+                 up_interpolation: str = "nearest", p: float = 0.5) -> None:
         super().__init__(p=p)
         self.scale_range = to_range("Downscale", "scale_range", scale_range, center=None,
                                     low=0.01, high=0.99)

@@ -34,7 +34,7 @@ class Video(Transform):
         >>> import numpy as np, augmentlab as al
         >>> clip = np.stack([np.full((8, 8), v, np.uint8) for v in (0, 100, 200)])
         >>> clip[:, :, :4] += 10  # a brighter left half in every frame
-        >>> out = al.image.Video(al.HorizontalFlip())(video=clip, seed=0)["video"]
+        >>> out = al.image.Video(al.HorizontalFlip(p=1.0))(video=clip, seed=0)["video"]
         >>> bool((out[:, :, 4:] == clip[:, :, :4][:, :, ::-1]).all())  # every frame flipped
         True
     """

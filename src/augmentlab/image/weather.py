@@ -45,12 +45,12 @@ class RandomFog(ImageOnlyTransform):
 
     Example:
         >>> import numpy as np, augmentlab as al
-        >>> out = al.RandomFog(fog_coef_range=(0.5, 0.5))(image=np.zeros((8, 8, 3), np.uint8), seed=0)
+        >>> out = al.RandomFog(fog_coef_range=(0.5, 0.5), p=1.0)(image=np.zeros((8, 8, 3), np.uint8), seed=0)
         >>> int(out["image"].min()) > 0
         True
     """
 
-    def __init__(self, *, fog_coef_range: Any = (0.3, 1.0), p: float = 1.0) -> None:
+    def __init__(self, *, fog_coef_range: Any = (0.3, 1.0), p: float = 0.5) -> None:
         super().__init__(p=p)
         self.fog_coef_range = to_range("RandomFog", "fog_coef_range", fog_coef_range, center=None,
                                        low=0, high=1)
@@ -68,7 +68,8 @@ class RandomFog(ImageOnlyTransform):
 
 
 class RandomRain(ImageOnlyTransform):
-    """Slanted rain streaks, a slight blur and dimming.
+    """Slanted rain streaks, a slight blur and dimming. ``drop_length`` in pixels; None (the
+    default, as in Albumentations) makes streaks an eighth of the image height.
 
     Example:
         >>> import numpy as np, augmentlab as al
@@ -76,14 +77,16 @@ class RandomRain(ImageOnlyTransform):
         (32, 32, 3)
     """
 
-    def __init__(self, *, slant_range: Any = (-10, 10), drop_length: int = 20, drop_width: int = 1,
-                 drop_color: tuple[int, int, int] = (200, 200, 200), blur_value: int = 7,
-                 brightness_coefficient: float = 0.7, density: float = 0.002,
-                 p: float = 1.0) -> None:
+    def __init__(self, *, slant_range: Any = (-10, 10), drop_length: int | None = None,
+                 drop_width: int = 1, drop_color: tuple[int, int, int] = (200, 200, 200),
+                 blur_value: int = 7, brightness_coefficient: float = 0.7, density: float = 0.002,
+                 p: float = 0.5) -> None:
         super().__init__(p=p)
         self.slant_range = to_range("RandomRain", "slant_range", slant_range, center=None)
         for name, v in (("drop_length", drop_length), ("drop_width", drop_width),
                         ("blur_value", blur_value)):
+            if name == "drop_length" and v is None:
+                continue
             if not isinstance(v, int) or v < 1:
                 raise InvalidConfig(f"RandomRain: {name}={v!r} must be a positive integer")
         if not 0 < brightness_coefficient <= 1:
@@ -111,7 +114,8 @@ class RandomRain(ImageOnlyTransform):
         color = (tuple(v * scale for v in self.drop_color) if c == 3
                  else (float(np.mean(self.drop_color)) * scale,) * min(c, 4))
         starts = np.asarray(params["drops"], np.int32).reshape(-1, 2)
-        ends = starts + np.array([int(round(params["slant"])), self.drop_length], np.int32)
+        length = self.drop_length or max(1, image.shape[0] // 8)
+        ends = starts + np.array([int(round(params["slant"])), length], np.int32)
         lines = list(np.stack([starts, ends], axis=1))  # (n, 2, 2): one segment per drop
         if lines:
             out = np.ascontiguousarray(out)
@@ -136,14 +140,14 @@ class RandomShadow(ImageOnlyTransform):
 
     Example:
         >>> import numpy as np, augmentlab as al
-        >>> out = al.RandomShadow()(image=np.full((32, 32, 3), 200, np.uint8), seed=1)
+        >>> out = al.RandomShadow(p=1.0)(image=np.full((32, 32, 3), 200, np.uint8), seed=1)
         >>> int(out["image"].min()) < 200
         True
     """
 
     def __init__(self, *, shadow_roi: Any = (0, 0.5, 1, 1), num_shadows_limit: Any = (1, 2),
                  shadow_dimension: int = 5, shadow_intensity_range: Any = (0.5, 0.5),
-                 p: float = 1.0) -> None:
+                 p: float = 0.5) -> None:
         super().__init__(p=p)
         self.shadow_roi = _roi("RandomShadow", shadow_roi)
         lo, hi = to_range("RandomShadow", "num_shadows_limit", num_shadows_limit, center=None,
@@ -176,17 +180,18 @@ class RandomShadow(ImageOnlyTransform):
 
 
 class RandomSunFlare(ImageOnlyTransform):
-    """A bright sun disc inside ``flare_roi`` with a few translucent halo circles.
+    """A bright sun disc of radius ``src_radius`` pixels (400 by default, as in Albumentations)
+    centred inside ``flare_roi``, with a few translucent halo circles.
 
     Example:
         >>> import numpy as np, augmentlab as al
-        >>> out = al.RandomSunFlare()(image=np.zeros((32, 32, 3), np.uint8), seed=0)
+        >>> out = al.RandomSunFlare(p=1.0)(image=np.zeros((32, 32, 3), np.uint8), seed=0)
         >>> int(out["image"].max()) > 0
         True
     """
 
-    def __init__(self, *, flare_roi: Any = (0, 0, 1, 0.5), src_radius: int = 50,
-                 num_flare_circles_range: Any = (6, 10), p: float = 1.0) -> None:
+    def __init__(self, *, flare_roi: Any = (0, 0, 1, 0.5), src_radius: int = 400,
+                 num_flare_circles_range: Any = (6, 10), p: float = 0.5) -> None:
         super().__init__(p=p)
         self.flare_roi = _roi("RandomSunFlare", flare_roi)
         if not isinstance(src_radius, int) or src_radius < 1:

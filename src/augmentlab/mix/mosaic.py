@@ -32,7 +32,7 @@ class Mosaic:
     """Tile each image with three random others of the batch into a ``size`` canvas: each source is
     resized to the canvas, and the part of it facing the random centre fills one quadrant. Boxes
     move with their pixels; a box keeps its place if at least ``min_visibility`` of its area is
-    left in its tile.
+    left in its tile. Uncovered canvas is ``fill`` (0, as in Albumentations; YOLO pads with 114).
 
     Example:
         >>> import numpy as np
@@ -46,7 +46,7 @@ class Mosaic:
     _config: dict[str, Any]  # the constructor's arguments, recorded by _wrap_init
 
     def __init__(self, *, size: Sequence[int], center: Sequence[float] = (0.25, 0.75),
-                 min_visibility: float = 0.2, fill: float = 114) -> None:
+                 min_visibility: float = 0.2, fill: float = 0) -> None:
         if (not isinstance(size, (list, tuple)) or len(size) != 2
                 or not all(isinstance(v, int) and v >= 2 for v in size)):
             raise InvalidConfig(f"Mosaic: size={size!r} must be (height, width), integers >= 2")

@@ -105,7 +105,9 @@ class RandAugment(Policy):
         else:
             choices = [Transform.from_config(resolve_magnitude(o, magnitude, num_bins))
                        for o in _check_ops(ops)]
-        super().__init__([OneOf(choices) for _ in range(num_ops)], p=p)
+        # p=1.0 spelled out on the inner containers (here and below): OneOf and Sequential are
+        # Albumentations' names, whose default is p=0.5; only the policy's own p may skip it
+        super().__init__([OneOf(choices, p=1.0) for _ in range(num_ops)], p=p)
         self.num_ops, self.magnitude, self.num_bins = num_ops, magnitude, num_bins
 
 
@@ -127,7 +129,7 @@ class TrivialAugmentWide(Policy):
         owner = "TrivialAugmentWide"
         num_bins = int(check_number(owner, "num_bins", num_bins, low=2, high=1000, integer=True))
         super().__init__([OneOf(space_ops(TRIVIALAUGMENT_WIDE, None, num_bins,
-                                          _geometry(owner, interpolation, fill)))], p=p)
+                                          _geometry(owner, interpolation, fill)), p=1.0)], p=p)
         self.num_bins = num_bins
 
 
@@ -150,7 +152,7 @@ class AutoAugment(Policy):
         check_choice(owner, "policy", policy, tuple(AUTOAUGMENT_POLICIES))
         geometry = _geometry(owner, interpolation, fill)
         subs = [Sequential([op_at_level(AUTOAUGMENT, op, level, 10, p=prob, geometry=geometry)
-                            for op, prob, level in steps])
+                            for op, prob, level in steps], p=1.0)
                 for steps in AUTOAUGMENT_POLICIES[policy]]
-        super().__init__([OneOf(subs)], p=p)
+        super().__init__([OneOf(subs, p=1.0)], p=p)
         self.policy = policy

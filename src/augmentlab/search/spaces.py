@@ -91,7 +91,9 @@ class SearchSpace:
         if self.kind == "randaugment":
             return Compose([RandAugment(num_ops=int(params["num_ops"]),
                                         magnitude=int(params["magnitude"]))], seed=seed)
+        # p=1.0 spelled out: OneOf and Sequential are Albumentations' names, whose default is 0.5
         subs = [Sequential([op_at_level(RANDAUGMENT, params[f"s{k}_op{j}"], params[f"s{k}_m{j}"],
-                                        10, p=float(params[f"s{k}_p{j}"])) for j in range(2)])
+                                        10, p=float(params[f"s{k}_p{j}"])) for j in range(2)],
+                           p=1.0)
                 for k in range(self.subpolicies)]
-        return Compose([OneOf(subs)], seed=seed)
+        return Compose([OneOf(subs, p=1.0)], seed=seed)

@@ -35,7 +35,7 @@ def EDA(*, alpha: float = 0.1, wordnet_dir: str | None = None) -> Any:  # noqa: 
 
     return OneOf([SynonymReplace(n=alpha, wordnet_dir=wordnet_dir),
                   RandomInsert(n=alpha, wordnet_dir=wordnet_dir),
-                  RandomSwap(n=alpha), RandomDelete(rate=alpha)])
+                  RandomSwap(n=alpha), RandomDelete(rate=alpha)], p=1.0)
 
 
 class RandomSwap(TextTransform):

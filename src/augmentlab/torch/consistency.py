@@ -83,10 +83,12 @@ def weak_strong_pipelines(*, num_ops: int = 2, magnitude: float = 10,
     from ..policies import RandAugment
 
     def weak_ops() -> list[Any]:
-        return [HorizontalFlip(p=0.5), Affine(translate_percent=translate)]
+        # the arguments this recipe was measured with, spelled out (Albumentations' defaults differ)
+        return [HorizontalFlip(p=0.5), Affine(rotate=0.0, scale=(1.0, 1.0), translate_percent=translate,
+                                              shear=0.0, keep_ratio=True, p=1.0)]
 
     weak = Compose(weak_ops())
     strong = Compose([*weak_ops(), RandAugment(num_ops=num_ops, magnitude=magnitude),
                       CoarseDropout(num_holes_range=(1, 1), hole_height_range=(0.5, 0.5),
-                                    hole_width_range=(0.5, 0.5))])
+                                    hole_width_range=(0.5, 0.5), p=1.0)])
     return weak, strong
