@@ -25,8 +25,8 @@ def test_every_case_is_registered() -> None:
 
 def test_all_is_explicit_and_complete() -> None:
     public = {n for n in dir(al) if not n.startswith("_")} | {"__version__"}
-    modules = {"core", "errors", "image", "registry", "cli", "data", "datasets", "evaluate", "preview",
-               "synth", "text", "audio", "tabular", "search", "torch"}
+    modules = {"compat", "core", "errors", "image", "registry", "cli", "data", "datasets", "evaluate",
+               "preview", "synth", "text", "audio", "tabular", "search", "torch"}
     assert set(al.__all__) <= public
     assert public - set(al.__all__) <= modules, sorted(public - set(al.__all__) - modules)
     for name in al.image.__all__:
