@@ -34,8 +34,15 @@ def dump_pipeline(transform: Transform, fmt: str = "yaml") -> str:
     if fmt == "json":
         return json.dumps(doc, indent=2, sort_keys=False)
     if fmt == "yaml":
-        return yaml.safe_dump(doc, sort_keys=False, default_flow_style=None)
+        return yaml.dump(doc, Dumper=_NoAliasDumper, sort_keys=False, default_flow_style=None)
     raise InvalidConfig(f"unknown format {fmt!r}; use 'yaml' or 'json'")
+
+
+class _NoAliasDumper(yaml.SafeDumper):
+    """Writes a value shared by two places twice: files with aliases are refused on loading."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 def _looks_like_path(text: str) -> bool:
@@ -74,7 +81,8 @@ def load_pipeline(source: str | os.PathLike[str]) -> Transform:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{origin}:{mark.line + 1}" if mark is not None else origin
-        raise InvalidConfig(f"{where}: not valid YAML/JSON: {getattr(exc, 'problem', exc)}") from None
+        what = "" if isinstance(exc, _Refused) else "not valid YAML/JSON: "
+        raise InvalidConfig(f"{where}: {what}{getattr(exc, 'problem', exc)}") from None
     finally:
         loader.dispose()
     try:
@@ -87,17 +95,52 @@ def load_pipeline(source: str | os.PathLike[str]) -> Transform:
         raise InvalidConfig(f"{origin}:{line}: {str(exc).removeprefix(origin + ': ')}") from None
 
 
+class _Refused(yaml.constructor.ConstructorError):
+    """Well-formed YAML that a pipeline file may not use."""
+
+
+MAX_DEPTH = 64  # far deeper than any real pipeline; bounds the recursion of everything after
+
+
 class _LineLoader(yaml.SafeLoader):
-    """A safe YAML loader that remembers the line where each mapping starts (for errors)."""
+    """A safe YAML loader that remembers the line where each mapping starts (for errors), and
+    refuses what only an attack needs: aliases (a few hundred bytes of nested aliases expand to
+    billions of nodes), nesting deeper than `MAX_DEPTH`, and duplicate keys (the last would win
+    silently)."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.lines: dict[int, int] = {}
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise _Refused(
+                None, None, "aliases (*name) are not allowed in a pipeline file; write the "
+                "repeated part out", mark)
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _Refused(
+                None, None, f"nested too deep (more than {MAX_DEPTH} levels)",
+                self.peek_event().start_mark)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
     def construct_yaml_map(self, node: yaml.MappingNode) -> Any:
         data: dict[Any, Any] = {}
         self.lines[id(data)] = node.start_mark.line + 1
         yield data
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else id(key_node)
+            if key in seen:
+                raise _Refused(
+                    None, None, f"duplicate key {key!r} (the last would silently win)",
+                    key_node.start_mark)
+            seen.add(key)
         data.update(self.construct_mapping(node))
 
 

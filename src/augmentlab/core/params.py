@@ -2,15 +2,36 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from .errors import InvalidConfig
 
-__all__ = ["BORDER_MODES", "INTERPOLATIONS", "check_choice", "check_prob", "check_range", "to_range"]
+__all__ = ["BORDER_MODES", "INTERPOLATIONS", "check_choice", "check_number", "check_prob", "check_range",
+           "plain", "to_range"]
 
 INTERPOLATIONS = ("nearest", "linear", "cubic", "area", "lanczos")
 BORDER_MODES = ("constant", "replicate", "reflect", "reflect_101", "wrap")
+
+
+def plain(value: Any) -> Any:
+    """A numpy scalar as the Python number it holds (anything else as it is).
+
+    Example:
+        >>> type(plain(np.float32(0.5))).__name__, plain("x")
+        ('float', 'x')
+    """
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _as_float(owner: str, name: str, value: Any) -> float:
+    try:
+        return float(value)
+    except OverflowError:  # an integer beyond float's range
+        raise InvalidConfig(f"{owner}: {name}={value!r} is far too large") from None
 
 
 def check_prob(owner: str, name: str, value: Any) -> float:
@@ -20,6 +41,7 @@ def check_prob(owner: str, name: str, value: Any) -> float:
         >>> check_prob("Rotate", "p", 0.5)
         0.5
     """
+    value = plain(value)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InvalidConfig(f"{owner}: {name}={value!r} must be a number in [0, 1]")
     if not 0.0 <= float(value) <= 1.0:
@@ -46,10 +68,13 @@ def to_range(
         >>> to_range("Affine", "scale", (0.9, 1.1), center=None)
         (0.9, 1.1)
     """
+    value = plain(value)
     if isinstance(value, bool):
         raise InvalidConfig(f"{owner}: {name}={value!r} must be a number or a (min, max) pair")
     if isinstance(value, (int, float)):
-        v = float(value)
+        v = _as_float(owner, name, value)
+        if not math.isfinite(v):
+            raise InvalidConfig(f"{owner}: {name}={value!r} must be a finite number")
         if center is None:
             lo, hi = v, v
         else:
@@ -59,8 +84,8 @@ def to_range(
             lo, hi = center - v, center + v
     elif isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 2:
         try:
-            lo, hi = float(value[0]), float(value[1])
-        except (TypeError, ValueError):
+            lo, hi = float(plain(value[0])), float(plain(value[1]))
+        except (TypeError, ValueError, OverflowError):
             raise InvalidConfig(f"{owner}: {name}={value!r} must hold two numbers") from None
     else:
         raise InvalidConfig(f"{owner}: {name}={value!r} must be a number or a (min, max) pair")
@@ -75,6 +100,8 @@ def check_range(
     lo, hi = rng
     if lo != lo or hi != hi:
         raise InvalidConfig(f"{owner}: {name}={list(rng)} contains NaN")
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise InvalidConfig(f"{owner}: {name}={list(rng)} must be finite numbers")
     if lo > hi:
         raise InvalidConfig(f"{owner}: {name}=({lo:g}, {hi:g}) has min > max; give (min, max)")
     if low is not None and lo < low:
@@ -98,12 +125,20 @@ def check_choice(owner: str, name: str, value: Any, choices: Sequence[str]) -> s
 
 def check_number(owner: str, name: str, value: Any, *, low: float | None = None,
                  high: float | None = None, integer: bool = False) -> Any:
-    """Check a single number against optional bounds."""
+    """Check a single finite number against optional bounds (numpy scalars become Python ones).
+
+    Example:
+        >>> check_number("Compose", "seed", np.int64(3), low=0, integer=True)
+        3
+    """
+    value = plain(value)
     if (isinstance(value, bool) or not isinstance(value, (int, float))
             or (integer and not isinstance(value, int))):
         kind = "an integer" if integer else "a number"
         raise InvalidConfig(f"{owner}: {name}={value!r} must be {kind}")
-    number = float(value)
+    number = _as_float(owner, name, value)
+    if not math.isfinite(number):
+        raise InvalidConfig(f"{owner}: {name}={value!r} must be a finite number")
     if low is not None and number < low:
         raise InvalidConfig(f"{owner}: {name}={value!r} must be >= {low:g}")
     if high is not None and number > high:

@@ -189,8 +189,10 @@ class Solarize(PointwiseTransform):
 
 
 class HueSaturationValue(ImageOnlyTransform):
-    """Shift hue (degrees/2 as in OpenCV's 0..179 scale), saturation and value (0..255 units).
-    On 1-channel images only the value shift applies.
+    """Shift hue (degrees/2 as in OpenCV's 0..179 scale), saturation and value (0..255 units) of
+    an RGB image. On a grey (1-channel) image only the value shift applies, as in
+    Albumentations; other channel counts are refused (shifting an alpha or infrared channel by a
+    "value" would be silent garbage).
 
     Example:
         >>> import numpy as np, augmentlab as al
@@ -213,11 +215,12 @@ class HueSaturationValue(ImageOnlyTransform):
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         h, s, v = params["hue"], params["sat"], params["val"]
-        if _channels(image) != 3:
+        if _channels(image) == 1:
             if image.dtype == np.uint8:
                 table = np.clip(np.arange(256) + v, 0, 255).astype(np.uint8)[:, None]
                 return apply_lut(image, table)
             return np.clip(image + np.float32(v / 255.0), 0, 1).astype(np.float32)
+        require_channels(image, "HueSaturationValue")
         if image.dtype == np.uint8:
             hsv = cv2.cvtColor(image, cv2.COLOR_RGB2HSV)
             x = np.arange(256)
@@ -281,7 +284,11 @@ class ColorJitter(ImageOnlyTransform):
                 out = _scale_offset(out, params["brightness"], 0.0)
             elif op == 1:
                 c = params["contrast"]
-                out = _scale_offset(out, c, float(cv2.mean(_gray_of(out))[0]) * (1.0 - c))
+                # the mean grey level; cv2.mean takes at most 4 channels, and a 2- or 5-channel
+                # image has no grey conversion: the mean over every channel then
+                mean = float(cv2.mean(_gray_of(out))[0]) if _channels(out) in (1, 3) else \
+                    float(out.mean(dtype=np.float64))
+                out = _scale_offset(out, c, mean * (1.0 - c))
             elif op == 2 and color:
                 s = params["saturation"]
                 gray = cv2.cvtColor(_gray_of(out), cv2.COLOR_GRAY2RGB)
