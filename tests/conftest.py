@@ -197,13 +197,11 @@ threading.Thread(target=CHAT_SERVER.serve_forever, daemon=True).start()
 CHAT_URL = f"http://127.0.0.1:{CHAT_SERVER.server_address[1]}/v1"
 
 def _oracle_file() -> str:
-    """A small text oracle saved with joblib (text.LabelFilter reads it by path)."""
-    import joblib
-
+    """A small text oracle saved as data (text.LabelFilter reads it by path)."""
     texts = ["the ending lands", "a film that lands well", "pacing drags badly", "it drags and bores",
              "the café scene lands", "a dull scene"]
-    path = Path(tempfile.mkdtemp(prefix="augmentlab-oracle-")) / "oracle.joblib"
-    joblib.dump(al.text.fit_oracle(texts, [1, 1, 0, 0, 1, 0]), path)
+    path = Path(tempfile.mkdtemp(prefix="augmentlab-oracle-")) / "oracle.json"
+    al.text.save_oracle(al.text.fit_oracle(texts, [1, 1, 0, 0, 1, 0]), path)
     return str(path)
 
 

@@ -59,17 +59,27 @@ def test_label_filter_keeps_only_texts_the_oracle_still_labels(reviews: tuple, o
 
 def test_label_filter_saves_with_an_oracle_file_and_refuses_an_unsaved_one(
         tmp_path: Path, oracle: object) -> None:
-    path = tmp_path / "oracle.joblib"
-    joblib.dump(oracle, path)
+    path = al.text.save_oracle(oracle, tmp_path / "oracle.json")
     pipe = al.Compose([al.text.LabelFilter(transform=al.text.RandomSwap(n=2), oracle=str(path))],
                       seed=1)
     loaded = al.load_pipeline(pipe.to_yaml())
     fields = {"text": "a gripping, beautifully acted film about grief", "label": 1}
     assert loaded(**fields, sample_id=4) == pipe(**fields, sample_id=4)
+    # the saved-as-data oracle gives the joblib one's probabilities exactly
+    texts = ["a gripping film", "dull and long", "grief"]
+    assert np.array_equal(al.text.load_oracle(path).predict_proba(texts),
+                          oracle.predict_proba(texts))  # type: ignore[attr-defined]
+    # a joblib file: only in Python, and only when the caller vouches for it
+    joblib.dump(oracle, tmp_path / "oracle.joblib")
+    with pytest.raises(InvalidConfig, match="can run code"):
+        al.text.LabelFilter(transform=al.text.RandomSwap(), oracle=str(tmp_path / "oracle.joblib"))
+    trusted = al.text.LabelFilter(transform=al.text.RandomSwap(n=2),
+                                  oracle=str(tmp_path / "oracle.joblib"), trusted=True)
+    assert "trusted" not in trusted.get_config()
 
     by_object = al.Compose([al.text.LabelFilter(transform=al.text.RandomSwap(n=2), oracle=oracle)])
     assert by_object.get_config()["transforms"][0]["oracle"]["unsaved"] == "Pipeline"
-    with pytest.raises(InvalidConfig, match="save the oracle with joblib"):
+    with pytest.raises(InvalidConfig, match="save_oracle"):
         al.load_pipeline(by_object.to_yaml())
 
 

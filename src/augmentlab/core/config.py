@@ -6,6 +6,7 @@ name. Nothing here uses pickle.
 
 from __future__ import annotations
 
+import contextvars
 import json
 import os
 from pathlib import Path
@@ -16,7 +17,11 @@ import yaml
 from .errors import InvalidConfig
 from .transform import Transform
 
-__all__ = ["FORMAT_VERSION", "dump_pipeline", "load_pipeline"]
+__all__ = ["CONFIG_DIR", "FORMAT_VERSION", "dump_pipeline", "load_pipeline"]
+
+# the folder of the pipeline file being built: paths a transform reads (an oracle, a noise
+# folder) are relative to the file, not to wherever the command happens to run
+CONFIG_DIR: contextvars.ContextVar[Path | None] = contextvars.ContextVar("config_dir", default=None)
 
 FORMAT_VERSION = 1
 
@@ -64,12 +69,12 @@ def load_pipeline(source: str | os.PathLike[str]) -> Transform:
         >>> type(pipe.transforms[0]).__name__
         'Rotate'
     """
-    origin = "<text>"
+    origin, base = "<text>", None
     if isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_path(source)):
         path = Path(source)
         if not path.is_file():
             raise InvalidConfig(f"{path}: no such pipeline file")
-        origin, text = str(path), path.read_text(encoding="utf-8")
+        origin, text, base = str(path), path.read_text(encoding="utf-8"), path.resolve().parent
     elif isinstance(source, str):
         text = source
     else:
@@ -85,6 +90,7 @@ def load_pipeline(source: str | os.PathLike[str]) -> Transform:
         raise InvalidConfig(f"{where}: {what}{getattr(exc, 'problem', exc)}") from None
     finally:
         loader.dispose()
+    token = CONFIG_DIR.set(base)
     try:
         return pipeline_from_document(doc, origin)
     except InvalidConfig as exc:
@@ -93,6 +99,8 @@ def load_pipeline(source: str | os.PathLike[str]) -> Transform:
         if line is None:
             raise
         raise InvalidConfig(f"{origin}:{line}: {str(exc).removeprefix(origin + ': ')}") from None
+    finally:
+        CONFIG_DIR.reset(token)
 
 
 class _Refused(yaml.constructor.ConstructorError):

@@ -6,6 +6,7 @@ from .contextual import ContextualReplace
 from .eda import EDA, RandomDelete, RandomSwap
 from .embedding import EmbeddingReplace, GloVe, glove
 from .labels import LabelFilter, fit_oracle, label_agreement, label_probability
+from .oracle_file import load_oracle, save_oracle
 from .paraphrase import Paraphrase
 from .semantic import SemanticFilter, similarity
 from .synonyms import RandomInsert, SynonymReplace
@@ -38,8 +39,10 @@ __all__ = [
     "WordNet",
     "fit_oracle",
     "glove",
+    "load_oracle",
     "label_agreement",
     "label_probability",
+    "save_oracle",
     "similarity",
     "warm_pipeline",
     "wordnet",

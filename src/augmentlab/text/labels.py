@@ -11,6 +11,7 @@ character n-grams and a logistic regression, trained in seconds on a few thousan
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import pickle
 from collections.abc import Sequence
@@ -19,9 +20,11 @@ from typing import Any
 
 import numpy as np
 
+from ..core.config import CONFIG_DIR
 from ..core.errors import InvalidConfig, InvalidInput, MissingDependency
 from ..core.params import check_number
 from .checked import CheckedText
+from .oracle_file import load_oracle
 
 __all__ = ["LabelFilter", "fit_oracle", "label_agreement", "label_probability"]
 
@@ -54,16 +57,32 @@ def fit_oracle(texts: Sequence[str], labels: Sequence[Any] | np.ndarray, *, seed
     return model.fit(texts, labels)
 
 
-def _load_oracle(oracle: Any, owner: str) -> Any:
+_FROM_CONFIG: contextvars.ContextVar[bool] = contextvars.ContextVar("label_filter_from_config",
+                                                                   default=False)
+
+
+def _pickle_refused(owner: str, path: Path) -> InvalidConfig:
+    return InvalidConfig(
+        f"{owner}: oracle file {path} is not a saved-as-data oracle (.json): a joblib/pickle file "
+        "can run code when it is loaded, so a pipeline never loads one by itself. Save the oracle "
+        "with al.text.save_oracle(oracle, 'oracle.json') and name that file, or, in Python, for "
+        "a file you made yourself, pass trusted=True")
+
+
+def _load_oracle(oracle: Any, owner: str, trusted: bool = False) -> Any:
     if isinstance(oracle, dict) and "unsaved" in oracle:
         raise InvalidConfig(f"{owner}: this config was written from an oracle object, which a "
-                            "config cannot hold; save the oracle with joblib.dump(oracle, path) "
-                            "and give its path as oracle:")
+                            "config cannot hold; save the oracle with "
+                            "al.text.save_oracle(oracle, 'oracle.json') and give its path as oracle:")
     if isinstance(oracle, (str, Path)):
-        path = Path(oracle)
+        path = _oracle_path(oracle)
         if not path.is_file():
             raise InvalidConfig(f"{owner}: oracle file {path} does not exist; save one with "
-                                "joblib.dump(fit_oracle(texts, labels), path)")
+                                "al.text.save_oracle(fit_oracle(texts, labels), path)")
+        if path.suffix.lower() == ".json":
+            return load_oracle(path)
+        if not trusted:
+            raise _pickle_refused(owner, path)
         import joblib
 
         oracle = joblib.load(path)
@@ -71,6 +90,13 @@ def _load_oracle(oracle: Any, owner: str) -> Any:
         raise InvalidConfig(f"{owner}: the oracle needs predict_proba(texts) and classes_ (a "
                             f"fitted scikit-learn classifier), got {type(oracle).__name__}")
     return oracle
+
+
+def _oracle_path(oracle: str | Path) -> Path:
+    """A relative path in a pipeline file is relative to that file, not to the current folder."""
+    path = Path(oracle)
+    base = CONFIG_DIR.get()
+    return base / path if base is not None and not path.is_absolute() else path
 
 
 def label_probability(oracle: Any, texts: Sequence[str],
@@ -138,13 +164,34 @@ class LabelFilter(CheckedText):
     name = "text.LabelFilter"
 
     def __init__(self, *, transform: Any, oracle: Any, min_probability: float = 0.5,
-                 tries: int = 3, p: float = 1.0) -> None:
+                 tries: int = 3, trusted: bool = False, p: float = 1.0) -> None:
         super().__init__(p=p)
+        self._config.pop("trusted", None)  # a promise made in code, never carried by a file
         self._set_inner(transform, tries)
         self.oracle_path = str(oracle) if isinstance(oracle, (str, Path)) else None
-        self.oracle = _load_oracle(oracle, self.name)
+        self._refusal: InvalidConfig | None = None
+        if _FROM_CONFIG.get() and self.oracle_path is not None and \
+                not self.oracle_path.lower().endswith(".json"):
+            # built from a file naming a pickle: never loaded. Replaying records needs no
+            # oracle, so the pipeline is built; augmenting anew with it is refused
+            self.oracle = None
+            self._refusal = _pickle_refused(self.name, _oracle_path(self.oracle_path))
+        else:
+            self.oracle = _load_oracle(oracle, self.name, trusted=bool(trusted))
         self.min_probability = check_number(self.name, "min_probability", min_probability,
                                             low=0, high=1)
+
+    @classmethod
+    def _from_args(cls, args: dict[str, Any]) -> Any:
+        if "trusted" in args:
+            raise InvalidConfig("text.LabelFilter: a pipeline file cannot declare itself trusted; "
+                                "save the oracle with al.text.save_oracle(oracle, 'oracle.json') "
+                                "and name that file")
+        token = _FROM_CONFIG.set(True)
+        try:
+            return cls(**args)
+        finally:
+            _FROM_CONFIG.reset(token)
 
     def get_config(self) -> dict[str, Any]:
         # an oracle object is described by a fingerprint of its pickle: the config (and the
@@ -161,6 +208,8 @@ class LabelFilter(CheckedText):
             raise InvalidInput("text.LabelFilter: the sample has no label; call it with "
                                "label=... (the class the text must keep)")
         label = sample[label_keys[0]]
+        if self._refusal is not None:
+            raise self._refusal
         return self.first_passing(
             sample, rng, lambda new: float(label_probability(self.oracle, [new], [label])[0]),
             lambda prob: prob >= self.min_probability, "probability")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import urllib.request
 from typing import Any
 
@@ -35,8 +36,12 @@ SMOL_REQUEST = "Paraphrase this sentence, keeping its meaning: {text}"
 
 class Paraphrase(TextTransform):
     """Ask a chat model for a paraphrase: `base_url` of an OpenAI-compatible server, `model`
-    its name, `api_key` if it wants one; or ``backend="smollm2"`` for the packaged model,
-    offline (no server).
+    its name; or ``backend="smollm2"`` for the packaged model, offline (no server).
+
+    A key the server wants comes from the environment variable named by `api_key_env`, read at
+    request time. `api_key` (Python only) is used but never stored: it is left out of the
+    config, the pipeline's hash and every file written, and a pipeline file giving one is
+    refused.
 
     Example:
         >>> import augmentlab as al
@@ -49,9 +54,16 @@ class Paraphrase(TextTransform):
     name = "text.Paraphrase"
 
     def __init__(self, *, base_url: str | None = None, model: str = "", backend: str = "http",
-                 temperature: float = 0.7, api_key: str = "", max_tokens: int = 256,
-                 timeout: float = 120.0, p: float = 1.0) -> None:
+                 temperature: float = 0.7, api_key: str = "", api_key_env: str = "",
+                 max_tokens: int = 256, timeout: float = 120.0, p: float = 1.0) -> None:
         super().__init__(p=p)
+        self._config.pop("api_key", None)  # a secret: never in a config, a hash or a file
+        if not api_key_env:
+            self._config.pop("api_key_env", None)
+        if not isinstance(api_key_env, str) or (api_key_env and not api_key_env.isidentifier()):
+            raise InvalidConfig(f"text.Paraphrase: api_key_env={api_key_env!r} must be the name of "
+                                "an environment variable, e.g. OPENAI_API_KEY")
+        self.api_key_env = api_key_env
         if backend not in ("http", "smollm2"):
             raise InvalidConfig(f"text.Paraphrase: backend={backend!r} must be 'http' (a chat "
                                 "server at base_url) or 'smollm2' (the packaged model)")
@@ -65,6 +77,14 @@ class Paraphrase(TextTransform):
         self.temperature = check_number(self.name, "temperature", temperature, low=0, high=2)
         self.max_tokens = int(check_number(self.name, "max_tokens", max_tokens, low=1, integer=True))
         self.timeout = float(check_number(self.name, "timeout", timeout, low=0.1))
+
+    @classmethod
+    def _from_args(cls, args: dict[str, Any]) -> Any:
+        if args.get("api_key"):
+            raise InvalidConfig("text.Paraphrase: a pipeline file must not hold an api_key (files "
+                                "get shared and copied); name an environment variable with "
+                                "api_key_env: OPENAI_API_KEY and export the key there")
+        return cls(**args)
 
     def ask(self, text: str, keep: list[str], seed: int) -> str:
         """One paraphrase from the server or the packaged model."""
@@ -85,8 +105,14 @@ class Paraphrase(TextTransform):
                 "max_tokens": self.max_tokens,
                 "messages": [{"role": "system", "content": system}, {"role": "user", "content": text}]}
         headers = {"Content-Type": "application/json"}
-        if self.api_key:
-            headers["Authorization"] = f"Bearer {self.api_key}"
+        key = self.api_key
+        if self.api_key_env:
+            key = os.environ.get(self.api_key_env, "")
+            if not key:
+                raise InvalidConfig(f"text.Paraphrase: the environment variable {self.api_key_env} "
+                                    "(api_key_env) is not set; export the server's key in it")
+        if key:
+            headers["Authorization"] = f"Bearer {key}"
         request = urllib.request.Request(f"{self.base_url}/chat/completions",
                                          data=json.dumps(body).encode(), headers=headers)
         try:
