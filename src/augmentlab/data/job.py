@@ -254,7 +254,7 @@ def augment_dataset(src: str | Path, out: str | Path, pipeline: Transform, *, co
     _check_paths(src, out, overwrite, only is not None)
     pipe = pipeline if isinstance(pipeline, Compose) else Compose([pipeline])
     layout = layout_of_file(src / only, text_column) if only else detect_layout(src, text_column=text_column)
-    entries, problems = scan(src, layout, label=label, text_column=text_column)
+    entries, problems = scan(src, layout, label=label, text_column=text_column, only=only)
     if only is not None:
         entries = [e for e in entries if e.rel == only]
         problems = [p for p in problems if p["file"].split(":")[0] == only]

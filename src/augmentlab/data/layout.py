@@ -136,18 +136,22 @@ def _images_below(root: Path, folder: Path, problems: list[dict[str, str]],
     return found
 
 
-def scan(root: Path, layout: str, *, label: str | None = None,
-         text_column: str = "text") -> tuple[list[Entry], list[dict[str, str]]]:
+def scan(root: Path, layout: str, *, label: str | None = None, text_column: str = "text",
+         only: str | None = None) -> tuple[list[Entry], list[dict[str, str]]]:
     """The entries of a dataset (sorted by path) and the problems found while listing it.
-    `label` and `text_column` name the columns of table and text files."""
+    `label` and `text_column` name the columns of table and text files; `only` names the one
+    file of a single-file input (table, text or audio: nothing else in its folder is read)."""
     problems: list[dict[str, str]] = []
     entries: list[Entry] = []
     if layout in ("table", "text"):
         from .rows import scan_rows
 
-        return scan_rows(root, layout, problems, label=label, text_column=text_column), problems
+        return scan_rows(root, layout, problems, label=label, text_column=text_column,
+                         only=only), problems
     if layout == "audio":
-        for path in _images_below(root, root, problems, AUDIO_SUFFIXES):
+        paths = [root / only] if only is not None else _images_below(root, root, problems,
+                                                                       AUDIO_SUFFIXES)
+        for path in paths:
             parts = path.relative_to(root).parts
             events = path.with_suffix(".csv")
             entries.append(Entry("/".join(parts), label=parts[0] if len(parts) > 1 else None,

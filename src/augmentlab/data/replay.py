@@ -38,12 +38,13 @@ def verify_output(out: str | Path, *, src: str | Path | None = None) -> list[dic
         raise InvalidInput(f"replay: {out} is not an augmentlab output (augmentlab.yaml and "
                            f"manifest.jsonl): {exc}") from None
     root = Path(src) if src is not None else Path(job["input"])
+    only = job.get("only")
     if root.is_file():  # the input file itself, moved: its folder is the root
-        root = root.parent
+        root, only = root.parent, root.name
     pipe = pipeline_from_document(job["pipeline"], str(out / "augmentlab.yaml"))
     # the input is listed again: COCO annotations, rows and audio formats live in its entries
     entries = {e.key: e for e in scan(root, job["layout"], label=job.get("label"),
-                                      text_column=job.get("text_column", "text"))[0]}
+                                      text_column=job.get("text_column", "text"), only=only)[0]}
     different = []
     for line in lines:
         outputs = line["outputs"]

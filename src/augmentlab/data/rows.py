@@ -63,13 +63,14 @@ def text_column_of(path: Path, text_column: str) -> bool:
 
 
 def scan_rows(root: Path, layout: str, problems: list[dict[str, str]], *, label: str | None,
-              text_column: str) -> list[Any]:
-    """One `Entry` per row of every table (``layout="table"``) or text (``"text"``) file."""
+              text_column: str, only: str | None = None) -> list[Any]:
+    """One `Entry` per row of every table (``layout="table"``) or text (``"text"``) file (of
+    the file named `only` alone, when given: its neighbours are never opened)."""
     from ..tabular.schema import Schema
     from .layout import Entry
 
     entries = []
-    for path in row_files(root):
+    for path in [root / only] if only is not None else row_files(root):
         rel = path.name
         suffix = path.suffix.lower()
         if layout == "text":

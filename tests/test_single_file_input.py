@@ -1,0 +1,39 @@
+"""A single file as INPUT reads only that file (issue 19, item 6): a bad sibling table is never
+parsed, and does not stop or colour the run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from augmentlab.data.job import augment_dataset
+from augmentlab.tabular import GaussianNoise
+
+pytest.importorskip("pandas")
+
+
+def test_a_single_table_does_not_read_its_neighbours(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "t_ok.csv").write_text("x,y,label\n1.0,2.0,a\n2.0,3.0,b\n3.0,1.0,a\n")
+    (data / "t_bad.csv").write_bytes(b"x,y\n\xff\xfe\x00 not a table \"unclosed\n")
+    (data / "other.jsonl").write_text("{not json\n")
+    result = augment_dataset(data / "t_ok.csv", tmp_path / "out", GaussianNoise(p=1.0), copies=1,
+                             label="label", quiet=True, strict=True)
+    errors = tmp_path / "out" / "errors.jsonl"
+    assert not errors.exists() or "t_bad" not in errors.read_text()
+    assert result is not None
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if p.suffix == ".csv") == ["t_ok.csv"]
+
+
+def test_replay_of_a_single_file_job_reads_only_that_file(tmp_path: Path) -> None:
+    from augmentlab.data.replay import verify_output
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "t_ok.csv").write_text("x,y,label\n1.0,2.0,a\n2.0,3.0,b\n3.0,1.0,a\n")
+    augment_dataset(data / "t_ok.csv", tmp_path / "out", GaussianNoise(p=1.0), copies=2,
+                    label="label", quiet=True)
+    (data / "t_bad.csv").write_bytes(b"\xff\xfe broken")  # appears after the run
+    assert verify_output(tmp_path / "out") == []  # no differences: every output replays
