@@ -37,3 +37,27 @@ def test_replay_of_a_single_file_job_reads_only_that_file(tmp_path: Path) -> Non
                     label="label", quiet=True)
     (data / "t_bad.csv").write_bytes(b"\xff\xfe broken")  # appears after the run
     assert verify_output(tmp_path / "out") == []  # no differences: every output replays
+
+
+def test_overwrite_replaces_only_an_augmentlab_output(tmp_path: Path) -> None:
+    from augmentlab.errors import InvalidConfig
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "t.csv").write_text("x,y,label\n1.0,2.0,a\n2.0,3.0,b\n3.0,1.0,a\n")
+    precious = tmp_path / "dataset"
+    precious.mkdir()
+    (precious / "keep.txt").write_text("my data")
+    afile = tmp_path / "afile"
+    afile.write_text("mine")
+    for target in (precious, afile):
+        with pytest.raises(InvalidConfig, match="only replaces an earlier augmentlab output"):
+            augment_dataset(data / "t.csv", target, GaussianNoise(p=1.0), copies=1, label="label",
+                            quiet=True, overwrite=True)
+    assert (precious / "keep.txt").read_text() == "my data" and afile.read_text() == "mine"
+    assert not (tmp_path / "afile.old").exists()
+    out = tmp_path / "out"
+    for _ in range(2):  # an earlier output is replaced
+        augment_dataset(data / "t.csv", out, GaussianNoise(p=1.0), copies=1, label="label",
+                        quiet=True, overwrite=True)
+    assert (out / "manifest.jsonl").is_file() and not (tmp_path / "out.old").exists()

@@ -79,6 +79,14 @@ def _check_paths(src: Path, out: Path, overwrite: bool, single_file: bool) -> No
         raise InvalidConfig(f"augment: INPUT {src} is inside OUTPUT {out}; choose another OUTPUT")
     if out.exists() and not overwrite:
         raise InvalidConfig(f"augment: {out} exists; pass --overwrite to replace it")
+    if out.exists() and not (out.is_dir() and (out / "manifest.jsonl").is_file()
+                             and (out / "augmentlab.yaml").is_file()):
+        # --overwrite replaces an earlier output, never anything else (a swapped INPUT and
+        # OUTPUT would otherwise delete the dataset)
+        what = "a file" if not out.is_dir() else "a folder that is not an augmentlab output " \
+            "(no manifest.jsonl and augmentlab.yaml)"
+        raise InvalidConfig(f"augment: OUTPUT {out} is {what}; --overwrite only replaces an "
+                            "earlier augmentlab output. Choose another OUTPUT, or remove it yourself")
 
 
 # -- the work of one (entry, copy); module level so that forked workers can run it ----------------
