@@ -61,3 +61,38 @@ def test_overwrite_replaces_only_an_augmentlab_output(tmp_path: Path) -> None:
         augment_dataset(data / "t.csv", out, GaussianNoise(p=1.0), copies=1, label="label",
                         quiet=True, overwrite=True)
     assert (out / "manifest.jsonl").is_file() and not (tmp_path / "out.old").exists()
+
+
+@pytest.fixture()
+def image_output(tmp_path: Path) -> Path:
+    import cv2
+    import numpy as np
+
+    import augmentlab as al
+
+    src = tmp_path / "in" / "cats"
+    src.mkdir(parents=True)
+    for i in range(3):
+        cv2.imwrite(str(src / f"c{i}.png"), np.full((8, 8, 3), 40 * i, np.uint8))
+    augment_dataset(tmp_path / "in", tmp_path / "out", al.Rotate(limit=30, p=1.0), copies=2,
+                    quiet=True)
+    return tmp_path / "out"
+
+
+@pytest.mark.parametrize("tamper", ["empty", "drop_line", "extra_file"])
+def test_replay_verify_checks_the_file_set(image_output: Path, tamper: str) -> None:
+    from augmentlab.data.replay import verify_output
+
+    assert verify_output(image_output) == []
+    manifest = image_output / "manifest.jsonl"
+    lines = manifest.read_text().splitlines(keepends=True)
+    if tamper == "empty":
+        manifest.write_text("")
+    elif tamper == "drop_line":
+        manifest.write_text("".join(lines[1:]))
+    else:
+        (image_output / "cats" / "planted.png").write_bytes(b"not ours")
+    problems = [d["problem"] for d in verify_output(image_output)]
+    assert problems, "a tampered output must not verify"
+    if tamper == "extra_file":
+        assert problems == ["a file the manifest does not list"]

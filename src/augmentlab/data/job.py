@@ -358,6 +358,9 @@ def augment_dataset(src: str | Path, out: str | Path, pipeline: Transform, *, co
     for rel, data in shared_files(src, lines, layout).items():
         atomic_write(partial / rel, data)
     errors.sort(key=lambda e: (e["file"], e.get("copy", -1)))
+    # the finished job records its line count: replay --verify notices a manifest cut short
+    atomic_write(job_file, yaml.safe_dump({**config, "command": command or sys.argv,
+                                           "manifest_lines": len(lines)}, sort_keys=True).encode())
     atomic_write(errors_file, "".join(json.dumps(e, sort_keys=True) + "\n" for e in errors).encode())
     if out.exists():  # --overwrite: the old output goes only once the new one is complete
         trash = out.with_name(out.name + ".old")

@@ -71,8 +71,23 @@ def verify_output(out: str | Path, *, src: str | Path | None = None) -> list[dic
         if bad or (line.get("row") is None and sorted(produced) != sorted(outputs)):
             different.append({**line, "problem": f"outputs differ: {', '.join(bad) or 'file list'}"})
     # files all outputs add to (COCO JSON, tables, JSONL) are what the manifest's parts make
-    for rel, data in shared_files(root, lines, job["layout"]).items():
+    shared = shared_files(root, lines, job["layout"])
+    for rel, data in shared.items():
         if not (out / rel).is_file() or (out / rel).read_bytes() != data:
             different.append({"source": rel, "outputs": [rel],
                               "problem": "this file differs from the one the manifest describes"})
+    # the manifest must account for every file, and for as many lines as the run wrote
+    expected = job.get("manifest_lines")
+    if expected is not None and expected != len(lines):
+        different.append({"source": "manifest.jsonl", "outputs": ["manifest.jsonl"],
+                          "problem": f"{len(lines)} lines, but the run wrote {expected}"})
+    listed = {rel for line in lines for rel in line["outputs"]} | set(shared) | _JOB_FILES
+    for path in sorted(out.rglob("*")):
+        rel = path.relative_to(out).as_posix()
+        if (path.is_file() or path.is_symlink()) and rel not in listed:
+            different.append({"source": rel, "outputs": [rel],
+                              "problem": "a file the manifest does not list"})
     return different
+
+
+_JOB_FILES = {"augmentlab.yaml", "manifest.jsonl", "errors.jsonl"}
