@@ -48,6 +48,7 @@ def test_grey_tensor_and_replay_with_tensors() -> None:
 
 @pytest.mark.parametrize(("tensor", "match"), [
     (torch.zeros((2, 3, 8, 8), dtype=torch.uint8), "one image per call"),
+    (torch.zeros((64, 48, 3), dtype=torch.uint8), "looks channels-last"),
     (torch.zeros((3, 8, 8), dtype=torch.float64), "float64"),
 ])
 def test_tensors_we_cannot_read_are_refused(tensor: object, match: str) -> None:

@@ -16,7 +16,8 @@ import numpy as np
 from .errors import InvalidConfig, InvalidInput, MissingDependency
 from .transform import Transform
 
-__all__ = ["IMAGE_LAYOUTS", "ToTensorV2", "adopt", "looks_channels_first", "to_tensor"]
+__all__ = ["IMAGE_LAYOUTS", "ToTensorV2", "adopt", "is_pil", "is_tensor", "looks_channels_first",
+           "to_tensor"]
 
 IMAGE_LAYOUTS = ("auto", "HWC", "CHW")
 _PIL_IMAGE_MODES = ("L", "LA", "RGB", "RGBA")
@@ -35,12 +36,24 @@ def looks_channels_first(shape: tuple[int, ...]) -> bool:
     return len(shape) == 3 and shape[0] in (1, 3, 4) and shape[2] > 4
 
 
-def _is_tensor(value: Any) -> bool:
+def is_tensor(value: Any) -> bool:
+    """A torch tensor (torch not imported here: a value can only be one if torch is loaded).
+
+    Example:
+        >>> is_tensor(np.zeros(3))
+        False
+    """
     torch = sys.modules.get("torch")
     return torch is not None and isinstance(value, torch.Tensor)
 
 
-def _is_pil(value: Any) -> bool:
+def is_pil(value: Any) -> bool:
+    """A PIL image (likewise without importing PIL).
+
+    Example:
+        >>> is_pil(np.zeros((2, 2), np.uint8))
+        False
+    """
     pil = sys.modules.get("PIL.Image")
     return pil is not None and isinstance(value, pil.Image)
 
@@ -64,9 +77,9 @@ def adopt(value: Any, key: str, kind: str, layout: str) -> tuple[Any, Restore | 
                 f"Compose(..., image_layout='CHW') (or 'HWC' if it really is {value.shape[0]} "
                 f"pixel(s) high)")
         return value, None
-    if _is_tensor(value):
+    if is_tensor(value):
         return _adopt_tensor(value, key, kind)
-    if _is_pil(value):
+    if is_pil(value):
         return _adopt_pil(value, key, kind)
     raise InvalidInput(f"{key}: expected a numpy array, a torch tensor or a PIL image, got "
                        f"{type(value).__name__}")
@@ -82,6 +95,11 @@ def _adopt_tensor(value: Any, key: str, kind: str) -> tuple[np.ndarray, Restore]
         raise InvalidInput(f"{key}: a tensor of shape {tuple(value.shape)}; give one {kind} per "
                            "call, (C, H, W) or (H, W) (for a batch, call the pipeline per item, "
                            "e.g. in the Dataset's __getitem__)")
+    shape = tuple(value.shape)
+    if len(shape) == 3 and looks_channels_first(shape[::-1]):
+        raise InvalidInput(f"{key}: a tensor of shape {shape} looks channels-last (H, W, C); "
+                           "tensors are read as (C, H, W), like torchvision: pass "
+                           f"{key}.permute(2, 0, 1), or a numpy array for (H, W, C)")
     arr = value.detach().cpu().numpy()
     channels_first = value.ndim == 3
     if channels_first:

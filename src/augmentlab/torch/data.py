@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 import random
-import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ..core.adapters import is_pil, is_tensor
 from ..core.compose import Compose
 from ..core.errors import DataError, InvalidConfig, InvalidInput
 from ..core.transform import Transform
@@ -263,11 +263,7 @@ def _plain(label: Any) -> Any:
 
 def _is_image(x: Any) -> bool:
     """A numpy array, a torch tensor or a PIL image (Compose takes each as it is)."""
-    if isinstance(x, np.ndarray):
-        return True
-    torch, pil = sys.modules.get("torch"), sys.modules.get("PIL.Image")
-    return (torch is not None and isinstance(x, torch.Tensor)) or (
-        pil is not None and isinstance(x, pil.Image))
+    return isinstance(x, np.ndarray) or is_tensor(x) or is_pil(x)
 
 
 class _Copies:
