@@ -162,8 +162,10 @@ def test_an_interrupted_run_resumes_to_the_same_bytes(photo_folder: Path, tmp_pa
     pipe_file.write_text(al.Compose([al.ElasticWarp(alpha=40, sigma=5), al.GaussNoise(p=1.0)]).to_yaml())
     args = ["augment", str(photo_folder), "", "--pipeline", str(pipe_file), "--copies", "30",
             "--seed", "1", "--quiet"]
-    assert main([*args[:2], str(tmp_path / "whole"), *args[3:]]) == 0
     cut = tmp_path / "cut"
+    # the undisturbed run, under the same OUTPUT name (augmentlab.yaml records the command)
+    assert main([*args[:2], str(cut), *args[3:]]) == 0
+    os.replace(cut, tmp_path / "whole")
     proc = subprocess.Popen([sys.executable, "-m", "augmentlab.cli", *args[:2], str(cut), *args[3:]])
     manifest = tmp_path / "cut.partial" / "manifest.jsonl"
     deadline = time.monotonic() + 120

@@ -214,7 +214,11 @@ def _pipeline_file(path: str | Path) -> str:
     """A pipeline path that exists (load_pipeline also takes YAML text: a typo must not be read as one)."""
     from .core.errors import InvalidConfig
 
-    if not Path(path).is_file():
+    try:
+        found = Path(path).is_file()
+    except OSError as exc:  # a name too long for the file system, say
+        raise InvalidConfig(f"pipeline file {str(path)[:80]}...: {exc.strerror}") from None
+    if not found:
         raise InvalidConfig(f"pipeline file {path} not found")
     return str(path)
 
@@ -298,6 +302,21 @@ def _search(args: argparse.Namespace) -> int:
     return 0
 
 
+def _augment_command(args: argparse.Namespace) -> list[str]:
+    """The `augment` command as recorded in OUTPUT/augmentlab.yaml: what decides the output's bytes,
+    in one canonical order; --workers, --engine, --quiet and the like are left out, so that the
+    output is byte-identical whichever of them a run used."""
+    command = ["augmentlab", "augment", str(args.input), str(args.output), "--pipeline", str(args.pipeline),
+               "--copies", str(args.copies), "--seed", str(args.seed)]
+    if args.label is not None:
+        command += ["--label", args.label]
+    if args.text_column != "text":
+        command += ["--text-column", args.text_column]
+    if args.include_originals:
+        command.append("--include-originals")
+    return command
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     import augmentlab
 
@@ -349,7 +368,7 @@ def _dispatch(args: argparse.Namespace) -> int:
                                   engine=args.engine, ray_address=args.ray_address,
                                   include_originals=args.include_originals, strict=args.strict,
                                   overwrite=args.overwrite, quiet=args.quiet, label=args.label,
-                                  text_column=args.text_column, command=["augmentlab", *sys.argv[1:]])
+                                  text_column=args.text_column, command=_augment_command(args))
         print(f"augmentlab augment: {summary}")
         return 0
     if args.command == "replay":

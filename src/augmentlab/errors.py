@@ -5,7 +5,10 @@ from .core.errors import (
     DataError,
     InvalidConfig,
     InvalidInput,
+    JobFailed,
     MissingDependency,
+    OutputBusy,
 )
 
-__all__ = ["AugmentlabError", "DataError", "InvalidConfig", "InvalidInput", "MissingDependency"]
+__all__ = ["AugmentlabError", "DataError", "InvalidConfig", "InvalidInput", "JobFailed",
+           "MissingDependency", "OutputBusy"]

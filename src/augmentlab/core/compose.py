@@ -36,11 +36,11 @@ from .geometry import exact_plan
 from .label_fields import DEFAULT_LABEL_FIELD, BoxParams, PointParams, check_label_list, take
 from .lut import apply_lut, compose_luts
 from .modal import MODAL_KINDS, check_modal_fields
-from .params import check_choice, check_number
+from .params import check_choice, check_number, plain, shown
 from .rng import STREAMS, integer, pack_path, pack_sample, path_key
 from .sample import Record, Sample, Step, to_jsonable
 from .transform import GeometricTransform, PointwiseTransform, Transform
-from .warp import warp_sample
+from .warp import check_output_size, warp_sample
 
 __all__ = ["BaseCompose", "Compose", "OneOf", "Sequential", "SomeOf", "Sometimes"]
 
@@ -203,9 +203,13 @@ class OneOf(BaseCompose):
         n = len(self.transforms)
         if n == 0:
             raise InvalidConfig("OneOf: needs at least one transform")
+        if weights is not None and (not isinstance(weights, (list, tuple, np.ndarray)) or any(
+                isinstance(x, bool) or not isinstance(plain(x), (int, float)) for x in weights)):
+            raise InvalidConfig(f"OneOf: weights={shown(weights)} must be a list of {n} numbers, one "
+                                "per transform (or left out: the children's own p)")
         w = [t.p for t in self.transforms] if weights is None else [float(x) for x in weights]
         if len(w) != n or any(not x >= 0 for x in w) or sum(w) <= 0 or not np.isfinite(sum(w)):
-            given = f"weights={weights!r}" if weights is not None else f"the children's p ({w})"
+            given = f"weights={shown(weights)}" if weights is not None else f"the children's p ({w})"
             raise InvalidConfig(f"OneOf: {given} must be {n} non-negative numbers with a positive "
                                 "sum")
         self.weights = [x / sum(w) for x in w]
@@ -227,11 +231,17 @@ class SomeOf(BaseCompose):
     def __init__(self, transforms: Sequence[Transform], *, n: int | Sequence[int] = 1,
                  p: float = 1.0) -> None:
         super().__init__(transforms, p=p)
-        lo, hi = (n, n) if isinstance(n, int) else tuple(n)
+        if isinstance(n, (list, tuple)) and len(n) == 2:
+            lo, hi = n
+        elif isinstance(n, (list, tuple)) or not isinstance(plain(n), int):
+            raise InvalidConfig(f"SomeOf: n={shown(n)} must be a whole number of transforms or a "
+                                "[min, max] pair of them")
+        else:
+            lo, hi = n, n
         for v in (lo, hi):
             check_number("SomeOf", "n", v, low=0, high=len(self.transforms), integer=True)
         if lo > hi:
-            raise InvalidConfig(f"SomeOf: n={n!r} has min > max")
+            raise InvalidConfig(f"SomeOf: n={shown(n)} has min > max; give [min, max]")
         self.n = (int(lo), int(hi))
 
     def choose(self, rng: np.random.Generator) -> list[int]:
@@ -414,6 +424,7 @@ class _Runner:
                         params = to_jsonable(params)
                 self.geo.append((geo_t, params, size))
                 self.geo_size = geo_t.output_size(params, size)
+                check_output_size(type(geo_t).__name__, self.geo_size)
             elif role == _POINTWISE and self.fuse and self.images_uint8:
                 if self.geo:
                     self.flush_geometry()
@@ -512,11 +523,18 @@ class Compose(BaseCompose):
         if keypoint_params is not None:
             self._config["keypoint_params"] = to_jsonable(dataclasses.asdict(self.point_params))
             self.remove_invisible = self.point_params.remove_invisible
+        if extra_fields is not None and not isinstance(extra_fields, Mapping):
+            raise InvalidConfig(f"Compose: extra_fields={shown(extra_fields)} must map field names to "
+                                "kinds, e.g. {'depth': 'mask'}")
         self.extra_fields = dict(extra_fields or {})
         for key, kind in self.extra_fields.items():
-            if kind not in FIELD_KINDS and kind != "passthrough":
-                raise InvalidConfig(f"Compose: extra_fields[{key!r}]={kind!r} is not a field kind; "
-                                    f"use one of {', '.join(sorted(FIELD_KINDS))} or 'passthrough'")
+            if not isinstance(key, str):
+                raise InvalidConfig(f"Compose: extra_fields has the key {shown(key)}; field names "
+                                    "are text, e.g. {'depth': 'mask'}")
+            if not isinstance(kind, str) or (kind not in FIELD_KINDS and kind != "passthrough"):
+                raise InvalidConfig(f"Compose: extra_fields[{key!r}]={shown(kind)} is not a field "
+                                    f"kind; use one of {', '.join(sorted(FIELD_KINDS))} or "
+                                    "'passthrough'")
         self.fuse = bool(fuse)
         self._counter = itertools.count()
         self._pid = os.getpid()  # the process that numbers calls 0, 1, 2, ... (see _auto_stream)

@@ -9,12 +9,14 @@ from __future__ import annotations
 import contextvars
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .errors import InvalidConfig
+from .params import shown
 from .transform import Transform
 
 __all__ = ["CONFIG_DIR", "FORMAT_VERSION", "dump_pipeline", "load_pipeline"]
@@ -72,22 +74,30 @@ def load_pipeline(source: str | os.PathLike[str]) -> Transform:
     origin, base = "<text>", None
     if isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_path(source)):
         path = Path(source)
-        if not path.is_file():
-            raise InvalidConfig(f"{path}: no such pipeline file")
-        origin, text, base = str(path), path.read_text(encoding="utf-8"), path.resolve().parent
+        origin = str(path) if len(str(path)) <= 200 else str(path)[:197] + "..."
+        try:
+            if not path.is_file():
+                raise InvalidConfig(f"{origin}: no such pipeline file")
+            text, base = path.read_text(encoding="utf-8"), path.resolve().parent
+        except OSError as exc:  # a name too long, no permission: is_file() lets these through
+            raise InvalidConfig(f"{origin}: cannot read the pipeline file ({exc.strerror or exc}); "
+                                "check the path and its permissions") from None
+        except UnicodeDecodeError as exc:
+            raise InvalidConfig(f"{origin}: not UTF-8 text (byte {exc.start} is "
+                                f"{exc.object[exc.start]:#04x}); save the pipeline file as UTF-8") from None
     elif isinstance(source, str):
         text = source
     else:
         raise InvalidConfig(f"load_pipeline: expected a path or YAML/JSON text, got "
                             f"{type(source).__name__}")
-    loader = _LineLoader(text)
+    try:
+        loader = _LineLoader(text)  # its reader refuses control characters already here
+    except yaml.YAMLError as exc:
+        raise _invalid(exc, origin) from None
     try:
         doc = loader.get_single_data()
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{origin}:{mark.line + 1}" if mark is not None else origin
-        what = "" if isinstance(exc, _Refused) else "not valid YAML/JSON: "
-        raise InvalidConfig(f"{where}: {what}{getattr(exc, 'problem', exc)}") from None
+        raise _invalid(exc, origin) from None
     finally:
         loader.dispose()
     token = CONFIG_DIR.set(base)
@@ -103,11 +113,24 @@ def load_pipeline(source: str | os.PathLike[str]) -> Transform:
         CONFIG_DIR.reset(token)
 
 
+def _invalid(exc: yaml.YAMLError, origin: str) -> InvalidConfig:
+    """A YAML error as InvalidConfig, with the line where there is one."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f"{origin}:{mark.line + 1}" if mark is not None else origin
+    what = "" if isinstance(exc, _Refused) else "not valid YAML/JSON: "
+    return InvalidConfig(f"{where}: {what}{getattr(exc, 'problem', exc)}")
+
+
 class _Refused(yaml.constructor.ConstructorError):
     """Well-formed YAML that a pipeline file may not use."""
 
 
 MAX_DEPTH = 64  # far deeper than any real pipeline; bounds the recursion of everything after
+# An integer written with more characters than this is beyond float's range (1.8e308, 309 digits)
+# in any base YAML offers, so beyond any parameter's; refusing it before conversion also bounds
+# the work (a sexagesimal 1:1:1:... of a megabyte would take quadratic time to add up).
+MAX_INT_CHARS = 400
+_PLAIN_TYPES = "text, numbers, true/false, null, lists and mappings"
 
 
 class _LineLoader(yaml.SafeLoader):
@@ -137,7 +160,52 @@ class _LineLoader(yaml.SafeLoader):
         finally:
             self._depth -= 1
 
+    # Explicitly tagged scalars that do not parse (!!int abc, !!bool maybe, !!float "") make
+    # PyYAML raise ValueError, KeyError or IndexError rather than a YAMLError: refused here.
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
+        text = self.construct_scalar(node)
+        if len(text) > MAX_INT_CHARS:
+            raise _Refused(None, None, f"an integer of {len(text)} characters is far too large for "
+                           "any parameter; give a number below 1.8e308", node.start_mark)
+        try:
+            value = super().construct_yaml_int(node)
+        except (ValueError, IndexError):
+            raise _Refused(None, None, f"{shown(text, 40)} is not an integer; write a whole number "
+                           "(12, 0x1f) or drop the !!int tag", node.start_mark) from None
+        if abs(value) > sys.float_info.max:
+            raise _Refused(None, None, f"the integer {shown(text, 40)} is far too large for any "
+                           "parameter; give a number below 1.8e308", node.start_mark)
+        return value
+
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_float(node)
+        except (ValueError, IndexError):
+            raise _Refused(None, None, f"{shown(self.construct_scalar(node), 40)} is not a number; "
+                           "write one (0.5, 1e-3) or drop the !!float tag", node.start_mark) from None
+
+    def construct_yaml_bool(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_bool(node)
+        except KeyError:
+            raise _Refused(None, None, f"{shown(self.construct_scalar(node), 40)} is not true or "
+                           "false; write one of those or drop the !!bool tag", node.start_mark) from None
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:  # type: ignore[override]
+        # a date is text here (a folder named 2024-01-05): no parameter takes a date, and
+        # building one fails outright on 2001-02-30
+        return self.construct_scalar(node)
+
+    def construct_foreign(self, node: yaml.Node) -> Any:
+        """!!binary, !!set, !!omap and !!pairs: types no parameter takes (bytes, sets)."""
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        raise _Refused(None, None, f"{tag} is not allowed in a pipeline file, which holds only "
+                       f"{_PLAIN_TYPES}; write the value as one of those", node.start_mark)
+
     def construct_yaml_map(self, node: yaml.MappingNode) -> Any:
+        if not isinstance(node, yaml.MappingNode):  # "!!map 12": a tag forced on a non-mapping
+            raise _Refused(None, None, f"!!map on a {node.id}, not a mapping; drop the tag",
+                           node.start_mark)
         data: dict[Any, Any] = {}
         self.lines[id(data)] = node.start_mark.line + 1
         yield data
@@ -153,6 +221,13 @@ class _LineLoader(yaml.SafeLoader):
 
 
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_yaml_map)
+_LineLoader.add_constructor("tag:yaml.org,2002:int", _LineLoader.construct_yaml_int)
+_LineLoader.add_constructor("tag:yaml.org,2002:float", _LineLoader.construct_yaml_float)
+_LineLoader.add_constructor("tag:yaml.org,2002:bool", _LineLoader.construct_yaml_bool)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineLoader.construct_yaml_timestamp)
+# (!!python/... and unknown tags already fail in SafeLoader: "could not determine a constructor")
+for _tag in ("binary", "set", "omap", "pairs"):
+    _LineLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _LineLoader.construct_foreign)
 
 
 def _culprit(node: Any) -> dict[str, Any] | None:
@@ -180,12 +255,12 @@ def pipeline_from_document(doc: Any, origin: str = "<config>") -> Transform:
     if not isinstance(doc, dict):
         raise InvalidConfig(f"{origin}: expected a mapping with 'augmentlab' and 'pipeline' keys")
     unknown = set(doc) - {"augmentlab", "pipeline"}
-    if unknown:
-        raise InvalidConfig(f"{origin}: unknown top-level key(s) {sorted(unknown)}; expected "
-                            "'augmentlab' (format version) and 'pipeline'")
+    if unknown:  # sorted by repr: keys may mix types (1, "x", null)
+        raise InvalidConfig(f"{origin}: unknown top-level key(s) {shown(sorted(unknown, key=repr))}; "
+                            "expected 'augmentlab' (format version) and 'pipeline'")
     version = doc.get("augmentlab")
-    if version != FORMAT_VERSION:
-        raise InvalidConfig(f"{origin}: format version {version!r} is not supported; this "
+    if isinstance(version, bool) or version != FORMAT_VERSION:  # true == 1 in Python, not here
+        raise InvalidConfig(f"{origin}: format version {shown(version)} is not supported; this "
                             f"augmentlab reads version {FORMAT_VERSION}")
     if "pipeline" not in doc:
         raise InvalidConfig(f"{origin}: missing the 'pipeline' key")

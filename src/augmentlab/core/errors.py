@@ -7,7 +7,9 @@ __all__ = [
     "DataError",
     "InvalidConfig",
     "InvalidInput",
+    "JobFailed",
     "MissingDependency",
+    "OutputBusy",
 ]
 
 
@@ -60,3 +62,12 @@ class DataError(AugmentlabError, ValueError):
         if path is not None:
             where = f"{path}:{line}: " if line is not None else f"{path}: "
         super().__init__(where + message)
+
+
+class OutputBusy(AugmentlabError, RuntimeError):
+    """Another run is writing the same output (it holds the output's lock); nothing was touched."""
+
+
+class JobFailed(AugmentlabError, RuntimeError):
+    """A dataset job stopped part-way (a worker was killed, the disk filled); what was done is kept
+    and the same command resumes it."""

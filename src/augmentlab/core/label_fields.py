@@ -39,7 +39,7 @@ def _as_mapping(owner: str, value: Any, keys: set[str]) -> dict[str, Any]:
     else:
         raise InvalidConfig(f"Compose: {owner} must be a mapping like {{'format': 'pascal_voc', "
                             f"'label_fields': ['labels']}}, got {type(value).__name__}")
-    unknown = sorted(set(out) - keys)
+    unknown = sorted(set(out) - keys, key=repr)  # a file's keys may mix types (1, "x", null)
     if unknown:
         raise InvalidConfig(f"Compose: {owner} has unknown keys {unknown}; known: "
                             f"{', '.join(sorted(keys))}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import InvalidConfig
+from .params import shown as _shown
 
 __all__ = ["get", "names", "register"]
 
@@ -41,7 +42,10 @@ def get(name: str) -> Any:
         >>> al.registry.get("HorizontalFlip").__name__
         'HorizontalFlip'
     """
-    if name not in _REGISTRY and isinstance(name, str) and name.split(".")[0] in _MODALITIES:
+    if not isinstance(name, str):  # a list or a mapping is not even hashable
+        raise InvalidConfig(f"a transform's name must be text, e.g. name: Rotate; got "
+                            f"{type(name).__name__} {_shown(name)}")
+    if name not in _REGISTRY and name.split(".")[0] in _MODALITIES:
         import importlib  # "audio.Gain": the modality registers its transforms on import
 
         importlib.import_module(f"augmentlab.{name.split('.')[0]}")
@@ -51,7 +55,8 @@ def get(name: str) -> Any:
         if name in RENAMED:
             raise InvalidConfig(f"{name}: {RENAMED[name]}") from None
         raise InvalidConfig(
-            f"unknown transform {name!r}; see augmentlab.registry.names() for the known ones"
+            f"unknown transform {_shown(name)}; see augmentlab.registry.names() (or `augmentlab "
+            "list`) for the known ones"
         ) from None
 
 

@@ -17,9 +17,18 @@ from . import registry
 from .errors import InvalidConfig, InvalidInput
 from .geometry import ExactPlan
 from .lut import apply_lut
-from .params import BORDER_MODES, INTERPOLATIONS, check_choice, check_number, check_prob
+from .params import (
+    BORDER_MODES,
+    INTERPOLATIONS,
+    check_choice,
+    check_flag,
+    check_number,
+    check_prob,
+    check_text,
+    shown,
+)
 from .sample import Sample, to_jsonable
-from .warp import WarpStyle, fill_value, remap_sample, warp_sample
+from .warp import WarpStyle, check_output_size, fill_value, remap_sample, warp_sample
 
 __all__ = [
     "DisplacementTransform",
@@ -64,6 +73,20 @@ def _wrap_init(cls: type) -> None:
         original(self, *args, **kwargs)
 
     cls.__init__ = __init__  # type: ignore[misc]
+
+
+# annotations (strings under `from __future__ import annotations`) checked for every config
+_DECLARED = {"bool": "flag", bool: "flag", "str": "text", str: "text", "str | None": "text or null"}
+
+
+@functools.cache
+def _declared(target: type) -> dict[str, str]:
+    """The constructor arguments declared ``bool``, ``str`` or ``str | None``: a config must give
+    exactly that there, since the constructors convert with bool() and str() (bool("no") is true)
+    or use the value as a key."""
+    params = inspect.signature(target).parameters
+    return {k: _DECLARED[prm.annotation] for k, prm in params.items()
+            if isinstance(prm.annotation, (str, type)) and prm.annotation in _DECLARED}
 
 
 class Transform:
@@ -150,12 +173,34 @@ class Transform:
         """
         if not isinstance(config, Mapping) or "name" not in config:
             raise InvalidConfig(f"a transform config must be a mapping with a 'name' key, got "
-                                f"{config!r}")
-        target = registry.get(config["name"])
+                                f"{shown(config)}")
+        name = config["name"]
+        target = registry.get(name)
         if cls is not Transform and not issubclass(target, cls):
-            raise InvalidConfig(f"{config['name']} is not a {cls.__name__}")
+            raise InvalidConfig(f"{name} is not a {cls.__name__}")
         args = {k: v for k, v in config.items() if k != "name"}
-        return target._from_args(args)
+        for key in args:
+            if not isinstance(key, str):
+                raise InvalidConfig(f"{name}: argument names must be text, got {shown(key)}; "
+                                    f"write e.g. p: 0.5")
+        for key, kind in _declared(target).items():
+            if key in args and kind == "flag":
+                check_flag(name, key, args[key])
+            elif key in args:
+                check_text(name, key, args[key], optional=kind == "text or null")
+        try:
+            return target._from_args(args)
+        except InvalidConfig:
+            raise
+        except (TypeError, ValueError, ArithmeticError) as exc:
+            # The last safety net, for config files only: a value of the wrong type that a
+            # constructor's own arithmetic or conversion trips over. Anything else (KeyError,
+            # AttributeError...) is a bug and stays what it is.
+            reason = f"{type(exc).__name__}: {exc}"
+            reason = reason if len(reason) <= 300 else reason[:297] + "..."
+            raise InvalidConfig(f"{name}: cannot be built from these arguments ({reason}); give "
+                                "each argument a value of the type of its default (`augmentlab "
+                                "list` shows them)") from exc
 
     @classmethod
     def _from_args(cls, args: dict[str, Any]) -> Transform:
@@ -260,11 +305,12 @@ class _WarpBase(Transform):
         check_choice(owner, "interpolation", interpolation, INTERPOLATIONS)
         check_choice(owner, "mask_interpolation", mask_interpolation, INTERPOLATIONS)
         check_choice(owner, "border_mode", border_mode, BORDER_MODES)
-        if not isinstance(fill, (int, float)) and (
-            not isinstance(fill, (list, tuple)) or not all(isinstance(v, (int, float)) for v in fill)
-        ):
-            raise InvalidConfig(f"{owner}: fill={fill!r} must be a number or a list of "
+        if not isinstance(fill, (int, float, list, tuple)) or (
+                isinstance(fill, (list, tuple)) and not fill):
+            raise InvalidConfig(f"{owner}: fill={shown(fill)} must be a number or a list of "
                                 "numbers (one per channel)")
+        for v in fill if isinstance(fill, (list, tuple)) else [fill]:  # finite: 1e400 and nan too
+            check_number(owner, "fill", v)
         check_number(owner, "fill_mask", fill_mask)
         self.style = WarpStyle(interpolation, border_mode, fill_value(fill), float(fill_mask),
                                mask_interpolation)
@@ -303,8 +349,9 @@ class GeometricTransform(_WarpBase):
 
     def apply(self, sample: Sample, params: dict[str, Any]) -> Sample:
         size = sample.size
-        return warp_sample(sample, self.matrix(params, size), self.output_size(params, size),
-                           self.style)
+        out_hw = self.output_size(params, size)
+        check_output_size(type(self).__name__, out_hw)
+        return warp_sample(sample, self.matrix(params, size), out_hw, self.style)
 
 
 class DisplacementTransform(_WarpBase):

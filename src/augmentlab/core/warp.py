@@ -30,7 +30,30 @@ from .geometry import (
 )
 from .sample import Sample
 
-__all__ = ["WarpStyle", "remap_sample", "warp_sample"]
+__all__ = ["MAX_PIXELS", "MAX_SIDE", "WarpStyle", "check_output_size", "remap_sample", "warp_sample"]
+
+# The largest image augmentlab reads or makes: Pillow's decompression-bomb threshold (~0.25 GiB
+# as RGBA), and OpenCV's warp limit on a side (its remap and warpAffine need sides < SHRT_MAX).
+MAX_PIXELS = 89_478_485
+MAX_SIDE = 32_766
+
+
+def check_output_size(owner: str, out_hw: tuple[int, int]) -> None:
+    """Refuse an output frame larger than `MAX_PIXELS` or with a side over `MAX_SIDE`, before any
+    memory is taken (OpenCV would fail deep inside, or the machine would swap).
+
+    Example:
+        >>> check_output_size("Resize", (100_000, 100_000))
+        Traceback (most recent call last):
+        ...
+        augmentlab.core.errors.InvalidInput: Resize: the output would be 100000x100000 = 10000000000 pixels; ...
+    """
+    from .errors import InvalidInput
+
+    h, w = int(out_hw[0]), int(out_hw[1])
+    if h * w > MAX_PIXELS or max(h, w) > MAX_SIDE:
+        raise InvalidInput(f"{owner}: the output would be {w}x{h} = {h * w} pixels; the limit is "
+                           f"{MAX_PIXELS} pixels and {MAX_SIDE} on a side: ask for a smaller size")
 
 
 @dataclass(frozen=True)
@@ -114,6 +137,7 @@ def warp_sample(sample: Sample, m: np.ndarray | None, out_hw: tuple[int, int], s
     know the input size `in_hw` or already hold ``exact_plan(m, in_hw)`` pass them along; one
     holding the plan of a window inside the input may pass ``m=None`` for a sample without
     boxes and keypoints."""
+    check_output_size("warp", out_hw)
     if plan is _PLAN_IT:  # worked out once for every image and mask
         assert m is not None
         plan = exact_plan(m, in_hw or sample.size)

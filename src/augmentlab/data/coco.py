@@ -4,7 +4,13 @@ Each annotation's box, keypoints and segmentation move with the image: boxes as 
 keypoints through the same warp (points that leave the image become ``v = 0``), polygons and RLE
 as one instance mask per annotation (warped with the image, traced back to polygons; a crowd RLE
 comes back as an uncompressed RLE). An annotation whose box no longer survives the pipeline's
-visibility rules is dropped. Every other field of images and annotations is kept.
+visibility rules is dropped. Every other field of images and annotations is kept, and every other
+top-level key (``categories``, ``info``, ``licenses``, ...) is copied into the output as it is.
+
+An image with an annotation whose ``category_id`` is not in ``categories`` is left out with a
+line in ``errors.jsonl`` (naming the annotation id). A file without a ``categories`` key at all
+is taken as it is: there is nothing to check the ids against, and some tools keep the class names
+elsewhere (a ``labels.txt``, which is carried into the output).
 
 The JSON is found at the root or in ``annotations/``; image ``file_name`` is relative to
 ``images/`` when that folder exists, else to the root, and may not be absolute or contain ``..``.
@@ -75,6 +81,7 @@ def scan_coco(root: Path, problems: list[dict[str, str]]) -> list[Any]:
         images, annotations = data.get("images"), data.get("annotations", [])
         if not isinstance(images, list) or not isinstance(annotations, list):
             raise DataError("a COCO file needs lists 'images' and 'annotations'", path=rel_json)
+        categories = _category_ids(data, rel_json)
         by_image: dict[Any, list[dict[str, Any]]] = defaultdict(list)
         ids = {img.get("id") for img in images if isinstance(img, dict)}
         for i, ann in enumerate(annotations):
@@ -98,11 +105,66 @@ def scan_coco(root: Path, problems: list[dict[str, str]]) -> list[Any]:
             if not _inside(root, root / rel):
                 problems.append({"file": rel, "error": "a symbolic link leading outside the input folder"})
                 continue
+            dangling = _dangling(by_image.get(img.get("id"), []), categories)
+            if dangling:
+                problems.append({"file": rel, "error": f"{rel_json}: {dangling}; the image is left "
+                                 "out: fix the annotation's category_id or add the category"})
+                continue
             entries.append(Entry(rel, boxes=rel_json,
                                  extra={"format": "coco", "image": img, "base": base,
                                         "annotations": by_image.get(img.get("id"), [])}))
     entries.sort(key=lambda e: e.rel)
     return entries
+
+
+def _category_ids(data: dict[str, Any], rel_json: str) -> set[Any] | None:
+    """The ids of a COCO file's ``categories``, or None when it has none to check against.
+
+    A file without ``categories`` (some tools write boxes only, their classes kept elsewhere) is
+    taken as it is: any ``category_id`` is accepted and the output has no ``categories`` either.
+    A ``categories`` key, even an empty list, is checked against."""
+    if "categories" not in data:
+        return None
+    categories = data["categories"]
+    if not isinstance(categories, list):
+        raise DataError("'categories' must be a list of {\"id\": ..., \"name\": ...} objects; "
+                        f"it is a {type(categories).__name__}: fix it, or remove the key",
+                        path=rel_json)
+    return {c.get("id") for c in categories if isinstance(c, dict)}
+
+
+def _dangling(annotations: list[dict[str, Any]], categories: set[Any] | None) -> str:
+    """What is wrong with the ``category_id`` of an image's annotations ("" when nothing is).
+
+    Example:
+        >>> _dangling([{"id": 7, "category_id": 9}, {"id": 8, "category_id": 1}], {1})
+        "annotation id 7 has category_id 9, which is not in 'categories' (its ids: 1)"
+    """
+    if categories is None:
+        return ""
+    bad = []
+    for ann in annotations:
+        if "category_id" not in ann:
+            bad.append(f"annotation id {ann.get('id')} has no category_id")
+        elif not _known(ann["category_id"], categories):
+            bad.append(f"annotation id {ann.get('id')} has category_id {ann['category_id']!r}, "
+                       "which is not in 'categories'")
+    if not bad:
+        return ""
+    ids = sorted(categories, key=str)
+    known = (f"its ids: {', '.join(repr(c) for c in ids[:20])}{', ...' if len(ids) > 20 else ''}"
+             if ids else "it is empty")
+    more = f" (and {len(bad) - 3} more)" if len(bad) > 3 else ""
+    return "; ".join(bad[:3]) + more + f" ({known})"
+
+
+def _known(category_id: Any, categories: set[Any]) -> bool:
+    if isinstance(category_id, bool):  # JSON true is no id, though True == 1 to a set
+        return False
+    try:
+        return category_id in categories
+    except TypeError:  # a list or an object where an id goes
+        return False
 
 
 # -- segmentation <-> masks ---------------------------------------------------------------------
@@ -165,17 +227,29 @@ def _polygons(mask: np.ndarray) -> list[list[float]]:
 
 
 # -- reading and writing one image's annotations -------------------------------------------------
-def read_coco(entry: Any, image: np.ndarray) -> dict[str, Any]:
-    """The pipeline fields of one COCO image: ``image``, ``bboxes`` (labelled by annotation
-    index), and where annotated ``keypoints`` and ``mask`` (one channel per annotation)."""
+def read_coco(entry: Any, image: np.ndarray, *, source: Path | None = None) -> dict[str, Any]:
+    """The pipeline fields of one COCO image: ``image`` (as displayed: turned by its EXIF
+    orientation), ``bboxes`` (labelled by annotation index), and where annotated ``keypoints``
+    and ``mask`` (one channel per annotation). ``source``, the image file, explains a size that
+    is the image's as stored rather than as displayed.
+
+    Example:
+        >>> from augmentlab.data.layout import Entry
+        >>> e = Entry("a.jpg", boxes="c.json", extra={"image": {"width": 4, "height": 2},
+        ...           "annotations": [{"id": 1, "bbox": [0, 0, 2, 1]}]})
+        >>> read_coco(e, np.zeros((2, 4, 3), np.uint8))["bboxes"].array.tolist()
+        [[0.0, 0.0, 2.0, 1.0]]
+    """
     from ..core.fields import BBoxes, KeyPoints
+    from .layout import _turn_hint
 
     img, anns = entry.extra["image"], entry.extra["annotations"]
     h, w = image.shape[:2]
     if (img.get("height"), img.get("width")) not in ((h, w), (None, None)):
-        raise DataError(f"{entry.boxes} says {img.get('width')}x{img.get('height')} for this "
-                        f"image, the file is {w}x{h}; the annotation does not match the image",
-                        path=entry.rel)
+        said = (img.get("width"), img.get("height"))
+        hint = _turn_hint(source, said, image.shape) if source is not None else ""
+        raise DataError(f"{entry.boxes} says {said[0]}x{said[1]} for this image, the file is "
+                        f"{w}x{h}; the annotation does not match the image" + hint, path=entry.rel)
     boxes, points, point_labels = [], [], []
     masks = []
     for a, ann in enumerate(anns):

@@ -5,32 +5,45 @@ Guarantees:
 - the same output bytes whatever the number of workers: each (image, copy) draws from the
   pipeline's seed tree at ``sample_id`` = a hash of the image's relative path, and the manifest is
   written in path order at the end;
+- one run per OUTPUT: a kernel lock on ``.OUTPUT.augmentlab-lock`` beside it, held until the
+  output is in place (a second run refuses with `OutputBusy`; a killed run leaves no stale lock);
 - nothing lost: everything goes to ``OUTPUT.partial/`` (each file through a temporary name and a
   rename) and the folder is renamed to OUTPUT only when complete; an interrupted run started again
-  with the same arguments skips what ``manifest.jsonl`` records as done; INPUT is never written;
+  with the same arguments skips what ``manifest.jsonl`` records as done, unless its source's
+  sha256 changed (redone) or the source is gone (its outputs removed); INPUT is never written;
+- faults end the run within seconds with one line (`JobFailed`): a worker killed by the OS, a full
+  disk, a read-only folder; the partial folder is kept for the resume. A run that writes nothing
+  raises `DataError` with the reason and leaves nothing behind;
 - bad files (corrupt, truncated, over the pixel limit, a symlink out of INPUT, a label file that
   does not parse) are skipped with a line in ``errors.jsonl``, or stop the run (``strict``).
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import json
 import multiprocessing
 import os
 import shutil
 import sys
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..core.compose import Compose
-from ..core.errors import AugmentlabError, DataError, InvalidConfig
-from ..core.files import atomic_write
+from ..core.errors import AugmentlabError, DataError, InvalidConfig, JobFailed
+from ..core.files import OutputLock, atomic_write
 from ..core.transform import Transform
 from .layout import (
     MAX_PIXELS,
     Entry,
+    carried_files,
     detect_layout,
     layout_of_file,
     original_outputs,
@@ -64,7 +77,7 @@ class AugmentSummary:
 
     def __str__(self) -> str:
         return (f"{self.written} outputs written, {self.skipped_done} already done (resumed), "
-                f"{self.errors} files skipped with errors (see errors.jsonl) -> {self.output}")
+                f"{self.errors} problems (a file, row or column skipped: see errors.jsonl) -> {self.output}")
 
 
 def _check_paths(src: Path, out: Path, overwrite: bool, single_file: bool) -> None:
@@ -98,6 +111,32 @@ def _init(state: dict[str, Any]) -> None:
     _STATE.update(state)
 
 
+def _init_forked(state: dict[str, Any], lock: OutputLock, parent: int) -> None:
+    """A pool worker's set-up: the job's state, no share in the output lock, and an exit as soon as
+    the parent dies (a killed run must not leave workers writing into the folder a re-run uses)."""
+    _init(state)
+    lock.close_in_child()
+    _exit_with_parent(parent)
+
+
+def _exit_with_parent(parent: int) -> None:
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        with contextlib.suppress(OSError, AttributeError):  # PR_SET_PDEATHSIG = 1
+            ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))
+    if os.getppid() != parent:  # it died before the line above ran
+        os._exit(1)
+
+    def watch() -> None:  # elsewhere (and as a second net): poll
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def _cv2_threads(n: int) -> int:
     """Set OpenCV's thread count; returns the previous one."""
     import cv2
@@ -115,12 +154,21 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _source_hash(rel: str) -> str:
-    """sha256 of a source file, once per file per process (a table's rows share one file)."""
-    cache = _STATE.setdefault("hashes", {})
-    if rel not in cache:
-        cache[rel] = _sha256(_STATE["src"] / rel)
-    return str(cache[rel])
+def _inputs_digest(src: Path, entry: Entry, hashes: dict[str, str]) -> str:
+    """A digest of everything a sample's outputs are made from: its source file (sha256, kept in
+    `hashes`: a table's rows share one file), its mask or annotation file, and its COCO record
+    (not the whole COCO JSON: editing one image's annotations redoes that image only). A resume
+    keeps a finished line only while this is unchanged."""
+    if entry.rel not in hashes:
+        hashes[entry.rel] = _sha256(src / entry.rel)
+    parts: dict[str, Any] = {"source": hashes[entry.rel], "label": entry.label}
+    for name in ("mask", "boxes"):
+        rel = getattr(entry, name)
+        if rel is not None and entry.extra.get("format") != "coco":
+            parts[name] = _sha256(src / rel)
+    if entry.extra.get("format") == "coco":
+        parts["coco"] = {k: entry.extra.get(k) for k in ("image", "annotations")}
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _work(unit: tuple[int, int]) -> dict[str, Any]:
@@ -129,6 +177,9 @@ def _work(unit: tuple[int, int]) -> dict[str, Any]:
     entry: Entry = _STATE["entries"][index]
     src, partial, pipe = _STATE["src"], _STATE["partial"], _STATE["pipeline"]
     try:
+        # hashed before it is read: a file changed in between carries the old digest, so a
+        # resume redoes it rather than keeping outputs made from the new one
+        digest = _inputs_digest(src, entry, _STATE["hashes"])
         fields = read_entry(src, entry, max_pixels=_STATE["max_pixels"])
         if copy == 0:  # the original, copied byte for byte
             files, part = original_outputs(src, entry)
@@ -137,14 +188,18 @@ def _work(unit: tuple[int, int]) -> dict[str, Any]:
             out = pipe(**fields, sample_id=sample_id_of(entry.key), copy=copy, seed=_STATE["seed"])
             files, part = write_outputs(partial, entry, copy, out, src)
             record = out.record.to_dict()
-        for rel, data in files.items():
-            atomic_write(partial / rel, data)
     except (AugmentlabError, OSError) as exc:  # the message names the file (and line)
         named = isinstance(exc, DataError) and exc.path is not None
         where = entry.rel if entry.row is None else f"{entry.rel}:{entry.extra.get('line', entry.row)}"
         return {"error": {"file": where, "copy": copy,
                           "error": str(exc) if named else f"{src / where}: {exc}"}}
-    line = {"source": entry.rel, "sha256": _source_hash(entry.rel), "copy": copy,
+    try:
+        for rel, data in files.items():
+            atomic_write(partial / rel, data)
+    except OSError as exc:  # disk full, folder read-only: the job cannot go on; returned, not
+        # raised, so that it reaches the main process whole from any engine (Ray wraps exceptions)
+        return {"fatal": {"errno": exc.errno, "strerror": exc.strerror, "filename": str(partial / rel)}}
+    line = {"source": entry.rel, "sha256": _STATE["hashes"][entry.rel], "inputs": digest, "copy": copy,
             "outputs": sorted(files) if entry.row is None else [entry.rel], "label": entry.label,
             "mask": entry.mask, "boxes": entry.boxes, "record": record}
     if entry.row is not None:
@@ -190,7 +245,7 @@ def _ray_results(state: dict[str, Any], units: list[tuple[int, int]], workers: i
     ctx.execution_options.preserve_order = True
     data = ray.data.from_items([{"index": i, "copy": k} for i, k in units])
     mapped = data.map_batches(_RayWork, fn_constructor_kwargs={"state": state}, batch_size=32,
-                              concurrency=workers, num_cpus=1)
+                              compute=ray.data.ActorPoolStrategy(size=workers), num_cpus=1)
     for row in mapped.iter_rows():
         yield json.loads(row["result"])
 
@@ -259,9 +314,33 @@ def augment_dataset(src: str | Path, out: str | Path, pipeline: Transform, *, co
     only = None
     if src.is_file():
         only, src = src.name, src.parent
+    if not src.is_dir():
+        raise InvalidConfig(f"augment: input {src} is not a folder or a file")
+    # one run per OUTPUT: the lock covers OUTPUT.partial and the final rename. The paths are
+    # checked before it is taken (no lock file is ever made inside INPUT) and again once it is
+    # held (a run that just finished may have created OUTPUT meanwhile)
+    _check_paths(src, out, overwrite, only is not None)
+    with _writable(out.parent, out):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        lock = OutputLock(out.parent / f".{out.name}.augmentlab-lock", str(out)).acquire()
+    try:
+        return _locked_run(src, out, only, pipeline, lock, copies=copies, seed=seed, workers=workers,
+                           engine=engine, ray_address=ray_address, include_originals=include_originals,
+                           strict=strict, overwrite=overwrite, max_pixels=max_pixels, quiet=quiet,
+                           label=label, text_column=text_column, command=command)
+    finally:
+        lock.release()
+
+
+def _locked_run(src: Path, out: Path, only: str | None, pipeline: Transform, lock: OutputLock, *,
+                copies: int, seed: int, workers: int, engine: str, ray_address: str | None,
+                include_originals: bool, strict: bool, overwrite: bool, max_pixels: int, quiet: bool,
+                label: str | None, text_column: str, command: list[str] | None) -> AugmentSummary:
+    """`augment_dataset` once it holds OUTPUT's lock."""
     _check_paths(src, out, overwrite, only is not None)
     pipe = pipeline if isinstance(pipeline, Compose) else Compose([pipeline])
-    layout = layout_of_file(src / only, text_column) if only else detect_layout(src, text_column=text_column)
+    layout = (layout_of_file(src / only, text_column) if only
+              else detect_layout(src, text_column=text_column))
     entries, problems = scan(src, layout, label=label, text_column=text_column, only=only)
     if only is not None:
         entries = [e for e in entries if e.rel == only]
@@ -275,11 +354,76 @@ def augment_dataset(src: str | Path, out: str | Path, pipeline: Transform, *, co
               "config_hash": pipe.config_hash, "seed": seed, "copies": copies,
               "include_originals": include_originals, "max_pixels": max_pixels}
     partial = out.with_name(out.name + ".partial")
-    job_file = partial / "augmentlab.yaml"
-    if partial.exists():  # resume only the same job
-        try:
-            import yaml
+    # the command that made it (the CLI's, without the options that do not change the bytes);
+    # never sys.argv of a Python caller: a notebook's would differ on every run
+    job = {**config, "command": command}
+    # a table's rows share their file: hashed once, here, right after the rows were read
+    hashes = {e.rel: _sha256(src / e.rel) for e in entries if e.row is not None}
+    with _writable(partial, out):
+        _open_partial(partial, config, job)
+        done = _resumable(partial, src, entries, hashes)
+    if strict and problems:
+        raise DataError(problems[0]["error"], path=str(src / problems[0]["file"]))
+    first = 0 if include_originals else 1
+    units = [(i, k) for i, e in enumerate(entries) for k in range(first, copies + 1)
+             if (e.rel, -1 if e.row is None else e.row, k) not in done]
+    if layout == "text" and units:  # back-translation: all texts in one translator call, before
+        from ..text.translate import warm_pipeline  # the workers fork (they inherit the cache)
 
+        warm_pipeline(pipe, [read_entry(src, entries[i])["text"] for i in sorted({i for i, _ in units})])
+    state = {"entries": entries, "src": src, "partial": partial, "pipeline": pipe,
+             "max_pixels": max_pixels, "seed": seed, "hashes": hashes}
+    errors = list(problems)
+    with _writable(partial, out):
+        written = _execute(state, units, errors, lock, workers=workers, engine=engine,
+                           ray_address=ray_address, strict=strict, quiet=quiet)
+        lines = _finish(partial, src, layout, job, errors)
+    if not lines:  # nothing to show for the run: say why, leave nothing behind
+        shutil.rmtree(partial, ignore_errors=True)
+        raise DataError(_nothing_written(src, layout, entries, errors))
+    with _writable(out, out):
+        # --overwrite: the old output goes only once the new one is complete, through a hidden
+        # name of ours (a run killed half-way through the swap leaves it; the next run removes it)
+        trash = out.with_name(f".{out.name}.augmentlab-old")
+        if out.exists():
+            shutil.rmtree(trash, ignore_errors=True)
+            os.replace(out, trash)
+        os.replace(partial, out)
+        shutil.rmtree(trash, ignore_errors=True)
+    return AugmentSummary(out, written, len(done), len(errors))
+
+
+@contextlib.contextmanager
+def _writable(where: Path, out: Path) -> Any:
+    """Turn a failed write (read-only folder, disk full, a file where a folder goes) into one line
+    that says what to do, instead of a traceback."""
+    try:
+        yield
+    except OSError as exc:
+        hint = {errno.ENOSPC: "the disk is full: free space",
+                errno.EDQUOT: "the disk quota is used up: free space",
+                errno.EACCES: "no permission to write there: choose a folder you can write",
+                errno.EPERM: "the folder refuses writes (immutable?): choose another OUTPUT",
+                errno.EROFS: "the file system is read-only: choose another OUTPUT",
+                errno.ENOTDIR: "a file stands where a folder must go: choose another OUTPUT",
+                errno.EEXIST: "a file stands where a folder must go: choose another OUTPUT",
+                }.get(exc.errno or 0, "check that OUTPUT's folder exists and can be written")
+        partial = out.with_name(out.name + ".partial")
+        resume = (f"; what was done is kept in {partial}: run the same command again to resume"
+                  if partial.is_dir() else "")
+        raise JobFailed(f"cannot write {exc.filename or where}: {exc.strerror or exc}; "
+                        f"{hint}{resume}") from None
+
+
+def _open_partial(partial: Path, config: dict[str, Any], job: dict[str, Any]) -> None:
+    """Create OUTPUT.partial, or check that the one there is an interrupted run of this job."""
+    import yaml
+
+    job_file = partial / "augmentlab.yaml"
+    # resume only the same job; a partial folder without a job file is one killed as it was
+    # being made (the job file is written first): nothing in it to keep or to protect
+    if partial.exists() and (job_file.exists() or (partial / "manifest.jsonl").exists()):
+        try:
             previous = yaml.safe_load(job_file.read_text())
         except (OSError, ValueError):
             previous = None
@@ -287,24 +431,43 @@ def augment_dataset(src: str | Path, out: str | Path, pipeline: Transform, *, co
             raise InvalidConfig(f"augment: {partial} holds an interrupted run of a different job; "
                                 "delete it, or run that job again to finish it")
     partial.mkdir(parents=True, exist_ok=True)
-    import yaml
+    atomic_write(job_file, yaml.safe_dump(job, sort_keys=True).encode())
 
-    atomic_write(job_file, yaml.safe_dump({**config, "command": command or sys.argv},
-                                          sort_keys=True).encode())
-    manifest, errors_file = partial / "manifest.jsonl", partial / "errors.jsonl"
+
+def _resumable(partial: Path, src: Path, entries: list[Entry],
+               hashes: dict[str, str]) -> dict[tuple[str, int, int], dict[str, Any]]:
+    """The manifest lines of an interrupted run that still hold: a line is dropped (its work
+    redone, its outputs swept at the end) when its sample is no longer in the input or anything
+    it was made from changed since (see `_inputs_digest`). The manifest is rewritten with just
+    these lines, so a torn last line cannot glue itself to the next one appended."""
+    manifest = partial / "manifest.jsonl"
     done = _done(manifest)
-    first = 0 if include_originals else 1
-    units = [(i, k) for i, e in enumerate(entries) for k in range(first, copies + 1)
-             if (e.rel, -1 if e.row is None else e.row, k) not in done]
-    if strict and problems:
-        raise DataError(problems[0]["error"], path=str(src / problems[0]["file"]))
-    if layout == "text" and units:  # back-translation: all texts in one translator call, before
-        from ..text.translate import warm_pipeline  # the workers fork (they inherit the cache)
+    if not done:
+        return done
+    current = {e.key: e for e in entries}
+    digests: dict[str, str | None] = {}
+    for key, line in list(done.items()):
+        sample = line["source"] if line.get("row") is None else f"{line['source']}#{line['row']}"
+        entry = current.get(sample)
+        if entry is not None and sample not in digests:
+            try:
+                digests[sample] = _inputs_digest(src, entry, hashes)
+            except OSError:  # unreadable now: redone (the worker says why)
+                digests[sample] = None
+        if entry is None or digests[sample] is None or digests[sample] != line.get("inputs"):
+            del done[key]
+    lines = sorted(done.values(), key=line_order)
+    atomic_write(manifest, "".join(json.dumps(d, sort_keys=True) + "\n" for d in lines).encode())
+    return done
 
-        warm_pipeline(pipe, [read_entry(src, entries[i])["text"] for i in sorted({i for i, _ in units})])
-    state = {"entries": entries, "src": src, "partial": partial, "pipeline": pipe,
-             "max_pixels": max_pixels, "seed": seed}
-    errors = list(problems)
+
+def _execute(state: dict[str, Any], units: list[tuple[int, int]], errors: list[dict[str, Any]],
+             lock: OutputLock, *,
+             workers: int, engine: str, ray_address: str | None, strict: bool, quiet: bool) -> int:
+    """Run the units, appending each finished one to the manifest as it comes; returns how many
+    outputs were written. A worker killed by the OS stops the run with `JobFailed` (within a
+    second), the manifest holding everything finished, so the same command resumes."""
+    partial: Path = state["partial"]
     written = 0
     bar = None
     if not quiet:
@@ -312,24 +475,21 @@ def augment_dataset(src: str | Path, out: str | Path, pipeline: Transform, *, co
 
         bar = tqdm(total=len(units), unit="item", desc="augment", dynamic_ncols=True)
     results: Any
-    with manifest.open("a") as mf:
-        pool = None
-        if engine == "ray" and units:
-            results = _ray_results(state, units, workers, ray_address)
-        elif workers == 1 or len(units) < 2:
-            _init(state)
-            results = map(_work, units)
-        else:
-            # one process per core: OpenCV's own threads would only contend. Set in the parent
-            # before the fork (a forked child must not reconfigure a thread pool it did not start)
-            cv2_threads = _cv2_threads(1)
-            try:
-                pool = multiprocessing.get_context("fork").Pool(workers, _init, (state,))
-            finally:
-                _cv2_threads(cv2_threads)
-            results = pool.imap(_work, units, chunksize=16)
+    pool: ProcessPoolExecutor | None = None
+    with (partial / "manifest.jsonl").open("a") as mf:
         try:
+            if engine == "ray" and units:
+                results = _ray_results(state, units, workers, ray_address)
+            elif workers == 1 or len(units) < 2:
+                _init(state)
+                results = map(_work, units)
+            else:
+                pool = _start_pool(state, lock, workers)
+                results = pool.map(_work, units, chunksize=16)
             for result in results:
+                if "fatal" in result:  # a write failed: `_writable` says what to do
+                    fatal = result["fatal"]
+                    raise OSError(fatal["errno"], fatal["strerror"], fatal["filename"])
                 if "error" in result:
                     errors.append(result["error"])
                     if strict:
@@ -341,33 +501,100 @@ def augment_dataset(src: str | Path, out: str | Path, pipeline: Transform, *, co
                         mf.flush()
                 if bar is not None:
                     bar.update(1)
-            if pool is not None:  # done: let the workers exit on their own
-                pool.close()
-                pool.join()
-                pool = None
+        except BrokenProcessPool:
+            raise JobFailed(
+                f"a worker process died (killed by a signal, as the out-of-memory killer does, or "
+                f"crashed) after {written} of {len(units)} items; what was done is kept in {partial}: "
+                "run the same command again to resume (with fewer --workers if memory ran out)") from None
         finally:
-            if pool is not None:  # stopped early (--strict, Ctrl-C): stop the workers now
-                pool.terminate()
+            if pool is not None:
+                _stop(pool)
             if bar is not None:
                 bar.close()
+    return written
+
+
+def _start_pool(state: dict[str, Any], lock: OutputLock, workers: int) -> ProcessPoolExecutor:
+    """`workers` forked processes (an executor, not multiprocessing.Pool: a Pool whose worker is
+    killed waits forever)."""
+    # one process per core: OpenCV's own threads would only contend. Set in the parent before
+    # the fork (a forked child must not reconfigure a thread pool it did not start)
+    cv2_threads = _cv2_threads(1)
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_init_forked, initargs=(state, lock, os.getpid()))
+    try:
+        # start them all now: a fork that fails (a process limit, no memory) fails here
+        for _ in pool.map(int, range(workers)):
+            pass
+    except (OSError, BrokenProcessPool) as exc:
+        _stop(pool)
+        raise JobFailed(f"cannot start {workers} worker processes ({exc}); run again with fewer "
+                        "--workers") from None
+    finally:
+        _cv2_threads(cv2_threads)
+    return pool
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool at once: finished or not (--strict, Ctrl-C, a failure), nothing it still does
+    matters, and a worker left running would keep writing into OUTPUT.partial."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in processes:
+        if proc.is_alive():
+            proc.terminate()
+    for proc in processes:
+        proc.join(5)
+
+
+def _finish(partial: Path, src: Path, layout: str, job: dict[str, Any],
+            errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Put the manifest in canonical order and write the files made from it; returns its lines."""
+    import yaml
+
     for stale in partial.rglob(".*.tmp-*"):  # half-written files of a killed run
         stale.unlink()
+    manifest = partial / "manifest.jsonl"
     # canonical order: the same bytes whatever the workers and interruptions
     lines = sorted(_done(manifest).values(), key=line_order)
     atomic_write(manifest, "".join(json.dumps(d, sort_keys=True) + "\n" for d in lines).encode())
-    for rel, data in shared_files(src, lines, layout).items():
+    made = {**carried_files(src, layout), **shared_files(src, lines, layout)}
+    for rel, data in made.items():
         atomic_write(partial / rel, data)
+    _sweep(partial, {rel for line in lines for rel in line["outputs"]} | set(made) | JOB_FILES)
     errors.sort(key=lambda e: (e["file"], e.get("copy", -1)))
     # the finished job records its line count: replay --verify notices a manifest cut short
-    atomic_write(job_file, yaml.safe_dump({**config, "command": command or sys.argv,
-                                           "manifest_lines": len(lines)}, sort_keys=True).encode())
-    atomic_write(errors_file, "".join(json.dumps(e, sort_keys=True) + "\n" for e in errors).encode())
-    if out.exists():  # --overwrite: the old output goes only once the new one is complete
-        trash = out.with_name(out.name + ".old")
-        shutil.rmtree(trash, ignore_errors=True)
-        os.replace(out, trash)
-        os.replace(partial, out)
-        shutil.rmtree(trash)
-    else:
-        os.replace(partial, out)
-    return AugmentSummary(out, written, len(done), len(errors))
+    atomic_write(partial / "augmentlab.yaml",
+                 yaml.safe_dump({**job, "manifest_lines": len(lines)}, sort_keys=True).encode())
+    atomic_write(partial / "errors.jsonl",
+                 "".join(json.dumps(e, sort_keys=True) + "\n" for e in errors).encode())
+    return lines
+
+
+# the job's own files in OUTPUT (replay --verify accepts them unlisted)
+JOB_FILES = frozenset({"augmentlab.yaml", "manifest.jsonl", "errors.jsonl"})
+
+
+def _sweep(partial: Path, keep: set[str]) -> None:
+    """Remove what no manifest line accounts for: outputs of lines a resume dropped (a source
+    changed, removed, or now unreadable), files assembled from sources since removed. Everything
+    in OUTPUT.partial is this job's, so the finished folder holds exactly what the manifest says."""
+    for path in sorted(partial.rglob("*"), reverse=True):  # children before their folders
+        rel = path.relative_to(partial).as_posix()
+        if path.is_dir() and not path.is_symlink():
+            if not any(path.iterdir()):
+                path.rmdir()
+        elif rel not in keep:
+            path.unlink()
+
+
+def _nothing_written(src: Path, layout: str, entries: list[Entry], errors: list[dict[str, Any]]) -> str:
+    """Why a run produced no output at all."""
+    if not entries and not errors:
+        return (f"nothing was written: found no samples in {src} (read as a {layout} dataset); "
+                "check INPUT, or --text-column/--label for tables and text")
+    shown = "; ".join(e["error"] if e["file"].split(":")[0] in e["error"] else f"{e['file']}: {e['error']}"
+                      for e in errors[:3])  # most messages name their file already
+    more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
+    return (f"nothing was written: no sample could be augmented ({len(errors)} skipped with errors, "
+            f"{layout} dataset in {src}): {shown}{more}")

@@ -24,13 +24,13 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import DataError
+from ..core.warp import MAX_PIXELS
 from ..datasets.user import IMAGE_SUFFIXES
 from .audio_files import AUDIO_SUFFIXES
 
-__all__ = ["MAX_PIXELS", "Entry", "detect_layout", "original_outputs", "read_entry", "scan",
+__all__ = ["MAX_PIXELS", "Entry", "carried_files", "detect_layout", "original_outputs", "read_entry", "scan",
            "write_outputs"]
 
-MAX_PIXELS = 89_478_485  # Pillow's decompression-bomb warning threshold (~ 0.25 GiB RGBA)
 LOSSLESS = (".png", ".bmp", ".tif", ".tiff", ".pgm", ".ppm")
 
 
@@ -110,6 +110,53 @@ def layout_of_file(path: Path, text_column: str = "text") -> str:
                     "audio (.wav, .flac, .ogg) file; give an image dataset as a folder", path=str(path))
 
 
+# Files that describe a dataset rather than hold samples (class names, the YOLO dataset file),
+# carried into OUTPUT byte for byte, per layout: only these names, at the root (and LabelImg's
+# labels/classes.txt), so nothing big or unrelated (a README, notes, an archive) comes along.
+# ImageSets/ (VOC splits) is not carried: it lists the source images only, not the outputs.
+_CARRIED: dict[str, tuple[str, ...]] = {
+    "yolo": ("data.yaml", "data.yml", "dataset.yaml", "dataset.yml", "classes.txt", "*.names",
+             "labels/classes.txt"),
+    "voc": ("labelmap.txt", "labels.txt", "classes.txt"),
+    "coco": ("labelmap.txt", "labels.txt", "classes.txt"),
+    "masks": ("labelmap.txt", "labels.txt", "classes.txt"),
+}
+_CARRIED_MAX_BYTES = 1 << 20  # a class list or dataset file is small: anything larger is not one
+
+
+def carried_files(root: Path, layout: str) -> dict[str, bytes]:
+    """Files of the dataset that are not samples but belong with them in OUTPUT, copied as they
+    are (relative path -> bytes): YOLO's ``data.yaml``/``dataset.yaml``, ``classes.txt`` and
+    ``*.names`` (and ``labels/classes.txt``, where LabelImg writes it); the ``labelmap.txt``,
+    ``labels.txt`` or ``classes.txt`` of a VOC, COCO or masks dataset (CVAT writes labelmap.txt).
+    A folder of class subfolders carries nothing (its classes are its folder names).
+
+    Paths inside them (``train: ../images``) are not rewritten: OUTPUT keeps the input's layout,
+    so the relative ones still hold (an absolute one, such as a ``path: /data/in`` in data.yaml,
+    still names the input: edit it in OUTPUT if it must name OUTPUT). Not carried: files over
+    1 MiB, symbolic links leading out of the input, hidden files. `augmentlab replay --verify`
+    checks them against the input.
+
+    Example:
+        >>> import tempfile
+        >>> root = Path(tempfile.mkdtemp())
+        >>> _ = (root / "data.yaml").write_text("names: [cat]\\n")
+        >>> carried_files(root, "yolo"), carried_files(root, "folder")
+        ({'data.yaml': b'names: [cat]\\n'}, {})
+    """
+    found: dict[str, bytes] = {}
+    for pattern in _CARRIED.get(layout, ()):
+        for path in sorted(root.glob(pattern)):
+            rel = path.relative_to(root).as_posix()
+            if (path.name.startswith(".") or not path.is_file() or not _inside(root, path)
+                    or path.stat().st_size > _CARRIED_MAX_BYTES):
+                continue
+            if rel == "labels/classes.txt" and any((root / "images").glob("classes.*")):
+                continue  # the label file of an image named classes.*: a sample's, not a class list
+            found[rel] = path.read_bytes()
+    return found
+
+
 def _inside(root: Path, path: Path) -> bool:
     try:
         path.resolve().relative_to(root.resolve())
@@ -118,12 +165,30 @@ def _inside(root: Path, path: Path) -> bool:
     return True
 
 
+def _linked_folder(root: Path, path: Path, problems: list[dict[str, str]]) -> bool:
+    """Whether `path` is a symbolic link to a folder; if so it is not followed, and reported."""
+    if not path.is_symlink():
+        return False
+    rel = path.relative_to(root).as_posix()
+    if not _inside(root, path):
+        problems.append({"file": rel, "error": "a symbolic link leading outside the input folder; "
+                         "its files are left out: copy the folder into the input to augment it"})
+        return True
+    # following it could read the target's files twice (under two names), or loop
+    target = path.resolve().relative_to(root.resolve()).as_posix()
+    problems.append({"file": rel, "error": f"a symbolic link to the folder {target} inside the "
+                     "input, not followed (so that no image is read twice, under two names): its "
+                     "files are left out under this name; replace the link with a copy of the "
+                     "folder to augment them under both"})
+    return True
+
+
 def _images_below(root: Path, folder: Path, problems: list[dict[str, str]],
                   suffixes: tuple[str, ...] = IMAGE_SUFFIXES) -> list[Path]:
     found = []
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
-                             and not (Path(dirpath) / d).is_symlink())
+                             and not _linked_folder(root, Path(dirpath) / d, problems))
         for name in sorted(filenames):
             path = Path(dirpath) / name
             if name.startswith(".") or path.suffix.lower() not in suffixes:
@@ -205,16 +270,20 @@ def scan(root: Path, layout: str, *, label: str | None = None, text_column: str 
 
 
 def read_image_checked(path: Path, *, grayscale: bool = False, max_pixels: int = MAX_PIXELS) -> np.ndarray:
-    """Read an image after checking its pixel count from the header (before decoding).
+    """Read an image after checking its pixel count from the header (before decoding), turned the
+    way its EXIF Orientation tag says, as every viewer shows it: annotations are in displayed
+    coordinates, and augmented outputs are written upright (without the tag).
 
     Example:
         >>> import tempfile, cv2
         >>> p = Path(tempfile.mkdtemp()) / "a.png"
         >>> _ = cv2.imwrite(str(p), np.zeros((4, 6, 3), np.uint8))
+        >>> read_image_checked(p).shape
+        (4, 6, 3)
         >>> read_image_checked(p, max_pixels=10)
         Traceback (most recent call last):
         ...
-        augmentlab.core.errors.DataError: ...: 4x6 = 24 pixels is over the limit of 10 ...
+        augmentlab.core.errors.DataError: ...: 6x4 (width x height) = 24 pixels is over the limit of 10 ...
     """
     import cv2
     from PIL import Image
@@ -222,24 +291,128 @@ def read_image_checked(path: Path, *, grayscale: bool = False, max_pixels: int =
     try:
         with Image.open(path) as header:
             width, height = header.size
-    except Image.DecompressionBombError:
-        width = height = max_pixels + 1
+            # read after the size check below, so that it never decodes pixels (see _orientation)
+            orientation = _orientation(header) if width * height <= max_pixels else 1
+    except Image.DecompressionBombError as exc:  # over Pillow's own limit: it gives no size
+        raise DataError(f"{_declared_size(path, exc)} is over the limit of {max_pixels} (a "
+                        "decompression bomb?); resize it or raise the limit (max_pixels)",
+                        path=str(path)) from None
     except (OSError, SyntaxError, ValueError):
         raise DataError("cannot read this image's header (corrupt, truncated or not an image)",
                         path=str(path)) from None
     if width * height > max_pixels:
-        raise DataError(f"{height}x{width} = {width * height} pixels is over the limit of "
-                        f"{max_pixels} (a decompression bomb?); resize it or raise the limit",
-                        path=str(path))
+        raise DataError(f"{width}x{height} (width x height) = {width * height} pixels is over the "
+                        f"limit of {max_pixels} (a decompression bomb?); resize it or raise the "
+                        "limit (max_pixels)", path=str(path))
     data = np.fromfile(str(path), dtype=np.uint8)
-    img = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE if grayscale else cv2.IMREAD_UNCHANGED)
+    # OpenCV turns a grayscale read by the EXIF tag but not an unchanged one: it is left to
+    # _turn, the same for both
+    flags = cv2.IMREAD_GRAYSCALE | cv2.IMREAD_IGNORE_ORIENTATION if grayscale else cv2.IMREAD_UNCHANGED
+    img = cv2.imdecode(data, flags)
     if img is None:
         raise DataError("cannot decode this image (corrupt or truncated)", path=str(path))
+    img = _turn(img, orientation)
     if grayscale or img.ndim == 2:
         return img
     if img.dtype != np.uint8:
         raise DataError(f"{img.dtype} images are not supported; convert to 8-bit", path=str(path))
     return cv2.cvtColor(img, cv2.COLOR_BGRA2RGBA if img.shape[2] == 4 else cv2.COLOR_BGR2RGB)
+
+
+def _orientation(header: Any) -> int:
+    """The EXIF Orientation (1..8) of an opened image; 1 (as stored) when there is none.
+
+    Only the EXIF block Pillow read with the header counts: asking a PNG for a later one would
+    decode the whole image. TIFF is left out: its orientation is a TIFF tag that OpenCV's TIFF
+    decoder applies itself (turning it again here would turn it twice)."""
+    raw = header.info.get("exif")
+    if header.format == "TIFF" or not isinstance(raw, bytes):
+        return 1
+    from PIL import Image
+
+    exif = Image.Exif()
+    try:
+        exif.load(raw)
+        value = exif.get(0x0112, 1)
+    except Exception:  # a malformed EXIF block: viewers ignore it, so does this
+        return 1
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+def _turn(img: np.ndarray, orientation: int) -> np.ndarray:
+    """The stored pixels as displayed for an EXIF orientation (rows are axis 0, columns axis 1);
+    orientation 1 returns `img` itself, so images without a turn are exactly what was decoded."""
+    if orientation == 1:
+        return img
+    turned = {2: lambda a: a[:, ::-1],  # mirrored left-right
+              3: lambda a: a[::-1, ::-1],  # rotated 180
+              4: lambda a: a[::-1],  # mirrored top-bottom
+              5: lambda a: a.swapaxes(0, 1),  # transposed
+              6: lambda a: np.rot90(a, -1),  # shown rotated 90 clockwise
+              7: lambda a: a[::-1, ::-1].swapaxes(0, 1),  # transverse
+              8: lambda a: np.rot90(a, 1)}[orientation](img)  # shown rotated 90 counter-clockwise
+    return np.ascontiguousarray(turned)
+
+
+def image_orientation(path: Path) -> int:
+    """The EXIF Orientation an image is read with (1: as stored; 5 to 8 swap width and height).
+
+    Example:
+        >>> import tempfile, cv2
+        >>> p = Path(tempfile.mkdtemp()) / "a.png"
+        >>> _ = cv2.imwrite(str(p), np.zeros((4, 6, 3), np.uint8))
+        >>> image_orientation(p)
+        1
+    """
+    from PIL import Image
+
+    try:
+        with Image.open(path) as header:
+            return _orientation(header)
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return 1
+
+
+def _turn_hint(image: Path, said: tuple[Any, Any], shape: tuple[int, ...]) -> str:
+    """What to add to a size mismatch when the size an annotation gives (width, height) is that of
+    the image's pixels as stored, which its EXIF orientation shows turned: "" otherwise."""
+    height, width = shape[:2]
+    if said != (height, width) or width == height:
+        return ""
+    orientation = image_orientation(image)
+    if orientation < 5:
+        return ""
+    return (f" (its EXIF orientation {orientation} shows the {height}x{width} pixels stored in the "
+            f"file turned, as {width}x{height}: annotations are read in displayed coordinates, as "
+            "every viewer shows the image; annotate the image as displayed, or strip its EXIF "
+            "orientation if the annotations are meant for the pixels as stored)")
+
+
+def _declared_size(path: Path, exc: Exception) -> str:
+    """The size an image's header declares, for an image Pillow refused to open as a bomb (its
+    error gives only the pixel count): each format's reader is tried directly, as Image.open does
+    but without its pixel-count check; nothing is decoded."""
+    import re
+    import struct
+
+    from PIL import Image
+
+    with path.open("rb") as fp:
+        prefix = fp.read(16)
+        for fmt in list(Image.ID):
+            factory, accept = Image.OPEN[fmt]
+            verdict = accept(prefix) if accept is not None else True
+            if not verdict or isinstance(verdict, str):  # a str: Pillow's "not this format" note
+                continue
+            try:
+                fp.seek(0)
+                width, height = factory(fp, str(path)).size
+            except (OSError, EOFError, SyntaxError, ValueError, IndexError, KeyError, TypeError,
+                    struct.error):  # not this format: the next one is tried, as Image.open does
+                continue
+            return f"{width}x{height} (width x height) = {width * height} pixels"
+    found = re.search(r"\((\d+) pixels\)", str(exc))
+    return f"an image of {found[1]} pixels" if found else "an image of more pixels than Pillow opens"
 
 
 def _read_yolo(path: Path, rel: str) -> tuple[np.ndarray, list[int]]:
@@ -262,7 +435,8 @@ def _read_yolo(path: Path, rel: str) -> tuple[np.ndarray, list[int]]:
     return np.asarray(boxes, dtype=np.float64).reshape(-1, 4), labels
 
 
-def _read_voc(path: Path, rel: str) -> tuple[np.ndarray, list[str]]:
+def _read_voc(path: Path, rel: str) -> tuple[np.ndarray, list[str], tuple[Any, Any]]:
+    """The boxes, their names, and the ``<size>`` (width, height; None where not given)."""
     import xml.etree.ElementTree as ET
 
     try:
@@ -280,7 +454,16 @@ def _read_voc(path: Path, rel: str) -> tuple[np.ndarray, list[str]]:
                             path=rel) from None
         boxes.append(values)
         labels.append(name or "")
-    return np.asarray(boxes, dtype=np.float64).reshape(-1, 4), labels
+    size = (_int_or_none(tree.getroot().findtext("size/width")),
+            _int_or_none(tree.getroot().findtext("size/height")))
+    return np.asarray(boxes, dtype=np.float64).reshape(-1, 4), labels, size
+
+
+def _int_or_none(text: str | None) -> int | None:
+    try:
+        return int(float(text or ""))
+    except (ValueError, OverflowError):  # empty, "nan", "inf": no size to compare
+        return None
 
 
 def _voc_xml(source: Path, image_name: str, shape: tuple[int, ...], boxes: Any) -> bytes:
@@ -337,16 +520,24 @@ def read_entry(root: Path, entry: Entry, *, max_pixels: int = MAX_PIXELS) -> dic
     if entry.extra.get("format") == "coco":
         from .coco import read_coco
 
-        return read_coco(entry, fields["image"])
+        return read_coco(entry, fields["image"], source=root / entry.rel)
     if entry.mask is not None:
         mask = read_image_checked(root / entry.mask, grayscale=True, max_pixels=max_pixels)
         if mask.shape[:2] != fields["image"].shape[:2]:
+            hint = _turn_hint(root / entry.rel, (mask.shape[1], mask.shape[0]), fields["image"].shape)
             raise DataError(f"mask {entry.mask} is {mask.shape[1]}x{mask.shape[0]}, its image "
-                            f"{fields['image'].shape[1]}x{fields['image'].shape[0]}; they must match",
-                            path=entry.rel)
+                            f"{fields['image'].shape[1]}x{fields['image'].shape[0]}; they must match"
+                            + hint, path=entry.rel)
         fields["mask"] = mask
     if entry.boxes is not None and entry.extra.get("format") == "voc":
-        voc, _ = _read_voc(root / entry.boxes, entry.boxes)
+        voc, _, size = _read_voc(root / entry.boxes, entry.boxes)
+        # a size that is not the image's is tolerated (VOC files often carry 0 or stale sizes),
+        # except the one that says the boxes were drawn on the pixels as stored, not as displayed
+        hint = _turn_hint(root / entry.rel, size, fields["image"].shape)
+        if hint:
+            h, w = fields["image"].shape[:2]
+            raise DataError(f"{entry.boxes} says {size[0]}x{size[1]} for this image; it is displayed "
+                            f"as {w}x{h}" + hint, path=entry.rel)
         fields["bboxes"] = BBoxes(voc, format="pascal_voc", labels=list(range(len(voc))))
     elif entry.boxes is not None:
         boxes, labels = _read_yolo(root / entry.boxes, entry.boxes)

@@ -9,15 +9,17 @@ from typing import Any
 from ..core.config import pipeline_from_document
 from ..core.errors import AugmentlabError, InvalidInput
 from ..core.sample import Record
-from .job import shared_files
-from .layout import original_outputs, read_entry, scan, write_outputs
+from .job import JOB_FILES, shared_files
+from .layout import carried_files, original_outputs, read_entry, scan, write_outputs
 
 __all__ = ["verify_output"]
 
 
 def verify_output(out: str | Path, *, src: str | Path | None = None) -> list[dict[str, Any]]:
     """Re-run each manifest line of an `augment_dataset` output from its source file and Record;
-    returns the lines whose outputs differ (an empty list: every byte reproduced).
+    returns the lines whose outputs differ (an empty list: every byte reproduced). Files carried
+    from the input as they are (`carried_files`: class names, a YOLO data.yaml) are compared with
+    the input's; any other file the manifest does not list is reported.
 
     Example:
         >>> import tempfile, cv2, numpy as np, augmentlab as al
@@ -81,7 +83,17 @@ def verify_output(out: str | Path, *, src: str | Path | None = None) -> list[dic
     if expected is not None and expected != len(lines):
         different.append({"source": "manifest.jsonl", "outputs": ["manifest.jsonl"],
                           "problem": f"{len(lines)} lines, but the run wrote {expected}"})
-    listed = {rel for line in lines for rel in line["outputs"]} | set(shared) | _JOB_FILES
+    # files carried from the input as they are (class names, data.yaml): the input's bytes
+    carried = carried_files(root, job["layout"])
+    for rel, data in carried.items():
+        if not (out / rel).is_file():
+            different.append({"source": rel, "outputs": [rel], "problem": f"carried from the input "
+                              f"as it is, but missing from the output: copy {root / rel} into it"})
+        elif (out / rel).read_bytes() != data:
+            different.append({"source": rel, "outputs": [rel], "problem": f"carried from the input "
+                              f"as it is, but it differs from the input's {rel}: copy {root / rel} "
+                              "into the output again (or run augment again if the input changed)"})
+    listed = {rel for line in lines for rel in line["outputs"]} | set(shared) | set(carried) | JOB_FILES
     for path in sorted(out.rglob("*")):
         rel = path.relative_to(out).as_posix()
         if (path.is_file() or path.is_symlink()) and rel not in listed:
@@ -89,5 +101,3 @@ def verify_output(out: str | Path, *, src: str | Path | None = None) -> list[dic
                               "problem": "a file the manifest does not list"})
     return different
 
-
-_JOB_FILES = {"augmentlab.yaml", "manifest.jsonl", "errors.jsonl"}

@@ -484,6 +484,21 @@ _IMAGENET_MEAN = (0.485, 0.456, 0.406)
 _IMAGENET_STD = (0.229, 0.224, 0.225)
 
 
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def _per_channel(name: str, value: Any, *, low: float) -> np.ndarray:
+    """Normalize's mean or std: one number, or one per channel, each finite and within float32
+    (np.asarray would take "0.5" as a number and 1e39 as inf)."""
+    values = value.tolist() if isinstance(value, np.ndarray) else value
+    values = list(values) if isinstance(values, (list, tuple)) else [values]
+    if not values:
+        raise InvalidConfig(f"Normalize: {name}=[] needs one number, or one per channel")
+    for v in values:
+        check_number("Normalize", name, v, low=low, high=_FLOAT32_MAX)
+    return np.asarray(values, np.float32)
+
+
 class Normalize(ImageOnlyTransform):
     """``(x / max_pixel_value - mean) / std`` per channel; returns float32 (the one transform
     whose point is to change the dtype).
@@ -510,11 +525,8 @@ class Normalize(ImageOnlyTransform):
     def __init__(self, *, mean: Any = _IMAGENET_MEAN, std: Any = _IMAGENET_STD,
                  max_pixel_value: float | None = 255.0, p: float = 1.0) -> None:
         super().__init__(p=p)
-        self.mean = np.atleast_1d(np.asarray(mean, np.float32))
-        self.std = np.atleast_1d(np.asarray(std, np.float32))
-        if self.mean.ndim != 1 or self.std.ndim != 1 or (self.std <= 0).any():
-            raise InvalidConfig(f"Normalize: mean={mean!r} and std={std!r} must be numbers or "
-                                "lists, std > 0")
+        self.mean = _per_channel("mean", mean, low=-_FLOAT32_MAX)
+        self.std = _per_channel("std", std, low=1e-12)
         if max_pixel_value is not None:
             check_number("Normalize", "max_pixel_value", max_pixel_value, low=1e-12)
         self.max_pixel_value = max_pixel_value

@@ -12,6 +12,7 @@ from ..core.geometry import ExactPlan
 from ..core.params import check_number, to_range
 from ..core.rng import integer, integer_pair, uniform
 from ..core.transform import GeometricTransform
+from ..core.warp import MAX_PIXELS, MAX_SIDE
 from .functional import matrices as mx
 
 __all__ = [
@@ -29,7 +30,14 @@ Size = tuple[int, int]
 
 
 def _size_arg(owner: str, name: str, value: Any) -> int:
-    return int(check_number(owner, name, value, low=1, integer=True))
+    return int(check_number(owner, name, value, low=1, high=MAX_SIDE, integer=True))
+
+
+def _area_arg(owner: str, height: int, width: int) -> None:
+    """An output size asked for at construction: refused there, not when the first image comes."""
+    if height * width > MAX_PIXELS:
+        raise InvalidConfig(f"{owner}: {width}x{height} = {height * width} pixels is over the limit of "
+                            f"{MAX_PIXELS} pixels an image may have; ask for a smaller size")
 
 
 def _check_fits(owner: str, crop: Size, size: Size) -> None:
@@ -116,6 +124,7 @@ class Resize(GeometricTransform):
         super().__init__(interpolation=interpolation, p=p)
         self.height = _size_arg("Resize", "height", height)
         self.width = _size_arg("Resize", "width", width)
+        _area_arg("Resize", self.height, self.width)
 
     def output_size(self, params: dict[str, Any], size: Size) -> Size:
         return (self.height, self.width)
@@ -231,6 +240,7 @@ class RandomResizedCrop(GeometricTransform):
             raise InvalidConfig(f"RandomResizedCrop: size={size!r} must be (height, width)")
         self.size = (_size_arg("RandomResizedCrop", "size", size[0]),
                      _size_arg("RandomResizedCrop", "size", size[1]))
+        _area_arg("RandomResizedCrop", *self.size)
         self.scale = to_range("RandomResizedCrop", "scale", scale, center=None, low=0, high=1)
         self.ratio = to_range("RandomResizedCrop", "ratio", ratio, center=None, low=1e-3)
 
@@ -281,6 +291,7 @@ class PadIfNeeded(GeometricTransform):
         super().__init__(border_mode=border_mode, fill=fill, fill_mask=fill_mask, p=p)
         self.min_height = _size_arg("PadIfNeeded", "min_height", min_height)
         self.min_width = _size_arg("PadIfNeeded", "min_width", min_width)
+        _area_arg("PadIfNeeded", self.min_height, self.min_width)
         if position not in ("center", "top_left"):
             raise InvalidConfig(f"PadIfNeeded: position={position!r} must be 'center' or "
                                 "'top_left'")

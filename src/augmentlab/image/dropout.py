@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import InvalidConfig
-from ..core.params import check_number, to_range
+from ..core.params import check_number, shown, to_range
 from ..core.rng import integer, kernel_rng, uniform
 from ..core.transform import Transform
 
@@ -20,12 +20,19 @@ __all__ = ["CoarseDropout", "GridDropout", "RandomErasing"]
 
 
 def _check_fill(owner: str, fill: Any) -> Any:
-    if fill == "random" or isinstance(fill, (int, float)) and not isinstance(fill, bool):
+    if isinstance(fill, str) and fill == "random":
         return fill
-    if isinstance(fill, (list, tuple)) and all(isinstance(v, (int, float)) for v in fill):
-        return list(fill)
-    raise InvalidConfig(f"{owner}: fill={fill!r} must be a number, a list (one per channel) or "
+    if isinstance(fill, (int, float)) and not isinstance(fill, bool):
+        return check_number(owner, "fill", fill)  # finite, and within float's range
+    if isinstance(fill, (list, tuple)) and fill and all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in fill):
+        return [check_number(owner, "fill", v) for v in fill]
+    raise InvalidConfig(f"{owner}: fill={shown(fill)} must be a number, a list (one per channel) or "
                         "'random'")
+
+
+def _check_fill_mask(owner: str, fill_mask: Any) -> float | None:
+    return None if fill_mask is None else check_number(owner, "fill_mask", fill_mask)
 
 
 class _Holes(Transform):
@@ -138,7 +145,7 @@ class GridDropout(_Holes):
                           else _extent("GridDropout", "unit_size_range", unit_size_range))
         self.random_offset = bool(random_offset)
         self.fill = _check_fill("GridDropout", fill)
-        self.fill_mask = fill_mask
+        self.fill_mask = _check_fill_mask("GridDropout", fill_mask)
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
         h, w = sample.size
@@ -178,7 +185,7 @@ class RandomErasing(_Holes):
         self.scale = to_range("RandomErasing", "scale", scale, center=None, low=0, high=1)
         self.ratio = to_range("RandomErasing", "ratio", ratio, center=None, low=1e-3)
         self.fill = _check_fill("RandomErasing", fill)
-        self.fill_mask = fill_mask
+        self.fill_mask = _check_fill_mask("RandomErasing", fill_mask)
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
         h, w = sample.size

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..core.errors import InvalidConfig
 from ..core.lut import apply_lut
-from ..core.params import to_range
+from ..core.params import check_number, shown, to_range
 from ..core.rng import integer, kernel_rng, uniform
 from ..core.transform import ImageOnlyTransform
 from .functional.dtype import as_float, like
@@ -25,8 +25,8 @@ def _expand(a: np.ndarray, image: np.ndarray) -> np.ndarray:
 
 def _roi(owner: str, roi: Any) -> tuple[float, float, float, float]:
     if not isinstance(roi, (list, tuple)) or len(roi) != 4:
-        raise InvalidConfig(f"{owner}: roi={roi!r} must be (x_min, y_min, x_max, y_max) fractions")
-    x0, y0, x1, y1 = (float(v) for v in roi)
+        raise InvalidConfig(f"{owner}: roi={shown(roi)} must be (x_min, y_min, x_max, y_max) fractions")
+    x0, y0, x1, y1 = (float(check_number(owner, "roi", v, low=0, high=1)) for v in roi)
     if not (0 <= x0 < x1 <= 1 and 0 <= y0 < y1 <= 1):
         raise InvalidConfig(f"{owner}: roi={roi!r} needs 0 <= x_min < x_max <= 1 and "
                             "0 <= y_min < y_max <= 1")
@@ -87,15 +87,19 @@ class RandomRain(ImageOnlyTransform):
                         ("blur_value", blur_value)):
             if name == "drop_length" and v is None:
                 continue
-            if not isinstance(v, int) or v < 1:
-                raise InvalidConfig(f"RandomRain: {name}={v!r} must be a positive integer")
-        if not 0 < brightness_coefficient <= 1:
+            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+                raise InvalidConfig(f"RandomRain: {name}={shown(v)} must be a positive integer")
+            check_number("RandomRain", name, v)  # and not beyond float's range (10**400)
+        check_number("RandomRain", "density", density, low=0, high=1)
+        if check_number("RandomRain", "brightness_coefficient", brightness_coefficient, high=1) <= 0:
             raise InvalidConfig(f"RandomRain: brightness_coefficient={brightness_coefficient!r} "
                                 "must lie in (0, 1]")
-        if not 0 <= density <= 1:
-            raise InvalidConfig(f"RandomRain: density={density!r} must lie in [0, 1]")
+        if not isinstance(drop_color, (list, tuple)) or len(drop_color) != 3:
+            raise InvalidConfig(f"RandomRain: drop_color={shown(drop_color)} must be three values "
+                                "0..255, e.g. [200, 200, 200]")
         self.drop_length, self.drop_width, self.blur_value = drop_length, drop_width, blur_value
-        self.drop_color = tuple(int(c) for c in drop_color)
+        self.drop_color = tuple(int(check_number("RandomRain", "drop_color", c, low=0, high=255))
+                                for c in drop_color)
         self.brightness_coefficient, self.density = float(brightness_coefficient), float(density)
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
@@ -153,10 +157,9 @@ class RandomShadow(ImageOnlyTransform):
         lo, hi = to_range("RandomShadow", "num_shadows_limit", num_shadows_limit, center=None,
                           low=1)
         self.num_shadows = (int(lo), int(hi))
-        if not isinstance(shadow_dimension, int) or shadow_dimension < 3:
-            raise InvalidConfig(f"RandomShadow: shadow_dimension={shadow_dimension!r} must be an "
-                                "integer >= 3 (polygon corners)")
-        self.shadow_dimension = shadow_dimension
+        # polygon corners: a whole number >= 3 (and not 1e400, nor true)
+        self.shadow_dimension = check_number("RandomShadow", "shadow_dimension", shadow_dimension,
+                                             low=3, integer=True)
         self.intensity = to_range("RandomShadow", "shadow_intensity_range",
                                   shadow_intensity_range, center=None, low=0, high=1)
 
@@ -194,10 +197,8 @@ class RandomSunFlare(ImageOnlyTransform):
                  num_flare_circles_range: Any = (6, 10), p: float = 0.5) -> None:
         super().__init__(p=p)
         self.flare_roi = _roi("RandomSunFlare", flare_roi)
-        if not isinstance(src_radius, int) or src_radius < 1:
-            raise InvalidConfig(f"RandomSunFlare: src_radius={src_radius!r} must be a positive "
-                                "integer")
-        self.src_radius = src_radius
+        self.src_radius = check_number("RandomSunFlare", "src_radius", src_radius, low=1,
+                                       integer=True)
         lo, hi = to_range("RandomSunFlare", "num_flare_circles_range", num_flare_circles_range,
                           center=None, low=0)
         self.circles = (int(lo), int(hi))

@@ -24,7 +24,7 @@ import cv2
 import numpy as np
 
 from ..core.errors import InvalidConfig
-from ..core.params import check_choice, check_number
+from ..core.params import check_choice, check_number, shown
 from ..core.rng import integer, uniform
 from ..core.transform import GeometricTransform, ImageOnlyTransform
 from ..image.color import AutoContrast, Equalize, Invert, Posterize, Solarize
@@ -53,14 +53,15 @@ class _MagnitudeOp:
         owner = type(self).__name__
         self.op = check_choice(owner, "op", op, self.ops)
         if isinstance(magnitude, (int, float)) and not isinstance(magnitude, bool):
-            lo = hi = float(magnitude)
+            pair = (magnitude, magnitude)
         elif (isinstance(magnitude, (list, tuple)) and len(magnitude) == 2
               and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in magnitude)):
-            lo, hi = float(magnitude[0]), float(magnitude[1])
+            pair = (magnitude[0], magnitude[1])
         else:
-            raise InvalidConfig(f"{owner}: magnitude={magnitude!r} must be a number or "
+            raise InvalidConfig(f"{owner}: magnitude={shown(magnitude)} must be a number or "
                                 "[low, high]")
-        if not (np.isfinite(lo) and np.isfinite(hi)) or lo > hi:
+        lo, hi = (float(check_number(owner, "magnitude", v)) for v in pair)  # finite, not 1e400
+        if lo > hi:
             raise InvalidConfig(f"{owner}: magnitude={magnitude!r} must be finite with "
                                 "low <= high")
         self.magnitude = (lo, hi)

@@ -134,11 +134,8 @@ class Dropout(SeriesTransform):
         self.rate = check_prob(self.name, "rate", rate)
         self.max_run = int(check_number(self.name, "max_run", max_run, low=1, high=10**6,
                                         integer=True))
-        if fill is not None and (not isinstance(fill, (int, float)) or isinstance(fill, bool)
-                                 or not np.isfinite(fill)):
-            raise InvalidConfig(f"{self.name}: fill={fill!r} must be a finite number, or None "
-                                "for missing (NaN)")
-        self.fill = fill
+        # a finite number (np.isfinite raises TypeError on 2**64), or None for missing (NaN)
+        self.fill = None if fill is None else check_number(self.name, "fill", fill)
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
         return {"seed": integer(rng, 0, 2**63 - 1)}

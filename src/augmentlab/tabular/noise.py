@@ -84,10 +84,11 @@ class GaussianNoise(TabularTransform):
 
     def apply_row(self, row: dict[str, Any], params: dict[str, Any], schema: Schema) -> dict[str, Any]:
         for name, z in params["z"].items():
-            rule = schema.columns[name]
-            if name not in row or is_missing(row[name]):
+            rule, scale = schema.columns[name], self.scale_of(name)
+            # scale 0 leaves the value itself, not its float round trip (an id above 2**53)
+            if scale == 0 or name not in row or is_missing(row[name]):
                 continue
-            value = float(row[name]) + self.scale_of(name) * rule.std * z
+            value = float(row[name]) + scale * rule.std * z
             value = min(max(value, rule.low if rule.low is not None else value),
                         rule.high if rule.high is not None else value)
             row[name] = int(round(value)) if rule.kind == "integer" else value

@@ -108,7 +108,9 @@ class Schema:
                 counts = present.map(_native).value_counts(sort=False)
                 order = sorted(counts.index, key=lambda v: (type(v).__name__, v))
                 total = float(counts.sum()) or 1.0
-                columns[str(name)] = Column("categorical", values=tuple(order),
+                # plain values: a nullable boolean column's index yields numpy bools, which a
+                # manifest (JSON) cannot hold
+                columns[str(name)] = Column("categorical", values=tuple(_native(v) for v in order),
                                             weights=tuple(float(counts[v]) / total for v in order))
         return cls(columns)
 

@@ -196,7 +196,7 @@ class LabelFilter(CheckedText):
     def get_config(self) -> dict[str, Any]:
         # an oracle object is described by a fingerprint of its pickle: the config (and the
         # pipeline's hash) still tells two oracles apart, but cannot be loaded back
-        oracle: Any = self.oracle_path or {
+        oracle: Any = self.oracle_path if self.oracle_path is not None else {
             "unsaved": type(self.oracle).__name__,
             "sha256": hashlib.sha256(pickle.dumps(self.oracle)).hexdigest()[:16]}
         return {"name": self.name, "transform": self._given.get_config(), "oracle": oracle,
