@@ -65,6 +65,25 @@ def test_a_study_resumes_and_workers_share_sqlite(tmp_path: Path) -> None:
     assert _search(tmp_path / "x").evaluate(best["params"])["value"] == pytest.approx(best["value"])
 
 
+class _InstantSearch(PolicySearch):
+    """A search whose trials score instantly: it exercises the storage's trial queue at full speed."""
+
+    def evaluate(self, params: dict) -> dict:
+        value = params["num_ops"] * 100 + params["magnitude"]
+        return {"value": float(value), "cells": [float(value)]}
+
+
+def test_parallel_workers_on_sqlite_never_take_one_queued_point_twice(tmp_path: Path) -> None:
+    # SQLite ignores SELECT ... FOR UPDATE, so Optuna's queue can hand one enqueued grid point to
+    # two workers; the second then fails with "Cannot tell a COMPLETE trial"
+    space = SearchSpace("randaugment", ops=(1, 2, 3, 4), magnitudes=tuple(range(31)))
+    result = _InstantSearch("digits", model="logreg", space=space, trials=124, train_sizes=(5,),
+                            seeds=1, jobs=4, out=tmp_path).run()
+    points = [(t["params"]["num_ops"], t["params"]["magnitude"]) for t in result.trials]
+    assert len(points) == 124 and len(set(points)) == 124
+    assert len({t["worker"] for t in result.trials}) >= 2
+
+
 def test_subpolicy_space_builds_the_pipelines_optuna_proposes(tmp_path: Path) -> None:
     space = SearchSpace("subpolicies", subpolicies=2)
     result = _search(tmp_path, space=space, sampler="random", trials=4, jobs=2).run()

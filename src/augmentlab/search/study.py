@@ -4,12 +4,13 @@ against one study in SQLite (default) or PostgreSQL (several machines)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
 import socket
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -233,12 +234,42 @@ class PolicySearch:
             worker = int.from_bytes(f"{socket.gethostname()}:{os.getpid()}".encode()[-8:], "little")
         study = self.study(worker)
         finished = (optuna.trial.TrialState.COMPLETE, optuna.trial.TrialState.PRUNED)
-        callback = optuna.study.MaxTrialsCallback(self.trials, states=finished)
         try:
-            study.optimize(self._objective, n_trials=n_trials or self.trials, callbacks=[callback],
-                           gc_after_trial=False)
+            for _ in range(n_trials or self.trials):
+                if len(study.get_trials(deepcopy=False, states=finished)) >= self.trials:
+                    break
+                with self._queue_lock():
+                    trial = study.ask()
+                try:
+                    value = self._objective(trial)
+                except BaseException:
+                    study.tell(trial, state=optuna.trial.TrialState.FAIL)
+                    raise
+                study.tell(trial, value)
         finally:
             self.close()
+
+    @contextlib.contextmanager
+    def _queue_lock(self) -> Iterator[None]:
+        """Serialise taking a trial from an SQLite study across this machine's processes.
+
+        Optuna takes a queued (enqueued grid) trial with ``SELECT ... FOR UPDATE``, which SQLite
+        ignores: two workers asking at once could both take one point, and the second then dies
+        with "Cannot tell a COMPLETE trial". A kernel lock on a file beside the database makes
+        the take atomic (SQLite studies are one machine's; server databases lock rows)."""
+        url = self.storage
+        if not url.startswith("sqlite:///"):
+            yield
+            return
+        import fcntl
+
+        fd = os.open(url[len("sqlite:///"):] + ".queue-lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC,
+                     0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # (closing drops the lock)
 
     def run(self) -> SearchResult:
         """Run the search with ``jobs`` processes; write ``best_pipeline.yaml``, ``trials.csv`` and
