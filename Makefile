@@ -66,6 +66,7 @@ demo: $(DEMO_STAMP)
 test: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy src
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q
 
 bench: install

@@ -10,11 +10,12 @@ import numpy as np
 import pytest
 
 import augmentlab as al
+from augmentlab.audio.features import N_MELS, log_mel
 from augmentlab.core.errors import DataError, InvalidConfig, InvalidInput
 from augmentlab.datasets import Dataset, audio_sets, load
 from augmentlab.evaluate import Experiment, Strategy, recommended_strategy
-from augmentlab.evaluate.audio_features import N_MELS, LogMelFeatures, log_mel
 from augmentlab.evaluate.corruptions import SUITES, corrupt
+from augmentlab.evaluate.front_ends import LogMelFeatures
 from augmentlab.evaluate.models import make_model
 
 RATE = 16000

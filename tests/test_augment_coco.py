@@ -13,7 +13,7 @@ import pytest
 
 import augmentlab as al
 from augmentlab.data import augment_dataset, verify_output
-from augmentlab.data.coco import _rle_decode, _rle_encode
+from augmentlab.datasets.formats.coco import _rle_decode, _rle_encode
 from augmentlab.datasets.photos import sample_photos
 from augmentlab.errors import DataError
 

@@ -1,4 +1,4 @@
-"""The shared invariant suite, run over every registered transform (see DESIGN.md)."""
+"""The shared invariant suite, run over every registered transform (ARCHITECTURE.md, "The core contract")."""
 
 from __future__ import annotations
 

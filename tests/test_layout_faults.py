@@ -18,8 +18,9 @@ from PIL import Image, ImageOps
 
 import augmentlab as al
 from augmentlab.data import augment_dataset, verify_output
-from augmentlab.data.layout import carried_files, read_image_checked
+from augmentlab.datasets.formats import carried_files
 from augmentlab.errors import DataError
+from augmentlab.image.io import read_image as read_image_checked
 
 FLIP = al.Compose([al.HorizontalFlip(p=1.0)])
 RED, BLUE, GRAY = (220, 30, 30), (30, 30, 220), (128, 128, 128)

@@ -1,5 +1,6 @@
-"""The shared invariant suite for text, audio and table-row transforms (see DESIGN.md), and each
-modality's own rules: text edge cases, events that follow the sound, schemas never broken."""
+"""The shared invariant suite for text, audio and table-row transforms (ARCHITECTURE.md, "The core
+contract"), and each modality's own rules: text edge cases, events that follow the sound, schemas
+never broken."""
 
 from __future__ import annotations
 

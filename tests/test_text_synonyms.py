@@ -132,7 +132,7 @@ def test_semantic_filter_keeps_only_close_variants() -> None:
 def test_embedding_cache_overflow_keeps_every_text_of_a_call(monkeypatch: pytest.MonkeyPatch) -> None:
     # found by bench/eda_effect.py on the full Rotten Tomatoes set: a text cached before the
     # cache filled up was cleared away mid-call
-    from augmentlab.evaluate import embeddings
+    from augmentlab.text import sentence_embeddings as embeddings
 
     monkeypatch.setattr(embeddings, "_CACHE_LIMIT", 4)
     embeddings._CACHE.clear()

@@ -25,9 +25,8 @@ from .core import (
     dump_pipeline,
     load_pipeline,
 )
+from .core.version import __version__
 from .image import *  # noqa: F403  (the transform classes, listed in image.__all__)
-
-__version__ = "0.1.0"
 
 __all__ = [
     "BBoxes",

@@ -6,6 +6,17 @@ from pathlib import Path
 
 import numpy as np
 
+from .core.compose import Compose
+from .core.files import atomic_write
+from .image import (
+    Affine,
+    BrightnessContrast,
+    CoarseDropout,
+    GaussNoise,
+    HorizontalFlip,
+    HueSaturationValue,
+)
+
 __all__ = ["preview"]
 
 # Objects in the built-in photos, for drawing boxes and keypoints on the demo grid (x0, y0, x1, y1).
@@ -17,16 +28,14 @@ _PHOTO_BOXES = {
 }
 
 
-def _preview_pipeline():  # noqa: ANN202
-    import augmentlab as al
-
-    return al.Compose([
-        al.HorizontalFlip(p=0.5),
-        al.Affine(rotate=15, scale=(0.9, 1.1), translate_percent=0.06, shear=0.0, keep_ratio=True, p=1.0),
-        al.BrightnessContrast(brightness_limit=0.2, contrast_limit=0.2),
-        al.HueSaturationValue(hue_shift_limit=20, sat_shift_limit=30, val_shift_limit=20, p=1.0),
-        al.GaussNoise(std_range=(0.02, 0.08), p=1.0),
-        al.CoarseDropout(num_holes_range=(1, 3), p=1.0),
+def _preview_pipeline() -> Compose:
+    return Compose([
+        HorizontalFlip(p=0.5),
+        Affine(rotate=15, scale=(0.9, 1.1), translate_percent=0.06, shear=0.0, keep_ratio=True, p=1.0),
+        BrightnessContrast(brightness_limit=0.2, contrast_limit=0.2),
+        HueSaturationValue(hue_shift_limit=20, sat_shift_limit=30, val_shift_limit=20, p=1.0),
+        GaussNoise(std_range=(0.02, 0.08), p=1.0),
+        CoarseDropout(num_holes_range=(1, 3), p=1.0),
     ], seed=0, min_visibility=0.2)
 
 
@@ -69,9 +78,7 @@ def preview(out_dir: Path, copies: int = 5) -> Path:
     grid = np.concatenate(rows, axis=0)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "preview_grid.png"
-    tmp = out_dir / ".preview_grid.png.tmp"
     ok, buf = cv2.imencode(".png", cv2.cvtColor(grid, cv2.COLOR_RGB2BGR))
-    tmp.write_bytes(buf.tobytes())
-    tmp.replace(path)  # write then rename: never a half-written file
-    (out_dir / "preview_pipeline.yaml").write_text(pipe.to_yaml(), encoding="utf-8")
+    atomic_write(path, buf.tobytes())
+    atomic_write(out_dir / "preview_pipeline.yaml", pipe.to_yaml().encode("utf-8"))
     return path

@@ -7,6 +7,7 @@ tempo and pitch, codecs) that would push a clip within full scale past 1.0 scale
 down to a peak of 1.0 instead (`base.keep_full_scale`); `Gain` and `GainTransition` change the
 level on purpose and may go past it (follow them with `Normalize` before writing integer PCM)."""
 
+from . import fields  # noqa: F401  (registers the field kinds and their checks with the core)
 from .background import AddBackgroundNoise
 from .codec import Compression
 from .colored import AddColoredNoise

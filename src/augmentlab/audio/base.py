@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core.modal import field_of
+from ..core.kinds import field_of
 from ..core.transform import Transform
 
 __all__ = ["AudioTransform", "audio_of", "fit_length", "keep_full_scale", "mix_at_snr", "rms"]

@@ -7,7 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from ..core.errors import InvalidInput, MissingDependency
+from ..core.errors import InvalidInput
+from ..core.optional import require
 from ..core.params import check_choice, to_range
 from ..core.rng import uniform
 from .base import AudioTransform, audio_of, keep_full_scale
@@ -16,11 +17,7 @@ __all__ = ["Compression"]
 
 
 def _soundfile() -> Any:
-    try:
-        import soundfile
-    except ImportError:
-        raise MissingDependency("soundfile", "audio", "audio.Compression") from None
-    return soundfile
+    return require("soundfile", "audio", "audio.Compression")
 
 
 class Compression(AudioTransform):

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..core.errors import InvalidConfig, MissingDependency
+from ..core.errors import InvalidConfig
+from ..core.optional import require
 
 __all__ = ["SoundFolder"]
 
@@ -29,10 +30,7 @@ class SoundFolder:
     """
 
     def __init__(self, folder: str | Path, owner: str) -> None:
-        try:
-            import soundfile as sf
-        except ImportError:
-            raise MissingDependency("soundfile", "audio", owner) from None
+        sf = require("soundfile", "audio", owner)
         self.root = Path(folder)
         if not self.root.is_dir():
             raise InvalidConfig(f"{owner}: folder {self.root} does not exist")

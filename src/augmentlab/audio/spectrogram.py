@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import InvalidInput
-from ..core.modal import field_of
+from ..core.kinds import field_of
 from ..core.params import check_choice, check_number
 from ..core.rng import integer
 from ..core.transform import Transform

@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InvalidConfig, InvalidInput, MissingDependency
+from .errors import InvalidConfig, InvalidInput
+from .optional import require
 from .transform import Transform
 
 __all__ = ["IMAGE_LAYOUTS", "ToTensorV2", "adopt", "is_pil", "is_tensor", "looks_channels_first",
@@ -153,10 +154,7 @@ def to_tensor(arr: Any, kind: str, transpose_mask: bool = False) -> Any:
     """
     if not isinstance(arr, np.ndarray):
         return arr  # already given back as a tensor (or PIL: refused by ToTensorV2's caller)
-    try:
-        import torch
-    except ImportError:
-        raise MissingDependency("torch", "torch", "ToTensorV2") from None
+    torch = require("torch", "torch", "ToTensorV2")
     if kind == "image":
         arr = arr[:, :, None] if arr.ndim == 2 else arr
         arr = arr.transpose(2, 0, 1)

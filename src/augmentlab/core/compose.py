@@ -25,7 +25,6 @@ from .adapters import IMAGE_LAYOUTS, Restore, ToTensorV2, adopt, to_tensor
 from .errors import InvalidConfig, InvalidInput
 from .fields import (
     BBOX_FORMATS,
-    FIELD_KINDS,
     BoxSet,
     PointSet,
     check_image,
@@ -33,9 +32,9 @@ from .fields import (
     resolve_kinds,
 )
 from .geometry import exact_plan
+from .kinds import check_fields, has_check, is_kind, kind_names
 from .label_fields import DEFAULT_LABEL_FIELD, BoxParams, PointParams, check_label_list, take
 from .lut import apply_lut, compose_luts
-from .modal import MODAL_KINDS, check_modal_fields
 from .params import check_choice, check_number, plain, shown
 from .rng import STREAMS, integer, pack_path, pack_sample, path_key
 from .sample import Record, Sample, Step, to_jsonable
@@ -294,7 +293,7 @@ class _Layout(NamedTuple):
     masks: tuple[str, ...]
     boxes: tuple[str, ...]
     points: tuple[str, ...]
-    modal: bool  # text, audio, rows: validated by core.modal
+    modal: bool  # text, audio, rows...: a kind with a check (core.kinds), run on every call
     has_size: bool  # images or masks
     moves_points: bool  # boxes or keypoints
     box_labels: tuple[str, ...]  # per-box label lists, kept in step with the (one) box field
@@ -531,9 +530,9 @@ class Compose(BaseCompose):
             if not isinstance(key, str):
                 raise InvalidConfig(f"Compose: extra_fields has the key {shown(key)}; field names "
                                     "are text, e.g. {'depth': 'mask'}")
-            if not isinstance(kind, str) or (kind not in FIELD_KINDS and kind != "passthrough"):
+            if not isinstance(kind, str) or (not is_kind(kind) and kind != "passthrough"):
                 raise InvalidConfig(f"Compose: extra_fields[{key!r}]={shown(kind)} is not a field "
-                                    f"kind; use one of {', '.join(sorted(FIELD_KINDS))} or "
+                                    f"kind; use one of {', '.join(kind_names())} or "
                                     "'passthrough'")
         self.fuse = bool(fuse)
         self._counter = itertools.count()
@@ -654,7 +653,7 @@ class Compose(BaseCompose):
                                             for kind in ("image", "mask", "bboxes", "keypoints"))
             box_labels, point_labels = self._label_fields(kinds, boxes, points)
             layout = self._layouts[names] = _Layout(
-                kinds, images, masks, boxes, points, any(v in MODAL_KINDS for v in kinds.values()),
+                kinds, images, masks, boxes, points, has_check(kinds),
                 bool(images or masks), bool(boxes or points), box_labels, point_labels,
                 tuple(k for k, v in kinds.items() if v == "passthrough" and k not in self.extra_fields))
         return layout
@@ -720,7 +719,7 @@ class Compose(BaseCompose):
             mask = check_mask(mask, key, size)
             size = size or mask.shape[:2]
         if layout.modal:
-            check_modal_fields(fields, layout.kinds)
+            check_fields(fields, layout.kinds)
         sample.kinds = layout.kinds
         sample.meta = self._meta
         if layout.moves_points and size is None:

@@ -7,7 +7,6 @@ name. Nothing here uses pickle.
 from __future__ import annotations
 
 import contextvars
-import json
 import os
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from .dump import FORMAT_VERSION, dump_pipeline
 from .errors import InvalidConfig
 from .params import shown
 from .transform import Transform
@@ -24,33 +24,6 @@ __all__ = ["CONFIG_DIR", "FORMAT_VERSION", "dump_pipeline", "load_pipeline"]
 # the folder of the pipeline file being built: paths a transform reads (an oracle, a noise
 # folder) are relative to the file, not to wherever the command happens to run
 CONFIG_DIR: contextvars.ContextVar[Path | None] = contextvars.ContextVar("config_dir", default=None)
-
-FORMAT_VERSION = 1
-
-
-def dump_pipeline(transform: Transform, fmt: str = "yaml") -> str:
-    """Serialise `transform` (usually a Compose) with a version field.
-
-    Example:
-        >>> import augmentlab as al
-        >>> text = dump_pipeline(al.Compose([al.HorizontalFlip(p=0.5)], seed=1), "json")
-        >>> al.load_pipeline(text).transforms[0].p
-        0.5
-    """
-    doc = {"augmentlab": FORMAT_VERSION, "pipeline": transform.get_config()}
-    if fmt == "json":
-        return json.dumps(doc, indent=2, sort_keys=False)
-    if fmt == "yaml":
-        return yaml.dump(doc, Dumper=_NoAliasDumper, sort_keys=False, default_flow_style=None)
-    raise InvalidConfig(f"unknown format {fmt!r}; use 'yaml' or 'json'")
-
-
-class _NoAliasDumper(yaml.SafeDumper):
-    """Writes a value shared by two places twice: files with aliases are refused on loading."""
-
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
-
 
 def _looks_like_path(text: str) -> bool:
     return "\n" not in text and not text.lstrip().startswith(("{", "[")) and ":" not in text

@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 
 from .errors import InvalidConfig, InvalidInput
+from .kinds import is_kind, register_kinds
 
 __all__ = [
     "BBOX_FORMATS",
-    "FIELD_KINDS",
     "BBoxes",
     "BoxSet",
     "KeyPoints",
@@ -26,10 +26,9 @@ __all__ = [
     "check_mask",
 ]
 
-FIELD_KINDS = frozenset({"image", "mask", "bboxes", "keypoints", "label", "text", "spans", "audio",
-                         "sample_rate", "events", "features", "schema", "spectrogram", "series",
-                         "step_labels", "points", "point_labels", "normals",
-                         "graph", "constituents", "video"})
+# the kinds the pipeline's image pass handles itself (checked there, so without a check here);
+# "label" is a sample's class label, which no transform changes
+register_kinds(("image", "mask", "bboxes", "keypoints", "label"))
 BBOX_FORMATS = ("pascal_voc", "coco", "yolo", "albumentations", "cxcywh")
 
 
@@ -351,7 +350,7 @@ def resolve_kinds(keys: Mapping[str, Any], extra_fields: Mapping[str, str]) -> d
     for key in keys:
         if key in extra_fields:
             kinds[key] = extra_fields[key]
-        elif key in FIELD_KINDS:
+        elif is_kind(key):
             kinds[key] = key
         else:
             kinds[key] = "passthrough"

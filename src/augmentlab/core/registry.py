@@ -21,7 +21,12 @@ RENAMED: dict[str, str] = {
         "want"
     ),
 }
-_MODALITIES = ("text", "audio", "tabular")  # prefixes of transform names outside images
+# Where registered classes come from: a package registers its transforms when it is imported, so a
+# lookup of a name not yet registered imports its package first ("audio.Gain" -> augmentlab.audio;
+# an unprefixed name -> the image transforms, the policies and the multimodal pipelines). The core
+# imports none of them itself (they build on it): it names them here as plug-ins.
+_PREFIXED = ("text", "audio", "tabular", "series", "points", "graph")
+_UNPREFIXED = ("image", "policies", "multimodal")
 
 
 def register(cls: type) -> type:
@@ -45,10 +50,12 @@ def get(name: str) -> Any:
     if not isinstance(name, str):  # a list or a mapping is not even hashable
         raise InvalidConfig(f"a transform's name must be text, e.g. name: Rotate; got "
                             f"{type(name).__name__} {_shown(name)}")
-    if name not in _REGISTRY and name.split(".")[0] in _MODALITIES:
-        import importlib  # "audio.Gain": the modality registers its transforms on import
-
-        importlib.import_module(f"augmentlab.{name.split('.')[0]}")
+    if name not in _REGISTRY:
+        prefix = name.split(".")[0] if "." in name else None
+        if prefix is None:
+            _load(_UNPREFIXED)
+        elif prefix in _PREFIXED:
+            _load((prefix,))
     try:
         return _REGISTRY[name]
     except KeyError:
@@ -60,12 +67,20 @@ def get(name: str) -> Any:
         ) from None
 
 
+def _load(packages: tuple[str, ...]) -> None:
+    import importlib
+
+    for package in packages:
+        importlib.import_module(f"augmentlab.{package}")
+
+
 def names() -> list[str]:
-    """All registered names, sorted.
+    """All registered names, sorted (every transform package is imported first).
 
     Example:
         >>> import augmentlab as al
         >>> "Rotate" in al.registry.names()
         True
     """
+    _load(_UNPREFIXED + _PREFIXED)
     return sorted(_REGISTRY)

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from . import registry
+from .dump import dump_pipeline
 from .errors import InvalidConfig, InvalidInput
 from .geometry import ExactPlan
 from .lut import apply_lut
@@ -208,14 +209,10 @@ class Transform:
 
     def to_yaml(self) -> str:
         """This transform as a versioned YAML document (see `augmentlab.load_pipeline`)."""
-        from .config import dump_pipeline
-
         return dump_pipeline(self, "yaml")
 
     def to_json(self) -> str:
         """This transform as a versioned JSON document (see `augmentlab.load_pipeline`)."""
-        from .config import dump_pipeline
-
         return dump_pipeline(self, "json")
 
     def __eq__(self, other: object) -> bool:

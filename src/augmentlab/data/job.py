@@ -39,12 +39,16 @@ from typing import Any
 from ..core.compose import Compose
 from ..core.errors import AugmentlabError, DataError, InvalidConfig, JobFailed
 from ..core.files import OutputLock, atomic_write
+from ..core.optional import require
 from ..core.transform import Transform
-from .layout import (
+from ..datasets.formats import (
+    FORMATS,
     MAX_PIXELS,
     Entry,
     carried_files,
     detect_layout,
+    file_sha256,
+    format_of,
     layout_of_file,
     original_outputs,
     read_entry,
@@ -146,28 +150,15 @@ def _cv2_threads(n: int) -> int:
     return int(previous)
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _inputs_digest(src: Path, entry: Entry, hashes: dict[str, str]) -> str:
     """A digest of everything a sample's outputs are made from: its source file (sha256, kept in
-    `hashes`: a table's rows share one file), its mask or annotation file, and its COCO record
-    (not the whole COCO JSON: editing one image's annotations redoes that image only). A resume
-    keeps a finished line only while this is unchanged."""
+    `hashes`: a table's rows share one file), its label, and what its format says it is made of
+    besides (`Format.inputs`: a mask or annotation file, a COCO record). A resume keeps a
+    finished line only while this is unchanged."""
     if entry.rel not in hashes:
-        hashes[entry.rel] = _sha256(src / entry.rel)
-    parts: dict[str, Any] = {"source": hashes[entry.rel], "label": entry.label}
-    for name in ("mask", "boxes"):
-        rel = getattr(entry, name)
-        if rel is not None and entry.extra.get("format") != "coco":
-            parts[name] = _sha256(src / rel)
-    if entry.extra.get("format") == "coco":
-        parts["coco"] = {k: entry.extra.get(k) for k in ("image", "annotations")}
+        hashes[entry.rel] = file_sha256(src / entry.rel)
+    parts: dict[str, Any] = {"source": hashes[entry.rel], "label": entry.label,
+                             **format_of(entry).inputs(src, entry)}
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -224,12 +215,7 @@ def _ray_results(state: dict[str, Any], units: list[tuple[int, int]], workers: i
                  address: str | None) -> Any:
     """Run the units on Ray Data (``from_items`` -> ``map_batches`` writing the files -> results
     streamed back to the driver, which keeps the manifest)."""
-    try:
-        import ray
-    except ImportError:
-        from ..core.errors import MissingDependency
-
-        raise MissingDependency("ray", "ray", "augment --engine ray") from None
+    ray = require("ray", "ray", "augment --engine ray")
     import logging
 
     for name in ("ray", "ray.data"):  # the job's own progress bar and summary say what matters
@@ -271,16 +257,12 @@ def _done(manifest: Path) -> dict[tuple[str, int, int], dict[str, Any]]:
 def shared_files(src: Path, lines: list[dict[str, Any]], layout: str) -> dict[str, bytes]:
     """Files every output adds to (a COCO JSON, a table, a JSONL file), assembled from the
     manifest's parts in manifest order."""
-    from .coco import assemble_coco
-    from .rows import assemble_rows
-
+    fmt = FORMATS[layout]
     parts: dict[str, list[dict[str, Any]]] = {}
     for line in lines:
         if "part" in line:
-            parts.setdefault(line["boxes"] if layout == "coco" else line["source"], []).append(line["part"])
-    if layout == "coco":
-        return {rel: assemble_coco(src, rel, p) for rel, p in parts.items()}
-    return {rel: assemble_rows(src, rel, p, layout) for rel, p in parts.items()}
+            parts.setdefault(fmt.shared_file(line), []).append(line["part"])
+    return {rel: fmt.assemble(src, rel, p) for rel, p in parts.items()}
 
 
 def augment_dataset(src: str | Path, out: str | Path, pipeline: Transform, *, copies: int = 1,
@@ -291,7 +273,7 @@ def augment_dataset(src: str | Path, out: str | Path, pipeline: Transform, *, co
                     command: list[str] | None = None) -> AugmentSummary:
     """Augment every sample of the dataset in `src` into `out`, in the same layout.
 
-    `src` is a dataset folder (images in any layout of `augmentlab.data.layout`, audio, or
+    `src` is a dataset folder (images in any layout of `augmentlab.datasets.formats`, audio, or
     table/text files) or a single table, text or audio file. `label` names the label column of a
     table (it is never changed), `text_column` the text column of JSONL/CSV text.
 
@@ -345,7 +327,7 @@ def _locked_run(src: Path, out: Path, only: str | None, pipeline: Transform, loc
     if only is not None:
         entries = [e for e in entries if e.rel == only]
         problems = [p for p in problems if p["file"].split(":")[0] == only]
-    from .. import __version__
+    from ..core.version import __version__
 
     config = {"augmentlab": 1, "version": __version__, "input": str(src.resolve()), "only": only,
               "layout": layout,
@@ -358,7 +340,7 @@ def _locked_run(src: Path, out: Path, only: str | None, pipeline: Transform, loc
     # never sys.argv of a Python caller: a notebook's would differ on every run
     job = {**config, "command": command}
     # a table's rows share their file: hashed once, here, right after the rows were read
-    hashes = {e.rel: _sha256(src / e.rel) for e in entries if e.row is not None}
+    hashes = {e.rel: file_sha256(src / e.rel) for e in entries if e.row is not None}
     with _writable(partial, out):
         _open_partial(partial, config, job)
         done = _resumable(partial, src, entries, hashes)
@@ -367,10 +349,7 @@ def _locked_run(src: Path, out: Path, only: str | None, pipeline: Transform, loc
     first = 0 if include_originals else 1
     units = [(i, k) for i, e in enumerate(entries) for k in range(first, copies + 1)
              if (e.rel, -1 if e.row is None else e.row, k) not in done]
-    if layout == "text" and units:  # back-translation: all texts in one translator call, before
-        from ..text.translate import warm_pipeline  # the workers fork (they inherit the cache)
-
-        warm_pipeline(pipe, [read_entry(src, entries[i])["text"] for i in sorted({i for i, _ in units})])
+    _warm(pipe, src, [entries[i] for i in sorted({i for i, _ in units})], max_pixels)
     state = {"entries": entries, "src": src, "partial": partial, "pipeline": pipe,
              "max_pixels": max_pixels, "seed": seed, "hashes": hashes}
     errors = list(problems)
@@ -391,6 +370,37 @@ def _locked_run(src: Path, out: Path, only: str | None, pipeline: Transform, loc
         os.replace(partial, out)
         shutil.rmtree(trash, ignore_errors=True)
     return AugmentSummary(out, written, len(done), len(errors))
+
+
+def _warm(pipe: Transform, src: Path, entries: list[Entry], max_pixels: int) -> None:
+    """Before the workers fork (they inherit what it prepares): every transform of the pipeline
+    that has a ``warm(samples)`` method gets the fields of the samples about to be augmented, so
+    work it batches is done once (back-translation translates a whole corpus in one call).
+    Samples are read one at a time, and only when some transform has the method; one that cannot
+    be read is left out (its worker reports it)."""
+    hooks = [warm for t in _walk(pipe) if callable(warm := getattr(t, "warm", None))]
+    if not hooks or not entries:
+        return
+
+    def samples() -> Any:
+        for entry in entries:
+            try:
+                yield read_entry(src, entry, max_pixels=max_pixels)
+            except (AugmentlabError, OSError):
+                continue
+
+    for warm in hooks:
+        warm(samples())
+
+
+def _walk(pipe: Transform) -> list[Transform]:
+    """The pipeline's transforms, groups included (through their ``transforms``)."""
+    found, stack = [], [pipe]
+    while stack:
+        t = stack.pop()
+        found.append(t)
+        stack.extend(getattr(t, "transforms", []))
+    return found
 
 
 @contextlib.contextmanager

@@ -9,8 +9,8 @@ from typing import Any
 from ..core.config import pipeline_from_document
 from ..core.errors import AugmentlabError, InvalidInput
 from ..core.sample import Record
+from ..datasets.formats import carried_files, original_outputs, read_entry, scan, write_outputs
 from .job import JOB_FILES, shared_files
-from .layout import carried_files, original_outputs, read_entry, scan, write_outputs
 
 __all__ = ["verify_output"]
 

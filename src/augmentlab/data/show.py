@@ -11,40 +11,10 @@ from ..core.compose import Compose
 from ..core.errors import InvalidInput
 from ..core.files import atomic_write
 from ..core.transform import Transform
+from ..datasets.formats import entry_for_file, read_entry
 from .job import sample_id_of
-from .layout import Entry, read_entry
 
 __all__ = ["entry_for_file", "show_grid"]
-
-
-def entry_for_file(path: Path) -> tuple[Path, Entry]:
-    """The dataset root and `Entry` of an image file, with its annotations when it sits in a
-    YOLO (``images/`` + ``labels/``), VOC (``JPEGImages/`` + ``Annotations/``) or mask layout.
-
-    Example:
-        >>> root, entry = entry_for_file(Path("/data/photos/a.jpg"))  # no annotations beside it
-        >>> root.as_posix(), entry.rel, entry.boxes
-        ('/data/photos', 'a.jpg', None)
-    """
-    parent = path.parent
-    root = parent.parent
-    if parent.name == "images":
-        from .coco import coco_files, scan_coco
-
-        if coco_files(root):
-            for entry in scan_coco(root, []):
-                if entry.rel == f"images/{path.name}":
-                    return root, entry
-    if parent.name == "images" and (root / "labels" / f"{path.stem}.txt").is_file():
-        return root, Entry(f"images/{path.name}", boxes=f"labels/{path.stem}.txt")
-    if parent.name == "JPEGImages" and (root / "Annotations" / f"{path.stem}.xml").is_file():
-        return root, Entry(f"JPEGImages/{path.name}", boxes=f"Annotations/{path.stem}.xml",
-                           extra={"format": "voc"})
-    if parent.name == "images" and (root / "masks").is_dir():
-        masks = sorted((root / "masks").glob(f"{path.stem}.*"))
-        if masks:
-            return root, Entry(f"images/{path.name}", mask=f"masks/{masks[0].name}")
-    return parent, Entry(path.name)
 
 
 def _pixel_boxes(boxes: Any, shape: tuple[int, ...]) -> np.ndarray:

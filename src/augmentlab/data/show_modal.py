@@ -11,8 +11,8 @@ from ..core.compose import Compose
 from ..core.errors import InvalidInput
 from ..core.files import atomic_write
 from ..core.transform import Transform
+from ..datasets.formats import FORMATS, Entry, layout_of_file, read_entry
 from .job import sample_id_of
-from .layout import Entry, layout_of_file, read_entry
 
 __all__ = ["show_audio", "show_text"]
 
@@ -39,16 +39,14 @@ def show_text(pipeline: Transform, file: str | Path, *, row: int = 0, n: int = 8
         | original | a good film |
         | 1 | a good film |
     """
-    from .rows import scan_rows
-
     file = Path(file)
     if not file.is_file():
         raise InvalidInput(f"show: {file} is not a file")
     if layout_of_file(file, text_column) != "text":
         raise InvalidInput(f"show: {file} has no text column {text_column!r} (see --text-column)")
     problems: list[dict[str, str]] = []
-    rows = [e for e in scan_rows(file.parent, "text", problems, label=None, text_column=text_column)
-            if e.rel == file.name]
+    rows = [e for e in FORMATS["text"].scan(file.parent, problems, label=None, text_column=text_column,
+                                            only=None) if e.rel == file.name]
     if not 0 <= row < len(rows):
         raise InvalidInput(f"show: row {row} is not in {file} ({len(rows)} rows with text)")
     entry = rows[row]

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..audio.io import read_audio
 from ..core.errors import DataError, MissingDependency
 from ..core.files import atomic_write
 from .dataset import Dataset, stratified_split
@@ -101,9 +102,6 @@ def _espeak_version(espeak: str) -> str:
 
 
 def _synthesise_digits(espeak: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    from ..data.audio_files import soundfile_module
-
-    sf = soundfile_module("load('spoken-digits')")
     clips, labels, voices = [], [], []
     for accent in ACCENTS:
         for variant in VARIANTS:
@@ -111,7 +109,8 @@ def _synthesise_digits(espeak: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
                 for digit, word in enumerate(DIGITS):
                     wav = subprocess.run([espeak, "-v", f"{accent}+{variant}", "-s", str(speed),
                                           "--stdout", word], capture_output=True, check=True).stdout
-                    x, rate = sf.read(io.BytesIO(wav), dtype="float32")
+                    x, rate, _ = read_audio(io.BytesIO(wav), f"espeak-ng's {word!r}",
+                                            feature="load('spoken-digits')")
                     clips.append(fit_clip(x, rate))
                     labels.append(digit)
                     voices.append(f"{accent}+{variant}@{speed}")
@@ -154,7 +153,7 @@ def mfcc(X: np.ndarray, sample_rate: int, coefficients: int = 13) -> np.ndarray:
     """
     from scipy import fft
 
-    from ..evaluate.audio_features import log_mel
+    from ..audio.features import log_mel
 
     spec = log_mel(X, sample_rate)  # (N, mels, frames), dB
     return np.ascontiguousarray(
@@ -186,9 +185,6 @@ def drum_class(file_name: str) -> str | None:
 
 def drums() -> Dataset:
     """The ``drums`` set: lmms one-shots, one second each, labelled by file name."""
-    from ..data.audio_files import soundfile_module
-
-    sf = soundfile_module("load('drums')")
     if not DRUMS_DIR.is_dir():
         raise MissingDependency("lmms-common", "audio", "load('drums')",
                                 install="apt-get install lmms-common (make install does it)")
@@ -199,11 +195,11 @@ def drums() -> Dataset:
             skipped.append(path.name)
             continue
         try:
-            x, rate = sf.read(str(path), dtype="float32")
-        except (RuntimeError, sf.LibsndfileError):  # kick04.ogg is a WAV with a broken header
+            x, rate, _ = read_audio(path, str(path), feature="load('drums')")
+        except DataError:  # kick04.ogg is a WAV with a broken header
             skipped.append(path.name)
             continue
-        clips.append(fit_clip(x, rate))
+        clips.append(fit_clip(x.T if x.ndim == 2 else x, rate))
         labels.append(cls)
         names.append(path.name)
     if not clips:

@@ -26,10 +26,12 @@ import pickle
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from ..core.errors import DataError, InvalidConfig, MissingDependency
+from ..core.optional import require
 from .audio_sets import drums, spoken_digit_series, spoken_digits
 from .dataset import Dataset, encode_labels, stratified_split
 
@@ -45,12 +47,8 @@ def _package_dir(module: str, package: str, feature: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def _sklearn(feature: str):  # noqa: ANN202
-    try:
-        import sklearn.datasets as skd
-    except ImportError:
-        raise MissingDependency("scikit-learn", "measure", feature) from None
-    return skd
+def _sklearn(feature: str) -> Any:
+    return require("sklearn.datasets", "measure", feature, package="scikit-learn")
 
 
 def _digits() -> Dataset:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core.errors import MissingDependency
+from ..core.optional import require
 
 __all__ = ["sample_photos"]
 
@@ -19,12 +19,8 @@ def sample_photos(size: int = 256) -> list[tuple[str, np.ndarray]]:
     """
     import cv2
 
-    try:
-        from skimage import data
-        from sklearn.datasets import load_sample_images
-    except ImportError as exc:
-        raise MissingDependency(exc.name or "scikit-image", "dev", "sample_photos") from None
-    sk = load_sample_images().images
+    data = require("skimage.data", "dev", "sample_photos", package="scikit-image")
+    sk = require("sklearn.datasets", "dev", "sample_photos", package="scikit-learn").load_sample_images().images
     out = []
     for name, img in (("astronaut", data.astronaut()), ("coffee", data.coffee()),
                       ("china", sk[0]), ("flower", sk[1])):

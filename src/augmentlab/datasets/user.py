@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
-import json
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..core.errors import DataError, MissingDependency
+from ..audio.io import AUDIO_SUFFIXES, read_audio
+from ..core.errors import DataError
+from ..image import io as image_io
+from ..image.io import IMAGE_SUFFIXES
+from ..tabular.io import PARQUET_SUFFIXES, read_table
+from ..text.io import jsonl_objects
 from .dataset import Dataset, encode_labels, stratified_split
 
 __all__ = ["IMAGE_SUFFIXES", "from_csv", "from_folder", "from_jsonl", "jsonl_objects", "read_image"]
 
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".pgm", ".ppm")
 _FIXED = "fixed stratified split, {}% test (seed {})"
 
 
 def read_image(path: Path, grayscale: bool = False) -> np.ndarray:
-    """Read one image file as uint8 RGB (or grey); `DataError` naming the file if unreadable.
+    """Read one image file as uint8 RGB (or grey); `DataError` naming the file if unreadable or
+    over the pixel limit (see `augmentlab.image.io.read_image`: EXIF orientation applied).
 
     Example:
         >>> import tempfile, cv2, numpy as np
@@ -29,15 +33,7 @@ def read_image(path: Path, grayscale: bool = False) -> np.ndarray:
         >>> read_image(p).shape
         (2, 3, 3)
     """
-    import cv2
-
-    data = np.fromfile(str(path), dtype=np.uint8)
-    flag = cv2.IMREAD_GRAYSCALE if grayscale else cv2.IMREAD_COLOR
-    img = cv2.imdecode(data, flag) if data.size else None
-    if img is None:
-        raise DataError("cannot decode this image (corrupt, empty, or not an image format "
-                        "OpenCV reads); remove or replace the file", path=str(path))
-    return img if grayscale else cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
+    return image_io.read_image(Path(path), grayscale=grayscale, rgb=True)
 
 
 def _class_dirs(root: Path) -> list[Path]:
@@ -97,8 +93,6 @@ def _folder_split(root: Path, read: Reader, test_fraction: float, seed: int
 
 def _holds_audio(root: Path) -> bool:
     """Whether a class-folder tree holds audio and no images (decides what `from_folder` reads)."""
-    from ..data.audio_files import AUDIO_SUFFIXES
-
     suffixes = {p.suffix.lower() for p in root.rglob("*") if p.is_file()}
     return bool(suffixes & set(AUDIO_SUFFIXES)) and not suffixes & set(IMAGE_SUFFIXES)
 
@@ -143,7 +137,6 @@ def from_folder(path: str | Path, *, size: tuple[int, int] | None = None, graysc
 
 def _audio_folder(root: Path, test_fraction: float, seed: int, sample_rate: int,
                   seconds: float | None) -> Dataset:
-    from ..data.audio_files import AUDIO_SUFFIXES, read_audio
     from .audio_sets import fit_clip
 
     if not isinstance(sample_rate, int) or sample_rate <= 0:
@@ -169,21 +162,6 @@ def _audio_folder(root: Path, test_fraction: float, seed: int, sample_rate: int,
     X = np.stack([np.pad(c, (0, n - len(c))) for c in clips])
     return Dataset(root.name, "audio", X, y, classes, train, test, split=split, source=str(root),
                    info={"files": files, "sample_rate": sample_rate})
-
-
-def _read_table(path: Path) -> Any:
-    try:
-        import pandas as pd
-    except ImportError:
-        raise MissingDependency("pandas", "measure", "from_csv") from None
-    if not path.is_file():
-        raise DataError("no such file", path=str(path))
-    try:
-        if path.suffix.lower() in (".parquet", ".pq"):
-            return pd.read_parquet(path)
-        return pd.read_csv(path)
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"cannot read this table: {exc}", path=str(path)) from None
 
 
 def _table_dataset(frame: Any, path: Path, label: str, text: str | None, test_fraction: float,
@@ -239,35 +217,9 @@ def from_csv(path: str | Path, *, label: str = "label", text: str | None = None,
     """
     path = Path(path)
     # line numbers: the header is line 1, so data row r sits on line r + 2 (CSV only)
-    first_line = 2 if path.suffix.lower() not in (".parquet", ".pq") else 1
-    return _table_dataset(_read_table(path), path, label, text, test_fraction, seed, first_line)
-
-
-def jsonl_objects(path: Path, rel: str | None = None) -> Iterator[tuple[int, dict[str, Any] | str]]:
-    """``(line number, object)`` for each non-blank line of a JSONL file, or ``(line number,
-    what is wrong)`` for a line that is not a JSON object; a file that is not UTF-8 raises.
-
-    Example:
-        >>> import tempfile
-        >>> p = Path(tempfile.mkdtemp()) / "t.jsonl"
-        >>> _ = p.write_text('{"a": 1}\\n\\n[2]\\n{x\\n')
-        >>> [(n, r if isinstance(r, dict) else r.split(":")[0]) for n, r in jsonl_objects(p)]
-        [(1, {'a': 1}), (3, 'each line must be a JSON object'), (4, 'not valid JSON')]
-    """
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except UnicodeDecodeError as exc:
-        raise DataError(f"not UTF-8 text ({exc.reason} at byte {exc.start})",
-                        path=rel or str(path)) from None
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield number, f"not valid JSON: {exc.msg}"
-            continue
-        yield number, row if isinstance(row, dict) else "each line must be a JSON object"
+    first_line = 2 if path.suffix.lower() not in PARQUET_SUFFIXES else 1
+    return _table_dataset(read_table(path, feature="from_csv"), path, label, text, test_fraction, seed,
+                          first_line)
 
 
 def from_jsonl(path: str | Path, *, label: str = "label", text: str = "text",
@@ -275,7 +227,7 @@ def from_jsonl(path: str | Path, *, label: str = "label", text: str = "text",
     """One JSON object per line with a ``text`` and a ``label`` field.
 
     Example:
-        >>> import tempfile
+        >>> import json, tempfile
         >>> p = Path(tempfile.mkdtemp()) / "t.jsonl"
         >>> _ = p.write_text("".join(json.dumps({"text": f"s{i}", "label": i % 2}) + "\\n"
         ...                          for i in range(8)))

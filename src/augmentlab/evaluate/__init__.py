@@ -31,18 +31,33 @@ from .recommend import mild_geometric, recommended_strategy
 from .report import write_report
 from .results import Results
 from .stats import mean_interval, paired_difference, verdict
-from .strategies import Strategy, as_strategies
+from .strategies import (
+    AugmentStrategy,
+    BaselineStrategy,
+    MixStrategy,
+    ResampleStrategy,
+    ReweightStrategy,
+    Strategy,
+    SynthesizeStrategy,
+    as_strategies,
+)
 from .torch_models import StepModel
 
 __all__ = [
     "MODELS",
     "SUITES",
+    "AugmentStrategy",
+    "BaselineStrategy",
     "Experiment",
+    "MixStrategy",
     "Protocol",
+    "ResampleStrategy",
     "Results",
+    "ReweightStrategy",
     "SklearnModel",
     "StepModel",
     "Strategy",
+    "SynthesizeStrategy",
     "as_strategies",
     "calibration",
     "classification_metrics",

@@ -22,12 +22,13 @@ from typing import Any
 import numpy as np
 
 from ..core.compose import Compose
-from ..core.errors import DataError, InvalidConfig
+from ..core.errors import DataError
 from ..datasets import Dataset
-from .corruptions import SUITES, corrupt
+from .corruptions import corrupt
 from .metrics import calibration, classification_metrics
+from .modalities import adapter_for
 from .models import make_model
-from .strategies import FIELD_OF, Strategy, extra_fields
+from .strategies import ResampleStrategy, Strategy
 from .torch_models import StepModel
 
 __all__ = ["CellSpec", "Protocol", "run_cell", "training_rows"]
@@ -118,16 +119,12 @@ def training_rows(data: Dataset, size: int | float, seed: int, val_fraction: flo
 @lru_cache(maxsize=4)
 def _suite(data: Dataset, rows: int) -> list[tuple[str, float, np.ndarray]]:
     """The corrupted test rows (computed once per process)."""
+    modality = adapter_for(data.modality)
     X_test = data.X[_robust_rows(data, rows)]
-    scale = None
-    if data.modality == "table":
-        scale = data.X[data.train].std(axis=0) + 1e-12
-    if data.modality == "series":  # each channel's spread over every training step
-        train = data.X[data.train]
-        scale = np.nanstd(train.reshape(-1, train.shape[2]), axis=0) + 1e-12
+    scale = modality.corruption_scale(data)
     rate = data.info.get("sample_rate")
-    return [(kind, level, corrupt(X_test, data.modality, kind, level, scale, rate))
-            for kind, level in SUITES[data.modality]]
+    return [(kind, level, corrupt(X_test, modality.name, kind, level, scale, rate))
+            for kind, level in modality.suite]
 
 
 def _robust_rows(data: Dataset, rows: int) -> np.ndarray:
@@ -136,15 +133,15 @@ def _robust_rows(data: Dataset, rows: int) -> np.ndarray:
 
 
 def _invariance(model: Any, data: Dataset, protocol: Protocol) -> float | None:
-    pipe = protocol.invariance_pipeline
-    if pipe is None or data.modality != "image":
+    pipe, modality = protocol.invariance_pipeline, adapter_for(data.modality)
+    if pipe is None or not modality.invariance:
         return None
     rows = _robust_rows(data, protocol.invariance_rows)
     X = data.X[rows]
     clean = model.predict_proba(X).argmax(1)
     same = []
     for k in range(1, protocol.invariance_copies + 1):
-        aug = Strategy("invariance", pipe).augment_rows(X, rows, k, 97, "image")
+        aug = modality.augment(pipe, X, rows, k, 97, {})
         same.append(model.predict_proba(aug).argmax(1) == clean)
     return float(np.mean(same))
 
@@ -162,7 +159,7 @@ def _synthetic_fidelity(strategy: Strategy, X: np.ndarray, y: np.ndarray, X_fit:
         precision_recall_density_coverage,
     )
 
-    if strategy.kind != "resample" or len(X_fit) <= len(X) or X.dtype == object \
+    if not isinstance(strategy, ResampleStrategy) or len(X_fit) <= len(X) or X.dtype == object \
             or not np.array_equal(X_fit[: len(X)], X):
         return None
     real = X.reshape(len(X), -1).astype(np.float64)
@@ -214,49 +211,31 @@ def run_cell(data: Dataset, protocol: Protocol, cell: CellSpec) -> dict[str, Any
 
 def _run_cell(data: Dataset, protocol: Protocol, cell: CellSpec) -> dict[str, Any]:
     start = time.perf_counter()
-    strategy, field_name = cell.strategy, FIELD_OF[data.modality]
-    extra = extra_fields(data)
+    strategy, modality = cell.strategy, adapter_for(data.modality)
+    extra = modality.extra_fields(data)
     train, val = training_rows(data, cell.size, cell.seed, protocol.val_fraction)
     X, y = data.X[train], data.y[train]
     X_val, y_val = data.X[val], data.y[val]
     steps = strategy.steps or protocol.steps
-    model = make_model(protocol.model, data.modality, steps=steps,
+    model = make_model(protocol.model, modality.name, steps=steps,
                        sample_rate=data.info.get("sample_rate"))
     n_classes = len(data.classes)
+    hooks = (strategy.on_the_fly(train, cell.seed, modality.field, extra, n_classes)
+             if model.trained_by_steps else None)
+    if hooks is not None:  # augmented (and mixed) batch by batch, as the model trains
+        augment, mix = hooks
+        X_fit, y_fit = X, y
+    else:
+        augment = mix = None
+        X_fit, y_fit = strategy.offline(X, y, train, cell.seed, modality.field, extra)
+    rows_trained = len(X_fit)
     if model.trained_by_steps:
-        augment = None
-        rows_trained = len(X)
-        mix = None
-        if strategy.kind == "augment":
-            if strategy.pipeline is not None:
-                def augment(batch: np.ndarray, idx: np.ndarray, step: int) -> np.ndarray:
-                    return strategy.augment_rows(batch, train[idx], step, cell.seed, field_name,
-                                                 extra)
-            if strategy.mixer is not None:
-                if data.modality != "image":
-                    raise InvalidConfig(f"strategy {strategy.name!r}: batch mixing is for images; "
-                                        f"this dataset holds {data.modality}")
-
-                def mix(batch: np.ndarray, labels: np.ndarray, step: int
-                        ) -> tuple[np.ndarray, np.ndarray]:
-                    out = strategy.mixer(batch, labels, num_classes=n_classes, seed=cell.seed,
-                                         batch=step)
-                    return out.images, out.labels
-            X_fit, y_fit = X, y
-        else:
-            X_fit, y_fit = strategy.offline(X, y, train, cell.seed, field_name, extra)
-            rows_trained = len(X_fit)
         if protocol.budget == "epochs" and strategy.steps is None:
             model.steps = max(1, int(np.ceil(protocol.epochs * rows_trained / protocol.batch_size)))
         model.batch_size = protocol.batch_size
         model.fit(X_fit, y_fit, X_val, y_val, seed=cell.seed, augment=augment, n_classes=n_classes,
                   sample_weight=strategy.sample_weight(y_fit), mix=mix)
     else:
-        if strategy.mixer is not None:
-            raise InvalidConfig(f"strategy {strategy.name!r}: batch mixing needs a model trained "
-                                "by steps (small-cnn, mlp)")
-        X_fit, y_fit = strategy.offline(X, y, train, cell.seed, field_name, extra)
-        rows_trained = len(X_fit)
         model.fit(X_fit, y_fit, X_val, y_val, seed=cell.seed, n_classes=n_classes,
                   sample_weight=strategy.sample_weight(y_fit))
     fit_seconds = time.perf_counter() - start

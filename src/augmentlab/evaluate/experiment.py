@@ -16,12 +16,13 @@ import numpy as np
 
 from ..core.errors import InvalidConfig
 from ..core.files import atomic_write
+from ..core.version import __version__
 from ..datasets import Dataset, load
 from .cells import CellSpec, Protocol, run_cell
-from .models import default_model
+from .modalities import adapter_for
 from .recommend import mild_geometric
 from .results import Results
-from .strategies import FIELD_OF, as_strategies, extra_fields
+from .strategies import as_strategies
 
 __all__ = ["Experiment"]
 
@@ -147,12 +148,13 @@ class Experiment:
         self.out = Path(out)
         self.jobs = max(1, int(jobs))
         self.quiet = quiet
+        modality = adapter_for(self.data.modality)
         self.protocol = Protocol(
-            model=model if model is not None else default_model(self.data.modality),
+            model=model if model is not None else modality.default_model,
             budget=budget, steps=int(steps), epochs=int(epochs), batch_size=int(batch_size),
             val_fraction=float(val_fraction), robustness_rows=int(robustness_rows),
             invariance_rows=int(invariance_rows),
-            invariance_pipeline=mild_geometric(seed=97) if self.data.modality == "image" else None)
+            invariance_pipeline=mild_geometric(seed=97) if modality.invariance else None)
         self._protocol_config = self.protocol.config(self.data.modality,
                                                      self.data.info.get("sample_rate"))
         self._fingerprint = _fingerprint(self.data)
@@ -246,8 +248,6 @@ class Experiment:
 
     def describe(self, seconds: float, computed: int) -> dict[str, Any]:
         """What the report says about how the results came about."""
-        from .. import __version__
-
         versions = {"augmentlab": __version__, "python": platform.python_version(),
                     "numpy": np.__version__}
         for name in ("torch", "sklearn", "cv2"):
@@ -272,25 +272,14 @@ class Experiment:
         data = self.data
         rng = np.random.default_rng(seed)
         rows = rng.choice(data.train, size=min(per_strategy, len(data.train)), replace=False)
-        field, extra = FIELD_OF[data.modality], extra_fields(data)
-
-        def shown(X: np.ndarray) -> list[Any]:
-            if data.modality == "audio" and X.ndim == 2:  # waveforms: the model's front end
-                from .audio_features import log_mel
-
-                return list(log_mel(X, extra["sample_rate"]))
-            return list(X)
-
-        grid: dict[str, list[Any]] = {"original": shown(data.X[rows])}
+        modality = adapter_for(data.modality)
+        extra = modality.extra_fields(data)
+        grid: dict[str, list[Any]] = {"original": modality.shown(data.X[rows], extra)}
         for strategy in self.strategies:
-            if strategy.kind != "augment":
-                continue
-            X = data.X[rows]
-            if strategy.pipeline is not None:
-                X = strategy.augment_rows(X, rows, 1, seed, field, extra)
-            if strategy.mixer is not None:  # a mixed batch of the shown rows
-                X = strategy.mixer(X, data.y[rows], num_classes=len(data.classes), seed=seed).images
-            grid[strategy.name] = shown(X)
+            X = strategy.example_rows(data.X[rows], data.y[rows], rows, seed, modality.field, extra,
+                                      len(data.classes))
+            if X is not None:
+                grid[strategy.name] = modality.shown(X, extra)
         return grid
 
     def report(self, results: Results | None = None) -> Path:

@@ -26,7 +26,9 @@ from typing import Any
 
 import numpy as np
 
-from ..core.errors import InvalidConfig, MissingDependency
+from ..core.errors import InvalidConfig
+from ..core.optional import require
+from .modalities import adapter_for
 from .torch_models import StepModel
 
 __all__ = ["MODELS", "SklearnModel", "default_model", "make_model"]
@@ -41,15 +43,6 @@ MODELS: dict[str, tuple[str, ...]] = {
     "logmel-logreg": ("audio",),
     "series-logreg": ("series",),
 }
-_DEFAULT = {"image": "small-cnn", "table": "logreg", "text": "tfidf-logreg", "audio": "logmel-logreg",
-            "series": "series-logreg"}
-
-
-def _sklearn(feature: str) -> None:
-    try:
-        import sklearn  # noqa: F401
-    except ImportError:
-        raise MissingDependency("scikit-learn", "measure", feature) from None
 
 
 class SklearnModel:
@@ -152,7 +145,7 @@ def _embedding_logreg() -> Any:
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
 
-    from .embeddings import MiniLMEmbedder
+    from .front_ends import MiniLMEmbedder
 
     return make_pipeline(MiniLMEmbedder(), LogisticRegression(C=2.0, max_iter=2000))
 
@@ -163,7 +156,7 @@ def _logmel_logreg(sample_rate: int) -> Callable[[], Any]:
         from sklearn.pipeline import make_pipeline
         from sklearn.preprocessing import StandardScaler
 
-        from .audio_features import LogMelFeatures
+        from .front_ends import LogMelFeatures
 
         return make_pipeline(LogMelFeatures(sample_rate=sample_rate), StandardScaler(),
                              LogisticRegression(C=0.5, max_iter=3000))
@@ -176,19 +169,19 @@ def _series_logreg() -> Any:
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    from .audio_features import SeriesFeatures
+    from .front_ends import SeriesFeatures
 
     return make_pipeline(SeriesFeatures(), StandardScaler(), LogisticRegression(C=0.5, max_iter=3000))
 
 
 def default_model(modality: str) -> str:
-    """The built-in model used when none is named.
+    """The built-in model used when none is named (the modality's adapter says which).
 
     Example:
-        >>> default_model("image")
-        'small-cnn'
+        >>> default_model("image"), default_model("tabular")
+        ('small-cnn', 'logreg')
     """
-    return _DEFAULT[modality]
+    return adapter_for(modality).default_model
 
 
 def make_model(spec: Any, modality: str, *, steps: int | None = None,
@@ -201,6 +194,7 @@ def make_model(spec: Any, modality: str, *, steps: int | None = None,
         'SklearnModel'
     """
     if isinstance(spec, str):
+        modality = adapter_for(modality).name
         if spec not in MODELS:
             raise InvalidConfig(f"unknown model {spec!r}; use one of {', '.join(MODELS)}, a "
                                 "scikit-learn classifier, or a function returning one")
@@ -209,7 +203,7 @@ def make_model(spec: Any, modality: str, *, steps: int | None = None,
                                 f"dataset is {modality}; try {default_model(modality)!r}")
         if spec in ("small-cnn", "mlp"):
             return StepModel(spec, steps=steps or 500)
-        _sklearn(f"the {spec} model")
+        require("sklearn", "measure", f"the {spec} model", package="scikit-learn")
         factories = {"logreg": _logreg, "hgb": _hgb, "tfidf-logreg": _tfidf_logreg,
                      "embedding-logreg": _embedding_logreg,
                      "logmel-logreg": _logmel_logreg(sample_rate or 0),

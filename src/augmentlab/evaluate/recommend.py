@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-from ..core.compose import Compose, Sometimes
+from ..core.compose import Compose
 from ..core.errors import InvalidConfig
 from ..datasets import Dataset
-from ..image import Affine, BrightnessContrast, CoarseDropout
+from .modalities import adapter_for
+from .modalities.image import mild_geometric
 
 __all__ = ["mild_geometric", "recommended_strategy"]
-
-
-def mild_geometric(seed: int = 0) -> Compose:
-    """Small rotations, scalings and shifts: safe for almost any image classification task.
-
-    Example:
-        >>> [t.name for t in mild_geometric()]
-        ['Affine']
-    """
-    # every argument spelled out: the pipeline (and its config hash, the results cache key) stays
-    # what it was before Affine took Albumentations' defaults (p=0.5, keep_ratio=False)
-    return Compose([Affine(rotate=10, scale=(0.9, 1.1), translate_percent=0.08, shear=0.0,
-                           keep_ratio=True, p=1.0)], seed=seed)
 
 
 def recommended_strategy(data: Dataset, seed: int = 0) -> Compose | None:
@@ -50,35 +38,4 @@ def recommended_strategy(data: Dataset, seed: int = 0) -> Compose | None:
     """
     if not isinstance(data, Dataset):
         raise InvalidConfig(f"recommended_strategy: expected a Dataset, got {type(data).__name__}")
-    if data.modality == "text":
-        from ..text import EDA
-
-        return Compose([EDA(alpha=0.1)], seed=seed)
-    if data.modality == "audio":
-        from .. import audio
-
-        return Compose([
-            audio.TimeStretch(min_rate=0.85, max_rate=1.15, p=0.5),
-            audio.PitchShift(min_semitones=-3, max_semitones=3, p=0.5),
-            audio.Shift(min_fraction=-0.1, max_fraction=0.1, rollover=False, p=0.5),
-            audio.AddGaussianNoise(min_snr_db=15, max_snr_db=40, p=0.5),
-            audio.ApplyImpulseResponse(min_rt60=0.2, max_rt60=0.6, p=0.3),
-        ], seed=seed)
-    if data.modality == "series":
-        from .. import series
-
-        return Compose([series.TimeWarp(sigma=0.2, p=0.5), series.MagnitudeWarp(sigma=0.2, p=0.5),
-                        series.Scaling(sigma=0.1)], seed=seed)
-    if data.modality != "image":
-        return None
-    h, w = data.X.shape[1:3]
-    # erase about a tenth to a fifth of each side: big enough to matter, too small to hide a digit;
-    # p and keep_ratio spelled out keep the pipeline and its config hash (the cache key) as they were
-    return Compose([
-        Affine(rotate=12, scale=(0.85, 1.15), translate_percent=0.1, shear=8, keep_ratio=True,
-               p=1.0),
-        BrightnessContrast(brightness_limit=0.2, contrast_limit=0.2),
-        Sometimes([CoarseDropout(num_holes_range=(1, 1), hole_height_range=(0.1, 0.25),
-                                 hole_width_range=(0.1, 0.25), p=1.0)], p=0.5),
-    ], seed=seed) if min(h, w) >= 8 else Compose([
-        Affine(rotate=10, translate_percent=0.0, shear=0.0, keep_ratio=True, p=1.0)], seed=seed)
+    return adapter_for(data.modality).recommended(data, seed)

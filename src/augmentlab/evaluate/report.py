@@ -7,13 +7,13 @@ import html
 import io
 import json
 import math
-import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..core.errors import MissingDependency
+from ..core.files import atomic_write
+from ..core.optional import require
 from .results import Results
 from .stats import MIN_SEEDS, clip_interval, mean_interval, metric_range
 
@@ -33,14 +33,8 @@ img{max-width:100%}pre{background:#f6f6f6;padding:1em;overflow:auto;font-size:.8
 
 
 def _plt() -> Any:
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise MissingDependency("matplotlib", "measure", "the HTML report") from None
-    return plt
+    require("matplotlib", "measure", "the HTML report").use("Agg")
+    return require("matplotlib.pyplot", "measure", "the HTML report")
 
 
 def _png(fig: Any) -> str:
@@ -475,8 +469,5 @@ def write_report(path: Path, results: Results, grid: dict[str, list[Any]] | None
     page = ("<!doctype html><html lang='en'><head><meta charset='utf-8'>"
             f"<title>augmentlab report: {html.escape(str(ds.get('name', '')))}</title>"
             f"<style>{_CSS}</style></head><body>{''.join(sections)}</body></html>")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(page, encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write(path, page.encode("utf-8"))
     return path

@@ -7,7 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from ..core.errors import InvalidInput, MissingDependency
+from ..core.errors import InvalidInput
+from ..core.optional import require
 from .stats import (
     MIN_SEEDS,
     clip_interval,
@@ -108,10 +109,7 @@ class Results:
             >>> raw["interval_note"][0][:23]
             '2 seeds: too few for th'
         """
-        try:
-            import pandas as pd
-        except ImportError:
-            raise MissingDependency("pandas", "measure", "Results.summary") from None
+        pd = require("pandas", "measure", "Results.summary")
 
         def shown(stats: dict[str, Any], bounds: tuple[float, float] | None) -> dict[str, Any]:
             if not clip:

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..synth.persist import require_torch
+from ..core.optional import require_torch
 
 __all__ = ["StepModel"]
 

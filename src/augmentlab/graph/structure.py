@@ -3,12 +3,15 @@ networkx."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from ..core.errors import InvalidInput, MissingDependency
+from ..core.errors import InvalidInput
+from ..core.kinds import register_kinds
+from ..core.optional import require
 
 __all__ = ["Graph"]
 
@@ -176,8 +179,23 @@ class Graph:
 
 
 def _networkx() -> Any:
-    try:
-        import networkx
-    except ImportError:
-        raise MissingDependency("networkx", "graph", "Graph.from_networkx / to_networkx") from None
-    return networkx
+    return require("networkx", "graph", "Graph.from_networkx / to_networkx")
+
+
+def check_graph_fields(fields: Mapping[str, Any], kinds: Mapping[str, str]) -> None:
+    """Validate a call's ``graph`` fields: each an `augmentlab.graph.Graph` (checked when built).
+
+    Example:
+        >>> check_graph_fields({"graph": {"edges": []}}, {"graph": "graph"})
+        Traceback (most recent call last):
+        ...
+        augmentlab.core.errors.InvalidInput: graph: expected an augmentlab.graph.Graph, got dict ...
+    """
+    for key, kind in kinds.items():
+        if kind == "graph" and not isinstance(fields[key], Graph):
+            raise InvalidInput(f"{key}: expected an augmentlab.graph.Graph, got "
+                               f"{type(fields[key]).__name__} (Graph.from_networkx converts a "
+                               "networkx graph)")
+
+
+register_kinds(("graph",), check_graph_fields)

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import InvalidConfig
-from ..core.modal import field_of
+from ..core.kinds import field_of
 from ..core.params import check_choice, check_prob
 from ..core.rng import integer, kernel_rng
 from ..core.transform import Transform

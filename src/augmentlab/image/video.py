@@ -5,13 +5,14 @@ per frame (``per_frame=True``)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from ..core.compose import Compose
 from ..core.errors import InvalidConfig, InvalidInput
-from ..core.modal import field_of
+from ..core.kinds import field_of, register_kinds
 from ..core.params import check_choice, check_number
 from ..core.rng import integer
 from ..core.transform import Transform
@@ -139,3 +140,25 @@ class FrameSample(Transform):
 
     def apply_video(self, video: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         return video[np.asarray(params["index"], dtype=np.intp)]
+
+
+def check_video_fields(fields: Mapping[str, Any], kinds: Mapping[str, str]) -> None:
+    """Validate a call's ``video`` fields: frames ``(T, H, W)`` or ``(T, H, W, C)``, uint8 or
+    float32, at least one frame.
+
+    Example:
+        >>> check_video_fields({"video": np.zeros((0, 4, 4), np.uint8)}, {"video": "video"})
+        Traceback (most recent call last):
+        ...
+        augmentlab.core.errors.InvalidInput: video: expected uint8 or float32 frames ... got uint8 (0, 4, 4)
+    """
+    for key, kind in kinds.items():
+        value = fields[key]
+        if kind == "video" and (not isinstance(value, np.ndarray) or value.ndim not in (3, 4)
+                                or len(value) == 0 or value.dtype not in (np.uint8, np.float32)):
+            raise InvalidInput(f"{key}: expected uint8 or float32 frames (T, H, W) or (T, H, W, "
+                               f"C), got {getattr(value, 'dtype', type(value).__name__)} "
+                               f"{getattr(value, 'shape', '')}")
+
+
+register_kinds(("video",), check_video_fields)

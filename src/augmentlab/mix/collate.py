@@ -57,7 +57,7 @@ class MixCollate:
         self._epoch.value = int(epoch)
 
     def __call__(self, items: list[Any]) -> tuple[Any, Any]:
-        from ..synth.persist import require_torch
+        from ..core.optional import require_torch
 
         torch = require_torch("MixCollate")
         if not items:

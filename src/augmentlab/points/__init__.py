@@ -3,6 +3,7 @@
 jet recipes on a ``constituents`` field (``(N, 3)``: eta, phi, pt). Transform names carry the
 ``points.`` prefix in pipeline files."""
 
+from . import fields  # noqa: F401  (registers the field kinds and their checks with the core)
 from .jets import AlignPrincipalAxis, Recentre, Reflect, Zoom, jet_image
 from .transforms import (
     Flip,

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core.modal import field_of
+from ..core.kinds import field_of
 from ..core.transform import Transform
 
 __all__ = ["LinearTransform", "PointTransform", "SelectTransform", "points_of"]

@@ -17,8 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from ..core.errors import InvalidConfig, MissingDependency
+from ..core.errors import InvalidConfig
 from ..core.files import atomic_write
+from ..core.optional import require
 from ..datasets import Dataset, load
 from ..datasets.dataset import stratified_split
 from ..evaluate.cells import CellSpec, Protocol, run_cell
@@ -32,10 +33,7 @@ SAMPLERS = ("tpe", "random", "grid")
 
 
 def _optuna() -> Any:
-    try:
-        import optuna
-    except ImportError:
-        raise MissingDependency("optuna", "search", "policy search") from None
+    optuna = require("optuna", "search", "policy search")
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     return optuna
 

@@ -2,6 +2,7 @@
 first, NaN for missing values) with optional ``step_labels`` (one label per time step) that move
 with time. Transform names carry the ``series.`` prefix in pipeline files."""
 
+from . import fields  # noqa: F401  (registers the field kinds and their checks with the core)
 from .smooth import Convolve, Dropout, Pool, masked_convolve
 from .time import Crop, Permutation, Resize, TimeWarp, WindowSlice, WindowWarp
 from .values import Drift, Jitter, MagnitudeWarp, Quantize, Scaling, smooth_curve

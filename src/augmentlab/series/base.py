@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core.modal import field_of
+from ..core.kinds import field_of
 from ..core.transform import Transform
 
 __all__ = ["SeriesTransform", "resample_at", "series_of"]

@@ -32,9 +32,10 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import InvalidConfig, InvalidInput
+from ..core.optional import require_torch
 from .base import Generator, TableInfo, check_table, plain
 from .modenorm import ModeNormalizer, Span
-from .persist import load_nets, read_config, require_torch, save_nets
+from .persist import load_nets, read_config, save_nets
 
 __all__ = ["ConditionalGAN"]
 

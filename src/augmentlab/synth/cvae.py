@@ -27,8 +27,9 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import InvalidConfig, InvalidInput
+from ..core.optional import require_torch
 from .base import Generator, TableInfo, check_table
-from .persist import load_nets, read_config, require_torch, save_nets
+from .persist import load_nets, read_config, save_nets
 
 __all__ = ["ConditionalVAE"]
 

@@ -9,23 +9,7 @@ from typing import Any
 
 from ..core.errors import InvalidConfig, InvalidInput
 
-__all__ = ["load_nets", "read_config", "require_torch", "save_nets"]
-
-
-def require_torch(feature: str) -> Any:
-    """The torch module, or `MissingDependency` naming the pinned install command.
-
-    Example:
-        >>> require_torch("a test").__name__
-        'torch'
-    """
-    from ..core.errors import MissingDependency
-
-    try:
-        import torch
-    except ImportError:
-        raise MissingDependency("torch", "torch", feature) from None
-    return torch
+__all__ = ["load_nets", "read_config", "save_nets"]
 
 
 def save_nets(directory: str | Path, nets: dict[str, Any], config: dict[str, Any]) -> Path:

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core.errors import MissingDependency
+from ..core.optional import require
 from .base import Generator, check_table
 from .oversample import SMOTE
 
@@ -16,11 +16,7 @@ __all__ = ["SMOTEENN", "EditedNearestNeighbours", "RandomUnderSampler", "SMOTETo
 
 
 def _imblearn(owner: str) -> Any:
-    try:
-        import imblearn.under_sampling as under
-    except ImportError:
-        raise MissingDependency("imbalanced-learn", "synth", owner) from None
-    return under
+    return require("imblearn.under_sampling", "synth", owner, package="imbalanced-learn")
 
 
 class _Undersampler:

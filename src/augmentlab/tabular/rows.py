@@ -8,16 +8,14 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import InvalidInput
+from ..core.optional import require
 from .schema import Schema, is_missing
 
 __all__ = ["mixup_rows", "planing_weights", "stratified_sample"]
 
 
 def _frame(frame: Any, owner: str) -> Any:
-    try:
-        import pandas as pd
-    except ImportError:  # pragma: no cover - pandas comes with the measure extra
-        raise InvalidInput(f"{owner}: needs pandas") from None
+    pd = require("pandas", "measure", owner)
     if not isinstance(frame, pd.DataFrame):
         raise InvalidInput(f"{owner}: expected a pandas DataFrame, got {type(frame).__name__}")
     return frame

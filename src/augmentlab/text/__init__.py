@@ -1,6 +1,7 @@
 """Text augmentation on a ``text`` field (a ``str``). Transform names carry the ``text.``
 prefix in pipeline files (``name: text.RandomSwap``)."""
 
+from . import fields  # noqa: F401  (registers the field kinds and their checks with the core)
 from .chars import CharDelete, CharSwap, KeyboardTypo, OcrError
 from .contextual import ContextualReplace
 from .eda import EDA, RandomDelete, RandomSwap

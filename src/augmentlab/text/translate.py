@@ -14,6 +14,7 @@ import json
 import shutil
 import subprocess
 import urllib.request
+from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 import numpy as np
@@ -146,17 +147,20 @@ class BackTranslate(TextTransform):
     def translator(self) -> Translator:
         return ApertiumTranslator() if self.backend == "apertium" else HttpTranslator(str(self.base_url))
 
-    def warm(self, texts: list[str]) -> None:
+    def warm(self, texts: Iterable[str | Mapping[str, Any]]) -> None:
         """Back-translate many texts in two batched calls (and remember them): one process or
-        request per direction instead of two per text.
+        request per direction instead of two per text. `texts` may also be samples' fields
+        (their ``text``), as the augment job passes them to every transform's ``warm`` before
+        its workers fork.
 
         Example:
             >>> import augmentlab as al
-            >>> t = al.text.BackTranslate(); t.warm(["a good film", "a bad film"])
+            >>> t = al.text.BackTranslate(); t.warm(["a good film", {"text": "a bad film"}])
             >>> t(text="a bad film")["text"]  # no apertium run: it was warmed
             'a bad film'
         """
-        todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        given = (t.get("text") if isinstance(t, Mapping) else t for t in texts)
+        todo = list(dict.fromkeys(t for t in given if isinstance(t, str) and t not in self._cache))
         if len(self._cache) + len(todo) > _CACHE_SIZE:
             self._cache.clear()
         if todo:

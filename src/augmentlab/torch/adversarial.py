@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..core.errors import InvalidConfig, InvalidInput
-from ..synth.persist import require_torch
+from ..core.optional import require_torch
 
 __all__ = ["adversarial_training_step", "deepfool", "fgsm", "pgd"]
 

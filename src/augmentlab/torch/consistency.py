@@ -7,7 +7,7 @@ from typing import Any
 
 from ..core.compose import Compose
 from ..core.errors import InvalidConfig, InvalidInput
-from ..synth.persist import require_torch
+from ..core.optional import require_torch
 
 __all__ = ["fixmatch_loss", "uda_loss", "weak_strong_pipelines"]
 

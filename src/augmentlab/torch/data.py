@@ -20,8 +20,8 @@ import numpy as np
 from ..core.adapters import is_pil, is_tensor
 from ..core.compose import Compose
 from ..core.errors import DataError, InvalidConfig, InvalidInput
+from ..core.optional import require_torch
 from ..core.transform import Transform
-from ..synth.persist import require_torch
 
 __all__ = ["AugmentedDataset", "OfflineAugmentedDataset", "image_tensor", "seed_worker"]
 
@@ -317,7 +317,7 @@ class OfflineAugmentedDataset:
 
     def __init__(self, root: str | Path, *, classes: Sequence[str] | None = None,
                  output: str = "tuple") -> None:
-        from ..data.layout import detect_layout, scan
+        from ..datasets.formats import detect_layout, scan
 
         self.root = Path(root)
         manifest = self.root / "manifest.jsonl"
@@ -348,7 +348,7 @@ class OfflineAugmentedDataset:
 
     def __getitem__(self, i: int) -> Any:
         from ..core.sample import Record
-        from ..data.layout import read_entry
+        from ..datasets.formats import read_entry
 
         line = self.lines[int(i)]
         rel = line["outputs"][0]

@@ -9,7 +9,7 @@ import functools
 from typing import Any
 
 from ..core.errors import InvalidConfig, InvalidInput
-from ..synth.persist import require_torch
+from ..core.optional import require_torch
 
 __all__ = ["LearnableAffine", "LearnableBrightness", "LearnableContrast", "learnable_augmentation"]
 

@@ -1,8 +1,9 @@
-"""The audio model's front end: log-mel spectrograms, and pooled features a linear model can use.
+"""The front ends of the built-in scikit-learn models: scikit-learn transformers from raw rows
+to the features a linear model can use (``embedding-logreg``, ``logmel-logreg``,
+``series-logreg``; see `augmentlab.evaluate.models`).
 
-One front end serves both ways into the model: waveforms ``(N, samples)`` are turned into log-mel
-spectrograms here, and strategies that augment spectrograms (SpecAugment) start from the same
-spectrograms (`log_mel`), so the model sees one representation whichever way the rows came.
+The representations themselves live with their modality (`augmentlab.audio.features.log_mel`,
+`augmentlab.text.sentence_embeddings.encode`); this module only pools and wraps them.
 """
 
 from __future__ import annotations
@@ -12,34 +13,28 @@ from typing import Any
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from ..audio.features import N_MELS, log_mel
 from ..core.errors import InvalidInput
+from ..text.sentence_embeddings import encode
 
-__all__ = ["N_MELS", "LogMelFeatures", "SeriesFeatures", "log_mel", "pooled"]
+__all__ = ["SEGMENTS", "LogMelFeatures", "MiniLMEmbedder", "SeriesFeatures", "pooled"]
 
-N_MELS = 40
 SEGMENTS = 10  # time segments the spectrogram is averaged over (about 0.1 s each for 1 s clips)
 
 
-def log_mel(X: np.ndarray, sample_rate: int) -> np.ndarray:
-    """``(N, N_MELS, frames)`` float32 log-mel spectrograms (dB below each clip's loudest cell,
-    so the level of a clip does not matter) of ``(N, samples)`` mono clips.
+class MiniLMEmbedder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+    """A scikit-learn transformer: strings in, MiniLM embeddings out (no fitting needed).
 
     Example:
-        >>> t = np.arange(16000) / 16000
-        >>> S = log_mel(np.sin(2 * np.pi * 440 * t)[None].astype(np.float32), 16000)
-        >>> S.shape, float(S.max())
-        ((1, 40, 101), 0.0)
+        >>> MiniLMEmbedder().fit(["x"]).transform(["a", "b"]).shape
+        (2, 384)
     """
-    from ..audio.spectrogram import mel_spectrogram
 
-    X = np.asarray(X)
-    if X.ndim != 2 or not np.issubdtype(X.dtype, np.floating):
-        raise InvalidInput(f"log_mel: expected (N, samples) float waveforms, got {X.dtype} "
-                           f"{X.shape}")
-    if len(X) == 0:
-        raise InvalidInput("log_mel: no clips (an empty batch)")
-    out = np.stack([mel_spectrogram(x, sample_rate, n_mels=N_MELS) for x in X])
-    return out - out.max(axis=(1, 2), keepdims=True)
+    def fit(self, X: Any, y: Any = None) -> MiniLMEmbedder:
+        return self
+
+    def transform(self, X: Any) -> np.ndarray:
+        return encode([str(t) for t in X])
 
 
 class LogMelFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]

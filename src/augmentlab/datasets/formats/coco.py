@@ -25,9 +25,10 @@ from typing import Any
 
 import numpy as np
 
-from ..core.errors import DataError
+from ...core.errors import DataError
+from .base import Entry, Files, ImageFormat, Listing, inside, turn_hint
 
-__all__ = ["assemble_coco", "coco_files", "coco_parts", "read_coco", "scan_coco"]
+__all__ = ["CocoFormat", "assemble_coco", "coco_files", "coco_parts", "read_coco", "scan_coco"]
 
 
 def _load(path: Path, rel: str) -> dict[str, Any]:
@@ -70,10 +71,14 @@ def _image_base(root: Path, name: Any) -> str | None:
     return "images/" if (root / "images" / p).is_file() else ""
 
 
-def scan_coco(root: Path, problems: list[dict[str, str]]) -> list[Any]:
-    """One `Entry` per image of every COCO file; unusable images and annotations are problems."""
-    from .layout import Entry, _inside
+def scan_coco(root: Path, problems: list[dict[str, str]]) -> list[Entry]:
+    """One `Entry` per image of every COCO file; unusable images and annotations are problems.
 
+    Example:
+        >>> import tempfile
+        >>> scan_coco(Path(tempfile.mkdtemp()), [])
+        []
+    """
     entries = []
     for path in coco_files(root):
         rel_json = path.relative_to(root).as_posix()
@@ -102,7 +107,7 @@ def scan_coco(root: Path, problems: list[dict[str, str]]) -> list[Any]:
             if not (root / rel).is_file():
                 problems.append({"file": rel, "error": f"listed in {rel_json} (images[{i}]) but missing"})
                 continue
-            if not _inside(root, root / rel):
+            if not inside(root, root / rel):
                 problems.append({"file": rel, "error": "a symbolic link leading outside the input folder"})
                 continue
             dangling = _dangling(by_image.get(img.get("id"), []), categories)
@@ -227,27 +232,25 @@ def _polygons(mask: np.ndarray) -> list[list[float]]:
 
 
 # -- reading and writing one image's annotations -------------------------------------------------
-def read_coco(entry: Any, image: np.ndarray, *, source: Path | None = None) -> dict[str, Any]:
+def read_coco(entry: Entry, image: np.ndarray, *, source: Path | None = None) -> dict[str, Any]:
     """The pipeline fields of one COCO image: ``image`` (as displayed: turned by its EXIF
     orientation), ``bboxes`` (labelled by annotation index), and where annotated ``keypoints``
     and ``mask`` (one channel per annotation). ``source``, the image file, explains a size that
     is the image's as stored rather than as displayed.
 
     Example:
-        >>> from augmentlab.data.layout import Entry
         >>> e = Entry("a.jpg", boxes="c.json", extra={"image": {"width": 4, "height": 2},
         ...           "annotations": [{"id": 1, "bbox": [0, 0, 2, 1]}]})
         >>> read_coco(e, np.zeros((2, 4, 3), np.uint8))["bboxes"].array.tolist()
         [[0.0, 0.0, 2.0, 1.0]]
     """
-    from ..core.fields import BBoxes, KeyPoints
-    from .layout import _turn_hint
+    from ...core.fields import BBoxes, KeyPoints
 
     img, anns = entry.extra["image"], entry.extra["annotations"]
     h, w = image.shape[:2]
     if (img.get("height"), img.get("width")) not in ((h, w), (None, None)):
         said = (img.get("width"), img.get("height"))
-        hint = _turn_hint(source, said, image.shape) if source is not None else ""
+        hint = turn_hint(source, said, image.shape) if source is not None else ""
         raise DataError(f"{entry.boxes} says {said[0]}x{said[1]} for this image, the file is "
                         f"{w}x{h}; the annotation does not match the image" + hint, path=entry.rel)
     boxes, points, point_labels = [], [], []
@@ -281,9 +284,22 @@ def read_coco(entry: Any, image: np.ndarray, *, source: Path | None = None) -> d
     return fields
 
 
-def coco_parts(entry: Any, name: str, fields: dict[str, Any] | None) -> dict[str, Any]:
+def coco_parts(entry: Entry, name: str, fields: dict[str, Any] | None) -> dict[str, Any]:
     """The image record and annotations of one output (``fields`` None: the original as it is).
-    Ids are given when the file is assembled."""
+    Ids are given when the file is assembled.
+
+    Example:
+        >>> from augmentlab.core.fields import BBoxes
+        >>> e = Entry("images/a.jpg", boxes="c.json", extra={"image": {"id": 1, "file_name": "a.jpg"},
+        ...           "base": "images/", "annotations": [{"id": 5, "bbox": [0, 0, 2, 1]}]})
+        >>> fields = {"image": np.zeros((2, 4, 3), np.uint8),
+        ...           "bboxes": BBoxes([[1, 0, 2, 1]], format="coco", labels=[0])}
+        >>> part = coco_parts(e, "images/a_aug1.jpg", fields)
+        >>> part["image"]
+        {'id': 1, 'file_name': 'a_aug1.jpg', 'width': 4, 'height': 2}
+        >>> part["annotations"]
+        [{'id': 5, 'bbox': [1.0, 0.0, 2.0, 1.0], 'area': 2.0}]
+    """
     img, anns = entry.extra["image"], entry.extra["annotations"]
     file_name = name[len(entry.extra["base"]):]
     if fields is None:
@@ -328,7 +344,15 @@ def coco_parts(entry: Any, name: str, fields: dict[str, Any] | None) -> dict[str
 def assemble_coco(src: Path, json_rel: str, parts: list[dict[str, Any]]) -> bytes:
     """The output COCO file: the source's other keys, and the images and annotations of `parts`
     (in manifest order). Originals keep their ids; new images and annotations are numbered
-    after the source's largest ids, in manifest order, so the file is the same every run."""
+    after the source's largest ids, in manifest order, so the file is the same every run.
+
+    Example:
+        >>> import tempfile
+        >>> root = Path(tempfile.mkdtemp())
+        >>> _ = (root / "c.json").write_text('{"images": [{"id": 7}], "annotations": [], "info": {}}')
+        >>> json.loads(assemble_coco(root, "c.json", [{"image": {"file_name": "b.jpg"}, "annotations": []}]))
+        {'info': {}, 'images': [{'file_name': 'b.jpg', 'id': 8}], 'annotations': []}
+    """
     data = _load(src / json_rel, json_rel)
     next_image = max([int(i["id"]) for i in data.get("images", []) if isinstance(i.get("id"), int)],
                      default=0) + 1
@@ -349,3 +373,53 @@ def assemble_coco(src: Path, json_rel: str, parts: list[dict[str, Any]]) -> byte
     out = {k: v for k, v in data.items() if k not in ("images", "annotations")}
     out["images"], out["annotations"] = images, annotations
     return json.dumps(out, indent=1).encode()
+
+
+class CocoFormat(ImageFormat):
+    """Images listed in COCO JSON files; every output adds its image record and annotations to
+    the output's copy of the JSON, assembled when the run ends.
+
+    Example:
+        >>> import tempfile
+        >>> root = Path(tempfile.mkdtemp())
+        >>> CocoFormat().detect(root, Listing(root), "text")
+        False
+    """
+
+    name = "coco"
+    carried = ("labelmap.txt", "labels.txt", "classes.txt")
+
+    def detect(self, root: Path, listing: Listing, text_column: str) -> bool:
+        return bool(coco_files(root))
+
+    def scan(self, root: Path, problems: list[dict[str, str]], *, label: str | None,
+             text_column: str, only: str | None) -> list[Entry]:
+        return scan_coco(root, problems)
+
+    def entry_for_file(self, path: Path) -> tuple[Path, Entry] | None:
+        root = path.parent.parent
+        if path.parent.name == "images" and coco_files(root):
+            for entry in scan_coco(root, []):
+                if entry.rel == f"images/{path.name}":
+                    return root, entry
+        return None
+
+    def annotate(self, root: Path, entry: Entry, image: np.ndarray, max_pixels: int) -> dict[str, Any]:
+        return read_coco(entry, image, source=root / entry.rel)
+
+    def inputs(self, src: Path, entry: Entry) -> dict[str, Any]:
+        # its own record, not the whole JSON: editing one image's annotations redoes that image
+        return {"coco": {k: entry.extra.get(k) for k in ("image", "annotations")}}
+
+    def original(self, src: Path, entry: Entry) -> tuple[Files, Any]:
+        return {entry.rel: (src / entry.rel).read_bytes()}, coco_parts(entry, entry.rel, None)
+
+    def write_annotations(self, files: Files, out: Path, entry: Entry, copy: int,
+                          fields: dict[str, Any], src: Path | None, image_rel: str) -> Any:
+        return coco_parts(entry, image_rel, fields)
+
+    def shared_file(self, line: dict[str, Any]) -> str:
+        return str(line["boxes"])
+
+    def assemble(self, src: Path, rel: str, parts: list[Any]) -> bytes:
+        return assemble_coco(src, rel, parts)

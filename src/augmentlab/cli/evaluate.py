@@ -1,0 +1,107 @@
+"""``augmentlab evaluate``: baseline vs augmentation strategies on the user's data or a built-in set."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from ..core.errors import InvalidConfig
+from .command import Subparsers
+from .flags import DATA, JOBS, LABEL, LABEL_HELP, MODEL, OUT, QUIET, SEEDS, SIZES, STEPS
+from .inputs import data_source, train_sizes
+from .report import run_experiment
+
+__all__ = ["NAME", "add_parser", "run", "strategy"]
+
+NAME = "evaluate"
+
+
+def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
+    """Add ``evaluate`` and its flags to `subparsers`.
+
+    Example:
+        >>> subparsers = argparse.ArgumentParser(prog="augmentlab").add_subparsers()
+        >>> add_parser(subparsers).parse_args(["--data", "wine", "--strategy", "m=mild"]).strategy
+        ['m=mild']
+    """
+    parser = subparsers.add_parser(NAME, help="baseline vs strategies on your data or a built-in set")
+    DATA.add(parser, required=True,
+             help="built-in name (mnist, digits, wine, rotten-tomatoes, spoken-digits, "
+                  "drums, keel:yeast4, ...), folder:PATH (class subfolders of images "
+                  "or audio), csv:PATH, parquet:PATH or jsonl:PATH")
+    LABEL.add(parser, help=LABEL_HELP)
+    parser.add_argument("--text", default=None, help="text column (csv/parquet/jsonl text data)")
+    MODEL.add(parser, default=None,
+              help="small-cnn, mlp, logreg, hgb (images, tables); tfidf-logreg, "
+                   "embedding-logreg (text); logmel-logreg (audio)")
+    parser.add_argument("--strategy", action="append", default=[],
+                        help="NAME=baseline|recommended|mild|trivialaugment|randaugment|"
+                             "PIPELINE.yaml (repeatable)")
+    SIZES.add(parser, default="10,50",
+              help="rows per class (10,50) or fractions of the training split (0.25,all)")
+    SEEDS.add(parser, default=5)
+    parser.add_argument("--budget", choices=("steps", "epochs"), default="steps")
+    STEPS.add(parser, default=500)
+    parser.add_argument("--epochs", type=int, default=30)
+    OUT.add(parser, default=Path("augmentlab-results"))
+    JOBS.add(parser, default=1)
+    QUIET.add(parser)
+    return parser
+
+
+def strategy(spec: str, data: Any) -> tuple[str, Any]:
+    """``NAME=baseline|recommended|mild|trivialaugment|randaugment|PATH.yaml|PATH.json`` (``NAME``
+    alone: a built-in).
+
+    Example:
+        >>> strategy("plain=baseline", "digits")
+        ('plain', None)
+        >>> strategy("trivialaugment", "digits")[0]
+        'trivialaugment'
+    """
+    from ..core.compose import Compose
+    from ..core.config import load_pipeline
+    from ..datasets import Dataset, load
+    from ..evaluate import mild_geometric, recommended_strategy
+
+    name, _, value = spec.partition("=")
+    value = value or name
+    if value == "baseline":
+        return name, None
+    if value == "mild":
+        return name, mild_geometric()
+    if value in ("trivialaugment", "randaugment"):
+        from ..policies import RandAugment, TrivialAugmentWide
+
+        policy = TrivialAugmentWide() if value == "trivialaugment" else RandAugment()
+        return name, Compose([policy])
+    if value == "recommended":
+        ds = data if isinstance(data, Dataset) else load(data)
+        return name, recommended_strategy(ds)
+    path = Path(value)
+    if not path.is_file():
+        raise InvalidConfig(f"--strategy {spec!r}: expected NAME=baseline|recommended|mild|"
+                            "trivialaugment|randaugment|PATH to a pipeline YAML/JSON file")
+    return name, load_pipeline(path.read_text(encoding="utf-8"))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the experiment and print its summary and where its report is.
+
+    Example:
+        >>> from augmentlab.cli import build_parser
+        >>> run(build_parser().parse_args(["evaluate", "--data", "wine", "--strategy", "x=no.yaml"]))
+        Traceback (most recent call last):
+        ...
+        augmentlab.core.errors.InvalidConfig: --strategy 'x=no.yaml': expected NAME=baseline|...
+    """
+    from ..evaluate import Experiment
+
+    data = data_source(args.data, args.label, args.text)
+    strategies = dict(strategy(s, data) for s in args.strategy) or None
+    exp = Experiment(data, model=args.model, strategies=strategies,
+                     train_sizes=train_sizes(args.sizes), seeds=args.seeds, out=args.out,
+                     budget=args.budget, steps=args.steps, epochs=args.epochs, jobs=args.jobs,
+                     quiet=args.quiet)
+    return run_experiment(exp)
