@@ -21,7 +21,7 @@ import pytest
 import augmentlab as al
 from augmentlab.core import registry
 from augmentlab.core.errors import InvalidConfig
-from augmentlab.core.geometry import CV_BORDER, CV_INTER
+from augmentlab.image.spatial.geometry import CV_BORDER, CV_INTER
 
 os.environ.setdefault("NO_ALBUMENTATIONS_UPDATE", "1")
 A = pytest.importorskip("albumentations")

@@ -176,9 +176,84 @@ def test_an_interrupted_run_resumes_to_the_same_bytes(photo_folder: Path, tmp_pa
     assert not cut.exists() and manifest.exists()  # killed half-way: only the partial folder
     done = len(manifest.read_text().splitlines())
     assert 0 < done < 360
+    finished = _finished_outputs(tmp_path / "cut.partial")
+    assert finished  # at least one flushed batch of 16 lines
     assert main([*args[:2], str(cut), *args[3:]]) == 0
     assert _tree(cut) == _tree(tmp_path / "whole")
     assert verify_output(cut) == []
+    # what the manifest recorded as done before the kill was kept, not written again
+    assert {rel: _identity(cut / rel) for rel in finished} == finished
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    """A file's inode and modification time: a file written again (through a temporary name and
+    a rename, as every output is) gets another inode, even when its bytes are the same."""
+    st = path.stat()
+    return st.st_ino, st.st_mtime_ns
+
+
+def _finished_outputs(partial: Path) -> dict[str, tuple[int, int]]:
+    """The outputs the manifest of an interrupted run lists as done (a torn last line left out),
+    with their `_identity`."""
+    out = {}
+    for text in (partial / "manifest.jsonl").read_text().splitlines():
+        try:
+            line = json.loads(text)
+        except ValueError:
+            continue
+        out.update({rel: _identity(partial / rel) for rel in line["outputs"]})
+    return out
+
+
+class _Interrupted(Exception):
+    """Stands for Ctrl-C in the middle of a run."""
+
+
+def test_a_resumed_run_does_not_redo_what_the_manifest_records(photo_folder: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """12 images x 3 copies, interrupted after 18 of the 36 outputs: the same call again writes the
+    other 18 and nothing else (the finished files keep their inode and mtime), says 18 were already
+    done, and ends with the bytes of an uninterrupted run."""
+    from augmentlab.data import job
+
+    augment_dataset(photo_folder, tmp_path / "out", PIPELINE, copies=3, seed=2, quiet=True)
+    os.replace(tmp_path / "out", tmp_path / "whole")  # the same OUTPUT name for both runs
+    real_work, real_write = job._work, job.atomic_write
+    started: list[tuple[int, int]] = []
+
+    def interrupted_work(unit: tuple[int, int]) -> dict:
+        if len(started) == 18:
+            raise _Interrupted
+        started.append(unit)
+        return real_work(unit)
+
+    monkeypatch.setattr(job, "_work", interrupted_work)
+    with pytest.raises(_Interrupted):
+        augment_dataset(photo_folder, tmp_path / "out", PIPELINE, copies=3, seed=2, quiet=True)
+    partial = tmp_path / "out.partial"
+    assert not (tmp_path / "out").exists()
+    finished = _finished_outputs(partial)
+    assert len(finished) == 18
+    redone: list[tuple[int, int]] = []
+    written: list[str] = []
+
+    def counted_work(unit: tuple[int, int]) -> dict:
+        redone.append(unit)
+        return real_work(unit)
+
+    def counted_write(path: Path, data: bytes) -> None:
+        written.append(Path(path).relative_to(partial).as_posix())
+        real_write(path, data)
+
+    monkeypatch.setattr(job, "_work", counted_work)
+    monkeypatch.setattr(job, "atomic_write", counted_write)
+    summary = augment_dataset(photo_folder, tmp_path / "out", PIPELINE, copies=3, seed=2, quiet=True)
+    assert (summary.written, summary.skipped_done, summary.errors) == (18, 18, 0)
+    assert len(redone) == 18 and not set(redone) & set(started)
+    assert not set(written) & set(finished)  # no finished output written again
+    assert {rel: _identity(tmp_path / "out" / rel) for rel in finished} == finished
+    assert _tree(tmp_path / "out") == _tree(tmp_path / "whole")
+    assert verify_output(tmp_path / "out") == []
 
 
 def test_cli_validate_replay_and_errors(photo_folder: Path, tmp_path: Path,

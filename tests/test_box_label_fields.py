@@ -113,3 +113,25 @@ def test_clip_cuts_boxes_a_little_outside_the_frame() -> None:
 def test_a_label_inside_the_box_list_says_where_labels_go() -> None:
     with pytest.raises(InvalidInput, match="labels=\\['cat'"):
         al.Compose([SHIFT])(image=IMG, bboxes=[[1, 1, 50, 50, "cat"]])
+
+
+@pytest.mark.parametrize("fuse", [True, False])
+@pytest.mark.parametrize("between", [[], ["Blur"]], ids=["fused chain", "a pixel step between"])
+def test_box_visibility_multiplies_across_chained_warps(fuse: bool, between: list[str]) -> None:
+    # Each crop leaves 60% of the box (x 0..50 -> 20..50 of a 60-wide window, then 12..30 of a
+    # 36-wide one): 36% is left in the end. A box filter reads the visibility through the whole
+    # chain, whether the crops fuse into one warp or run apart (a Blur between them).
+    steps = [al.CenterCrop(height=100, width=60),
+             *[al.Blur(p=1.0) for _ in between],
+             al.CenterCrop(height=100, width=36)]
+    image = np.zeros((100, 100, 3), np.uint8)
+
+    def kept(min_visibility: float) -> list[list[float]]:
+        pipe = al.Compose(steps, bbox_params={"format": "pascal_voc",
+                                              "min_visibility": min_visibility}, fuse=fuse)
+        return pipe(image=image, bboxes=[[0, 0, 50, 50]], labels=[1], seed=0,
+                    sample_id=0)["bboxes"].tolist()
+
+    assert kept(0.5) == []  # 0.36 < 0.5, although each step alone left 0.6
+    assert kept(0.35) == [[0.0, 0.0, 18.0, 50.0]]
+    assert kept(0.37) == []

@@ -123,3 +123,17 @@ def test_evaluate_takes_the_automatic_policies_by_name(tmp_path: Path) -> None:
     bad = _run("evaluate", "--data", "digits", "--strategy", "x=autoaugment", "--out",
                str(tmp_path / "bad"))
     assert bad.returncode == 2 and "trivialaugment|randaugment" in bad.stderr
+
+
+def test_synth_refuses_what_the_modality_cannot_fit(tmp_path: Path) -> None:
+    # the modality's adapter says which generators fit its rows; the messages stay as they were
+    image = _run("synth", "--data", "digits", "--generator", "smote", "--n", "3",
+                 "--out", str(tmp_path / "img"))
+    assert image.returncode == 2
+    assert "synth: smote is for tables; for images use --generator cvae or cgan" in image.stderr
+    rows = tmp_path / "t.jsonl"
+    rows.write_text("".join(f'{{"text": "film {i}", "label": "{i % 2}"}}\n' for i in range(12)))
+    text = _run("synth", "--data", f"jsonl:{rows}", "--n", "3", "--out", str(tmp_path / "txt"))
+    assert text.returncode == 2
+    assert "synth: text generators are not part of augmentlab yet; use a table or images" in text.stderr
+    assert not (tmp_path / "img").exists() and not (tmp_path / "txt").exists()

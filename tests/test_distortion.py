@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 
 import augmentlab as al
-from augmentlab.core.geometry import forward_map_points, identity_map
+from augmentlab.image.spatial.geometry import forward_map_points, identity_map
 
 
 def _reference_std(alpha: float, sigma: float, size: int = 256, n: int = 10) -> float:

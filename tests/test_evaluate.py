@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -44,6 +45,35 @@ def test_paired_difference_matches_scipy_ttest_rel() -> None:
     assert (same["mean"], same["p"]) == (0.0, 1.0)
 
 
+def test_results_pair_the_two_strategies_by_seed() -> None:
+    """A strategy that is exactly the baseline + 1/64 on every seed, while the baseline itself
+    swings by up to 0.625 between seeds: paired by seed the difference is 1/64 every time (a
+    zero-width interval); paired with any other seed's baseline it would spread widely. 1/64 and
+    the baselines are binary fractions, so every difference is exact (no rounding)."""
+    step = 1 / 64
+    baselines = {2: 0.5, 5: 0.875, 9: 0.25, 11: 0.625, 14: 0.375}  # seeds out of step with 0..4
+    cells = [{"strategy": "baseline", "train_size": 10, "seed": s, "accuracy": a, "macro_f1": a / 2}
+             for s, a in baselines.items()]
+    cells += [{"strategy": "aug", "train_size": 10, "seed": s, "accuracy": a + step,
+               "macro_f1": a / 2 + step} for s, a in baselines.items()]
+    cells.append({"strategy": "baseline", "train_size": 10, "seed": 20, "accuracy": 0.0625})  # unpaired
+    order = np.random.default_rng(0).permutation(len(cells))
+    res = Results([cells[i] for i in order])  # the pairing must not depend on the cells' order
+    for metric in ("accuracy", "macro_f1"):
+        d = res.paired_difference("aug", "baseline", train_size=10, metric=metric)
+        assert d["n"] == 5, metric  # seed 20 has no partner
+        assert (d["mean"], d["low"], d["high"]) == (step, step, step), (metric, d)
+        assert d["p"] == 0.0 and d["verdict"] == "helps", (metric, d)
+        back = res.paired_difference("baseline", "aug", train_size=10, metric=metric)
+        assert (back["mean"], back["low"], back["high"]) == (-step, -step, -step)
+        assert back["verdict"] == "hurts"
+    frame = Results([c for c in cells if c["strategy"] == "baseline"]
+                    + [c for c in cells if c["strategy"] == "aug"]).summary()
+    row = frame[frame["strategy"] == "aug"].iloc[0]
+    assert (row["diff_vs_baseline"], row["diff_low"], row["diff_high"]) == (step, step, step)
+    assert row["verdict"] == "helps"
+
+
 def test_metrics_match_sklearn() -> None:
     from sklearn.metrics import accuracy_score, average_precision_score, balanced_accuracy_score, f1_score
 
@@ -75,6 +105,59 @@ def test_training_rows_are_shared_stratified_and_disjoint_from_test() -> None:
     again, _ = training_rows(data, 10, 3, 0.2)
     other, _ = training_rows(data, 10, 4, 0.2)
     assert np.array_equal(tr, again) and not np.array_equal(tr, other)
+
+
+def test_checkpoint_selection_sees_only_the_validation_carve(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Models trained by steps keep the weights that score best on the validation rows carved
+    from the cell's training subset (`training_rows`); the test split is only scored after. Every
+    array the selection scores is recorded: it must be exactly that carve, and share no row with
+    the test split (a table of distinct random rows, so rows are told apart by their values)."""
+    pytest.importorskip("torch")
+    from augmentlab.datasets import Dataset
+    from augmentlab.evaluate.cells import CellSpec, Protocol, run_cell
+    from augmentlab.evaluate.strategies import BaselineStrategy
+    from augmentlab.evaluate.torch_models import StepModel
+
+    rng = np.random.default_rng(0)
+    y = np.arange(150) % 3
+    X = rng.normal(size=(150, 4)) + y[:, None]  # learnable, every row distinct
+    split = rng.permutation(150)
+    data = Dataset("distinct", "table", X, y, ("a", "b", "c"), train=np.sort(split[:90]),
+                   test=np.sort(split[90:]))
+    fits: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    scored: list[np.ndarray] = []  # what predict_proba saw while the model was being fitted
+    fitting = [False]
+    real_fit, real_proba = StepModel.fit, StepModel.predict_proba
+
+    def fit(self: StepModel, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarray,
+            **kwargs: Any) -> StepModel:
+        fits.append((np.array(X, copy=True), np.array(X_val, copy=True), np.array(y_val, copy=True)))
+        fitting[0] = True
+        try:
+            return real_fit(self, X, y, X_val, y_val, **kwargs)
+        finally:
+            fitting[0] = False
+
+    def predict_proba(self: StepModel, X: np.ndarray, *args: Any, **kwargs: Any) -> np.ndarray:
+        if fitting[0]:
+            scored.append(np.array(X, copy=True))
+        return real_proba(self, X, *args, **kwargs)
+
+    monkeypatch.setattr(StepModel, "fit", fit)
+    monkeypatch.setattr(StepModel, "predict_proba", predict_proba)
+    protocol = Protocol(model="mlp", steps=120, robustness_rows=30, invariance_rows=10)
+    cell = run_cell(data, protocol, CellSpec(BaselineStrategy("baseline"), 10, 0))
+    train, val = training_rows(data, 10, 0, protocol.val_fraction)
+    assert len(fits) == 1
+    X_fit, X_val, y_val = fits[0]
+    assert np.array_equal(X_val, X[val]) and np.array_equal(y_val, y[val])
+    assert np.array_equal(X_fit, X[train])
+    # checked at steps 50, 100 and the last one, each time on the validation carve alone
+    assert [step for step, _ in cell["validation_history"]] == [50, 100, 120]
+    assert len(scored) == 3 and all(np.array_equal(s, X[val]) for s in scored)
+    test_rows = {row.tobytes() for row in X[data.test]}
+    assert not any(row.tobytes() in test_rows for s in (*scored, X_val, X_fit) for row in s)
+    assert 0.0 <= cell["accuracy"] <= 1.0  # the test split was scored, after the fit
 
 
 def test_asking_for_more_rows_than_a_class_has_is_a_data_error() -> None:

@@ -54,7 +54,7 @@ def test_lut_fusion_is_exactly_one_table_when_curves_do_not_clip(photos: list[np
 
 
 def test_fusion_warps_once(photos: list[np.ndarray], monkeypatch) -> None:  # noqa: ANN001
-    import augmentlab.core.compose as compose
+    import augmentlab.image.spatial.fusion as compose  # the module that calls warp_sample
 
     calls = []
     real = compose.warp_sample

@@ -16,7 +16,8 @@ import augmentlab as al
 
 GEOMETRIC = sorted(
     n for n in CASES
-    if issubclass(al.registry.get(n), (al.core.GeometricTransform, al.core.DisplacementTransform))
+    if issubclass(al.registry.get(n), (al.image.spatial.GeometricTransform,
+                                       al.image.spatial.DisplacementTransform))
 )
 BOXES = [[20, 10, 60, 40], [0, 0, 30, 25], [50, 30, 80, 60], [33, 5, 47, 58]]
 POINTS = [[30, 20], [5, 50], [70, 8], [41, 33], [0, 0], [79, 59]]
@@ -114,10 +115,10 @@ def test_chained_geometry_against_masks() -> None:
 def test_box_formats_round_trip() -> None:
     img = np.zeros((50, 100, 3), np.uint8)
     voc = np.array([[10.0, 5.0, 30.0, 45.0]])
-    for fmt in al.core.fields.BBOX_FORMATS:
-        arr = al.core.fields.from_xyxy(voc, fmt, (50, 100))
+    for fmt in al.image.spatial.fields.BBOX_FORMATS:
+        arr = al.image.spatial.fields.from_xyxy(voc, fmt, (50, 100))
         out = al.Compose([al.HorizontalFlip(p=1.0)], bbox_format=fmt)(image=img, bboxes=arr)
-        back = al.core.fields.to_xyxy(out["bboxes"][:, :4], fmt, (50, 100))
+        back = al.image.spatial.fields.to_xyxy(out["bboxes"][:, :4], fmt, (50, 100))
         np.testing.assert_allclose(back, [[70.0, 5.0, 90.0, 45.0]], atol=1e-9)
 
 
@@ -138,7 +139,7 @@ def test_min_visibility_and_min_area_filter_boxes() -> None:
 def test_rgb_warps_equal_warping_each_channel_alone(interpolation: str, border: str) -> None:
     # 3-channel uint8 images are warped as 4 channels for speed (geometry._warp_call): the
     # result must be byte-identical to warping every channel on its own
-    from augmentlab.core.geometry import remap_array, warp_general
+    from augmentlab.image.spatial.geometry import remap_array, warp_general
 
     rng = np.random.default_rng(3)
     img = rng.integers(0, 256, (45, 70, 3), dtype=np.uint8)

@@ -10,8 +10,8 @@ import pytest
 
 import augmentlab as al
 from augmentlab.cli import main
-from augmentlab.core.warp import MAX_PIXELS
 from augmentlab.errors import InvalidConfig, InvalidInput
+from augmentlab.image.spatial.warp import MAX_PIXELS
 
 
 @pytest.mark.parametrize("make", [lambda: al.Resize(100_000, 100_000), lambda: al.Resize(20_000, 20_000),

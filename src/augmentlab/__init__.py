@@ -11,22 +11,20 @@ Example:
 from . import audio, errors, graph, image, mix, multimodal, points, policies, registry, series, tabular, text
 from .compat import from_albumentations
 from .core import (
-    BBoxes,
     Compose,
-    KeyPoints,
     OneOf,
     Record,
     Sample,
     Sequential,
     SomeOf,
     Sometimes,
-    ToTensorV2,
     Transform,
     dump_pipeline,
     load_pipeline,
 )
 from .core.version import __version__
 from .image import *  # noqa: F403  (the transform classes, listed in image.__all__)
+from .image.spatial import BBoxes, KeyPoints, ToTensorV2
 
 __all__ = [
     "BBoxes",

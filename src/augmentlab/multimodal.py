@@ -11,8 +11,8 @@ from typing import Any
 
 from .core.errors import InvalidConfig
 from .core.transform import Transform
-from .core.warp import WarpStyle, warp_sample
 from .image.functional import matrices as mx
+from .image.spatial.warp import WarpStyle, warp_sample
 from .text.base import edit_sample, spans_of, text_of
 
 __all__ = ["HorizontalFlipWithCaption"]

@@ -38,10 +38,11 @@ def run(args: argparse.Namespace) -> int:
     for name in registry.names():
         cls = registry.get(name)
         fields = cls.fields if isinstance(cls.fields, frozenset) else frozenset({"image", "mask"})
+        shown = ", ".join(sorted(fields)) or "(those of its transforms)"  # a container
         params = [f"{p.name}={p.default!r}" if p.default is not inspect.Parameter.empty else p.name
                   for p in inspect.signature(cls.__init__).parameters.values()
                   if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
-        lines.append(f"{name:22s} {', '.join(sorted(fields))}\n{'':22s} {', '.join(params)}")
+        lines.append(f"{name:22s} {shown}\n{'':22s} {', '.join(params)}")
     try:
         print("\n".join(lines))
     except BrokenPipeError:  # `augmentlab list | head` closed the pipe: not an error

@@ -53,19 +53,22 @@ def run(args: argparse.Namespace) -> int:
         0
     """
     from ..datasets import Dataset, load
+    from ..evaluate.modalities import adapter_for
     from ..synth.writer import make_generator, write_synthetic
 
     data = data_source(args.data, args.label, None)
     data = data if isinstance(data, Dataset) else load(data)
-    if data.modality == "text":
-        raise InvalidConfig("synth: text generators are not part of augmentlab yet; use a table or images")
+    fitting = adapter_for(data.modality).generators  # None: any generator fits its rows
+    if fitting == ():
+        raise InvalidConfig(f"synth: {data.modality} generators are not part of augmentlab yet; use a "
+                            "table or images")
     if args.n < 0:
         raise InvalidConfig(f"synth: --n {args.n} must be >= 0")
     X, y = data.train_set()
     gen = make_generator(args.generator, args.seed)
-    if data.modality == "image" and args.generator not in ("cvae", "cgan"):
-        raise InvalidConfig(f"synth: {args.generator} is for tables; for images use --generator "
-                            "cvae or cgan")
+    if fitting is not None and args.generator not in fitting:
+        raise InvalidConfig(f"synth: {args.generator} is for tables; for {data.modality}s use "
+                            f"--generator {' or '.join(fitting)}")
     gen.fit(X, y)
     if args.cls is not None and args.cls not in data.classes:
         raise InvalidConfig(f"synth: --class {args.cls!r} is not one of {', '.join(data.classes)}")

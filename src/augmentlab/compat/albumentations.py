@@ -69,7 +69,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from ..core import Compose, InvalidConfig, OneOf, Sequential, SomeOf, ToTensorV2, Transform
+from ..core import Compose, InvalidConfig, OneOf, Sequential, SomeOf, Transform
 from ..image import (
     CLAHE,
     Affine,
@@ -121,6 +121,7 @@ from ..image import (
     Transpose,
     VerticalFlip,
 )
+from ..image.spatial.adapters import ToTensorV2
 
 __all__ = ["from_albumentations"]
 

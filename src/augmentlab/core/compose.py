@@ -1,14 +1,15 @@
 """Pipelines: `Compose`, `OneOf`, `SomeOf`, `Sometimes`, `Sequential`, all nestable.
 
-One runner walks the tree. Each node gets its own generator from the seed tree; consecutive
-geometric transforms are planned from sizes alone and warped once (matrix fusion); consecutive
-pointwise colour maps on uint8 images become one table pass (LUT fusion). ``fuse=False`` runs
-every step on its own, to compare.
+One runner walks the tree. Each node gets its own generator from the seed tree. The fields a
+modality owns pass through its field pass on the way in and out (`core.passes`: the image pass
+takes tensors and PIL images, follows boxes through warps, gives everything back as it came),
+and steps whose transform has a ``fusion`` kind are handed to the pass's fuser, which defers
+and fuses them (one warp for consecutive geometric steps, one table for pointwise colour maps).
+``fuse=False`` runs every step on its own, to compare.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import itertools
 import json
@@ -21,25 +22,13 @@ from typing import Any, ClassVar, NamedTuple, cast
 
 import numpy as np
 
-from .adapters import IMAGE_LAYOUTS, Restore, ToTensorV2, adopt, to_tensor
 from .errors import InvalidConfig, InvalidInput
-from .fields import (
-    BBOX_FORMATS,
-    BoxSet,
-    PointSet,
-    check_image,
-    check_mask,
-    resolve_kinds,
-)
-from .geometry import exact_plan
-from .kinds import check_fields, has_check, is_kind, kind_names
-from .label_fields import DEFAULT_LABEL_FIELD, BoxParams, PointParams, check_label_list, take
-from .lut import apply_lut, compose_luts
-from .params import check_choice, check_number, plain, shown
+from .kinds import check_fields, has_check, is_kind, kind_names, resolve_kinds
+from .params import check_number, plain, shown
+from .passes import FieldPass, Fuser, build_passes
 from .rng import STREAMS, integer, pack_path, pack_sample, path_key
 from .sample import Record, Sample, Step, to_jsonable
-from .transform import GeometricTransform, PointwiseTransform, Transform
-from .warp import check_output_size, warp_sample
+from .transform import Transform
 
 __all__ = ["BaseCompose", "Compose", "OneOf", "Sequential", "SomeOf", "Sometimes"]
 
@@ -67,7 +56,7 @@ def _check_children(owner: str, transforms: Any) -> list[Transform]:
     return list(transforms)
 
 
-_CONTAINER, _GEOMETRIC, _POINTWISE, _OTHER = range(4)
+_CONTAINER, _FUSABLE, _OTHER = range(3)
 # Step(...) and Record(...) run a Python-level __new__; the runner makes several per sample
 _new_tuple = tuple.__new__
 
@@ -75,11 +64,7 @@ _new_tuple = tuple.__new__
 def _role(t: Transform) -> int:
     if isinstance(t, BaseCompose):
         return _CONTAINER
-    if isinstance(t, GeometricTransform):
-        return _GEOMETRIC
-    if isinstance(t, PointwiseTransform):
-        return _POINTWISE
-    return _OTHER
+    return _OTHER if t.fusion is None else _FUSABLE
 
 
 class _Entry(NamedTuple):
@@ -289,101 +274,33 @@ class _Layout(NamedTuple):
     """Which call keys hold which kind of field; worked out once per distinct set of keys."""
 
     kinds: dict[str, str]
-    images: tuple[str, ...]
-    masks: tuple[str, ...]
-    boxes: tuple[str, ...]
-    points: tuple[str, ...]
-    modal: bool  # text, audio, rows...: a kind with a check (core.kinds), run on every call
-    has_size: bool  # images or masks
-    moves_points: bool  # boxes or keypoints
-    box_labels: tuple[str, ...]  # per-box label lists, kept in step with the (one) box field
-    point_labels: tuple[str, ...]  # per-keypoint label lists
-    passthrough: tuple[str, ...]  # undeclared keys no transform reads or changes
+    modal: bool  # a kind with a check (core.kinds: text, audio, rows...), run on every call
+    passes: tuple[tuple[FieldPass, Any], ...]  # the field passes this call needs, with their plans
 
 
 class _Runner:
-    """Walks a pipeline tree once for one sample, sampling or replaying params, fusing steps."""
+    """Walks a pipeline tree once for one sample, sampling or replaying params; steps that can
+    fuse go to the call's fuser (from its field pass)."""
 
-    __slots__ = ("copy", "fuse", "geo", "geo_size", "has_size", "image_keys", "images_uint8", "luts",
-                 "moves_points", "packed", "replay", "sample", "sample_id", "seed", "size", "steps")
+    __slots__ = ("copy", "fuser", "packed", "replay", "sample", "sample_id", "seed", "steps")
 
-    def __init__(self, sample: Sample, size: tuple[int, int], images_uint8: bool, layout: _Layout,
-                 seed: int, sample_id: int, copy: int, fuse: bool,
+    def __init__(self, sample: Sample, fuser: Fuser | None, seed: int, sample_id: int, copy: int,
                  replay: dict[str, Step] | None) -> None:
         self.sample = sample
         self.seed, self.sample_id, self.copy = seed, sample_id, copy
         self.packed: bytes | None = None  # pack_sample(seed, sample_id, copy), once needed
-        self.fuse = fuse
+        self.fuser = fuser
         self.replay = replay
         self.steps: list[Step] = []
-        self.geo: list[tuple[GeometricTransform, dict[str, Any], tuple[int, int]]] = []
-        self.geo_size: tuple[int, int] | None = None
-        self.luts: list[tuple[PointwiseTransform, dict[str, Any]]] = []
-        self.image_keys = layout.images
-        self.moves_points = layout.moves_points
-        self.has_size = layout.has_size
-        self.size = size  # of the sample as it is now; (0, 0) without images and masks
-        self.images_uint8 = images_uint8
-
-    # -- flushing pending fused work -----------------------------------------------------------
-    def flush_geometry(self) -> None:
-        if not self.geo:
-            return
-        first, params, size = self.geo[0]
-        assert self.geo_size is not None
-        if len(self.geo) == 1 and not first.random:
-            # a fixed warp (a flip, a centre crop, a pad) depends on the size alone: its matrix
-            # and exact plan are worked out once per size
-            cache = first.__dict__.get("_warp_cache")
-            if cache is None:
-                cache = first.__dict__["_warp_cache"] = {}
-            hit = cache.get(size)
-            if hit is None:
-                if len(cache) > 64:
-                    cache.clear()
-                m = first.matrix(params, size)
-                hit = cache[size] = (m, exact_plan(m, size))
-            self.sample = warp_sample(self.sample, hit[0], self.geo_size, first.style, size, hit[1])
-        elif len(self.geo) == 1 and (plan := first.window(params, size)) is not None:
-            # a lone random window (a crop): the plan comes straight from the params; the matrix
-            # is only needed to move boxes and keypoints
-            moved = first.matrix(params, size) if self.moves_points else None
-            self.sample = warp_sample(self.sample, moved, self.geo_size, first.style, size, plan)
-        else:
-            m = first.matrix(params, size)
-            for t, params, size in self.geo[1:]:
-                m = t.matrix(params, size) @ m
-            self.sample = warp_sample(self.sample, m, self.geo_size, first.style, self.size)
-        self.size = self.geo_size
-        self.geo, self.geo_size = [], None
-
-    def flush_luts(self) -> None:
-        if not self.luts:
-            return
-        changes = {}
-        luts = self.luts
-        first, first_params = luts[0]
-        for key in self.image_keys:
-            img = self.sample[key]
-            channels = 1 if img.ndim == 2 else img.shape[2]
-            table = first.lut(first_params, channels)
-            if len(luts) > 1:
-                for t, params in luts[1:]:
-                    table = compose_luts(table, t.lut(params, channels))
-            changes[key] = apply_lut(img, table)
-        self.sample = self.sample.derive(**changes)
-        self.luts = []
 
     def flush(self) -> None:
-        """Apply whatever fused work is still pending (the checks skip two empty calls)."""
-        if self.geo:
-            self.flush_geometry()
-        if self.luts:
-            self.flush_luts()
+        """Apply whatever fused work is still pending."""
+        if self.fuser is not None and self.fuser.pending:
+            self.fuser.flush(self)
 
-    # -- walking ---------------------------------------------------------------------------------
     def run_children(self, plan: list[_Entry], chosen: Sequence[int]) -> None:
         """Run the chosen children of a node, deciding, sampling (or replaying) and fusing each."""
+        fuser = self.fuser
         for i in chosen:
             t, child_path, child_str, role, sub, name, stochastic, forced = plan[i]
             params: dict[str, Any] | None = None
@@ -410,41 +327,21 @@ class _Runner:
                     self.steps.append(_new_tuple(Step, (child_str, name, True, params)))
                 self.run_children(sub, params["chosen"])
                 continue
-            if role == _GEOMETRIC and self.fuse and self.has_size:
-                geo_t = cast(GeometricTransform, t)
-                if self.luts:
-                    self.flush_luts()
-                if self.geo and self.geo[0][0].style != geo_t.style:
-                    self.flush_geometry()
-                size = self.geo_size or self.size
-                if params is None:
-                    params = geo_t.sample_geometry(size, rng)
-                    if params and not geo_t.native_params:  # a flip's {} needs no conversion
-                        params = to_jsonable(params)
-                self.geo.append((geo_t, params, size))
-                self.geo_size = geo_t.output_size(params, size)
-                check_output_size(type(geo_t).__name__, self.geo_size)
-            elif role == _POINTWISE and self.fuse and self.images_uint8:
-                if self.geo:
-                    self.flush_geometry()
-                if params is None:
-                    params = t.sample_params(self.sample, rng)
-                    if params and not t.native_params:
-                        params = to_jsonable(params)
-                self.luts.append((cast(PointwiseTransform, t), params))
+            deferred = None
+            if role == _FUSABLE and fuser is not None:
+                deferred = fuser.defer(self, t, params, rng)
+            if deferred is not None:
+                params = deferred
             else:
-                if self.geo:
-                    self.flush_geometry()
-                if self.luts:
-                    self.flush_luts()
+                if fuser is not None and fuser.pending:
+                    fuser.flush(self)
                 if params is None:
                     params = t.sample_params(self.sample, rng)
                     if params and not t.native_params:
                         params = to_jsonable(params)
                 self.sample = t.apply(self.sample, params)
-                self.images_uint8 = all(self.sample[k].dtype.char == "B" for k in self.image_keys)
-                if self.has_size:
-                    self.size = self.sample.size
+                if fuser is not None:
+                    fuser.applied(self)
             self.steps.append(_new_tuple(Step, (child_str, name, True, params)))
 
 
@@ -504,24 +401,6 @@ class Compose(BaseCompose):
         if seed is not None:
             check_number("Compose", "seed", seed, low=0, high=2**64 - 1, integer=True)
         self.seed = None if seed is None else int(seed)
-        self.bbox_format = check_choice("Compose", "bbox_format", bbox_format, BBOX_FORMATS)
-        self.min_visibility = float(check_number("Compose", "min_visibility", min_visibility,
-                                                 low=0, high=1))
-        self.min_area = float(check_number("Compose", "min_area", min_area, low=0))
-        self.remove_invisible = bool(remove_invisible)
-        self.box_params = BoxParams.parse(bbox_params)
-        self.point_params = PointParams.parse(keypoint_params)
-        self.image_layout = check_choice("Compose", "image_layout", image_layout, IMAGE_LAYOUTS)
-        for key, default in (("bbox_params", None), ("keypoint_params", None), ("image_layout", "auto")):
-            if self._config.get(key) == default:  # left out: older pipelines keep their config hash
-                self._config.pop(key, None)
-        if bbox_params is not None:  # Albumentations' spelling wins over ours; the config keeps it
-            self._config["bbox_params"] = to_jsonable(dataclasses.asdict(self.box_params))
-            self.bbox_format, self.min_visibility = self.box_params.format, self.box_params.min_visibility
-            self.min_area = self.box_params.min_area
-        if keypoint_params is not None:
-            self._config["keypoint_params"] = to_jsonable(dataclasses.asdict(self.point_params))
-            self.remove_invisible = self.point_params.remove_invisible
         if extra_fields is not None and not isinstance(extra_fields, Mapping):
             raise InvalidConfig(f"Compose: extra_fields={shown(extra_fields)} must map field names to "
                                 "kinds, e.g. {'depth': 'mask'}")
@@ -535,25 +414,26 @@ class Compose(BaseCompose):
                                     f"kind; use one of {', '.join(kind_names())} or "
                                     "'passthrough'")
         self.fuse = bool(fuse)
+        # the field passes (images: boxes, layouts, fusion) take the arguments named for them
+        settings = {"bbox_format": bbox_format, "min_visibility": min_visibility,
+                    "min_area": min_area, "remove_invisible": remove_invisible,
+                    "bbox_params": bbox_params, "keypoint_params": keypoint_params,
+                    "image_layout": image_layout, "extra_fields": self.extra_fields}
+        self._passes = build_passes(self, settings, self._config)
+        self._meta: dict[str, Any] = {}
+        closing = None
+        for field_pass in self._passes:
+            vars(self).update(field_pass.attributes)  # e.g. bbox_format, resolved from bbox_params
+            self._meta.update(field_pass.meta)
+            closing = closing or field_pass.closing
         self._counter = itertools.count()
         self._pid = os.getpid()  # the process that numbers calls 0, 1, 2, ... (see _auto_stream)
         self._stream: tuple[Any, ...] = ()  # (pid, worker seed, seed, counter) elsewhere
         self._layouts: dict[tuple[str, ...], _Layout] = {}
-        self._meta = {"remove_invisible": self.remove_invisible}
-        self._to_tensor = self._final_to_tensor()
-        self._all = range(len(self.transforms) - (self._to_tensor is not None))
+        self._all = range(len(self.transforms) - (closing is not None))  # a pass runs `closing`
         self._tree = self._plan((), self.name)
         self.config_hash = hashlib.sha256(
             json.dumps(self.get_config(), sort_keys=True).encode()).hexdigest()[:16]
-
-    def _final_to_tensor(self) -> ToTensorV2 | None:
-        """The pipeline's closing ToTensorV2 (run after everything else), refused elsewhere."""
-        last = self.transforms[-1] if self.transforms else None
-        for leaf in self.leaves():
-            if isinstance(leaf, ToTensorV2) and leaf is not last:
-                raise InvalidConfig("ToTensorV2 must be the last step of the outermost Compose: "
-                                    "no transform can work on a tensor after it")
-        return last if isinstance(last, ToTensorV2) else None
 
     # -- calling ------------------------------------------------------------------------------
     def __call__(self, *, sample_id: int | None = None, copy: int = 0, seed: int | None = None,
@@ -649,131 +529,10 @@ class Compose(BaseCompose):
                         f"{leaf.name} works on {', '.join(sorted(leaf.fields))}, and this sample "
                         f"has none of them (it has {', '.join(sorted(fields)) or 'no fields'}); "
                         f"pass that field or take {leaf.name} out of the pipeline")
-            images, masks, boxes, points = (tuple(k for k, v in kinds.items() if v == kind)
-                                            for kind in ("image", "mask", "bboxes", "keypoints"))
-            box_labels, point_labels = self._label_fields(kinds, boxes, points)
+            plans = [(p, p.plan(kinds)) for p in self._passes]  # a plan may claim more keys
             layout = self._layouts[names] = _Layout(
-                kinds, images, masks, boxes, points, has_check(kinds),
-                bool(images or masks), bool(boxes or points), box_labels, point_labels,
-                tuple(k for k, v in kinds.items() if v == "passthrough" and k not in self.extra_fields))
+                kinds, has_check(kinds), tuple((p, plan) for p, plan in plans if plan is not None))
         return layout
-
-    def _label_fields(self, kinds: dict[str, str], boxes: tuple[str, ...],
-                      points: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """The call's per-box and per-keypoint label keys (their kinds are set in `kinds`)."""
-        declared = {**{k: "bbox_labels" for k in self.box_params.label_fields},
-                    **{k: "keypoint_labels" for k in self.point_params.label_fields}}
-        missing = [k for k in declared if k not in kinds]
-        if missing:
-            raise InvalidInput(f"label fields {missing} are declared in bbox_params/keypoint_params "
-                               "but not passed; pass one label list per declared field")
-        if kinds.get(DEFAULT_LABEL_FIELD) == "passthrough" and DEFAULT_LABEL_FIELD not in declared:
-            if boxes:
-                declared[DEFAULT_LABEL_FIELD] = "bbox_labels"
-            elif points:
-                declared[DEFAULT_LABEL_FIELD] = "keypoint_labels"
-        for key, kind in declared.items():
-            owners = boxes if kind == "bbox_labels" else points
-            if len(owners) != 1:
-                what = "box" if kind == "bbox_labels" else "keypoint"
-                raise InvalidInput(f"{key}: a {what} label field needs exactly one {what} field in "
-                                   f"the call, found {len(owners)} ({', '.join(owners) or 'none'}); "
-                                   f"carry the labels inside each field instead "
-                                   f"(al.BBoxes(..., labels=...) / al.KeyPoints(..., labels=...))")
-            kinds[key] = kind
-        return (tuple(k for k, v in declared.items() if v == "bbox_labels"),
-                tuple(k for k, v in declared.items() if v == "keypoint_labels"))
-
-    def _prepare(self, fields: Mapping[str, Any], layout: _Layout
-                 ) -> tuple[Sample, tuple[int, int], bool, list[tuple[str, Restore]]]:
-        """The validated sample, its (height, width) ((0, 0) without images and masks), whether
-        every image is uint8 (pointwise steps then fuse into lookup tables) and how to give
-        tensors, PIL images and channels-first arrays back as they came."""
-        sample = Sample.of(fields)  # numpy HWC arrays are used as they are, never copied
-        size: tuple[int, int] | None = None
-        uint8 = True
-        restore: list[tuple[str, Restore]] = []
-        chw = self.image_layout == "CHW"
-        check_layout = self.image_layout == "auto"
-        for key in layout.images:
-            img = fields[key]
-            if type(img) is not np.ndarray or chw or (check_layout and img.ndim == 3
-                                                      and img.shape[2] > 4 and img.shape[0] < 5):
-                img, back = adopt(img, key, "image", self.image_layout)
-                sample[key] = img
-                if back is not None:
-                    restore.append((key, back))
-            img = check_image(img, key)
-            if size is not None and img.shape[:2] != size:
-                raise InvalidInput(f"{key}: is {img.shape[1]}x{img.shape[0]} but other "
-                                   f"images are {size[1]}x{size[0]}; all images must match")
-            size = img.shape[:2]
-            uint8 = uint8 and img.dtype.char == "B"
-        for key in layout.masks:
-            mask = fields[key]
-            if type(mask) is not np.ndarray or chw:
-                mask, back = adopt(mask, key, "mask", self.image_layout)
-                sample[key] = mask
-                if back is not None:
-                    restore.append((key, back))
-            mask = check_mask(mask, key, size)
-            size = size or mask.shape[:2]
-        if layout.modal:
-            check_fields(fields, layout.kinds)
-        sample.kinds = layout.kinds
-        sample.meta = self._meta
-        if layout.moves_points and size is None:
-            key = (layout.boxes + layout.points)[0]
-            raise InvalidInput(f"{key}: boxes and keypoints need an image or a mask in the same "
-                               "call, to know the image size")
-        clip = self.box_params.clip
-        for key in layout.boxes:
-            sample[key] = BoxSet.from_input(fields[key], key, self.bbox_format, size, clip)  # type: ignore[arg-type]
-        for key in layout.points:
-            sample[key] = PointSet.from_input(fields[key], key, size)  # type: ignore[arg-type]
-        if layout.moves_points:
-            self._check_label_lists(sample, layout)
-        return sample, size if size is not None else (0, 0), uint8, restore  # shape entries are ints
-
-    def _check_label_lists(self, sample: Sample, layout: _Layout) -> None:
-        """Each label list has one label per box (point); an undeclared list that looks per-box
-        is refused, since passing it through would leave it out of step once a box is dropped."""
-        for keys, owner, what in ((layout.box_labels, layout.boxes, "box"),
-                                  (layout.point_labels, layout.points, "keypoint")):
-            for key in keys:
-                check_label_list(key, sample[key], len(sample[owner[0]].index), what)
-        counts = {len(sample[k].index) for k in layout.boxes + layout.points}
-        for key in layout.passthrough:
-            value = sample[key]
-            if isinstance(value, (list, tuple, np.ndarray)) and len(value) in counts and \
-                    len(value) > 0:
-                raise InvalidInput(
-                    f"{key}: has one entry per box or keypoint but is not declared as a label "
-                    f"field, so it would not follow the boxes that are dropped; declare it "
-                    f"(Compose(bbox_params={{'label_fields': [{key!r}]}}) or keypoint_params), pass "
-                    f"it as labels=..., or mark it Compose(extra_fields={{{key!r}: 'passthrough'}})")
-
-    def _finish(self, sample: Sample, layout: _Layout) -> Sample:
-        if not layout.boxes and not layout.points:
-            return sample  # the runner's own Sample object: nothing to convert back
-        out = sample.derive()
-        params = self.box_params
-        for key in layout.boxes:
-            value = sample[key]
-            xy = value.xyxy
-            width, height = xy[:, 2] - xy[:, 0], xy[:, 3] - xy[:, 1]
-            keep = (value.visibility >= self.min_visibility - 1e-12) & (width * height >= self.min_area)
-            if params.min_width or params.min_height:
-                keep &= (width >= params.min_width) & (height >= params.min_height)
-            kept = value.subset(keep)
-            out[key] = kept.to_output(sample.size)
-            for label_key in layout.box_labels:  # at most one box field has label fields
-                out[label_key] = take(sample[label_key], kept.index)
-        for key in layout.points:
-            out[key] = sample[key].to_output()
-            for label_key in layout.point_labels:
-                out[label_key] = take(sample[label_key], sample[key].index)
-        return out
 
     def _applies(self, runner: _Runner) -> bool:
         """The pipeline's own ``p`` (drawn on the root stream, recorded as a step)."""
@@ -793,28 +552,22 @@ class Compose(BaseCompose):
     def _execute(self, fields: Mapping[str, Any], seed: int, sample_id: int, copy: int,
                  replay: dict[str, Step] | None) -> Sample:
         layout = self._layout(fields)
-        sample, size, uint8, restore = self._prepare(fields, layout)
-        runner = _Runner(sample, size, uint8, layout, seed, sample_id, copy, self.fuse, replay)
+        sample = Sample.of(fields)  # arrays are used as they are, never copied
+        sample.kinds = layout.kinds
+        sample.meta = self._meta
+        states = [p.prepare(plan, fields, sample) for p, plan in layout.passes]
+        if layout.modal:
+            check_fields(fields, layout.kinds)
+        fuser = None
+        if self.fuse:
+            for (p, plan), state in zip(layout.passes, states, strict=True):
+                fuser = fuser or p.fuser(plan, state)
+        runner = _Runner(sample, fuser, seed, sample_id, copy, replay)
         if self.p >= 1.0 or self._applies(runner):
             runner.run_children(self._tree, self._all)
         runner.flush()
-        out = self._finish(runner.sample, layout) if layout.moves_points else runner.sample
-        if restore or self._to_tensor is not None:
-            out = self._give_back(out, restore, layout)
+        out = runner.sample
+        for (p, plan), state in zip(layout.passes, states, strict=True):
+            out = p.finish(plan, state, out)
         out.record = _new_tuple(Record, (seed, sample_id, copy, self.config_hash, tuple(runner.steps)))
         return out
-
-    def _give_back(self, out: Sample, restore: list[tuple[str, Restore]], layout: _Layout) -> Sample:
-        """Images and masks in the caller's type (tensor, PIL, CHW), or as tensors after a final
-        ToTensorV2."""
-        out = out.derive()
-        if self._to_tensor is not None:
-            for key in layout.images:
-                out[key] = to_tensor(out[key], "image")
-            for key in layout.masks:
-                out[key] = to_tensor(out[key], "mask", self._to_tensor.transpose_mask)
-            return out
-        for key, back in restore:
-            out[key] = back(out[key])
-        return out
-

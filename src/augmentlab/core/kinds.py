@@ -18,17 +18,29 @@ from typing import Any
 
 from .errors import InvalidConfig, InvalidInput
 
-__all__ = ["check_fields", "field_of", "is_kind", "kind_names", "register_kinds"]
+__all__ = [
+    "check_fields",
+    "field_of",
+    "is_kind",
+    "kind_names",
+    "register_kinds",
+    "resolve_kinds",
+]
 
 # check(fields, kinds): validate the call's fields of this family (it sees the whole call, so that
 # spans can be checked against the text, events against the clip's duration); raise InvalidInput
 FieldCheck = Callable[[Mapping[str, Any], Mapping[str, str]], None]
 
 _KINDS: dict[str, FieldCheck | None] = {}
+# kinds whose values are arrays with a height and width first (an image, a mask): a sample's
+# `size` is theirs. A set object that is filled, never rebound (core.sample reads it).
+GRID_KINDS: set[str] = set()
 
 
-def register_kinds(names: Iterable[str], check: FieldCheck | None = None) -> None:
-    """Declare field kinds, and the function that validates them on every call.
+def register_kinds(names: Iterable[str], check: FieldCheck | None = None, *,
+                   grid: Iterable[str] = ()) -> None:
+    """Declare field kinds, and the function that validates them on every call; the kinds in
+    `grid` are arrays whose first two axes are height and width (they give a sample its `size`).
 
     Registering the same kinds again with the same check is a no-op (a module imported twice);
     a kind claimed by two different checks is a programming error.
@@ -50,6 +62,10 @@ def register_kinds(names: Iterable[str], check: FieldCheck | None = None) -> Non
             raise InvalidConfig(f"field kind {name!r} is registered twice, by {_KINDS[name]} and "
                                 f"{check}")
         _KINDS[name] = check
+    for name in grid:
+        if name not in _KINDS:
+            raise InvalidConfig(f"grid kind {name!r} is not among the kinds registered with it")
+        GRID_KINDS.add(name)
 
 
 def _origin(check: FieldCheck | None) -> tuple[str, str] | None:
@@ -114,3 +130,16 @@ def field_of(sample: Any, kind: str, how: str) -> tuple[str, Any]:
     if not keys:
         raise InvalidInput(f"this transform works on {how}")
     return keys[0], sample[keys[0]]
+
+
+def resolve_kinds(keys: Mapping[str, Any], extra_fields: Mapping[str, str]) -> dict[str, str]:
+    """Map each key of a call to its field kind; unknown keys map to ``"passthrough"``."""
+    kinds = {}
+    for key in keys:
+        if key in extra_fields:
+            kinds[key] = extra_fields[key]
+        elif is_kind(key):
+            kinds[key] = key
+        else:
+            kinds[key] = "passthrough"
+    return kinds

@@ -10,11 +10,9 @@ import numpy as np
 
 from .errors import InvalidConfig
 
-__all__ = ["BORDER_MODES", "INTERPOLATIONS", "check_choice", "check_flag", "check_number", "check_prob",
+__all__ = ["check_choice", "check_flag", "check_number", "check_prob",
            "check_range", "check_text", "plain", "shown", "to_range"]
 
-INTERPOLATIONS = ("nearest", "linear", "cubic", "area", "lanczos")
-BORDER_MODES = ("constant", "replicate", "reflect", "reflect_101", "wrap")
 
 
 def plain(value: Any) -> Any:
@@ -167,7 +165,7 @@ def check_choice(owner: str, name: str, value: Any, choices: Sequence[str]) -> s
     """Check that `value` is one of `choices`.
 
     Example:
-        >>> check_choice("Rotate", "border_mode", "reflect", BORDER_MODES)
+        >>> check_choice("Rotate", "border_mode", "reflect", ("constant", "reflect"))
         'reflect'
     """
     if not isinstance(value, str) or value not in choices:

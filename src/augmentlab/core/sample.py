@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .errors import InvalidInput
+from .kinds import GRID_KINDS
 
 __all__ = ["Record", "Sample", "Step", "to_jsonable"]
 
@@ -178,10 +179,11 @@ class Sample(dict):  # type: ignore[type-arg]
 
     @property
     def size(self) -> tuple[int, int]:
-        """(height, width) of the images / masks in this sample."""
+        """(height, width) of the sample's grid fields (images, masks: `kinds.GRID_KINDS`)."""
         for key, kind in self.kinds.items():
-            if kind in ("image", "mask"):
+            if kind in GRID_KINDS:
                 shape = self[key].shape
                 return (int(shape[0]), int(shape[1]))
-        raise InvalidInput("this sample has no image or mask, so it has no size; "
-                           "pass image=... (or mask=...) with boxes or keypoints")
+        raise InvalidInput(f"this sample has no field with a height and width "
+                           f"({' or '.join(sorted(GRID_KINDS)) or 'none registered'}), so it has "
+                           "no size; pass one (e.g. image=...) with boxes or keypoints")

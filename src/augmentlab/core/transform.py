@@ -15,29 +15,11 @@ import numpy as np
 
 from . import registry
 from .dump import dump_pipeline
-from .errors import InvalidConfig, InvalidInput
-from .geometry import ExactPlan
-from .lut import apply_lut
-from .params import (
-    BORDER_MODES,
-    INTERPOLATIONS,
-    check_choice,
-    check_flag,
-    check_number,
-    check_prob,
-    check_text,
-    shown,
-)
+from .errors import InvalidConfig
+from .params import check_flag, check_prob, check_text, shown
 from .sample import Sample, to_jsonable
-from .warp import WarpStyle, check_output_size, fill_value, remap_sample, warp_sample
 
-__all__ = [
-    "DisplacementTransform",
-    "GeometricTransform",
-    "ImageOnlyTransform",
-    "PointwiseTransform",
-    "Transform",
-]
+__all__ = ["Transform"]
 
 
 def _wrap_init(cls: type) -> None:
@@ -101,13 +83,16 @@ class Transform:
     """
 
     name: ClassVar[str] = "Transform"
-    fields: ClassVar[frozenset[str]] = frozenset({"image"})  # kinds this transform changes
+    fields: ClassVar[frozenset[str]] = frozenset()  # kinds this transform changes (containers: none)
     changes_dtype: ClassVar[bool] = False  # True only where the output dtype is the point
     random: ClassVar[bool] = True  # False: sample_params draws nothing, so no generator is made
     # True: sample_params returns str keys and JSON-native values only (Python int, float, str,
     # bool, lists of them), so the runner records them without converting; the invariant
     # suite checks the claim
     native_params: ClassVar[bool] = False
+    # the kind of fused group this step can join (a modality's field pass defers and fuses
+    # consecutive steps of one kind: "geometry" and "lut" for images); None runs it on its own
+    fusion: ClassVar[str | None] = None
     _abstract: ClassVar[bool] = True
     _config: dict[str, Any]
 
@@ -135,9 +120,6 @@ class Transform:
             if kind in self.fields:
                 changes[key] = getattr(self, f"apply_{kind}")(sample[key], params)
         return sample.derive(**changes)
-
-    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
-        raise NotImplementedError
 
     # -- convenience ----------------------------------------------------------------------
     def __call__(self, *, sample_id: int | None = None, copy: int = 0, seed: int | None = None,
@@ -223,152 +205,3 @@ class Transform:
 
 
 _wrap_init(Transform)  # a subclass without an __init__ of its own still records its config
-
-
-class ImageOnlyTransform(Transform):
-    """Changes pixel values only; masks, boxes and keypoints are unaffected by definition."""
-
-    _abstract = True
-    fields = frozenset({"image"})
-
-
-class PointwiseTransform(ImageOnlyTransform):
-    """A colour map applied per channel and per pixel, independent of pixel position and value
-    statistics. Defined once by ``curve`` on values in [0, 1]; uint8 runs through a lookup table,
-    and consecutive pointwise transforms fuse into one table pass.
-    """
-
-    _abstract = True
-    per_channel: ClassVar[bool] = False  # True: the curve differs between channels
-    # True when params take few distinct values (e.g. Posterize's bits): tables are then kept
-    discrete_params: ClassVar[bool] = False
-
-    def curve(self, x: np.ndarray, params: dict[str, Any]) -> np.ndarray:
-        """Map values in [0, 1] (shape ``(..., C)``) to new values (clipped to [0, 1] after)."""
-        raise NotImplementedError
-
-    def lut(self, params: dict[str, Any], channels: int) -> np.ndarray:
-        """The uint8 table of `curve`: ``(256, channels)``, or ``(256, 1)`` when the curve is the
-        same for every channel (applied to all of them)."""
-        columns = channels if self.per_channel else 1
-        if self.random and not self.discrete_params:
-            return self._table(params, columns)
-        # a fixed curve, or one of a few: build each table once (tables are read-only)
-        cache = self.__dict__.get("_lut_cache")
-        if cache is None:
-            cache = self.__dict__["_lut_cache"] = {}
-        key = (columns, *params.values()) if params else columns
-        table = cache.get(key)
-        if table is None:
-            table = cache[key] = self._table(params, columns)
-        return table
-
-    def _table(self, params: dict[str, Any], channels: int) -> np.ndarray:
-        x = _UNIT_RAMP if channels == 1 else np.repeat(_UNIT_RAMP, channels, axis=1)
-        y = self.curve(x, params) * 255.0  # a new float64 array, safe to work on in place
-        if y.shape != x.shape:
-            y = np.broadcast_to(y, x.shape).copy()
-        # raw ufuncs with out=: np.clip's Python wrapper costs more than the 256 values
-        np.rint(y, out=y)
-        np.minimum(np.maximum(y, 0.0, out=y), 255.0, out=y)
-        table = y.astype(np.uint8)
-        table.flags.writeable = False
-        return table
-
-    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
-        channels = 1 if image.ndim == 2 else image.shape[2]
-        if image.dtype == np.uint8:
-            return apply_lut(image, self.lut(params, channels))
-        x = image if image.ndim == 3 else image[:, :, None]
-        y = np.clip(self.curve(x, params), 0.0, 1.0).astype(np.float32)
-        return y if image.ndim == 3 else y[:, :, 0]
-
-
-_UNIT_RAMP = (np.arange(256, dtype=np.float64) / 255.0)[:, None]
-_UNIT_RAMP.flags.writeable = False
-
-
-class _WarpBase(Transform):
-    """Shared arguments of transforms that resample pixels."""
-
-    _abstract = True
-    fields = frozenset({"image", "mask", "bboxes", "keypoints"})
-
-    def __init__(self, *, interpolation: str = "linear", border_mode: str = "constant",
-                 fill: Any = 0, fill_mask: float = 0, mask_interpolation: str = "nearest",
-                 p: float = 1.0) -> None:
-        super().__init__(p=p)
-        owner = type(self).__name__
-        check_choice(owner, "interpolation", interpolation, INTERPOLATIONS)
-        check_choice(owner, "mask_interpolation", mask_interpolation, INTERPOLATIONS)
-        check_choice(owner, "border_mode", border_mode, BORDER_MODES)
-        if not isinstance(fill, (int, float, list, tuple)) or (
-                isinstance(fill, (list, tuple)) and not fill):
-            raise InvalidConfig(f"{owner}: fill={shown(fill)} must be a number or a list of "
-                                "numbers (one per channel)")
-        for v in fill if isinstance(fill, (list, tuple)) else [fill]:  # finite: 1e400 and nan too
-            check_number(owner, "fill", v)
-        check_number(owner, "fill_mask", fill_mask)
-        self.style = WarpStyle(interpolation, border_mode, fill_value(fill), float(fill_mask),
-                               mask_interpolation)
-
-
-class GeometricTransform(_WarpBase):
-    """A transform given by a 3x3 matrix and an output size. Consecutive ones fuse: Compose
-    multiplies their matrices and warps once (one interpolation, exact boxes and keypoints).
-
-    ``sample_geometry`` may look only at the input size, which lets Compose plan a whole chain
-    before touching a pixel.
-    """
-
-    _abstract = True
-
-    def sample_geometry(self, size: tuple[int, int], rng: np.random.Generator) -> dict[str, Any]:
-        """Draw params from the (height, width) of the input alone."""
-        return {}
-
-    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
-        return self.sample_geometry(sample.size, rng)
-
-    def matrix(self, params: dict[str, Any], size: tuple[int, int]) -> np.ndarray:
-        """3x3 map from input pixel centres to output pixel centres."""
-        raise NotImplementedError
-
-    def output_size(self, params: dict[str, Any], size: tuple[int, int]) -> tuple[int, int]:
-        """(height, width) of the output; the input size unless overridden."""
-        return size
-
-    def window(self, params: dict[str, Any], size: tuple[int, int]) -> ExactPlan | None:
-        """The `ExactPlan` of a transform that only cuts a window lying inside the input, given
-        directly so a lone step skips building and analysing its matrix; None (the default)
-        means "work it out from the matrix"."""
-        return None
-
-    def apply(self, sample: Sample, params: dict[str, Any]) -> Sample:
-        size = sample.size
-        out_hw = self.output_size(params, size)
-        check_output_size(type(self).__name__, out_hw)
-        return warp_sample(sample, self.matrix(params, size), out_hw, self.style)
-
-
-class DisplacementTransform(_WarpBase):
-    """A non-affine warp given by a backward map (elastic, grid, optical distortion). Keypoints
-    move through the same field (inverted numerically) and boxes by their transformed outline.
-    """
-
-    _abstract = True
-
-    def source_map(self, params: dict[str, Any], size: tuple[int, int]) -> np.ndarray:
-        """``(H, W, 2)`` float32 array: the source ``(x, y)`` shown at each output pixel."""
-        raise NotImplementedError
-
-    def apply(self, sample: Sample, params: dict[str, Any]) -> Sample:
-        return remap_sample(sample, self.source_map(params, sample.size), self.style)
-
-
-def require_channels(image: np.ndarray, owner: str, channels: int = 3) -> None:
-    """Raise `InvalidInput` unless `image` has exactly `channels` channels."""
-    got = 1 if image.ndim == 2 else image.shape[2]
-    if got != channels:
-        raise InvalidInput(f"{owner}: needs a {channels}-channel image, got {got} channel(s); "
-                           "convert the image or drop this transform for it")

@@ -41,6 +41,7 @@ from ..core.errors import AugmentlabError, DataError, InvalidConfig, JobFailed
 from ..core.files import OutputLock, atomic_write
 from ..core.optional import require
 from ..core.transform import Transform
+from ..core.walk import iter_transforms
 from ..datasets.formats import (
     FORMATS,
     MAX_PIXELS,
@@ -378,7 +379,7 @@ def _warm(pipe: Transform, src: Path, entries: list[Entry], max_pixels: int) -> 
     work it batches is done once (back-translation translates a whole corpus in one call).
     Samples are read one at a time, and only when some transform has the method; one that cannot
     be read is left out (its worker reports it)."""
-    hooks = [warm for t in _walk(pipe) if callable(warm := getattr(t, "warm", None))]
+    hooks = [warm for t in iter_transforms(pipe) if callable(warm := getattr(t, "warm", None))]
     if not hooks or not entries:
         return
 
@@ -391,16 +392,6 @@ def _warm(pipe: Transform, src: Path, entries: list[Entry], max_pixels: int) -> 
 
     for warm in hooks:
         warm(samples())
-
-
-def _walk(pipe: Transform) -> list[Transform]:
-    """The pipeline's transforms, groups included (through their ``transforms``)."""
-    found, stack = [], [pipe]
-    while stack:
-        t = stack.pop()
-        found.append(t)
-        stack.extend(getattr(t, "transforms", []))
-    return found
 
 
 @contextlib.contextmanager

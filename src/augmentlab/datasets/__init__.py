@@ -7,7 +7,8 @@ Example:
 """
 
 from .builtin import keel_names, load, names, parse_keel
-from .dataset import MODALITIES, Dataset, encode_labels, stratified_split
+from .dataset import Dataset, encode_labels, stratified_split
+from .modality import MODALITIES, canonical_modality
 from .photos import sample_photos
 from .user import IMAGE_SUFFIXES, from_csv, from_folder, from_jsonl, read_image
 
@@ -15,6 +16,7 @@ __all__ = [
     "IMAGE_SUFFIXES",
     "MODALITIES",
     "Dataset",
+    "canonical_modality",
     "encode_labels",
     "from_csv",
     "from_folder",

@@ -9,10 +9,9 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import DataError
+from .modality import MODALITIES
 
 __all__ = ["MODALITIES", "Dataset", "stratified_split"]
-
-MODALITIES = ("image", "text", "table", "audio", "series")
 
 
 @dataclass(frozen=True, eq=False)

@@ -9,15 +9,11 @@ import cv2
 import numpy as np
 
 from ..core.errors import InvalidConfig, InvalidInput
-from ..core.lut import apply_lut
 from ..core.params import check_number, to_range
 from ..core.rng import integer, uniform
-from ..core.transform import (
-    ImageOnlyTransform,
-    PointwiseTransform,
-    require_channels,
-)
-from .functional.dtype import as_uint8, like
+from .functional.dtype import as_uint8, each_channel, like
+from .spatial.bases import ImageOnlyTransform, PointwiseTransform, require_channels
+from .spatial.lut import apply_lut
 
 __all__ = [
     "CLAHE",
@@ -391,13 +387,7 @@ class Equalize(ImageOnlyTransform):
         super().__init__(p=p)
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
-        u8 = as_uint8(image)
-        if u8.ndim == 2:
-            out = cv2.equalizeHist(u8)
-        else:
-            out = np.stack([cv2.equalizeHist(np.ascontiguousarray(u8[:, :, c]))
-                            for c in range(u8.shape[2])], axis=2)
-        return like(out, image)
+        return like(each_channel(cv2.equalizeHist, as_uint8(image)), image)
 
 
 class CLAHE(ImageOnlyTransform):
@@ -429,11 +419,8 @@ class CLAHE(ImageOnlyTransform):
             lab = cv2.cvtColor(u8, cv2.COLOR_RGB2LAB)
             lab[:, :, 0] = clahe.apply(np.ascontiguousarray(lab[:, :, 0]))
             out = cv2.cvtColor(lab, cv2.COLOR_LAB2RGB)
-        elif u8.ndim == 2:
-            out = clahe.apply(u8)
         else:
-            out = np.stack([clahe.apply(np.ascontiguousarray(u8[:, :, c]))
-                            for c in range(u8.shape[2])], axis=2)
+            out = each_channel(clahe.apply, u8)
         return like(out, image)
 
 

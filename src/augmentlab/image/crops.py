@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from ..core.errors import InvalidConfig, InvalidInput
-from ..core.geometry import ExactPlan
 from ..core.params import check_number, to_range
 from ..core.rng import integer, integer_pair, uniform
-from ..core.transform import GeometricTransform
-from ..core.warp import MAX_PIXELS, MAX_SIDE
 from .functional import matrices as mx
+from .spatial.bases import GeometricTransform
+from .spatial.geometry import ExactPlan
+from .spatial.warp import MAX_PIXELS, MAX_SIDE
 
 __all__ = [
     "CenterCrop",
@@ -157,7 +157,23 @@ def _scaled(size: Size, factor: float) -> dict[str, Any]:
             "width": max(1, int(round(size[1] * factor)))}
 
 
-class LongestMaxSize(_ScaleTo):
+class _SideTo(_ScaleTo):
+    """Scale so one side (the longer or the shorter) equals ``max_size``."""
+
+    _abstract = True
+    random = False
+    longer: ClassVar[bool]  # True: the longer side, False: the shorter
+
+    def __init__(self, max_size: int | None = None, *, interpolation: str = "linear",
+                 p: float = 1.0) -> None:
+        super().__init__(interpolation=interpolation, p=p)
+        self.max_size = _max_size(type(self).__name__, max_size)
+
+    def sample_geometry(self, size: Size, rng: np.random.Generator) -> dict[str, Any]:
+        return _scaled(size, self.max_size / (max(size) if self.longer else min(size)))
+
+
+class LongestMaxSize(_SideTo):
     """Scale so the longer side equals ``max_size`` (aspect ratio kept). ``max_size`` is
     required (None, the default, is Albumentations' way of saying so) and may be given by
     position: ``LongestMaxSize(512)``.
@@ -168,18 +184,10 @@ class LongestMaxSize(_ScaleTo):
         (25, 50)
     """
 
-    random = False
-
-    def __init__(self, max_size: int | None = None, *, interpolation: str = "linear",
-                 p: float = 1.0) -> None:
-        super().__init__(interpolation=interpolation, p=p)
-        self.max_size = _max_size("LongestMaxSize", max_size)
-
-    def sample_geometry(self, size: Size, rng: np.random.Generator) -> dict[str, Any]:
-        return _scaled(size, self.max_size / max(size))
+    longer = True
 
 
-class SmallestMaxSize(_ScaleTo):
+class SmallestMaxSize(_SideTo):
     """Scale so the shorter side equals ``max_size`` (aspect ratio kept). ``max_size`` is
     required (None, the default, is Albumentations' way of saying so) and may be given by
     position: ``SmallestMaxSize(512)``.
@@ -190,15 +198,7 @@ class SmallestMaxSize(_ScaleTo):
         (50, 100)
     """
 
-    random = False
-
-    def __init__(self, max_size: int | None = None, *, interpolation: str = "linear",
-                 p: float = 1.0) -> None:
-        super().__init__(interpolation=interpolation, p=p)
-        self.max_size = _max_size("SmallestMaxSize", max_size)
-
-    def sample_geometry(self, size: Size, rng: np.random.Generator) -> dict[str, Any]:
-        return _scaled(size, self.max_size / min(size))
+    longer = False
 
 
 class RandomScale(_ScaleTo):

@@ -11,11 +11,11 @@ from typing import Any
 import cv2
 import numpy as np
 
-from ..core.geometry import _identity_map
 from ..core.params import check_number, to_range
 from ..core.rng import integer, kernel_rng, uniform
-from ..core.transform import DisplacementTransform
 from .functional.noise import uniform16
+from .spatial.bases import DisplacementTransform
+from .spatial.geometry import _identity_map
 
 __all__ = ["ElasticWarp", "GridDistortion", "OpticalDistortion"]
 

@@ -11,7 +11,8 @@ import numpy as np
 from ..core.errors import InvalidConfig
 from ..core.params import to_range
 from ..core.rng import integer, uniform
-from ..core.transform import ImageOnlyTransform
+from .functional.dtype import each_channel
+from .spatial.bases import ImageOnlyTransform
 
 __all__ = ["Blur", "Defocus", "Emboss", "GaussianBlur", "MedianBlur", "MotionBlur", "Sharpen"]
 
@@ -34,7 +35,32 @@ def _filter(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     return out if image.dtype == np.uint8 else np.clip(out, 0, 1)
 
 
-class Blur(ImageOnlyTransform):
+def _blend_with_identity(kernel: np.ndarray, alpha: float) -> np.ndarray:
+    """A 3x3 kernel giving ``(1 - alpha) * image + alpha * (image filtered by kernel)``.
+
+    Example:
+        >>> _blend_with_identity(np.ones((3, 3), np.float32), 0.5)[1].tolist()
+        [0.5, 1.0, 0.5]
+    """
+    identity = np.zeros((3, 3), np.float32)
+    identity[1, 1] = 1
+    return (1 - alpha) * identity + alpha * kernel
+
+
+class _OddKernel(ImageOnlyTransform):
+    """A filter with a random odd kernel size drawn from ``blur_limit``."""
+
+    _abstract = True
+
+    def __init__(self, *, blur_limit: Any = (3, 7), p: float = 0.5) -> None:
+        super().__init__(p=p)
+        self.blur_limit = _odd_range(type(self).__name__, "blur_limit", blur_limit)
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        return {"ksize": _odd(rng, *self.blur_limit)}
+
+
+class Blur(_OddKernel):
     """Box blur with a random odd kernel size in ``blur_limit``.
 
     Example:
@@ -42,13 +68,6 @@ class Blur(ImageOnlyTransform):
         >>> al.Blur(blur_limit=3)(image=np.zeros((8, 8), np.uint8))["image"].shape
         (8, 8)
     """
-
-    def __init__(self, *, blur_limit: Any = (3, 7), p: float = 0.5) -> None:
-        super().__init__(p=p)
-        self.blur_limit = _odd_range("Blur", "blur_limit", blur_limit)
-
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        return {"ksize": _odd(rng, *self.blur_limit)}
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         k = params["ksize"]
@@ -95,7 +114,7 @@ class GaussianBlur(ImageOnlyTransform):
         return out[:, :, None] if image.ndim == 3 and out.ndim == 2 else out
 
 
-class MedianBlur(ImageOnlyTransform):
+class MedianBlur(_OddKernel):
     """Median filter with a random odd aperture (float32 images: 3 or 5 only, an OpenCV limit).
 
     Example:
@@ -104,20 +123,12 @@ class MedianBlur(ImageOnlyTransform):
         (8, 8)
     """
 
-    def __init__(self, *, blur_limit: Any = (3, 7), p: float = 0.5) -> None:
-        super().__init__(p=p)
-        self.blur_limit = _odd_range("MedianBlur", "blur_limit", blur_limit)
-
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        return {"ksize": _odd(rng, *self.blur_limit)}
-
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         k = params["ksize"]
         if image.dtype != np.uint8 and k > 5:
             k = 5  # OpenCV's median on float32 supports apertures 3 and 5 only
         if image.ndim == 3 and image.shape[2] > 4:
-            return np.stack([cv2.medianBlur(np.ascontiguousarray(image[:, :, c]), k)
-                             for c in range(image.shape[2])], axis=2)
+            return each_channel(lambda plane: cv2.medianBlur(plane, k), image)
         out = cv2.medianBlur(np.ascontiguousarray(image), k)
         return out[:, :, None] if image.ndim == 3 and out.ndim == 2 else out
 
@@ -200,10 +211,8 @@ class Sharpen(ImageOnlyTransform):
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         a, lightness = params["alpha"], params["lightness"]
-        identity = np.zeros((3, 3), np.float32)
-        identity[1, 1] = 1
         sharp = np.array([[-1, -1, -1], [-1, 8 + lightness, -1], [-1, -1, -1]], np.float32)
-        return _filter(image, (1 - a) * identity + a * sharp)
+        return _filter(image, _blend_with_identity(sharp, a))
 
 
 class Emboss(ImageOnlyTransform):
@@ -227,7 +236,5 @@ class Emboss(ImageOnlyTransform):
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         a, s = params["alpha"], params["strength"]
-        identity = np.zeros((3, 3), np.float32)
-        identity[1, 1] = 1
         emboss = np.array([[-1 - s, -s, 0], [-s, 1, s], [0, s, 1 + s]], np.float32)
-        return _filter(image, (1 - a) * identity + a * emboss)
+        return _filter(image, _blend_with_identity(emboss, a))

@@ -10,8 +10,8 @@ import numpy as np
 from ..core.errors import InvalidConfig
 from ..core.params import to_range
 from ..core.rng import integer, uniform
-from ..core.transform import GeometricTransform
 from .functional import matrices as mx
+from .spatial.bases import GeometricTransform
 
 __all__ = [
     "Affine",

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import DataError
-from ..core.warp import MAX_PIXELS
+from .spatial.warp import MAX_PIXELS
 
 __all__ = ["IMAGE_SUFFIXES", "MAX_PIXELS", "encode_image", "image_orientation", "read_image"]
 

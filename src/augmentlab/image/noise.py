@@ -8,13 +8,14 @@ import cv2
 import numpy as np
 
 from ..core.errors import InvalidInput
-from ..core.geometry import CV_INTER
-from ..core.lut import apply_lut
-from ..core.params import INTERPOLATIONS, check_choice, to_range
+from ..core.params import check_choice, to_range
 from ..core.rng import integer, kernel_rng, uniform
-from ..core.transform import ImageOnlyTransform, require_channels
 from .functional.dtype import as_float, as_uint8, like
 from .functional.noise import gauss_noise, normal16, uniform16
+from .spatial.bases import ImageOnlyTransform, require_channels
+from .spatial.geometry import CV_INTER
+from .spatial.lut import apply_lut
+from .spatial.warp import INTERPOLATIONS
 
 __all__ = [
     "Downscale",

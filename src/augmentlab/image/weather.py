@@ -8,11 +8,11 @@ import cv2
 import numpy as np
 
 from ..core.errors import InvalidConfig
-from ..core.lut import apply_lut
 from ..core.params import check_number, shown, to_range
 from ..core.rng import integer, kernel_rng, uniform
-from ..core.transform import ImageOnlyTransform
 from .functional.dtype import as_float, like
+from .spatial.bases import ImageOnlyTransform
+from .spatial.lut import apply_lut
 
 __all__ = ["RandomFog", "RandomRain", "RandomShadow", "RandomSunFlare"]
 

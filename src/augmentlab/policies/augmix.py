@@ -8,10 +8,11 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import InvalidInput
-from ..core.geometry import warp_general
-from ..core.params import INTERPOLATIONS, check_choice, check_number
+from ..core.params import check_choice, check_number
 from ..core.rng import integer, uniform
-from ..core.transform import ImageOnlyTransform
+from ..image.spatial.bases import ImageOnlyTransform
+from ..image.spatial.geometry import warp_general
+from ..image.spatial.warp import INTERPOLATIONS
 from .ops import GEOMETRIC_OPS, color_kernel, geometric_matrix
 from .spaces import AUGMIX
 

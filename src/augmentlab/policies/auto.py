@@ -13,8 +13,9 @@ from typing import Any
 
 from ..core.compose import BaseCompose, OneOf, Sequential
 from ..core.errors import InvalidConfig
-from ..core.params import INTERPOLATIONS, check_choice, check_number
+from ..core.params import check_choice, check_number
 from ..core.transform import Transform
+from ..image.spatial.warp import INTERPOLATIONS
 from .spaces import AUTOAUGMENT, RANDAUGMENT, TRIVIALAUGMENT_WIDE, op_at_level, space_ops
 from .tables import AUTOAUGMENT_POLICIES
 

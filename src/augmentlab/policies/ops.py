@@ -26,9 +26,9 @@ import numpy as np
 from ..core.errors import InvalidConfig
 from ..core.params import check_choice, check_number, shown
 from ..core.rng import integer, uniform
-from ..core.transform import GeometricTransform, ImageOnlyTransform
 from ..image.color import AutoContrast, Equalize, Invert, Posterize, Solarize
 from ..image.functional import matrices as mx
+from ..image.spatial.bases import GeometricTransform, ImageOnlyTransform
 
 __all__ = ["COLOR_OPS", "GEOMETRIC_OPS", "ColorOp", "GeometricOp"]
 

@@ -14,7 +14,7 @@ from ..core.errors import InvalidConfig
 from ..core.params import check_number, to_range
 from ..core.rng import integer
 from .base import TimeTransform, series_of
-from .values import smooth_curve
+from .values import check_curve, curve_knots, smooth_curve
 
 __all__ = ["Crop", "Permutation", "Resize", "TimeWarp", "WindowSlice", "WindowWarp"]
 
@@ -37,11 +37,10 @@ class TimeWarp(TimeTransform):
 
     def __init__(self, *, sigma: float = 0.2, knots: int = 4, p: float = 1.0) -> None:
         super().__init__(p=p)
-        self.sigma = check_number(self.name, "sigma", sigma, low=0)
-        self.knots = int(check_number(self.name, "knots", knots, low=0, high=1000, integer=True))
+        self.sigma, self.knots = check_curve(self.name, sigma, knots)
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        return {"speeds": rng.normal(1.0, self.sigma, self.knots + 2).tolist()}
+        return {"speeds": curve_knots(rng, self.sigma, self.knots)}
 
     def source_times(self, length: int, params: dict[str, Any]) -> np.ndarray:
         if length < 2:

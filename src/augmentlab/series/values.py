@@ -12,7 +12,8 @@ from ..core.params import check_number
 from ..core.rng import integer, kernel_rng
 from .base import SeriesTransform
 
-__all__ = ["Drift", "Jitter", "MagnitudeWarp", "Quantize", "Scaling", "channel_range", "smooth_curve"]
+__all__ = ["Drift", "Jitter", "MagnitudeWarp", "Quantize", "Scaling", "channel_range", "check_curve",
+           "curve_knots", "smooth_curve"]
 
 
 def _channels(x: np.ndarray) -> int:
@@ -54,6 +55,29 @@ def smooth_curve(knots: list[list[float]], length: int) -> np.ndarray:
     values = np.asarray(knots, dtype=np.float64)
     where = np.linspace(0, max(length - 1, 1), len(values))
     return CubicSpline(where, values, axis=0, bc_type="natural")(np.arange(length))
+
+
+def check_curve(owner: str, sigma: float, knots: int) -> tuple[float, int]:
+    """`sigma` and `knots` of a random `smooth_curve` (`curve_knots`), checked: ``(sigma, knots)``.
+
+    Example:
+        >>> check_curve("series.MagnitudeWarp", 0.2, 4)
+        (0.2, 4)
+    """
+    return (check_number(owner, "sigma", sigma, low=0),
+            int(check_number(owner, "knots", knots, low=0, high=1000, integer=True)))
+
+
+def curve_knots(rng: np.random.Generator, sigma: float, knots: int, channels: int | None = None) -> list[Any]:
+    """The knot values of a random `smooth_curve`: `knots` + 2 values drawn from ``N(1, sigma)``
+    (a row of `channels` values each, or single values without `channels`).
+
+    Example:
+        >>> rng = np.random.default_rng(0)
+        >>> len(curve_knots(rng, 0.2, 4)), len(curve_knots(rng, 0.2, 4, channels=3)[0])
+        (6, 3)
+    """
+    return rng.normal(1.0, sigma, knots + 2 if channels is None else (knots + 2, channels)).tolist()
 
 
 class Jitter(SeriesTransform):
@@ -122,12 +146,11 @@ class MagnitudeWarp(SeriesTransform):
 
     def __init__(self, *, sigma: float = 0.2, knots: int = 4, p: float = 1.0) -> None:
         super().__init__(p=p)
-        self.sigma = check_number(self.name, "sigma", sigma, low=0)
-        self.knots = int(check_number(self.name, "knots", knots, low=0, high=1000, integer=True))
+        self.sigma, self.knots = check_curve(self.name, sigma, knots)
 
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
         x = sample[sample.keys_of("series")[0]]
-        return {"knots": rng.normal(1.0, self.sigma, (self.knots + 2, _channels(x))).tolist()}
+        return {"knots": curve_knots(rng, self.sigma, self.knots, _channels(x))}
 
     def apply_series(self, x: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         curve = smooth_curve(params["knots"], len(x))

@@ -51,11 +51,40 @@ def _hits(sample: Any, rate: float, rng: np.random.Generator, ok: Any, width: in
 
 
 class _CharNoise(TextTransform):
+    """Edits that each start at a character hit with probability ``rate``: a subclass says where
+    one may start (`eligible`; the `width` characters from there stay clear of protected spans)
+    and what it is (`edit_at`); a hit inside the previous edit is passed over."""
+
     _abstract = True
+    width = 1  # how many characters one edit may change
 
     def __init__(self, *, rate: float = 0.05, p: float = 1.0) -> None:
         super().__init__(p=p)
         self.rate = check_number(self.name, "rate", rate, low=0, high=1)
+
+    def eligible(self, text: str, i: int) -> bool:
+        """Whether an edit may start at character `i` of `text`."""
+        raise NotImplementedError
+
+    def edit_at(self, text: str, i: int, rng: np.random.Generator) -> list[Any]:
+        """The edit ``[i, old, new]`` that starts at character `i` of `text`."""
+        raise NotImplementedError
+
+    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+        """The edits, left to right, one per hit that does not fall inside the previous edit.
+
+        Example:
+            >>> import augmentlab as al
+            >>> al.text.CharSwap(rate=1.0)(text="abcd", seed=0).record.steps[0].params["edits"]
+            [[0, 'ab', 'ba'], [2, 'cd', 'dc']]
+        """
+        text = text_of(sample)
+        edits: list[list[Any]] = []
+        for i in _hits(sample, self.rate, rng, self.eligible, self.width):
+            if edits and i < edits[-1][0] + len(edits[-1][1]):
+                continue  # inside the previous edit
+            edits.append(self.edit_at(text, i, rng))
+        return {"edits": edits}
 
     def edits(self, text: str, params: dict[str, Any]) -> list[list[Any]]:
         return list(params["edits"])
@@ -72,14 +101,13 @@ class KeyboardTypo(_CharNoise):
 
     name = "text.KeyboardTypo"
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        text = text_of(sample)
-        edits = []
-        for i in _hits(sample, self.rate, rng, lambda t, i: t[i].lower() in KEYBOARD):
-            near = KEYBOARD[text[i].lower()]
-            new = near[integer(rng, 0, len(near))]
-            edits.append([i, text[i], new.upper() if text[i].isupper() else new])
-        return {"edits": edits}
+    def eligible(self, text: str, i: int) -> bool:
+        return text[i].lower() in KEYBOARD
+
+    def edit_at(self, text: str, i: int, rng: np.random.Generator) -> list[Any]:
+        near = KEYBOARD[text[i].lower()]
+        new = near[integer(rng, 0, len(near))]
+        return [i, text[i], new.upper() if text[i].isupper() else new]
 
 
 class OcrError(_CharNoise):
@@ -93,21 +121,15 @@ class OcrError(_CharNoise):
     """
 
     name = "text.OcrError"
+    width = 2  # "rn" -> "m"
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        text = text_of(sample)
-        edits: list[list[Any]] = []
-        for i in _hits(sample, self.rate, rng, lambda t, i: t[i] in OCR or t[i:i + 2] in OCR, 2):
-            if edits and i < edits[-1][0] + len(edits[-1][1]):
-                continue  # inside the previous two-letter edit
-            old = text[i:i + 2] if text[i:i + 2] in OCR else text[i]
-            choices = OCR[old]
-            edits.append([i, old, choices[integer(rng, 0, len(choices))]])
-        return {"edits": edits}
+    def eligible(self, text: str, i: int) -> bool:
+        return text[i] in OCR or text[i:i + 2] in OCR
 
-
-def _inner_pair(text: str, i: int) -> bool:
-    return i + 1 < len(text) and text[i].isalnum() and text[i + 1].isalnum() and text[i] != text[i + 1]
+    def edit_at(self, text: str, i: int, rng: np.random.Generator) -> list[Any]:
+        old = text[i:i + 2] if text[i:i + 2] in OCR else text[i]
+        choices = OCR[old]
+        return [i, old, choices[integer(rng, 0, len(choices))]]
 
 
 class CharSwap(_CharNoise):
@@ -120,15 +142,13 @@ class CharSwap(_CharNoise):
     """
 
     name = "text.CharSwap"
+    width = 2
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
-        text = text_of(sample)
-        edits: list[list[Any]] = []
-        for i in _hits(sample, self.rate, rng, _inner_pair, 2):
-            if edits and i < edits[-1][0] + 2:
-                continue  # overlaps the previous swap
-            edits.append([i, text[i:i + 2], text[i + 1] + text[i]])
-        return {"edits": edits}
+    def eligible(self, text: str, i: int) -> bool:
+        return i + 1 < len(text) and text[i].isalnum() and text[i + 1].isalnum() and text[i] != text[i + 1]
+
+    def edit_at(self, text: str, i: int, rng: np.random.Generator) -> list[Any]:
+        return [i, text[i:i + 2], text[i + 1] + text[i]]
 
 
 class CharDelete(_CharNoise):
@@ -142,9 +162,12 @@ class CharDelete(_CharNoise):
 
     name = "text.CharDelete"
 
+    def eligible(self, text: str, i: int) -> bool:
+        return text[i].isalnum()
+
     def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
         text = text_of(sample)
-        hits = set(_hits(sample, self.rate, rng, lambda t, i: t[i].isalnum()))
+        hits = set(_hits(sample, self.rate, rng, self.eligible))
         edits = []
         start = None
         for i in range(len(text) + 1):  # per word: never delete all of it

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from ..core.errors import DataError, InvalidConfig, InvalidInput, MissingDependency
+from ..core.walk import iter_transforms
 from .base import TextTransform, spans_of, text_of
 
 __all__ = ["ApertiumTranslator", "BackTranslate", "HttpTranslator", "Translator", "warm_pipeline"]
@@ -33,10 +34,7 @@ def warm_pipeline(pipeline: Any, texts: Any) -> None:
         >>> import augmentlab as al
         >>> warm_pipeline(al.Compose([al.text.RandomSwap()]), ["a b"])  # nothing to warm
     """
-    stack = [pipeline]
-    while stack:
-        t = stack.pop()
-        stack.extend(getattr(t, "transforms", []))
+    for t in iter_transforms(pipeline):
         if hasattr(t, "warm"):
             t.warm([str(x) for x in texts])
 

@@ -17,11 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from ..core.adapters import is_pil, is_tensor
 from ..core.compose import Compose
 from ..core.errors import DataError, InvalidConfig, InvalidInput
 from ..core.optional import require_torch
 from ..core.transform import Transform
+from ..image.spatial.adapters import is_pil, is_tensor
 
 __all__ = ["AugmentedDataset", "OfflineAugmentedDataset", "image_tensor", "seed_worker"]
 

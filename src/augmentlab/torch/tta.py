@@ -10,9 +10,10 @@ import numpy as np
 
 from ..core.compose import Compose
 from ..core.errors import InvalidConfig, InvalidInput
-from ..core.geometry import warp_general
 from ..core.sample import Record
-from ..core.transform import DisplacementTransform, GeometricTransform, Transform
+from ..core.transform import Transform
+from ..image.spatial.bases import DisplacementTransform, GeometricTransform
+from ..image.spatial.geometry import warp_general
 
 __all__ = ["record_matrix", "torch_predictor", "tta_predict"]
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ...core.errors import DataError
-from ...core.warp import MAX_PIXELS
+from ...image.spatial.warp import MAX_PIXELS
 from .audio import AudioFormat
 from .base import Entry, Format, Listing, file_sha256, inside, output_name
 from .coco import CocoFormat

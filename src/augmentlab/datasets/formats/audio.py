@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ...audio.io import AUDIO_SUFFIXES, encode_audio, encode_events, read_audio, read_events
-from ...core.warp import MAX_PIXELS
+from ...image.spatial.warp import MAX_PIXELS
 from .base import Entry, Files, Format, Listing, files_below, inside, output_name
 
 __all__ = ["AudioFormat"]

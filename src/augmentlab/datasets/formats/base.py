@@ -15,11 +15,11 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from ...core.warp import MAX_PIXELS
-from ...image.io import encode_image, image_orientation, read_image
+from ...image.io import IMAGE_SUFFIXES, encode_image, image_orientation, read_image
+from ...image.spatial.warp import MAX_PIXELS
 
-__all__ = ["Entry", "Format", "ImageFormat", "Listing", "file_sha256", "files_below", "inside",
-           "output_name", "turn_hint"]
+__all__ = ["Entry", "Format", "ImageFormat", "Listing", "PairedImageFormat", "file_sha256", "files_below",
+           "inside", "output_name", "turn_hint"]
 
 Files = dict[str, bytes]  # relative path -> bytes, nothing written yet
 
@@ -163,6 +163,34 @@ class ImageFormat(Format):
                           fields: dict[str, Any], src: Path | None, image_rel: str) -> Any:
         """Add the annotation files of one output to `files`; returns its part (or None)."""
         return None
+
+
+class PairedImageFormat(ImageFormat):
+    """An image format whose root holds two folders: `images`, and `annotations` with one file per
+    image, at the image's path below `images` with the annotation's own suffix."""
+
+    images: ClassVar[str]
+    annotations: ClassVar[str]
+
+    def detect(self, root: Path, listing: Listing, text_column: str) -> bool:
+        return (root / self.images).is_dir() and (root / self.annotations).is_dir()
+
+    def image_stems(self, root: Path, problems: list[dict[str, str]]) -> list[tuple[str, str]]:
+        """Every image below `images` (as `files_below` finds them) as ``(rel, stem)``: its path
+        from the root, and its path below `images` without the suffix (its annotation's, below
+        `annotations`, with the annotation's suffix).
+
+        Example:
+            >>> import tempfile
+            >>> from augmentlab.datasets.formats import FORMATS
+            >>> root = Path(tempfile.mkdtemp()); (root / "images" / "a").mkdir(parents=True)
+            >>> _ = (root / "images" / "a" / "b.png").write_bytes(b"")
+            >>> FORMATS["yolo"].image_stems(root, [])
+            [('images/a/b.png', 'a/b')]
+        """
+        folder = root / self.images
+        return [(path.relative_to(root).as_posix(), path.relative_to(folder).with_suffix("").as_posix())
+                for path in files_below(root, folder, problems, IMAGE_SUFFIXES)]
 
 
 def output_name(rel: str, copy: int) -> str:

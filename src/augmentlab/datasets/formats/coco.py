@@ -244,7 +244,7 @@ def read_coco(entry: Entry, image: np.ndarray, *, source: Path | None = None) ->
         >>> read_coco(e, np.zeros((2, 4, 3), np.uint8))["bboxes"].array.tolist()
         [[0.0, 0.0, 2.0, 1.0]]
     """
-    from ...core.fields import BBoxes, KeyPoints
+    from ...image.spatial.fields import BBoxes, KeyPoints
 
     img, anns = entry.extra["image"], entry.extra["annotations"]
     h, w = image.shape[:2]
@@ -289,7 +289,7 @@ def coco_parts(entry: Entry, name: str, fields: dict[str, Any] | None) -> dict[s
     Ids are given when the file is assembled.
 
     Example:
-        >>> from augmentlab.core.fields import BBoxes
+        >>> from augmentlab.image.spatial.fields import BBoxes
         >>> e = Entry("images/a.jpg", boxes="c.json", extra={"image": {"id": 1, "file_name": "a.jpg"},
         ...           "base": "images/", "annotations": [{"id": 5, "bbox": [0, 0, 2, 1]}]})
         >>> fields = {"image": np.zeros((2, 4, 3), np.uint8),

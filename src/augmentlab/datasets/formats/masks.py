@@ -10,12 +10,12 @@ import numpy as np
 
 from ...core.errors import DataError
 from ...image.io import IMAGE_SUFFIXES, encode_image, read_image
-from .base import Entry, Files, ImageFormat, Listing, files_below, output_name, turn_hint
+from .base import Entry, Files, PairedImageFormat, files_below, output_name, turn_hint
 
 __all__ = ["MasksFormat"]
 
 
-class MasksFormat(ImageFormat):
+class MasksFormat(PairedImageFormat):
     """Images and their segmentation masks (``mask``, the size of its image).
 
     Example:
@@ -25,18 +25,14 @@ class MasksFormat(ImageFormat):
 
     name = "masks"
     carried = ("labelmap.txt", "labels.txt", "classes.txt")
-
-    def detect(self, root: Path, listing: Listing, text_column: str) -> bool:
-        return (root / "images").is_dir() and (root / "masks").is_dir()
+    images, annotations = "images", "masks"
 
     def scan(self, root: Path, problems: list[dict[str, str]], *, label: str | None,
              text_column: str, only: str | None) -> list[Entry]:
         masks = {p.relative_to(root / "masks").with_suffix("").as_posix(): p
                  for p in files_below(root, root / "masks", problems, IMAGE_SUFFIXES)}
         entries = []
-        for path in files_below(root, root / "images", problems, IMAGE_SUFFIXES):
-            key = path.relative_to(root / "images").with_suffix("").as_posix()
-            image_rel = path.relative_to(root).as_posix()
+        for image_rel, key in self.image_stems(root, problems):
             if key not in masks:
                 problems.append({"file": image_rel, "error": f"no mask masks/{key}.* for this image"})
                 continue

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ...core.warp import MAX_PIXELS
+from ...image.spatial.warp import MAX_PIXELS
 from ...tabular.io import TABLE_SUFFIXES
 from .base import Entry, Files, Format
 

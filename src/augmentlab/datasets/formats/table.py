@@ -16,7 +16,7 @@ import numpy as np
 
 from ...core.errors import DataError
 from ...core.optional import require
-from ...core.warp import MAX_PIXELS
+from ...image.spatial.warp import MAX_PIXELS
 from ...tabular.io import TABLE_SUFFIXES, read_table_as_written, table_bytes
 from .base import Entry, Listing
 from .rows import RowFormat, row_files

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ...core.warp import MAX_PIXELS
+from ...image.spatial.warp import MAX_PIXELS
 from ...text.io import csv_bytes, csv_has_column, jsonl_bytes, jsonl_objects, read_csv_rows
 from .base import Entry, Listing
 from .rows import RowFormat, row_files

@@ -11,8 +11,7 @@ from typing import Any
 import numpy as np
 
 from ...core.errors import DataError
-from ...image.io import IMAGE_SUFFIXES
-from .base import Entry, Files, ImageFormat, Listing, files_below, inside, output_name, turn_hint
+from .base import Entry, Files, PairedImageFormat, inside, output_name, turn_hint
 
 __all__ = ["VocFormat", "read_voc"]
 
@@ -86,7 +85,7 @@ def _voc_xml(source: Path, image_name: str, shape: tuple[int, ...], boxes: Any) 
     return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True))
 
 
-class VocFormat(ImageFormat):
+class VocFormat(PairedImageFormat):
     """Images and their Pascal VOC annotations (``bboxes`` in ``pascal_voc`` format, labelled by
     the index of their object in the XML).
 
@@ -97,19 +96,15 @@ class VocFormat(ImageFormat):
 
     name = "voc"
     carried = ("labelmap.txt", "labels.txt", "classes.txt")
-
-    def detect(self, root: Path, listing: Listing, text_column: str) -> bool:
-        return (root / "JPEGImages").is_dir() and (root / "Annotations").is_dir()
+    images, annotations = "JPEGImages", "Annotations"
 
     def scan(self, root: Path, problems: list[dict[str, str]], *, label: str | None,
              text_column: str, only: str | None) -> list[Entry]:
         entries = []
-        for path in files_below(root, root / "JPEGImages", problems, IMAGE_SUFFIXES):
-            name = path.relative_to(root / "JPEGImages").with_suffix(".xml")
-            xml = root / "Annotations" / name
-            rel = path.relative_to(root).as_posix()
+        for rel, stem in self.image_stems(root, problems):
+            xml = root / "Annotations" / f"{stem}.xml"
             if not xml.is_file():
-                problems.append({"file": rel, "error": f"no annotation Annotations/{name.as_posix()}"})
+                problems.append({"file": rel, "error": f"no annotation Annotations/{stem}.xml"})
                 continue
             if not inside(root, xml):
                 problems.append({"file": rel, "error": "a symbolic link leading outside the input folder"})
@@ -125,7 +120,7 @@ class VocFormat(ImageFormat):
         return None
 
     def annotate(self, root: Path, entry: Entry, image: np.ndarray, max_pixels: int) -> dict[str, Any]:
-        from ...core.fields import BBoxes
+        from ...image.spatial.fields import BBoxes
 
         fields: dict[str, Any] = {"image": image}
         if entry.boxes is None:

@@ -9,8 +9,7 @@ from typing import Any
 import numpy as np
 
 from ...core.errors import DataError
-from ...image.io import IMAGE_SUFFIXES
-from .base import Entry, Files, ImageFormat, Listing, files_below, inside, output_name
+from .base import Entry, Files, PairedImageFormat, inside, output_name
 
 __all__ = ["YoloFormat", "read_yolo"]
 
@@ -44,7 +43,7 @@ def read_yolo(path: Path, rel: str) -> tuple[np.ndarray, list[int]]:
     return np.asarray(boxes, dtype=np.float64).reshape(-1, 4), labels
 
 
-class YoloFormat(ImageFormat):
+class YoloFormat(PairedImageFormat):
     """Images and their YOLO label files (``bboxes`` in ``yolo`` format, labelled by class).
 
     Example:
@@ -55,9 +54,7 @@ class YoloFormat(ImageFormat):
     name = "yolo"
     carried = ("data.yaml", "data.yml", "dataset.yaml", "dataset.yml", "classes.txt", "*.names",
                "labels/classes.txt")
-
-    def detect(self, root: Path, listing: Listing, text_column: str) -> bool:
-        return (root / "images").is_dir() and (root / "labels").is_dir()
+    images, annotations = "images", "labels"
 
     def carries(self, root: Path, rel: str) -> bool:
         # the label file of an image named classes.*: a sample's, not a class list
@@ -66,14 +63,13 @@ class YoloFormat(ImageFormat):
     def scan(self, root: Path, problems: list[dict[str, str]], *, label: str | None,
              text_column: str, only: str | None) -> list[Entry]:
         entries = []
-        for path in files_below(root, root / "images", problems, IMAGE_SUFFIXES):
-            name = path.relative_to(root / "images").with_suffix(".txt")
-            label_file = root / "labels" / name
+        for rel, stem in self.image_stems(root, problems):
+            label_file = root / "labels" / f"{stem}.txt"
             boxes = label_file.relative_to(root).as_posix() if label_file.is_file() else None
             if boxes is not None and not inside(root, label_file):
                 problems.append({"file": boxes, "error": "a symbolic link leading outside the input folder"})
                 continue
-            entries.append(Entry(path.relative_to(root).as_posix(), boxes=boxes))
+            entries.append(Entry(rel, boxes=boxes))
         return entries
 
     def entry_for_file(self, path: Path) -> tuple[Path, Entry] | None:
@@ -83,7 +79,7 @@ class YoloFormat(ImageFormat):
         return None
 
     def annotate(self, root: Path, entry: Entry, image: np.ndarray, max_pixels: int) -> dict[str, Any]:
-        from ...core.fields import BBoxes
+        from ...image.spatial.fields import BBoxes
 
         fields: dict[str, Any] = {"image": image}
         if entry.boxes is not None:

@@ -48,12 +48,13 @@ class Modality:
 
     name: ClassVar[str]  # the one name: what Dataset.modality and results.json say
     field: ClassVar[str]  # the sample key a row goes into (``pipeline(**{field: row})``)
-    aliases: ClassVar[tuple[str, ...]] = ()  # other spellings a user may pass for `name`
     suite: ClassVar[tuple[tuple[str, float], ...]]  # the corruption suite: (kind, level) pairs
     default_model: ClassVar[str]  # the built-in model used when none is named
     batch_mixing: ClassVar[bool] = False  # whether mixers (augmentlab.mix) apply to its batches
     invariance: ClassVar[bool] = False  # whether cells measure invariance to mild geometric jitter
     label_check: ClassVar[bool] = False  # whether an oracle can check augmented rows' labels
+    # the `augmentlab synth` generators its rows can be fitted with (None: any; (): none yet)
+    generators: ClassVar[tuple[str, ...] | None] = None
 
     def __repr__(self) -> str:
         return f"<modality {self.name}>"

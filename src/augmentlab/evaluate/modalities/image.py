@@ -81,6 +81,7 @@ class ImageModality(Modality):
 
     name: ClassVar[str] = "image"
     field: ClassVar[str] = "image"
+    generators: ClassVar[tuple[str, ...] | None] = ("cvae", "cgan")  # the others are for tables
     suite: ClassVar[tuple[tuple[str, float], ...]] = (
         ("noise", 0.08), ("noise", 0.16), ("blur", 0.7), ("blur", 1.2), ("contrast", 0.5),
         ("contrast", 0.3), ("rotate", 15.0), ("rotate", 30.0), ("shift", 0.1), ("shift", 0.2))

@@ -45,7 +45,6 @@ class TableModality(Modality):
 
     name: ClassVar[str] = "table"
     field: ClassVar[str] = "features"
-    aliases: ClassVar[tuple[str, ...]] = ("tabular",)
     suite: ClassVar[tuple[tuple[str, float], ...]] = (("feature_noise", 0.1), ("feature_noise", 0.3))
     default_model: ClassVar[str] = "logreg"
 

@@ -58,6 +58,7 @@ class TextModality(Modality):
 
     name: ClassVar[str] = "text"
     field: ClassVar[str] = "text"
+    generators: ClassVar[tuple[str, ...] | None] = ()  # strings: no generator fits them yet
     suite: ClassVar[tuple[tuple[str, float], ...]] = (
         ("typos", 0.05), ("typos", 0.15), ("word_drop", 0.1), ("word_drop", 0.25))
     default_model: ClassVar[str] = "tfidf-logreg"

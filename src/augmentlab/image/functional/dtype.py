@@ -6,9 +6,11 @@ with these, so every transform returns the dtype it was given.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
-__all__ = ["as_float", "as_uint8", "like"]
+__all__ = ["as_float", "as_uint8", "each_channel", "like"]
 
 
 def as_uint8(image: np.ndarray) -> np.ndarray:
@@ -49,3 +51,18 @@ def like(result: np.ndarray, image: np.ndarray) -> np.ndarray:
     if result.dtype == np.uint8:
         return result.astype(np.float32) / np.float32(255)
     return np.clip(result, 0, 1).astype(np.float32)
+
+
+def each_channel(fn: Callable[[np.ndarray], np.ndarray], image: np.ndarray) -> np.ndarray:
+    """`fn` (an OpenCV call that takes one 2-D plane) on an HxW image, or on each channel of an
+    HxWxC one, stacked back in order.
+
+    Example:
+        >>> import numpy as np
+        >>> each_channel(lambda plane: plane.T.T + 1, np.zeros((2, 3, 5), np.uint8)).shape
+        (2, 3, 5)
+    """
+    if image.ndim == 2:
+        return fn(image)
+    return np.stack([fn(np.ascontiguousarray(image[:, :, c])) for c in range(image.shape[2])],
+                    axis=2)

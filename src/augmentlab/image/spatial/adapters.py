@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InvalidConfig, InvalidInput
-from .optional import require
-from .transform import Transform
+from ...core.errors import InvalidConfig, InvalidInput
+from ...core.optional import require
+from ...core.transform import Transform
 
 __all__ = ["IMAGE_LAYOUTS", "ToTensorV2", "adopt", "is_pil", "is_tensor", "looks_channels_first",
            "to_tensor"]

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import InvalidConfig, InvalidInput
+from ...core.errors import InvalidConfig, InvalidInput
 from .fields import BBOX_FORMATS
 
 __all__ = ["DEFAULT_LABEL_FIELD", "BoxParams", "PointParams", "check_label_list", "take"]

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ...core.sample import Sample
 from .fields import BoxSet, PointSet
 from .geometry import (
     ExactPlan,
@@ -28,12 +29,14 @@ from .geometry import (
     transform_points,
     warp_general,
 )
-from .sample import Sample
 
-__all__ = ["MAX_PIXELS", "MAX_SIDE", "WarpStyle", "check_output_size", "remap_sample", "warp_sample"]
+__all__ = ["BORDER_MODES", "INTERPOLATIONS", "MAX_PIXELS", "MAX_SIDE", "WarpStyle", "check_output_size",
+           "fill_value", "remap_sample", "warp_sample"]
 
 # The largest image augmentlab reads or makes: Pillow's decompression-bomb threshold (~0.25 GiB
 # as RGBA), and OpenCV's warp limit on a side (its remap and warpAffine need sides < SHRT_MAX).
+INTERPOLATIONS = ("nearest", "linear", "cubic", "area", "lanczos")
+BORDER_MODES = ("constant", "replicate", "reflect", "reflect_101", "wrap")
 MAX_PIXELS = 89_478_485
 MAX_SIDE = 32_766
 
@@ -48,7 +51,7 @@ def check_output_size(owner: str, out_hw: tuple[int, int]) -> None:
         ...
         augmentlab.core.errors.InvalidInput: Resize: the output would be 100000x100000 = 10000000000 pixels; ...
     """
-    from .errors import InvalidInput
+    from ...core.errors import InvalidInput
 
     h, w = int(out_hw[0]), int(out_hw[1])
     if h * w > MAX_PIXELS or max(h, w) > MAX_SIDE:

@@ -7,14 +7,14 @@ Internally every box is pascal_voc in absolute pixels; it goes back to the calle
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .errors import InvalidConfig, InvalidInput
-from .kinds import is_kind, register_kinds
+from ...core.errors import InvalidConfig, InvalidInput
+from ...core.kinds import register_kinds
 
 __all__ = [
     "BBOX_FORMATS",
@@ -28,7 +28,7 @@ __all__ = [
 
 # the kinds the pipeline's image pass handles itself (checked there, so without a check here);
 # "label" is a sample's class label, which no transform changes
-register_kinds(("image", "mask", "bboxes", "keypoints", "label"))
+register_kinds(("image", "mask", "bboxes", "keypoints", "label"), grid=("image", "mask"))
 BBOX_FORMATS = ("pascal_voc", "coco", "yolo", "albumentations", "cxcywh")
 
 
@@ -342,16 +342,3 @@ def check_mask(value: Any, key: str, size: tuple[int, int] | None) -> np.ndarray
         raise InvalidInput(f"{key}: mask is {value.shape[1]}x{value.shape[0]} but the image is "
                            f"{size[1]}x{size[0]}; masks must match the image size")
     return value
-
-
-def resolve_kinds(keys: Mapping[str, Any], extra_fields: Mapping[str, str]) -> dict[str, str]:
-    """Map each key of a call to its field kind; unknown keys map to ``"passthrough"``."""
-    kinds = {}
-    for key in keys:
-        if key in extra_fields:
-            kinds[key] = extra_fields[key]
-        elif is_kind(key):
-            kinds[key] = key
-        else:
-            kinds[key] = "passthrough"
-    return kinds

@@ -1,0 +1,139 @@
+"""Fusion of consecutive image steps, for one pipeline call (the image pass's `Fuser`).
+
+Consecutive geometric transforms are planned from sizes alone and warped once (matrix fusion:
+one interpolation, exact boxes and keypoints); consecutive pointwise colour maps on uint8 images
+become one table pass (LUT fusion). At most one group is pending at a time: a step of the other
+kind, or one applied on its own, flushes it first, so the order of effects is the pipeline's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ...core.sample import Sample, to_jsonable
+from .bases import GeometricTransform, PointwiseTransform
+from .geometry import exact_plan
+from .lut import apply_lut, compose_luts
+from .warp import check_output_size, warp_sample
+
+__all__ = ["GEOMETRY", "LUT", "ImageFuser"]
+
+GEOMETRY, LUT = "geometry", "lut"  # the `fusion` kinds of GeometricTransform, PointwiseTransform
+
+
+class ImageFuser:
+    """Deferred geometric or pointwise steps of one call (see `augmentlab.core.passes.Fuser`).
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> pipe = al.Compose([al.HorizontalFlip(p=1.0), al.VerticalFlip(p=1.0), al.Invert()])
+        >>> img = np.arange(6, dtype=np.uint8).reshape(2, 3)
+        >>> (pipe(image=img)["image"] == 255 - img[::-1, ::-1]).all()  # one warp, one table
+        np.True_
+    """
+
+    __slots__ = ("geo", "geo_size", "has_size", "image_keys", "images_uint8", "luts", "moves_points",
+                 "pending", "size")
+
+    def __init__(self, size: tuple[int, int], images_uint8: bool, image_keys: tuple[str, ...],
+                 has_size: bool, moves_points: bool) -> None:
+        self.geo: list[tuple[GeometricTransform, dict[str, Any], tuple[int, int]]] = []
+        self.geo_size: tuple[int, int] | None = None
+        self.luts: list[tuple[PointwiseTransform, dict[str, Any]]] = []
+        self.pending = False
+        self.image_keys = image_keys
+        self.has_size = has_size
+        self.moves_points = moves_points
+        self.size = size  # of the sample as it is now; (0, 0) without images and masks
+        self.images_uint8 = images_uint8
+
+    def defer(self, run: Any, t: Any, params: dict[str, Any] | None,
+              rng: np.random.Generator) -> dict[str, Any] | None:
+        if t.fusion == GEOMETRY:
+            if not self.has_size:
+                return None
+            if self.luts:
+                self.flush_luts(run)
+            if self.geo and self.geo[0][0].style != t.style:
+                self.flush_geometry(run)
+            size = self.geo_size or self.size
+            if params is None:
+                params = t.sample_geometry(size, rng)
+                if params and not t.native_params:  # a flip's {} needs no conversion
+                    params = to_jsonable(params)
+            self.geo.append((t, params, size))
+            self.geo_size = t.output_size(params, size)
+            check_output_size(type(t).__name__, self.geo_size)
+        else:
+            if not self.images_uint8:
+                return None
+            if self.geo:
+                self.flush_geometry(run)
+            if params is None:
+                params = t.sample_params(run.sample, rng)
+                if params and not t.native_params:
+                    params = to_jsonable(params)
+            self.luts.append((t, params))
+        self.pending = True
+        return params
+
+    def flush(self, run: Any) -> None:
+        if self.geo:
+            self.flush_geometry(run)
+        if self.luts:
+            self.flush_luts(run)
+
+    def applied(self, run: Any) -> None:
+        sample: Sample = run.sample
+        self.images_uint8 = all(sample[k].dtype.char == "B" for k in self.image_keys)
+        if self.has_size:
+            self.size = sample.size
+
+    def flush_geometry(self, run: Any) -> None:
+        first, params, size = self.geo[0]
+        assert self.geo_size is not None
+        if len(self.geo) == 1 and not first.random:
+            # a fixed warp (a flip, a centre crop, a pad) depends on the size alone: its matrix
+            # and exact plan are worked out once per size
+            cache = first.__dict__.get("_warp_cache")
+            if cache is None:
+                cache = first.__dict__["_warp_cache"] = {}
+            hit = cache.get(size)
+            if hit is None:
+                if len(cache) > 64:
+                    cache.clear()
+                m = first.matrix(params, size)
+                hit = cache[size] = (m, exact_plan(m, size))
+            run.sample = warp_sample(run.sample, hit[0], self.geo_size, first.style, size, hit[1])
+        elif len(self.geo) == 1 and (plan := first.window(params, size)) is not None:
+            # a lone random window (a crop): the plan comes straight from the params; the matrix
+            # is only needed to move boxes and keypoints
+            moved = first.matrix(params, size) if self.moves_points else None
+            run.sample = warp_sample(run.sample, moved, self.geo_size, first.style, size, plan)
+        else:
+            m = first.matrix(params, size)
+            for t, params, size in self.geo[1:]:
+                m = t.matrix(params, size) @ m
+            run.sample = warp_sample(run.sample, m, self.geo_size, first.style, self.size)
+        self.size = self.geo_size
+        self.geo, self.geo_size = [], None
+        self.pending = bool(self.luts)
+
+    def flush_luts(self, run: Any) -> None:
+        changes = {}
+        luts = self.luts
+        first, first_params = luts[0]
+        sample = run.sample
+        for key in self.image_keys:
+            img = sample[key]
+            channels = 1 if img.ndim == 2 else img.shape[2]
+            table = first.lut(first_params, channels)
+            if len(luts) > 1:
+                for t, params in luts[1:]:
+                    table = compose_luts(table, t.lut(params, channels))
+            changes[key] = apply_lut(img, table)
+        run.sample = sample.derive(**changes)
+        self.luts = []
+        self.pending = bool(self.geo)
