@@ -55,7 +55,8 @@ class _Tab:
 
 
 def render(page: Path, screenshot: Path) -> dict[str, Any]:
-    """Load `page` (a local file) and return ``{"errors": [...], "images": [...]}``."""
+    """Load `page` (a local file) and return ``{"errors": [...], "images": [...], "text": ...}``
+    (``text``: the page's text as a reader sees it, ``document.body.innerText``)."""
     exe = chromium_path()
     if exe is None:
         raise RuntimeError("chromium is not installed; `make install` installs it")
@@ -82,6 +83,8 @@ def render(page: Path, screenshot: Path) -> dict[str, Any]:
         images = tab.call("Runtime.evaluate", returnByValue=True, expression=(
             "Array.from(document.images).map(i => ({src: i.src.slice(0, 40), complete: i.complete,"
             " width: i.naturalWidth, height: i.naturalHeight}))"))["result"]["value"]
+        text = tab.call("Runtime.evaluate", returnByValue=True,
+                        expression="document.body.innerText")["result"]["value"]
         shot = tab.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)
         screenshot.parent.mkdir(parents=True, exist_ok=True)
         screenshot.write_bytes(base64.b64decode(shot["data"]))
@@ -97,7 +100,7 @@ def render(page: Path, screenshot: Path) -> dict[str, Any]:
             elif method == "Network.loadingFailed":
                 errors.append(f"load failed: {params.get('errorText')}")
         tab.ws.close()
-        return {"errors": errors, "images": images}
+        return {"errors": errors, "images": images, "text": text}
     finally:
         proc.terminate()
         try:

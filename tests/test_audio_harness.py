@@ -161,7 +161,8 @@ def test_recommended_audio_pipeline_and_an_experiment_same_bytes_for_any_worker_
     assert json.dumps(one, sort_keys=True) == json.dumps(two, sort_keys=True)
     cell = one["pipeline/0"]
     assert isinstance(cell, dict) and len(cell["robustness"]) == len(SUITES["audio"])
-    assert cell["rows_trained"] == 3 * 20  # 2 training rows per class x (1 real + 2 copies)
+    # 3 rows per class (the whole subset) x 10 classes x (1 real + 2 copies)
+    assert cell["rows_trained"] == 3 * 30
 
 
 def test_an_audio_folder_is_a_dataset_and_the_cli_evaluates_it(tmp_path: Path) -> None:

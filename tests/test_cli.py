@@ -137,3 +137,19 @@ def test_synth_refuses_what_the_modality_cannot_fit(tmp_path: Path) -> None:
     assert text.returncode == 2
     assert "synth: text generators are not part of augmentlab yet; use a table or images" in text.stderr
     assert not (tmp_path / "img").exists() and not (tmp_path / "txt").exists()
+
+
+def test_evaluate_sets_the_equivalence_band_in_points(tmp_path: Path) -> None:
+    import json
+
+    out = _run("evaluate", "--data", "digits", "--model", "logreg", "--sizes", "5", "--seeds", "3",
+               "--strategy", "plain=baseline", "--strategy", "m=mild", "--equivalence", "30",
+               "--out", str(tmp_path), "--quiet")
+    assert out.returncode == 0, out.stderr
+    saved = json.loads((tmp_path / "results.json").read_text())["meta"]["analysis"]
+    assert saved["equivalence"] == 0.3
+    assert "p_adjusted" in out.stdout
+    for bad in ("0", "-1", "100", "nan"):
+        refused = _run("evaluate", "--data", "wine", "--equivalence", bad, "--out",
+                       str(tmp_path / "bad"))
+        assert refused.returncode == 2 and "--equivalence" in refused.stderr, (bad, refused.stderr)

@@ -44,6 +44,9 @@ def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--budget", choices=("steps", "epochs"), default="steps")
     STEPS.add(parser, default=500)
     parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--equivalence", type=float, default=1.0, metavar="POINTS",
+                        help="a whole interval within +-POINTS reads as 'equivalent' (no effect "
+                             "larger than that); default 1 point")
     OUT.add(parser, default=Path("augmentlab-results"))
     JOBS.add(parser, default=1)
     QUIET.add(parser)
@@ -98,10 +101,13 @@ def run(args: argparse.Namespace) -> int:
     """
     from ..evaluate import Experiment
 
+    if not 0 < args.equivalence < 100:  # NaN fails too
+        raise InvalidConfig(f"--equivalence {args.equivalence:g}: give the band in points of "
+                            "accuracy, between 0 and 100 (default 1)")
     data = data_source(args.data, args.label, args.text)
     strategies = dict(strategy(s, data) for s in args.strategy) or None
     exp = Experiment(data, model=args.model, strategies=strategies,
                      train_sizes=train_sizes(args.sizes), seeds=args.seeds, out=args.out,
                      budget=args.budget, steps=args.steps, epochs=args.epochs, jobs=args.jobs,
-                     quiet=args.quiet)
+                     quiet=args.quiet, equivalence=args.equivalence / 100)
     return run_experiment(exp)

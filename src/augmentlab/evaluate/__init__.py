@@ -2,7 +2,9 @@
 
 `Experiment` trains the same model with and without each strategy over training-set sizes and
 seeds, on a fixed test split that is never augmented; `Results` holds every cell and the paired
-comparisons; the report says "helps", "hurts" or "no detectable effect" where that is the answer.
+comparisons; the report gives each comparison a verdict: "helps" or "hurts" (its p-value, adjusted
+for every comparison of the report, below 0.05), "equivalent" (the whole interval inside the
+equivalence band, one point by default) or "inconclusive" (with the seeds that would resolve it).
 
 Example:
     >>> import tempfile
@@ -13,7 +15,7 @@ Example:
     [['baseline', 10, 3]]
 """
 
-from .cells import Protocol, training_rows
+from .cells import Protocol, checkpoint_selection, training_rows
 from .corruptions import SUITES, corrupt
 from .experiment import Experiment
 from .fidelity import (
@@ -25,12 +27,21 @@ from .fidelity import (
     precision_recall_density_coverage,
     train_synthetic_test_real,
 )
-from .metrics import calibration, classification_metrics
+from .metrics import calibration, classification_metrics, pack_predictions, unpack_predictions
 from .models import MODELS, SklearnModel, default_model, make_model
 from .recommend import mild_geometric, recommended_strategy
 from .report import write_report
 from .results import Results
-from .stats import mean_interval, paired_difference, verdict
+from .stats import (
+    EQUIVALENCE,
+    assess,
+    holm,
+    mean_interval,
+    min_detectable_effect,
+    paired_difference,
+    seeds_needed,
+    verdict,
+)
 from .strategies import (
     AugmentStrategy,
     BaselineStrategy,
@@ -44,6 +55,7 @@ from .strategies import (
 from .torch_models import StepModel
 
 __all__ = [
+    "EQUIVALENCE",
     "MODELS",
     "SUITES",
     "AugmentStrategy",
@@ -59,7 +71,9 @@ __all__ = [
     "Strategy",
     "SynthesizeStrategy",
     "as_strategies",
+    "assess",
     "calibration",
+    "checkpoint_selection",
     "classification_metrics",
     "corrupt",
     "default_model",
@@ -67,15 +81,20 @@ __all__ = [
     "distance_to_closest_record",
     "fidelity_report",
     "frechet_distance",
+    "holm",
     "label_agreement",
     "precision_recall_density_coverage",
     "train_synthetic_test_real",
     "make_model",
     "mean_interval",
     "mild_geometric",
+    "min_detectable_effect",
+    "pack_predictions",
     "paired_difference",
     "recommended_strategy",
+    "seeds_needed",
     "training_rows",
+    "unpack_predictions",
     "verdict",
     "write_report",
 ]

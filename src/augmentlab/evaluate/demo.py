@@ -14,10 +14,20 @@ from .experiment import Experiment
 from .recommend import mild_geometric, recommended_strategy
 from .strategies import Strategy
 
-__all__ = ["GENERATORS", "demo_experiment", "demo_strategies", "generator_strategy"]
+__all__ = ["DEMO_STRATEGY_CHOICE", "GENERATORS", "demo_experiment", "demo_strategies", "generator_strategy"]
 
 
 GENERATORS = ("cvae", "cgan")
+
+# Stated in the demo's report: a strategy picked by its result on the test split it is then
+# reported on is not an independent test of it.
+DEMO_STRATEGY_CHOICE = (
+    "The mild geometric and the geometric + photometric + erasing pipelines were written from "
+    "the course notes before any result on this data. TrivialAugment Wide was added after "
+    "bench/policy_effect.py compared it with RandAugment (2, 9) and a searched RandAugment "
+    "policy on this same MNIST test split, with these seeds, at 10 per class, where it scored "
+    "best: its row is therefore not an independent test. Confirm an effect on "
+    "data the choice never saw (your own, or another built-in set) before relying on it.")
 
 
 def generator_strategy(name: str, *, ratio: float = 1.0, budget: int | None = None) -> Strategy:
@@ -81,6 +91,7 @@ def demo_experiment(out: str | Path = "demo_output", *, dataset: str = "mnist",
     data = load(dataset)
     strategies = {**demo_strategies(data),
                   **{name: generator_strategy(name) for name in generators}}
+    kwargs.setdefault("strategy_choice", DEMO_STRATEGY_CHOICE)
     return Experiment(data, model="small-cnn", strategies=strategies, train_sizes=train_sizes,
                       seeds=seeds, out=out, steps=steps, jobs=jobs or os.cpu_count() or 1,
                       quiet=quiet, **kwargs)
@@ -90,7 +101,7 @@ def text_demo_available() -> bool:
     """Whether the text section can run here: WordNet (``wordnet-base``) and Apertium installed.
 
     Example:
-        >>> isinstance(text_demo_available(), bool)
+        >>> text_demo_available()  # `make install` puts both here
         True
     """
     import shutil

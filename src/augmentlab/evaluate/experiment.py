@@ -21,7 +21,8 @@ from ..datasets import Dataset, load
 from .cells import CellSpec, Protocol, run_cell
 from .modalities import adapter_for
 from .recommend import mild_geometric
-from .results import Results
+from .results import Results, check_equivalence
+from .stats import EQUIVALENCE
 from .strategies import as_strategies
 
 __all__ = ["Experiment"]
@@ -103,6 +104,16 @@ class Experiment:
         steps / epochs: the budget's size for models trained by steps.
         jobs: cells run in this many processes (each with one torch thread; results do not
             depend on it).
+        equivalence: the band (a fraction; 0.01 is one point) inside which a whole interval
+            reads as "equivalent": no effect larger than that. Changes only the verdicts, never
+            the cells (cached cells are reused).
+        selection: how models trained by steps pick their weights: ``"auto"`` (a checkpoint
+            chosen on the validation carve only when it has 10 rows of every class, else the
+            whole subset and the last weights; see `cells.checkpoint_selection`),
+            ``"validation"`` or ``"final"``. The same for every strategy.
+        strategy_choice: how the strategies were chosen, in a sentence or two; the report
+            states it beside the verdicts (a strategy picked by looking at this test split is
+            not an independent test of it).
 
     Example:
         >>> import tempfile, augmentlab as al
@@ -131,6 +142,9 @@ class Experiment:
         invariance_rows: int = 500,
         jobs: int = 1,
         quiet: bool = False,
+        equivalence: float = EQUIVALENCE,
+        selection: str = "auto",
+        strategy_choice: str | None = None,
     ) -> None:
         self.data_name = data if isinstance(data, str) else None
         self.data = load(data) if isinstance(data, str) else data
@@ -146,6 +160,8 @@ class Experiment:
         if not 0 < val_fraction < 1:
             raise InvalidConfig(f"val_fraction={val_fraction} must be between 0 and 1")
         self.out = Path(out)
+        self.equivalence = check_equivalence(equivalence)
+        self.strategy_choice = strategy_choice
         self.jobs = max(1, int(jobs))
         self.quiet = quiet
         modality = adapter_for(self.data.modality)
@@ -153,7 +169,7 @@ class Experiment:
             model=model if model is not None else modality.default_model,
             budget=budget, steps=int(steps), epochs=int(epochs), batch_size=int(batch_size),
             val_fraction=float(val_fraction), robustness_rows=int(robustness_rows),
-            invariance_rows=int(invariance_rows),
+            invariance_rows=int(invariance_rows), selection=selection,
             invariance_pipeline=mild_geometric(seed=97) if modality.invariance else None)
         self._protocol_config = self.protocol.config(self.data.modality,
                                                      self.data.info.get("sample_rate"))
@@ -207,7 +223,8 @@ class Experiment:
             result = dict(done[cell.key])
             result["strategy"] = cell.strategy.name
             ordered.append(result)
-        results = Results(ordered, self.describe(time.perf_counter() - start, len(todo)))
+        results = Results(ordered, self.describe(time.perf_counter() - start, len(todo)),
+                          equivalence=self.equivalence)
         _write_json(self.out / "results.json", results.to_dict())
         results.summary().to_csv(self.out / "summary.csv", index=False)
         if report:
@@ -254,7 +271,12 @@ class Experiment:
             module = sys.modules.get(name)
             if module is not None:
                 versions[name] = getattr(module, "__version__", "?")
+        from .metrics import pack_predictions
+
         return {
+            # the test split's labels, in the order of the cells' test_predictions: the
+            # comparisons bootstrap over test rows with them
+            "test_labels": pack_predictions(self.data.test_set()[1]),
             "dataset": {"name": self.data.name, "modality": self.data.modality,
                         "description": self.data.describe(), "split": self.data.split,
                         "source": self.data.source, "classes": list(self.data.classes),
@@ -264,6 +286,7 @@ class Experiment:
             "train_sizes": self.train_sizes, "seeds": self.seeds,
             "versions": versions, "machine": platform.machine(),
             "run_seconds": seconds, "cells_computed": computed, "jobs": self.jobs,
+            **({"strategy_choice": self.strategy_choice} if self.strategy_choice else {}),
         }
 
     def sample_grid(self, per_strategy: int = 6, seed: int = 0) -> dict[str, list[Any]]:

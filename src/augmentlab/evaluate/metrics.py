@@ -1,12 +1,79 @@
-"""Metrics of one trained model on one test set (plain numpy; scikit-learn for PR-AUC)."""
+"""Metrics of one trained model on one test set (plain numpy; scikit-learn for PR-AUC), and a
+compact, JSON-native form of its predicted classes (`pack_predictions`)."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any
 
 import numpy as np
 
-__all__ = ["calibration", "classification_metrics"]
+__all__ = ["calibration", "classification_metrics", "pack_predictions", "unpack_predictions"]
+
+# dtype tags of `pack_predictions`: one byte per row below 256 classes, else two (little-endian)
+_PACKED: dict[str, np.dtype[Any]] = {"u1": np.dtype(np.uint8), "u2": np.dtype("<u2")}
+
+
+def pack_predictions(pred: np.ndarray) -> str:
+    """Class ids (one per row, in row order) as a short ASCII string for JSON: a dtype tag,
+    ``"u1:"`` (every id below 256, one byte each) or ``"u2:"`` (below 65536, two bytes each,
+    little-endian), then the bytes in base64. `unpack_predictions` reverses it exactly.
+
+    A cell's test predictions cost 4/3 bytes per test row this way (10,000 test rows: 13 kB),
+    against about 3 bytes per row as a JSON list.
+
+    Example:
+        >>> text = pack_predictions(np.array([0, 2, 1, 2, 9]))
+        >>> text
+        'u1:AAIBAgk='
+        >>> unpack_predictions(text).tolist()
+        [0, 2, 1, 2, 9]
+        >>> pack_predictions(np.array([300, 7]))
+        'u2:LAEHAA=='
+        >>> pack_predictions(np.array([], dtype=int))
+        'u1:'
+        >>> pack_predictions(np.array([-1]))
+        Traceback (most recent call last):
+        ...
+        ValueError: class ids must be integers in [0, 65536), got -1 to -1
+    """
+    a = np.asarray(pred)
+    if a.ndim != 1:
+        raise ValueError(f"class ids must be one per row (1-d), got shape {a.shape}")
+    if a.size and not (np.issubdtype(a.dtype, np.integer) or a.dtype == np.bool_):
+        raise ValueError(f"class ids must be integers, got dtype {a.dtype}")
+    low, high = (int(a.min()), int(a.max())) if a.size else (0, 0)
+    if low < 0 or high >= 1 << 16:
+        raise ValueError(f"class ids must be integers in [0, 65536), got {low} to {high}")
+    tag = "u1" if high < 1 << 8 else "u2"
+    return f"{tag}:{base64.b64encode(a.astype(_PACKED[tag]).tobytes()).decode('ascii')}"
+
+
+def unpack_predictions(text: str) -> np.ndarray:
+    """The class ids `pack_predictions` packed, as int64 (safe to subtract and compare).
+
+    Example:
+        >>> unpack_predictions("u2:LAEHAA==").tolist()
+        [300, 7]
+        >>> unpack_predictions("u1:AAIBAgk=").dtype
+        dtype('int64')
+        >>> unpack_predictions("x9:AA==")
+        Traceback (most recent call last):
+        ...
+        ValueError: not packed class ids (pack_predictions): 'x9:AA=='
+    """
+    tag, sep, body = str(text).partition(":")
+    if not sep or tag not in _PACKED:
+        raise ValueError(f"not packed class ids (pack_predictions): {text[:20]!r}")
+    try:
+        raw = base64.b64decode(body.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError, ValueError) as exc:
+        raise ValueError(f"not packed class ids (pack_predictions): {text[:20]!r}") from exc
+    dtype = _PACKED[tag]
+    if len(raw) % dtype.itemsize:
+        raise ValueError(f"packed class ids of {tag} cut short: {len(raw)} bytes")
+    return np.frombuffer(raw, dtype=dtype).astype(np.int64)
 
 
 def _recall_precision(y: np.ndarray, pred: np.ndarray, c: int) -> tuple[float, float]:

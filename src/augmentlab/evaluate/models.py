@@ -16,7 +16,9 @@ series-logreg      series        each channel averaged over 10 stretches of time
 =================  ============  ==========================================================
 
 Models trained by steps get train-time augmentation on the fly; the others get ``copies``
-augmented copies of each training row up front (see `augmentlab.evaluate.Strategy`).
+augmented copies of each training row up front (see `augmentlab.evaluate.Strategy`). The
+others have no checkpoints to choose between: in an experiment they train on the whole
+training subset of a cell, the validation carve included (`augmentlab.evaluate.cells`).
 """
 
 from __future__ import annotations
@@ -89,10 +91,17 @@ class SklearnModel:
             return list(X)
         return X
 
-    def fit(self, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarray, *,
-            seed: int, augment: Any = None, n_classes: int | None = None,
+    def fit(self, X: np.ndarray, y: np.ndarray, X_val: np.ndarray | None = None,
+            y_val: np.ndarray | None = None, *, seed: int, augment: Any = None,
+            n_classes: int | None = None,
             sample_weight: np.ndarray | None = None) -> SklearnModel:
-        self.n_classes = int(n_classes or int(max(y.max(), y_val.max())) + 1)
+        """Fit a fresh estimator (seeded by `seed`) on `X`, `y`. The validation rows only
+        count classes (when `n_classes` is not given): the estimator never sees them, so a
+        caller that has no checkpoints to choose trains on them too (pass them in `X`)."""
+        if not n_classes:
+            seen = [y] if y_val is None or len(y_val) == 0 else [y, y_val]
+            n_classes = max(int(np.max(labels)) for labels in seen) + 1
+        self.n_classes = int(n_classes)
         self.estimator = self._new(seed)
         kwargs = {}
         if sample_weight is not None:  # a Pipeline routes it to its last step

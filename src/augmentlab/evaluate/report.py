@@ -17,6 +17,10 @@ from ..core.optional import require
 from .results import Results
 from .stats import MIN_SEEDS, clip_interval, mean_interval, metric_range
 
+# the CSS class of each verdict (inconclusive and too-few-seeds: grey)
+_VERDICT_CLASS = {"helps": "helps", "hurts": "hurts", "equivalent": "equivalent"}
+_VERDICT_COLOUR = {"helps": "#0a7a2f", "hurts": "#b00020", "equivalent": "#1f5fa8"}
+
 __all__ = ["size_label", "write_report"]
 
 _CSS = """
@@ -26,7 +30,8 @@ h1{margin-bottom:.2em}h2{margin-top:1.8em;border-bottom:1px solid #ddd;padding-b
 table{border-collapse:collapse;font-size:.9em;margin:.6em 0}
 th,td{border:1px solid #ddd;padding:.3em .6em;text-align:right}th{background:#f5f5f5}
 td.l,th.l{text-align:left}.helps{color:#0a7a2f;font-weight:600}.hurts{color:#b00020;font-weight:600}
-.none{color:#666}.lead{font-size:1.1em;background:#f7f9fc;border-left:4px solid #3b6fb6;padding:.6em 1em}
+.equivalent{color:#1f5fa8;font-weight:600}.none{color:#666}
+.lead{font-size:1.1em;background:#f7f9fc;border-left:4px solid #3b6fb6;padding:.6em 1em}
 img{max-width:100%}pre{background:#f6f6f6;padding:1em;overflow:auto;font-size:.8em}
 .small{color:#666;font-size:.85em}
 """
@@ -120,7 +125,7 @@ def _difference_plot(results: Results) -> str:
         for strategy in others:
             d = clip_interval(results.paired_difference(strategy, results.baseline, train_size=size),
                               metric_range("accuracy", difference=True))
-            color = {"helps": "#0a7a2f", "hurts": "#b00020"}.get(d["verdict"], "#777")
+            color = _VERDICT_COLOUR.get(d["verdict"], "#777")
             low = d["low"] if math.isfinite(d["low"]) else d["mean"]
             high = d["high"] if math.isfinite(d["high"]) else d["mean"]
             ax.errorbar([100 * d["mean"]], [y], xerr=[[100 * (d["mean"] - low)], [100 * (high - d["mean"])]],
@@ -128,6 +133,8 @@ def _difference_plot(results: Results) -> str:
             labels.append(f"{strategy} @ {size_label(size)}")
             y += 1
     ax.axvline(0, color="#333", lw=1)
+    for side in (-1, 1):  # the equivalence band
+        ax.axvline(side * 100 * results.equivalence, color="#1f5fa8", lw=0.8, ls=":")
     ax.set_yticks(range(len(labels)))
     ax.set_yticklabels(labels)
     ax.invert_yaxis()
@@ -159,7 +166,8 @@ def _reliability_plot(results: Results) -> str:
         ax.set_ylabel("accuracy")
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
-    axes[0][0].legend(fontsize=8)
+    if axes[0][0].get_legend_handles_labels()[0]:  # cells without reliability bins draw none
+        axes[0][0].legend(fontsize=8)
     return _png(fig)
 
 
@@ -218,26 +226,45 @@ def _sample_grid(grid: dict[str, list[Any]]) -> str:
     return _png(fig)
 
 
+def _p(value: float) -> str:
+    if value is None or math.isnan(value):
+        return "&ndash;"
+    return "&lt;0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def _verdict_cell(d: dict[str, Any], inline: bool = False) -> str:
+    """The verdict, coloured; an inconclusive one says what would settle it (below it, or
+    after it when `inline`)."""
+    cls = _VERDICT_CLASS.get(d["verdict"], "none")
+    out = f"<span class='{cls}'>{html.escape(str(d['verdict']))}</span>"
+    if d["verdict"] == "inconclusive":
+        mde = d.get("mde")
+        if mde is not None and math.isfinite(mde):
+            out += (f"{' (' if inline else '<br>'}<span class='small'>detects &ge; "
+                    f"{100 * mde:.1f} points at 80% power; "
+                    + (f"about {d['seeds_needed']} seeds would resolve it"
+                       if d.get("seeds_needed") else
+                       "more seeds alone would not resolve it") + "</span>"
+                    + (")" if inline else ""))
+    return out
+
+
 def _summary_table(results: Results) -> str:
     frame = results.summary()  # raw intervals: `_interval` clips them for showing
     head = ("<tr><th class='l'>strategy</th><th>train size</th><th>seeds</th><th>accuracy % "
             "(95% interval)</th><th>vs baseline, points (95% interval)</th><th>p</th>"
-            "<th class='l'>verdict</th><th>macro-F1 %</th><th>gap %</th><th>ECE %</th>"
-            "<th>robust acc %</th><th>invariance %</th></tr>")
+            "<th>p adjusted</th><th>P(beats)</th><th class='l'>verdict</th><th>macro-F1 %</th>"
+            "<th>gap %</th><th>ECE %</th><th>robust acc %</th><th>invariance %</th></tr>")
+    family = results.comparisons("accuracy")
     body = []
     for row in frame.to_dict("records"):
-        diff = verdict = p = ""
+        diff = verdict = p = p_adj = beats = ""
         n = row.get("seeds", MIN_SEEDS)
-        if isinstance(row.get("verdict"), str):
-            pairs = results.paired_difference(row["strategy"], results.baseline,
-                                              train_size=row["train_size"])["n"]
-            diff = _interval({"mean": row["diff_vs_baseline"], "low": row["diff_low"],
-                              "high": row["diff_high"], "n": pairs},
-                             metric_range("accuracy", difference=True), signed=True)
-            cls = {"helps": "helps", "hurts": "hurts"}.get(row["verdict"], "none")
-            verdict = f"<span class='{cls}'>{html.escape(row['verdict'])}</span>"
-            p = ("&ndash;" if math.isnan(row["diff_p"]) else
-                 "&lt;0.001" if row["diff_p"] < 0.001 else f"{row['diff_p']:.3f}")
+        d = family.get((row["strategy"], row["train_size"]))
+        if d is not None:
+            diff = _interval(d, metric_range("accuracy", difference=True), signed=True)
+            verdict, p, p_adj = _verdict_cell(d), _p(d["p"]), _p(d["p_adjusted"])
+            beats = _pct(d.get("p_beats"))
         body.append(
             f"<tr><td class='l'>{html.escape(str(row['strategy']))}</td>"
             f"<td>{size_label(row['train_size'])}</td>"
@@ -245,13 +272,50 @@ def _summary_table(results: Results) -> str:
             + _interval({"mean": row.get("accuracy"), "low": row.get("accuracy_low"),
                          "high": row.get("accuracy_high"), "n": n}, metric_range("accuracy"))
             + "</td>"
-            f"<td>{diff}</td><td>{p}</td><td class='l'>{verdict}</td>"
+            f"<td>{diff}</td><td>{p}</td><td>{p_adj}</td><td>{beats}</td>"
+            f"<td class='l'>{verdict}</td>"
             f"<td>{_pct(row.get('macro_f1'))}</td><td>{_pct(row.get('generalization_gap'))}</td>"
             f"<td>{_pct(row.get('ece'))}</td><td>{_pct(row.get('robust_accuracy'))}</td>"
             f"<td>{_pct(row.get('invariance'))}</td></tr>")
     notes = "".join(f"<p class='small'>* {html.escape(note, quote=False)}</p>"
                     for note in _notes(results))
     return f"<table>{head}{''.join(body)}</table>{notes}"
+
+
+def _how_to_read(results: Results) -> str:
+    """How the intervals, p-values and verdicts were made, with this report's numbers."""
+    family = results.comparisons("accuracy")
+    m = max((d["comparisons"] for d in family.values()), default=0)
+    band = f"{100 * results.equivalence:g}"
+    rows = any(d.get("test_rows") for d in family.values())
+    parts = [
+        "<h3>How to read the verdicts</h3><p class='small'>Intervals are 95% Student-t intervals "
+        "across seeds. Differences are paired by seed (each seed trains every strategy on the "
+        "same rows)"
+        + (", and their intervals and p-values also carry the test split's own uncertainty: the "
+           "test rows are bootstrapped (the same resampled rows for both strategies and every "
+           "seed) and that variance is added to the seeds'" if rows else "")
+        + f". The accuracy comparisons of this report ({m}) are one family: their p-values are "
+        "Holm-adjusted together (<i>p adjusted</i>), so the chance of any false <i>helps</i> or "
+        "<i>hurts</i> among them stays at 5%. <i>P(beats)</i>: the chance that one run of the "
+        "strategy scores above one run of the baseline with the same seed"
+        + (" on a test split drawn like this one" if rows else " (the share of seeds)") + ".</p>",
+        "<ul class='small'>"
+        "<li><span class='helps'>helps</span> / <span class='hurts'>hurts</span>: the adjusted "
+        "p-value is below 0.05;</li>"
+        f"<li><span class='equivalent'>equivalent</span>: the whole interval lies within "
+        f"&plusmn;{band} point{'s' if band != '1' else ''} (the equivalence band, "
+        "<code>Experiment(equivalence=...)</code>): no effect larger than that;</li>"
+        "<li><span class='none'>inconclusive</span>: neither; the smallest effect these seeds "
+        "would detect at 80% power is given, with the seeds that would likely resolve it;</li>"
+        f"<li><span class='none'>not enough seeds to tell</span>: fewer than {MIN_SEEDS} seeds."
+        "</li></ul>",
+    ]
+    choice = results.meta.get("strategy_choice")
+    if choice:
+        parts.append(f"<p class='small'><b>How these strategies were chosen.</b> "
+                     f"{html.escape(str(choice), quote=False)}</p>")
+    return "".join(parts)
 
 
 def _imbalance_table(results: Results) -> str:
@@ -272,14 +336,21 @@ def _imbalance_table(results: Results) -> str:
                 if strategy == results.baseline:
                     cells.append("<td></td>")
                     continue
-                d = results.paired_difference(strategy, results.baseline, train_size=size, metric=metric)
-                cls = {"helps": "helps", "hurts": "hurts"}.get(d["verdict"], "none")
+                d = results.comparisons(metric).get((strategy, size))
+                if d is None:
+                    cells.append("<td>&ndash;</td>")
+                    continue
+                cls = _VERDICT_CLASS.get(d["verdict"], "none")
                 shown = _interval(d, metric_range(metric, difference=True), signed=True)
-                cells.append(f"<td><span class='{cls}'>{shown}</span></td>")
+                cells.append(f"<td><span class='{cls}' title='{html.escape(d['verdict'])}, "
+                             f"p adjusted {d['p_adjusted']:.3g}'>{shown}</span></td>")
             rows.append("<tr>" + "".join(cells) + "</tr>")
-    return ("<h2>The rare class</h2><p class='small'>Two classes: the minority is the rarer class of "
-            "the test split. Green: the interval is above zero; red: below. * as in the summary: "
-            "fewer than 3 seeds.</p>"
+    return ("<h2>The rare class (exploratory)</h2><p class='small'>Exploratory: these metrics are "
+            "secondary to the summary's accuracy; read them as leads to check, not findings. "
+            "Two classes: the minority is the rarer class of the test split. Each metric's "
+            "comparisons are Holm-adjusted as one family; green: helps, red: hurts, blue: "
+            "equivalent (hover for the verdict and adjusted p). * as in the summary: fewer than "
+            "3 seeds.</p>"
             f"<table>{head}{''.join(rows)}</table>")
 
 
@@ -403,13 +474,34 @@ def _lead(results: Results) -> str:
             shown = clip_interval(d, metric_range("accuracy", difference=True))
             interval = (f"95% interval {100 * shown['low']:+.1f} to {100 * shown['high']:+.1f}, "
                         if d["n"] >= 2 else "no interval, ")
+            adjusted = (f", p adjusted {_p(d['p_adjusted'])}"
+                        if d["n"] >= 2 and not math.isnan(d["p_adjusted"]) else "")
             lines.append(f"<b>{html.escape(strategy)}</b> at {size_label(size)}: "
                          f"{100 * d['mean']:+.1f} points of accuracy vs {html.escape(results.baseline)} "
-                         f"({interval}{d['n']} paired seeds) &mdash; <b>{d['verdict']}</b>"
-                         f"{_MARK if d['n'] < MIN_SEEDS else ''}.")
+                         f"({interval}{d['n']} paired seeds{adjusted}) &mdash; "
+                         f"{_verdict_cell(d, inline=True)}{_MARK if d['n'] < MIN_SEEDS else ''}.")
     lines = lines or ["Only a baseline was run."]
     lines += [f"<b>* Too few seeds.</b> {html.escape(note, quote=False)}" for note in _notes(results)]
     return "<div class='lead'>" + "<br>".join(lines) + "</div>"
+
+
+def _checkpoints(results: Results) -> str:
+    """How each size's models picked their weights (the cells say which rule they used)."""
+    proto = results.meta.get("protocol", {})
+    used: dict[str, list[str]] = {}
+    for size in results.train_sizes:
+        kinds = {c.get("selection") for c in results.cells if c["train_size"] == size}
+        if len(kinds) == 1 and None not in kinds:
+            used.setdefault(str(kinds.pop()), []).append(size_label(size))
+    if not used:
+        return ""
+    carve = f"{100 * float(proto.get('val_fraction') or 0):.0f}%"
+    words = {"final": "trained on the whole training subset, last weights kept",
+             "validation": f"best checkpoint on a validation carve of {carve} of each class "
+                           "(not trained on)"}
+    parts = [f"{words.get(kind, kind)} at {', '.join(sizes)}" for kind, sizes in used.items()]
+    return ("Weights: " + "; ".join(parts) + " (the rule looks at the size of the validation "
+            "carve alone, so every strategy is trained the same way). ")
 
 
 def write_report(path: Path, results: Results, grid: dict[str, list[Any]] | None = None) -> Path:
@@ -427,14 +519,11 @@ def write_report(path: Path, results: Results, grid: dict[str, list[Any]] | None
         f"<h1>Did augmentation help? {html.escape(str(ds.get('name', '')))}</h1>",
         f"<p class='small'>{html.escape(str(ds.get('description', '')))}; split: "
         f"{html.escape(str(ds.get('split', '')))}. Model: {html.escape(str(proto.get('model_name')))}. "
-        f"Budget: {html.escape(budget)}. Validation: {proto.get('val_fraction', 0) * 100:.0f}% of each "
-        "class of the training subset, for checkpoint selection only. The test split is never "
+        f"Budget: {html.escape(budget)}. {_checkpoints(results)}The test split is never "
         "augmented.</p>",
         _lead(results),
         "<h2>Summary</h2>", _summary_table(results),
-        "<p class='small'>Intervals are 95% Student-t intervals across seeds; differences are paired "
-        "by seed (each seed trains every strategy on the same rows) with a paired t-test. A verdict "
-        "of <i>no detectable effect</i> means the interval includes zero.</p>",
+        _how_to_read(results),
         "<p class='small'><b>Caution:</b> with the whole training split (100% of train) a seed only "
         "changes the validation carve and the model's own randomness, not the training rows, so "
         "these intervals leave out the variation of the data itself and are narrower than a new "

@@ -1,4 +1,11 @@
-"""`Results`: every cell of an experiment, with the summaries and comparisons built from them."""
+"""`Results`: every cell of an experiment, with the summaries and comparisons built from them.
+
+The comparisons of one report (every strategy against the baseline, at every train size) form
+one family per metric: their p-values are Holm-adjusted together (`stats.holm`) and the verdicts
+use the adjusted ones, so that the chance of any false "helps" or "hurts" in a report stays at
+5% (per metric). Accuracy differences also carry the test split's own uncertainty when the cells
+hold their test predictions (`stats.row_bootstrap`).
+"""
 
 from __future__ import annotations
 
@@ -7,19 +14,21 @@ from typing import Any
 
 import numpy as np
 
-from ..core.errors import InvalidInput
+from ..core.errors import InvalidConfig, InvalidInput
 from ..core.optional import require
 from .stats import (
+    EQUIVALENCE,
     MIN_SEEDS,
+    assess,
     clip_interval,
+    holm,
     interval_note,
     mean_interval,
     metric_range,
     paired_difference,
-    verdict,
 )
 
-__all__ = ["SUMMARY_METRICS", "Results"]
+__all__ = ["SUMMARY_METRICS", "Results", "check_equivalence"]
 
 # (column, cell field): what the summary reports per (strategy, train size)
 SUMMARY_METRICS = [
@@ -43,9 +52,16 @@ class Results:
         (0.053, True)
     """
 
-    def __init__(self, cells: list[dict[str, Any]], meta: dict[str, Any] | None = None) -> None:
+    def __init__(self, cells: list[dict[str, Any]], meta: dict[str, Any] | None = None, *,
+                 equivalence: float | None = None) -> None:
         self.cells = cells
         self.meta = meta or {}
+        analysis = self.meta.get("analysis") or {}
+        band = analysis.get("equivalence", EQUIVALENCE) if equivalence is None else equivalence
+        self.equivalence = check_equivalence(band)
+        self.meta["analysis"] = {**analysis, "equivalence": self.equivalence,
+                                 "correction": "holm", "level": 0.95, "power": 0.8}
+        self._families: dict[str, dict[tuple[str, int | float], dict[str, Any]]] = {}
 
     @property
     def strategies(self) -> list[str]:
@@ -70,29 +86,114 @@ class Results:
                     out[int(c["seed"])] = float(v)
         return out
 
-    def paired_difference(self, a: str, b: str, *, train_size: int | float, metric: str = "accuracy",
-                          level: float = 0.95) -> dict[str, Any]:
-        """``a - b`` on `metric`, paired by seed: ``mean``, ``low``, ``high`` (the interval),
-        ``p`` (paired t-test), ``n`` and ``verdict``."""
-        for name in (a, b):
+    def _check(self, names: tuple[str, ...], train_size: int | float) -> None:
+        for name in names:
             if name not in self.strategies:
                 raise InvalidInput(f"no strategy {name!r}; the results have "
                                    f"{', '.join(self.strategies)}")
         if train_size not in self.train_sizes:
             raise InvalidInput(f"no train size {train_size}; the results have {self.train_sizes}")
+
+    def _test_rows(self, a: str, b: str, train_size: int | float, seeds: list[int]
+                   ) -> np.ndarray | None:
+        """Per seed, ``correct_a - correct_b`` on every test row; None unless every cell holds
+        its test predictions and the results their test labels."""
+        labels = self.meta.get("test_labels")
+        if not labels:
+            return None
+        from .metrics import unpack_predictions
+
+        y = unpack_predictions(labels)
+        preds: dict[tuple[str, int], str] = {
+            (c["strategy"], int(c["seed"])): c["test_predictions"] for c in self.cells
+            if c["train_size"] == train_size and c["strategy"] in (a, b)
+            and c.get("test_predictions")}
+        if any((name, s) not in preds for name in (a, b) for s in seeds):
+            return None
+        out = np.empty((len(seeds), len(y)), dtype=np.int8)
+        for k, s in enumerate(seeds):
+            pa, pb = unpack_predictions(preds[(a, s)]), unpack_predictions(preds[(b, s)])
+            if len(pa) != len(y) or len(pb) != len(y):
+                return None  # cells of another test split: compare their seeds only
+            out[k] = (pa == y).astype(np.int8) - (pb == y).astype(np.int8)
+        return out
+
+    def _single(self, a: str, b: str, train_size: int | float, metric: str, level: float
+                ) -> dict[str, Any]:
         va, vb = self.values(a, train_size, metric), self.values(b, train_size, metric)
         seeds = sorted(set(va) & set(vb))
         if not seeds:
             raise InvalidInput(f"no seeds where both {a!r} and {b!r} report {metric!r}")
-        d: dict[str, Any] = paired_difference([va[s] for s in seeds], [vb[s] for s in seeds], level)
-        d["verdict"] = verdict(d)
+        rows = self._test_rows(a, b, train_size, seeds) if metric == "accuracy" else None
+        d: dict[str, Any] = paired_difference([va[s] for s in seeds], [vb[s] for s in seeds],
+                                              level, rows=rows)
+        d["test_rows"] = rows is not None
+        return d
+
+    def comparisons(self, metric: str = "accuracy") -> dict[tuple[str, int | float], dict[str, Any]]:
+        """Every strategy against the baseline at every train size on `metric`: (strategy,
+        size) -> the paired difference (see `paired_difference`) with ``p_adjusted`` (Holm over
+        this family), ``comparisons`` (its size), ``verdict``, ``mde`` and ``seeds_needed``.
+
+        Example:
+            >>> runs = [(0.70, 0.74, 0.71), (0.72, 0.73, 0.75), (0.71, 0.73, 0.74),
+            ...         (0.69, 0.70, 0.70)]  # per seed: baseline, one, two
+            >>> cells = [{"strategy": s, "train_size": 10, "seed": k, "accuracy": a}
+            ...          for k, run in enumerate(runs)
+            ...          for s, a in zip(("baseline", "one", "two"), run)]
+            >>> fam = Results(cells).comparisons()
+            >>> [(name, round(d["p"], 3), round(d["p_adjusted"], 3), d["verdict"])
+            ...  for (name, size), d in fam.items()]  # "two" alone would be p < 0.05
+            [('one', 0.066, 0.081, 'inconclusive'), ('two', 0.041, 0.081, 'inconclusive')]
+        """
+        if metric in self._families:
+            return self._families[metric]
+        family: dict[tuple[str, int | float], dict[str, Any]] = {}
+        for size in self.train_sizes:
+            for strategy in self.strategies[1:]:
+                try:
+                    family[(strategy, size)] = self._single(strategy, self.baseline, size,
+                                                            metric, 0.95)
+                except InvalidInput:
+                    continue  # a metric this size's cells do not report
+        adjusted = holm([d["p"] for d in family.values()])
+        tested = sum(not math.isnan(p) for p in adjusted)
+        for d, p in zip(family.values(), adjusted, strict=True):
+            d["p_adjusted"], d["comparisons"] = p, tested
+            d.update(assess(d, p_adjusted=p, equivalence=self.equivalence))
+        self._families[metric] = family
+        return family
+
+    def paired_difference(self, a: str, b: str, *, train_size: int | float, metric: str = "accuracy",
+                          level: float = 0.95) -> dict[str, Any]:
+        """``a - b`` on `metric`, paired by seed: ``mean``, ``low``, ``high`` (the interval),
+        ``p`` (paired t-test), ``p_adjusted``, ``p_beats``, ``n``, ``verdict``, ``mde`` and
+        ``seeds_needed`` (see `stats.assess`).
+
+        When ``b`` is the baseline, this is the report's comparison: its p-value is adjusted
+        for every comparison of the report on this metric (`comparisons`) and the verdict uses
+        the adjusted one. Any other pair is a comparison on its own (``p_adjusted == p``): fine
+        for one comparison decided on before looking; after looking at many, adjust for them.
+        """
+        self._check((a, b), train_size)
+        if b == self.baseline and a != b and level == 0.95:
+            family = self.comparisons(metric)
+            if (a, train_size) in family:
+                return dict(family[(a, train_size)])
+        d = self._single(a, b, train_size, metric, level)
+        d["p_adjusted"], d["comparisons"] = d["p"], 1
+        d.update(assess(d, equivalence=self.equivalence, level=level))
         return d
 
     def summary(self, *, clip: bool = False) -> Any:
         """A pandas DataFrame: one row per (strategy, train size) with mean and 95% interval of
-        each metric, the paired difference in accuracy vs the baseline with its verdict, and
-        ``interval_note``: why the row's intervals are too wide to use (fewer than 3 seeds), or
-        ``""``.
+        each metric; for every strategy but the baseline, the paired difference in accuracy vs
+        the baseline (``diff_vs_baseline``, ``diff_low``, ``diff_high``, ``diff_p``), its
+        Holm-adjusted p-value over the report's accuracy comparisons (``diff_p_adjusted``),
+        ``p_beats`` (the chance one run beats one baseline run), the ``verdict`` (helps, hurts,
+        equivalent, inconclusive; see `stats.assess`), ``mde`` (the minimum detectable effect at
+        80% power) and ``seeds_needed`` (to resolve an inconclusive one); and ``interval_note``:
+        why the row's intervals are too wide to use (fewer than 3 seeds), or ``""``.
 
         ``clip=True`` gives the intervals as they are shown: each end clipped to what its metric
         can be (accuracy in [0, 1], an accuracy difference in [-1, 1]; see `metric_range`), and
@@ -137,7 +238,9 @@ class Results:
                     d = self.paired_difference(strategy, self.baseline, train_size=size)
                     d = shown(d, metric_range("accuracy", difference=True))
                     row.update(diff_vs_baseline=d["mean"], diff_low=d["low"], diff_high=d["high"],
-                               diff_p=d["p"], verdict=d["verdict"])
+                               diff_p=d["p"], diff_p_adjusted=d["p_adjusted"],
+                               p_beats=d["p_beats"], verdict=d["verdict"], mde=d["mde"],
+                               seeds_needed=d["seeds_needed"])
                     seeds = min(seeds, d["n"])
                 row["interval_note"] = interval_note(seeds)
                 rows.append(row)
@@ -164,17 +267,36 @@ class Results:
         frame = self.summary(clip=True)
         cols = ["strategy", "train_size", "seeds", "accuracy", "accuracy_low", "accuracy_high"]
         if "diff_vs_baseline" in frame:
-            cols += ["diff_vs_baseline", "diff_low", "diff_high", "diff_p", "verdict"]
+            cols += ["diff_vs_baseline", "diff_low", "diff_high", "diff_p_adjusted", "verdict"]
+            if (frame["verdict"] == "inconclusive").any():
+                cols.append("seeds_needed")
         shown = frame[cols].copy()
         for c in cols:
-            if c.startswith(("accuracy", "diff_")) and c != "diff_p":
+            if c.startswith(("accuracy", "diff_")) and c != "diff_p_adjusted":
                 shown[c] = (shown[c] * 100).round(1)
+        if "diff_p_adjusted" in shown:
+            shown["diff_p_adjusted"] = shown["diff_p_adjusted"].round(3)
+            shown = shown.rename(columns={"diff_p_adjusted": "p_adjusted"})
+        below: list[str] = []
+        if "seeds_needed" in shown:
+            inconclusive = frame["verdict"] == "inconclusive"
+            shown["seeds_needed"] = [
+                "" if not flag else "-" if n is None or (isinstance(n, float) and math.isnan(n))
+                else str(int(n)) for flag, n in zip(inconclusive, frame["seeds_needed"], strict=True)]
+            below.append("seeds_needed: about how many seeds would settle an inconclusive row; "
+                         "'-': more seeds alone would not (the effect is too small to tell on "
+                         "this test split)")
+        if "p_adjusted" in shown:
+            below.append("p_adjusted: Holm-adjusted over the table's comparisons; helps/hurts "
+                         "below 0.05, equivalent: the whole interval within "
+                         f"+-{100 * self.equivalence:g} points")
         notes = [str(n) for n in frame["interval_note"]] if "interval_note" in frame else []
         if any(notes):
             shown["note"] = ["*" if n else "" for n in notes]
         text = shown.to_string(index=False, na_rep="")
-        below = list(dict.fromkeys(n for n in notes if n))
-        return text + "".join(f"\n\n* {n}" if k == 0 else f"\n* {n}" for k, n in enumerate(below))
+        stars = list(dict.fromkeys(n for n in notes if n))
+        text += "".join(f"\n\n* {n}" if k == 0 else f"\n* {n}" for k, n in enumerate(stars))
+        return text + "".join(f"\n\n{n}" if k == 0 else f"\n{n}" for k, n in enumerate(below))
 
     def best(self, train_size: int | float, metric: str = "accuracy") -> str:
         """The strategy with the highest mean `metric` at `train_size`."""
@@ -188,3 +310,12 @@ class Results:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Results:
         return cls(list(d["cells"]), dict(d.get("meta", {})))
+
+
+def check_equivalence(band: Any) -> float:
+    """The equivalence band as a fraction in (0, 1) (0.01: one point), or InvalidConfig."""
+    if isinstance(band, bool) or not isinstance(band, (int, float, np.integer, np.floating)) \
+            or not 0 < float(band) < 1:
+        raise InvalidConfig(f"equivalence={band!r}: give the band as a fraction between 0 and 1 "
+                            "(0.01 is one point of accuracy either way)")
+    return float(band)

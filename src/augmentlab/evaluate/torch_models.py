@@ -2,9 +2,16 @@
 and tables. Imported only when such a model is used: ``import augmentlab`` never imports torch.
 
 Training draws each batch from the training rows with the cell's seed, augments it on the fly
-(a fresh random version of every image at every step), and keeps the weights that scored best
-on the validation rows (checked every ``eval_every`` steps): validation is used for model
-selection only, never for training.
+(a fresh random version of every image at every step), and either
+
+- keeps the weights that scored best on the validation rows (checked every ``eval_every``
+  steps): validation is used for model selection only, never for training; or
+- given no validation rows, trains for the whole step budget and keeps the final weights.
+
+Which of the two a cell uses is the experiment's rule, not the model's
+(`augmentlab.evaluate.cells.checkpoint_selection`): a validation carve of one or two rows per
+class, as small subsets leave, ranks checkpoints by noise (one row moves its class's score by
+50 or 100 points), so there the rows are better spent on training and the budget decides.
 """
 
 from __future__ import annotations
@@ -52,7 +59,8 @@ class StepModel:
         kind: ``"small-cnn"`` (images) or ``"mlp"`` (images, flattened, or tables).
         steps: optimizer steps (the training budget), batch size ``batch_size``.
         lr: Adam learning rate.
-        eval_every: steps between validation checks (model selection).
+        eval_every: steps between validation checks (model selection, when `fit` is given
+            validation rows).
 
     Example:
         >>> import numpy as np
@@ -60,6 +68,10 @@ class StepModel:
         >>> m = StepModel("mlp", steps=200).fit(X, y, X, y, seed=0)
         >>> float((m.predict_proba(X).argmax(1) == y).mean()) > 0.8
         True
+        >>> [step for step, _ in m.history]  # validation checks
+        [50, 100, 150, 200]
+        >>> StepModel("mlp", steps=200).fit(X, y, None, None, seed=0).history  # final weights
+        []
     """
 
     trained_by_steps = True
@@ -84,14 +96,22 @@ class StepModel:
             x = x[:, None] if x.ndim == 3 else x.transpose(0, 3, 1, 2)
         return torch.from_numpy(np.ascontiguousarray(x))
 
-    def fit(self, X: np.ndarray, y: np.ndarray, X_val: np.ndarray, y_val: np.ndarray, *,
-            seed: int, augment: Augment | None = None, n_classes: int | None = None,
-            sample_weight: np.ndarray | None = None, mix: Mix | None = None) -> StepModel:
+    def fit(self, X: np.ndarray, y: np.ndarray, X_val: np.ndarray | None,
+            y_val: np.ndarray | None, *, seed: int, augment: Augment | None = None,
+            n_classes: int | None = None, sample_weight: np.ndarray | None = None,
+            mix: Mix | None = None) -> StepModel:
         """Train from scratch with `seed` (weights, batch order and dropout all follow it);
-        `mix` turns each (augmented) batch into mixed images with soft labels."""
+        `mix` turns each (augmented) batch into mixed images with soft labels.
+
+        With validation rows (`X_val`, `y_val`) the weights that scored best on them are kept
+        (ties to the later ones); with none (None or empty) the weights after the last step."""
         torch = _torch()
         torch.manual_seed(seed)
-        n_classes = int(n_classes or (max(int(y.max()), int(y_val.max())) + 1))
+        validate = X_val is not None and y_val is not None and len(y_val) > 0
+        if not n_classes:
+            seen = [y, y_val] if validate and y_val is not None else [y]
+            n_classes = max(int(np.max(labels)) for labels in seen) + 1
+        n_classes = int(n_classes)
         self.net = _build(self.kind, X.shape[1:], n_classes)
         opt = torch.optim.Adam(self.net.parameters(), lr=self.lr, weight_decay=self.weight_decay)
         class_weight = None
@@ -121,7 +141,8 @@ class StepModel:
             loss = loss_fn(self.net(batch), target)  # class ids, or soft labels when mixing
             loss.backward()
             opt.step()
-            if step % self.eval_every == 0 or step == self.steps:
+            if validate and (step % self.eval_every == 0 or step == self.steps):
+                assert X_val is not None
                 acc = float((self.predict_proba(X_val).argmax(1) == y_val).mean())
                 self.history.append((step, acc))
                 if acc >= best:  # ties go to the later (longer-trained) weights
