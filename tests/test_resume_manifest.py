@@ -141,6 +141,12 @@ def test_a_partial_folder_of_another_job_is_refused(photos: Path, tmp_path: Path
     (partial / "augmentlab.yaml").write_text("- a list\n- not a job\n")
     with pytest.raises(InvalidConfig, match=REFUSED):
         augment_dataset(photos, tmp_path / "out", FLIP, seed=3, quiet=True)
+    # a job file torn or edited into invalid YAML: refused in one line, not a parser traceback
+    for text in ("a: [", "seed: 3\n\tcopies: 1\n", "\x00\x01"):
+        (partial / "augmentlab.yaml").write_text(text)
+        with pytest.raises(InvalidConfig, match=REFUSED):
+            augment_dataset(photos, tmp_path / "out", FLIP, seed=3, quiet=True)
+        assert (partial / "augmentlab.yaml").read_text() == text
 
 
 def test_a_job_file_without_a_manifest_is_still_checked(photos: Path, tmp_path: Path) -> None:

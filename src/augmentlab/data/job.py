@@ -426,7 +426,7 @@ def _open_partial(partial: Path, config: dict[str, Any], job: dict[str, Any]) ->
     if partial.exists() and (job_file.exists() or (partial / "manifest.jsonl").exists()):
         try:
             previous = yaml.safe_load(job_file.read_text())
-        except (OSError, ValueError):
+        except (OSError, ValueError, yaml.YAMLError):  # torn or edited: not this job's file
             previous = None
         if not isinstance(previous, dict) or {k: previous.get(k) for k in config} != config:
             raise InvalidConfig(f"augment: {partial} holds an interrupted run of a different job; "

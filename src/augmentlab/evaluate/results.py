@@ -110,7 +110,7 @@ class Results:
             and c.get("test_predictions")}
         if any((name, s) not in preds for name in (a, b) for s in seeds):
             return None
-        out = np.empty((len(seeds), len(y)), dtype=np.int8)
+        out = np.empty((len(seeds), len(y)), dtype=np.int8)  # pragma: no mutate
         for k, s in enumerate(seeds):
             pa, pb = unpack_predictions(preds[(a, s)]), unpack_predictions(preds[(b, s)])
             if len(pa) != len(y) or len(pb) != len(y):
@@ -158,7 +158,7 @@ class Results:
                     continue  # a metric this size's cells do not report
         adjusted = holm([d["p"] for d in family.values()])
         tested = sum(not math.isnan(p) for p in adjusted)
-        for d, p in zip(family.values(), adjusted, strict=True):
+        for d, p in zip(family.values(), adjusted, strict=True):  # pragma: no mutate
             d["p_adjusted"], d["comparisons"] = p, tested
             d.update(assess(d, p_adjusted=p, equivalence=self.equivalence))
         self._families[metric] = family
@@ -210,7 +210,7 @@ class Results:
             >>> raw["interval_note"][0][:23]
             '2 seeds: too few for th'
         """
-        pd = require("pandas", "measure", "Results.summary")
+        pd = require("pandas", "measure", "Results.summary")  # pragma: no mutate
 
         def shown(stats: dict[str, Any], bounds: tuple[float, float] | None) -> dict[str, Any]:
             if not clip:

@@ -122,6 +122,9 @@ def row_bootstrap(rows: np.ndarray, *, reps: int = 1000, seed: int = 0
     if d.ndim != 2 or d.shape[1] == 0:
         raise InvalidInput(f"row_bootstrap: rows must be (seeds, test rows) with at least one "
                            f"test row, got shape {d.shape}")
+    if isinstance(reps, bool) or not isinstance(reps, (int, np.integer)) or reps < 2:
+        raise InvalidInput(f"row_bootstrap: reps={reps!r}; give a whole number of resamples, "
+                           "at least 2 (a variance needs two)")
     n_rows = d.shape[1]
     rng = np.random.default_rng([int(seed), 31337])
     means = np.empty((d.shape[0], reps))
@@ -132,7 +135,7 @@ def row_bootstrap(rows: np.ndarray, *, reps: int = 1000, seed: int = 0
         means[:, start:stop] = d[:, idx].mean(axis=2)
     over_seeds = means.mean(axis=0)
     p_beats = float(np.mean(means > 0) + 0.5 * np.mean(means == 0))
-    return {"variance": float(over_seeds.var(ddof=1)) if reps > 1 else 0.0, "p_beats": p_beats}
+    return {"variance": float(over_seeds.var(ddof=1)), "p_beats": p_beats}
 
 
 def paired_difference(a: Sequence[float], b: Sequence[float], level: float = 0.95, *,
