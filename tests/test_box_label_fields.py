@@ -135,3 +135,18 @@ def test_box_visibility_multiplies_across_chained_warps(fuse: bool, between: lis
     assert kept(0.5) == []  # 0.36 < 0.5, although each step alone left 0.6
     assert kept(0.35) == [[0.0, 0.0, 18.0, 50.0]]
     assert kept(0.37) == []
+
+
+@pytest.mark.parametrize("ours", [{"bbox_format": "yolo"}, {"min_visibility": 0.3}, {"min_area": 10.0}])
+def test_our_box_settings_and_bbox_params_that_disagree_are_refused(ours: dict) -> None:
+    """Both spellings given with different values: one would be dropped without a word (boxes
+    read in the wrong format), so neither is guessed."""
+    with pytest.raises(InvalidConfig, match=r"disagree.*bbox_params"):
+        al.Compose([SHIFT], bbox_params={"format": "coco"}, **ours)
+    # the same values in both spellings are one setting, not a conflict
+    same = {"bbox_format": "format", "min_visibility": "min_visibility", "min_area": "min_area"}
+    key = next(iter(ours))
+    params = {"format": "coco", same[key]: ours[key]}
+    pipe = al.Compose([SHIFT], bbox_params=params, **ours)
+    assert getattr(pipe, key) == ours[key]
+    assert getattr(al.load_pipeline(pipe.to_yaml()), key) == ours[key]

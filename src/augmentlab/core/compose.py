@@ -362,6 +362,8 @@ class Compose(BaseCompose):
             ``format``, ``label_fields`` (keys of per-box label lists that stay in step with
             the boxes), ``min_visibility``, ``min_area``, ``min_width``, ``min_height``, ``clip``.
             A per-box list passed as ``labels=`` follows the boxes without being declared.
+            Given with ``bbox_format``/``min_visibility``/``min_area`` set to other values, it
+            is refused (`InvalidConfig`) rather than one silently winning.
         keypoint_params: Albumentations' ``KeypointParams``: ``format`` ("xy"),
             ``label_fields``, ``remove_invisible``.
         image_layout: how numpy images and masks are laid out: ``"auto"`` (HxWxC, refusing

@@ -74,6 +74,7 @@ class ImagePass:
             if config.get(key) == default:  # left out: older pipelines keep their config hash
                 config.pop(key, None)
         if bbox_params is not None:  # Albumentations' spelling wins over ours; the config keeps it
+            self._check_agree(settings)
             config["bbox_params"] = to_jsonable(dataclasses.asdict(self.box_params))
             self.bbox_format, self.min_visibility = self.box_params.format, self.box_params.min_visibility
             self.min_area = self.box_params.min_area
@@ -86,6 +87,18 @@ class ImagePass:
             "bbox_format", "min_visibility", "min_area", "remove_invisible", "box_params",
             "point_params", "image_layout")}
         self.closing: Any = self._final_to_tensor(pipeline)
+
+    def _check_agree(self, settings: dict[str, Any]) -> None:
+        """Our box settings, where given (not their defaults), must say what ``bbox_params``
+        says: otherwise one would be dropped without a word (boxes read in another format)."""
+        ours = {"bbox_format": (settings["bbox_format"], "pascal_voc", self.box_params.format),
+                "min_visibility": (self.min_visibility, 0.0, self.box_params.min_visibility),
+                "min_area": (self.min_area, 0.0, self.box_params.min_area)}
+        for key, (given, default, theirs) in ours.items():
+            if given != default and given != theirs:
+                raise InvalidConfig(f"Compose: {key}={given!r} and bbox_params {theirs!r} disagree; "
+                                    f"give it in one place (bbox_params, the Albumentations way, "
+                                    f"or {key}=)")
 
     @staticmethod
     def _final_to_tensor(pipeline: Any) -> ToTensorV2 | None:
