@@ -5,7 +5,7 @@ The labelled rows are the harness's own: ``training_rows(load("mnist"), 10, seed
 included (at 10 per class a cell trains on the whole subset and keeps the last weights), so the
 supervised rows are those of the 82.3% baseline. The unlabelled pool is ``--unlabeled`` other rows of
 the training split (a seeded draw; 0 = all the rest). The model is the harness's ``small-cnn``
-(`augmentlab.evaluate.torch_models._build`); the loss is `augmentlab.torch.fixmatch_loss`.
+(`augmentlab.evaluate.torch_models.build_network`); the loss is `augmentlab.torch.fixmatch_loss`.
 
 Views (``--views``):
 
@@ -45,7 +45,7 @@ import torch
 from augmentlab.core.compose import Compose
 from augmentlab.datasets import load
 from augmentlab.evaluate.cells import training_rows
-from augmentlab.evaluate.torch_models import _build
+from augmentlab.evaluate.torch_models import build_network
 from augmentlab.image import Affine, CoarseDropout
 from augmentlab.policies import RandAugment, TrivialAugmentWide
 from augmentlab.torch import LearnableAffine, LearnableBrightness, LearnableContrast, fixmatch_loss
@@ -181,7 +181,7 @@ def run(args: argparse.Namespace, data: Any, seed: int) -> dict[str, Any]:
     X_test, y_test = to_tensor(data.X[data.test]), data.y[data.test]
     check_rows = np.sort(np.random.default_rng(99).permutation(len(y_test))[: args.eval_rows])
 
-    net = _build("small-cnn", (28, 28), 10)
+    net = build_network("small-cnn", (28, 28), 10)
     if args.opt == "adam":
         opt: torch.optim.Optimizer = torch.optim.Adam(net.parameters(), lr=args.lr,
                                                       weight_decay=args.wd)

@@ -37,7 +37,15 @@ def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
                    "embedding-logreg (text); logmel-logreg (audio)")
     parser.add_argument("--strategy", action="append", default=[],
                         help="NAME=baseline|recommended|mild|trivialaugment|randaugment|"
-                             "PIPELINE.yaml (repeatable)")
+                             "PIPELINE.yaml, or fixmatch|uda|self-training (alone or after a "
+                             "pipeline: recommended+self-training; needs --unlabeled) "
+                             "(repeatable)")
+    parser.add_argument("--unlabeled", default=None, metavar="rest|PATH",
+                        help="unlabelled rows for fixmatch/uda/self-training: 'rest' (the "
+                             "training rows outside each subset, labels hidden), a folder of "
+                             "images or a .txt file of texts")
+    parser.add_argument("--unlabeled-size", type=int, default=None, metavar="N",
+                        help="use at most N unlabelled rows (a fixed draw per size and seed)")
     SIZES.add(parser, default="10,50",
               help="rows per class (10,50) or fractions of the training split (0.25,all)")
     SEEDS.add(parser, default=5)
@@ -55,38 +63,53 @@ def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
 
 def strategy(spec: str, data: Any) -> tuple[str, Any]:
     """``NAME=baseline|recommended|mild|trivialaugment|randaugment|PATH.yaml|PATH.json`` (``NAME``
-    alone: a built-in).
+    alone: a built-in), or a semi-supervised method (``fixmatch``, ``uda``, ``self-training``),
+    alone or after one of those pipelines (``recommended+self-training``).
 
     Example:
         >>> strategy("plain=baseline", "digits")
         ('plain', None)
         >>> strategy("trivialaugment", "digits")[0]
         'trivialaugment'
+        >>> type(strategy("st=mild+self-training", "digits")[1]).__name__
+        'SemiStrategy'
     """
+    from ..evaluate import Strategy
+    from ..evaluate.strategies import SEMI_METHODS
+
+    name, _, value = spec.partition("=")
+    value = value or name
+    base, plus, method = value.rpartition("+")
+    if method in SEMI_METHODS:
+        pipeline = _pipeline(spec, base, data) if plus else None
+        return name, Strategy(name, pipeline, semi=method)
+    return name, _pipeline(spec, value, data)
+
+
+def _pipeline(spec: str, value: str, data: Any) -> Any:
     from ..core.compose import Compose
     from ..core.config import load_pipeline
     from ..datasets import Dataset, load
     from ..evaluate import mild_geometric, recommended_strategy
 
-    name, _, value = spec.partition("=")
-    value = value or name
     if value == "baseline":
-        return name, None
+        return None
     if value == "mild":
-        return name, mild_geometric()
+        return mild_geometric()
     if value in ("trivialaugment", "randaugment"):
         from ..policies import RandAugment, TrivialAugmentWide
 
         policy = TrivialAugmentWide() if value == "trivialaugment" else RandAugment()
-        return name, Compose([policy])
+        return Compose([policy])
     if value == "recommended":
         ds = data if isinstance(data, Dataset) else load(data)
-        return name, recommended_strategy(ds)
+        return recommended_strategy(ds)
     path = Path(value)
     if not path.is_file():
         raise InvalidConfig(f"--strategy {spec!r}: expected NAME=baseline|recommended|mild|"
-                            "trivialaugment|randaugment|PATH to a pipeline YAML/JSON file")
-    return name, load_pipeline(path.read_text(encoding="utf-8"))
+                            "trivialaugment|randaugment|PATH to a pipeline YAML/JSON file, "
+                            "optionally followed by +fixmatch, +uda or +self-training")
+    return load_pipeline(path.read_text(encoding="utf-8"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -109,5 +132,6 @@ def run(args: argparse.Namespace) -> int:
     exp = Experiment(data, model=args.model, strategies=strategies,
                      train_sizes=train_sizes(args.sizes), seeds=args.seeds, out=args.out,
                      budget=args.budget, steps=args.steps, epochs=args.epochs, jobs=args.jobs,
-                     quiet=args.quiet, equivalence=args.equivalence / 100)
+                     quiet=args.quiet, equivalence=args.equivalence / 100,
+                     unlabeled=args.unlabeled, unlabeled_size=args.unlabeled_size)
     return run_experiment(exp)

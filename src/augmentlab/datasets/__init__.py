@@ -10,7 +10,7 @@ from .builtin import keel_names, load, names, parse_keel
 from .dataset import Dataset, encode_labels, stratified_split
 from .modality import MODALITIES, canonical_modality
 from .photos import sample_photos
-from .user import IMAGE_SUFFIXES, from_csv, from_folder, from_jsonl, read_image
+from .user import IMAGE_SUFFIXES, from_csv, from_folder, from_jsonl, read_image, read_unlabeled
 
 __all__ = [
     "IMAGE_SUFFIXES",
@@ -26,6 +26,7 @@ __all__ = [
     "names",
     "parse_keel",
     "read_image",
+    "read_unlabeled",
     "sample_photos",
     "stratified_split",
 ]

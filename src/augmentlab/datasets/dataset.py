@@ -22,7 +22,9 @@ class Dataset:
     text, a float array ``(N, F)`` for tables, a float32 array ``(N, samples)`` of equal-length
     mono clips for audio (its rate in ``info["sample_rate"]``), a float array ``(N, T, C)`` of
     equal-length multivariate series for series; ``y`` holds class indices into
-    ``classes``. The test rows are never augmented or trained on.
+    ``classes``. The test rows are never augmented or trained on. ``unlabeled`` (optional) holds
+    rows without labels in the representation of ``X`` (semi-supervised strategies learn from
+    them; `augmentlab.evaluate.Experiment` takes them with ``unlabeled=``).
 
     Example:
         >>> import numpy as np
@@ -43,10 +45,17 @@ class Dataset:
     source: str = ""  # where the data came from, for the report
     feature_names: tuple[str, ...] | None = None
     info: dict[str, Any] = field(default_factory=dict)
+    unlabeled: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         for arr in (self.X, self.y, self.train, self.test):
             arr.flags.writeable = False  # shared (load() caches): nobody may change it in place
+        if self.unlabeled is not None:
+            self._check_unlabeled(self.unlabeled)
+            # a read-only copy: the caller's array keeps its flags and cannot change ours
+            own = np.array(self.unlabeled)
+            own.flags.writeable = False
+            object.__setattr__(self, "unlabeled", own)
         if self.modality not in MODALITIES:
             raise DataError(f"modality {self.modality!r} is not one of {', '.join(MODALITIES)}",
                             path=self.source or None)
@@ -68,6 +77,19 @@ class Dataset:
         if missing:
             raise DataError("classes with no training example: "
                             + ", ".join(self.classes[i] for i in missing), path=self.source or None)
+
+    def _check_unlabeled(self, U: np.ndarray) -> None:
+        """Unlabelled rows must be rows of X's kind: same shape per row, same kind of values."""
+        if not isinstance(U, np.ndarray):
+            raise DataError(f"unlabeled must be a numpy array of rows like X, got {type(U).__name__}",
+                            path=self.source or None)
+        same_kind = (U.dtype == object) == (self.X.dtype == object) and (
+            U.dtype == object or (U.dtype == np.uint8) == (self.X.dtype == np.uint8))
+        if U.shape[1:] != self.X.shape[1:] or not same_kind or len(U) == 0:
+            raise DataError(f"unlabeled rows are {U.dtype} {U.shape}, but X is {self.X.dtype} "
+                            f"(N, {', '.join(map(str, self.X.shape[1:]))}); give at least one row in "
+                            "X's own shape and type (images as uint8 like X, texts as strings)",
+                            path=self.source or None)
 
     def _check_audio(self) -> None:
         where = self.source or None

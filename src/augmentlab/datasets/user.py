@@ -17,7 +17,8 @@ from ..tabular.io import PARQUET_SUFFIXES, read_table
 from ..text.io import jsonl_objects
 from .dataset import Dataset, encode_labels, stratified_split
 
-__all__ = ["IMAGE_SUFFIXES", "from_csv", "from_folder", "from_jsonl", "jsonl_objects", "read_image"]
+__all__ = ["IMAGE_SUFFIXES", "from_csv", "from_folder", "from_jsonl", "jsonl_objects", "read_image",
+           "read_unlabeled"]
 
 _FIXED = "fixed stratified split, {}% test (seed {})"
 
@@ -34,6 +35,54 @@ def read_image(path: Path, grayscale: bool = False) -> np.ndarray:
         (2, 3, 3)
     """
     return image_io.read_image(Path(path), grayscale=grayscale, rgb=True)
+
+
+def read_unlabeled(path: str | Path, like: Dataset) -> np.ndarray:
+    """Unlabelled rows for `like` (a `Dataset`), in its representation: for images, every image
+    file under the folder `path` (subfolders included, names sorted), resized to `like`'s size
+    and made grey or colour like it; for text, a ``.txt`` file of one text per non-empty line.
+
+    Example:
+        >>> import tempfile, cv2, numpy as np
+        >>> from augmentlab.datasets import load
+        >>> root = Path(tempfile.mkdtemp())
+        >>> _ = cv2.imwrite(str(root / "a.png"), np.full((16, 16, 3), 9, np.uint8))
+        >>> read_unlabeled(root, load("digits")).shape
+        (1, 8, 8)
+    """
+    import cv2
+
+    root = Path(path)
+    if like.modality == "text":
+        if not root.is_file():
+            raise DataError("unlabelled texts: expected a .txt file of one text per line",
+                            path=str(root))
+        try:
+            lines = root.read_text(encoding="utf-8").splitlines()
+        except UnicodeDecodeError as exc:
+            raise DataError(f"not UTF-8 text ({exc.reason} at byte {exc.start})", path=str(root)) from None
+        texts = [line.strip() for line in lines if line.strip()]
+        if not texts:
+            raise DataError("no texts: the file has no non-empty line", path=str(root))
+        return np.array(texts, dtype=object)
+    if like.modality != "image":
+        raise DataError(f"unlabelled rows from a path are read for images (a folder) and text (a "
+                        f".txt file); for {like.modality} data pass an array "
+                        "(Experiment(unlabeled=array))", path=str(root))
+    if not root.is_dir():
+        raise DataError("unlabelled images: expected a folder of image files", path=str(root))
+    found = sorted(p for p in root.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
+    if not found:
+        raise DataError(f"no images ({', '.join(IMAGE_SUFFIXES)}) under this folder", path=str(root))
+    h, w = like.X.shape[1:3]
+    grey = like.X.ndim == 3
+    rows = []
+    for file in found:
+        img = read_image(file, grayscale=grey)
+        if img.shape[:2] != (h, w):
+            img = cv2.resize(img, (w, h), interpolation=cv2.INTER_AREA)
+        rows.append(img.reshape(like.X.shape[1:]))
+    return np.stack(rows).astype(np.uint8)
 
 
 def _class_dirs(root: Path) -> list[Path]:

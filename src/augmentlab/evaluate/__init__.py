@@ -32,6 +32,7 @@ from .models import MODELS, SklearnModel, default_model, make_model
 from .recommend import mild_geometric, recommended_strategy
 from .report import write_report
 from .results import Results
+from .semi import pseudo_labels, unlabeled_pool
 from .stats import (
     EQUIVALENCE,
     assess,
@@ -48,11 +49,12 @@ from .strategies import (
     MixStrategy,
     ResampleStrategy,
     ReweightStrategy,
+    SemiStrategy,
     Strategy,
     SynthesizeStrategy,
     as_strategies,
 )
-from .torch_models import StepModel
+from .torch_models import Consistency, StepModel
 
 __all__ = [
     "EQUIVALENCE",
@@ -60,12 +62,14 @@ __all__ = [
     "SUITES",
     "AugmentStrategy",
     "BaselineStrategy",
+    "Consistency",
     "Experiment",
     "MixStrategy",
     "Protocol",
     "ResampleStrategy",
     "Results",
     "ReweightStrategy",
+    "SemiStrategy",
     "SklearnModel",
     "StepModel",
     "Strategy",
@@ -84,6 +88,7 @@ __all__ = [
     "holm",
     "label_agreement",
     "precision_recall_density_coverage",
+    "pseudo_labels",
     "train_synthetic_test_real",
     "make_model",
     "mean_interval",
@@ -94,6 +99,7 @@ __all__ = [
     "recommended_strategy",
     "seeds_needed",
     "training_rows",
+    "unlabeled_pool",
     "unpack_predictions",
     "verdict",
     "write_report",

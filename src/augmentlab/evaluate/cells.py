@@ -52,7 +52,8 @@ from .corruptions import corrupt
 from .metrics import calibration, classification_metrics, pack_predictions
 from .modalities import adapter_for
 from .models import make_model
-from .strategies import ResampleStrategy, Strategy
+from .semi import UNLABELED_SOURCES, unlabeled_pool
+from .strategies import ResampleStrategy, SemiStrategy, Strategy
 from .torch_models import StepModel
 
 __all__ = ["MIN_VALIDATION_PER_CLASS", "SELECTIONS", "CellSpec", "Protocol",
@@ -85,11 +86,24 @@ class Protocol:
     # the checkpoint of models trained by steps: "auto" (the rule of `checkpoint_selection`),
     # "validation" (always select on the carve) or "final" (always the whole subset, last step)
     selection: str = "auto"
+    # the unlabelled pool of semi-supervised strategies (`semi.unlabeled_pool`): None, "rest" or
+    # "given", capped at unlabeled_size rows
+    unlabeled: str | None = None
+    unlabeled_size: int | None = None
+    # DataLoader processes that build training batches ahead of the loop; results do not depend
+    # on it, so it is not in the configuration (the cache key)
+    loader_workers: int = 0
 
     def __post_init__(self) -> None:
         if self.selection not in SELECTIONS:
             raise InvalidConfig(f"selection={self.selection!r} must be one of "
                                 + ", ".join(repr(s) for s in SELECTIONS))
+        if self.unlabeled not in (None, *UNLABELED_SOURCES):
+            raise InvalidConfig(f"unlabeled={self.unlabeled!r} must be None or one of "
+                                + ", ".join(repr(s) for s in UNLABELED_SOURCES))
+        if self.unlabeled_size is not None and int(self.unlabeled_size) < 1:
+            raise InvalidConfig(f"unlabeled_size={self.unlabeled_size} must be >= 1 (or None: "
+                                "the whole pool)")
 
     def config(self, modality: str, sample_rate: int | None = None) -> dict[str, Any]:
         model = make_model(self.model, modality, steps=self.steps, sample_rate=sample_rate)
@@ -103,6 +117,7 @@ class Protocol:
                 else self.invariance_pipeline.get_config(),
                 "selection": self.selection,
                 "selection_min_per_class": MIN_VALIDATION_PER_CLASS,
+                "unlabeled": self.unlabeled, "unlabeled_size": self.unlabeled_size,
                 "protocol": PROTOCOL_VERSION}
 
 
@@ -296,24 +311,22 @@ def _run_cell(data: Dataset, protocol: Protocol, cell: CellSpec) -> dict[str, An
         train, val = np.sort(np.concatenate([train, val])), val[:0]
     X, y = data.X[train], data.y[train]
     X_val, y_val = (data.X[val], data.y[val]) if len(val) else (None, None)
-    hooks = (strategy.on_the_fly(train, cell.seed, modality.field, extra, n_classes)
-             if model.trained_by_steps else None)
-    if hooks is not None:  # augmented (and mixed) batch by batch, as the model trains
-        augment, mix = hooks
-        X_fit, y_fit = X, y
+    cost: dict[str, int] | None = None
+    if isinstance(strategy, SemiStrategy):
+        if protocol.unlabeled is None:
+            raise InvalidConfig(f"strategy {strategy.name!r} learns from unlabelled rows; give "
+                                "them: Experiment(unlabeled='rest' or an array or folder)")
+        # the whole labelled subset, carve included, is kept out of the pool
+        pool, pool_ids = unlabeled_pool(data, protocol.unlabeled, np.concatenate([train, val]),
+                                        cell.size, cell.seed, protocol.unlabeled_size)
+        if model.trained_by_steps:
+            model.batch_size = protocol.batch_size
+        cost = strategy.train(model, data, X, y, train, X_val, y_val, pool, pool_ids, cell.seed,
+                              extra, n_classes, protocol.loader_workers)
+        X_fit, y_fit, rows_trained = X, y, len(X)
     else:
-        augment = mix = None
-        X_fit, y_fit = strategy.offline(X, y, train, cell.seed, modality.field, extra)
-    rows_trained = len(X_fit)
-    if model.trained_by_steps:
-        if protocol.budget == "epochs" and strategy.steps is None:
-            model.steps = max(1, int(np.ceil(protocol.epochs * rows_trained / protocol.batch_size)))
-        model.batch_size = protocol.batch_size
-        model.fit(X_fit, y_fit, X_val, y_val, seed=cell.seed, augment=augment, n_classes=n_classes,
-                  sample_weight=strategy.sample_weight(y_fit), mix=mix)
-    else:
-        model.fit(X_fit, y_fit, X_val, y_val, seed=cell.seed, n_classes=n_classes,
-                  sample_weight=strategy.sample_weight(y_fit))
+        X_fit, y_fit, rows_trained = _fit(model, strategy, protocol, modality, X, y, train,
+                                          X_val, y_val, cell.seed, extra, n_classes)
     fit_seconds = time.perf_counter() - start
     fidelity = _synthetic_fidelity(strategy, X, y, X_fit, y_fit, cell.seed)
 
@@ -327,11 +340,15 @@ def _run_cell(data: Dataset, protocol: Protocol, cell: CellSpec) -> dict[str, An
     y_rob = data.y[rows]
     for kind, level, X_bad in _suite(data, protocol.robustness_rows):
         robustness[f"{kind}@{level:g}"] = float((model.predict_proba(X_bad).argmax(1) == y_rob).mean())
+    if cost is None:
+        cost = {"examples_seen": int(getattr(model, "examples_seen", 0)) or rows_trained, "fits": 1}
     result = {
         "strategy": strategy.name, "strategy_key": strategy.key, "train_size": cell.size,
         "seed": cell.seed, "rows_trained": int(rows_trained),
         "steps": int(getattr(model, "steps", 0)) or None,
         "selection": selection,
+        # the compute spent: rows the model was run or fitted on (views and rounds included)
+        "examples_seen": cost["examples_seen"], "fits": cost["fits"],
         **metrics,
         "train_accuracy": train_acc,
         "generalization_gap": train_acc - metrics["accuracy"],
@@ -349,3 +366,30 @@ def _run_cell(data: Dataset, protocol: Protocol, cell: CellSpec) -> dict[str, An
         result["examples"] = {"real": _examples(X, y), "synthetic": _examples(X_fit[len(X):], y_fit[len(X):])}
     result["seconds"] = {"fit": fit_seconds, "total": time.perf_counter() - start}
     return result
+
+
+def _fit(model: Any, strategy: Strategy, protocol: Protocol, modality: Any, X: np.ndarray,
+         y: np.ndarray, train: np.ndarray, X_val: np.ndarray | None, y_val: np.ndarray | None,
+         seed: int, extra: dict[str, Any], n_classes: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """Fit `model` with a strategy that uses labelled rows only; returns the rows it trained on
+    (before on-the-fly augmentation) and how many."""
+    hooks = (strategy.on_the_fly(train, seed, modality.field, extra, n_classes)
+             if model.trained_by_steps else None)
+    if hooks is not None:  # augmented (and mixed) batch by batch, as the model trains
+        augment, mix = hooks
+        X_fit, y_fit = X, y
+    else:
+        augment = mix = None
+        X_fit, y_fit = strategy.offline(X, y, train, seed, modality.field, extra)
+    rows_trained = len(X_fit)
+    if model.trained_by_steps:
+        if protocol.budget == "epochs" and strategy.steps is None:
+            model.steps = max(1, int(np.ceil(protocol.epochs * rows_trained / protocol.batch_size)))
+        model.batch_size = protocol.batch_size
+        model.fit(X_fit, y_fit, X_val, y_val, seed=seed, augment=augment, n_classes=n_classes,
+                  sample_weight=strategy.sample_weight(y_fit), mix=mix,
+                  loader_workers=protocol.loader_workers)
+    else:
+        model.fit(X_fit, y_fit, X_val, y_val, seed=seed, n_classes=n_classes,
+                  sample_weight=strategy.sample_weight(y_fit))
+    return X_fit, y_fit, rows_trained

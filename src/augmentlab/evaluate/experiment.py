@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import platform
@@ -17,7 +18,7 @@ import numpy as np
 from ..core.errors import InvalidConfig
 from ..core.files import atomic_write
 from ..core.version import __version__
-from ..datasets import Dataset, load
+from ..datasets import Dataset, load, read_unlabeled
 from .cells import CellSpec, Protocol, run_cell
 from .modalities import adapter_for
 from .recommend import mild_geometric
@@ -31,14 +32,31 @@ __all__ = ["Experiment"]
 def _fingerprint(data: Dataset) -> str:
     h = hashlib.sha256()
     h.update(f"{data.name}|{data.modality}|{data.X.shape}|{data.classes}".encode())
-    if data.X.dtype == object:
-        for text in data.X:
-            h.update(str(text).encode() + b"\0")
-    else:
-        h.update(np.ascontiguousarray(data.X).tobytes())
+    for k, rows in enumerate((data.X, data.unlabeled)):
+        if rows is None:
+            continue
+        if k:  # unlabelled rows, when the dataset has them
+            h.update(b"|unlabeled|")
+        if rows.dtype == object:
+            for text in rows:
+                h.update(str(text).encode() + b"\0")
+        else:
+            h.update(np.ascontiguousarray(rows).tobytes())
     for arr in (data.y, data.train, data.test):
         h.update(np.ascontiguousarray(arr).tobytes())
     return h.hexdigest()[:16]
+
+
+def _unlabeled_source(unlabeled: Any, data: Dataset) -> str | None:
+    """The pool kind `unlabeled` asks for: None, "rest" or "given" (rows of the user's)."""
+    if unlabeled is None:
+        return "given" if data.unlabeled is not None else None
+    if isinstance(unlabeled, str) and unlabeled in ("rest", "given"):
+        return unlabeled
+    if isinstance(unlabeled, (np.ndarray, str, Path)):
+        return "given"
+    raise InvalidConfig(f"unlabeled must be 'rest', an array of rows or a path, got "
+                        f"{type(unlabeled).__name__}")
 
 
 def _write_json(path: Path, payload: Any) -> None:
@@ -114,6 +132,14 @@ class Experiment:
         strategy_choice: how the strategies were chosen, in a sentence or two; the report
             states it beside the verdicts (a strategy picked by looking at this test split is
             not an independent test of it).
+        unlabeled: rows without labels for semi-supervised strategies (``SemiStrategy``,
+            ``Strategy(..., semi="fixmatch")``): ``"rest"`` (the training split's rows outside
+            each cell's labelled subset, labels hidden), an array of rows like the dataset's,
+            or a path (a folder of images, a ``.txt`` file of texts). Test rows never enter.
+        unlabeled_size: cap the pool at this many rows (a draw fixed by the cell's size and
+            seed; None: all of it).
+        loader_workers: DataLoader processes that build training batches (augmentation,
+            views) while the model trains; the results do not depend on it.
 
     Example:
         >>> import tempfile, augmentlab as al
@@ -145,11 +171,20 @@ class Experiment:
         equivalence: float = EQUIVALENCE,
         selection: str = "auto",
         strategy_choice: str | None = None,
+        unlabeled: str | Path | np.ndarray | None = None,
+        unlabeled_size: int | None = None,
+        loader_workers: int = 0,
     ) -> None:
         self.data_name = data if isinstance(data, str) else None
         self.data = load(data) if isinstance(data, str) else data
         if not isinstance(self.data, Dataset):
             raise InvalidConfig(f"data must be a Dataset or a built-in name, got {type(data).__name__}")
+        source = _unlabeled_source(unlabeled, self.data)
+        if source == "given" and not (isinstance(unlabeled, str) and unlabeled == "given"):
+            rows = unlabeled if isinstance(unlabeled, np.ndarray) else read_unlabeled(
+                Path(str(unlabeled)), self.data)
+            self.data = dataclasses.replace(self.data, unlabeled=rows)
+            self.data_name = None  # workers get this dataset itself, its unlabelled rows included
         self.strategies = as_strategies(strategies)
         self.train_sizes = _sizes(train_sizes)
         self.seeds = list(range(seeds)) if isinstance(seeds, int) else [int(s) for s in seeds]
@@ -170,7 +205,14 @@ class Experiment:
             budget=budget, steps=int(steps), epochs=int(epochs), batch_size=int(batch_size),
             val_fraction=float(val_fraction), robustness_rows=int(robustness_rows),
             invariance_rows=int(invariance_rows), selection=selection,
-            invariance_pipeline=mild_geometric(seed=97) if modality.invariance else None)
+            invariance_pipeline=mild_geometric(seed=97) if modality.invariance else None,
+            unlabeled=source, unlabeled_size=None if unlabeled_size is None else int(unlabeled_size),
+            loader_workers=max(0, int(loader_workers)))
+        needs_pool = [s.name for s in self.strategies if s.kind == "semi"]
+        if needs_pool and source is None:
+            raise InvalidConfig(f"strategies {', '.join(map(repr, needs_pool))} learn from unlabelled "
+                                "rows; give them: Experiment(..., unlabeled='rest') (the training "
+                                "rows outside each cell's subset) or an array or folder")
         self._protocol_config = self.protocol.config(self.data.modality,
                                                      self.data.info.get("sample_rate"))
         self._fingerprint = _fingerprint(self.data)

@@ -15,11 +15,13 @@ options can be wrong:
 - `ResampleStrategy`: an object with ``fit_resample(X, y, seed=...)`` (the synthesize generators,
   imbalanced-learn samplers) returns the rows to train on, real ones included;
 - `SynthesizeStrategy`: a generator (``fit`` and ``sample``) adds ``ratio`` x each class's rows
-  (or balances the classes), after quality ``filters``.
+  (or balances the classes), after quality ``filters``;
+- `SemiStrategy`: unlabelled rows as well (``semi="fixmatch"``, ``"uda"`` or
+  ``"self-training"``), after an optional pipeline.
 
 Every type takes ``steps`` (a training budget of its own, reported) and, but the baseline,
 ``class_weight``. ``Strategy(name, pipeline, copies, resampler, steps, class_weight, ratio,
-filters, label_check, mixer)`` builds the type its arguments describe, and refuses arguments
+filters, label_check, mixer, semi)`` builds the type its arguments describe, and refuses arguments
 that do not go together.
 """
 
@@ -38,10 +40,12 @@ from ..core.errors import InvalidConfig
 from ..core.transform import Transform
 from .modalities import ADAPTERS, adapter_for
 from .modalities.audio import on_spectrograms
-from .torch_models import Augment, Mix
+from .semi import pseudo_labels
+from .torch_models import Augment, Consistency, Mix
 
-__all__ = ["FIELD_OF", "AugmentStrategy", "BaselineStrategy", "MixStrategy", "ResampleStrategy",
-           "ReweightStrategy", "Strategy", "SynthesizeStrategy", "as_strategies", "extra_fields"]
+__all__ = ["FIELD_OF", "SEMI_METHODS", "AugmentStrategy", "BaselineStrategy", "MixStrategy",
+           "ResampleStrategy", "ReweightStrategy", "SemiStrategy", "Strategy", "SynthesizeStrategy",
+           "as_strategies", "extra_fields"]
 
 # the sample key per modality (each modality's adapter says its own)
 FIELD_OF = {name: m.field for name, m in ADAPTERS.items()}
@@ -85,7 +89,7 @@ class Strategy(metaclass=_ByArguments):
         'ReweightStrategy'
     """
 
-    kind: ClassVar[str]  # "baseline", "reweight", "augment" or "resample" (in results.json)
+    kind: ClassVar[str]  # "baseline", "reweight", "augment", "resample", "semi" (results.json)
 
     name: str
     steps: int | None = field(default=None, kw_only=True)  # a training budget of its own
@@ -98,7 +102,7 @@ class Strategy(metaclass=_ByArguments):
                      resampler: Any = None, steps: int | None = None,
                      class_weight: str | None = None, ratio: float | None = None,
                      filters: tuple[Any, ...] = (), label_check: float | None = None,
-                     mixer: Any = None) -> None: ...
+                     mixer: Any = None, semi: str | None = None) -> None: ...
 
     def __post_init__(self) -> None:
         if self.class_weight not in (None, "balanced"):
@@ -218,17 +222,20 @@ class _Pipelined:
         return adapter_for(field).inputs(X, self.pipeline, extra or {})
 
     def augment_rows(self, X: np.ndarray, rows: np.ndarray, copy: int, seed: int, field: str,
-                     extra: Mapping[str, Any] | None = None) -> np.ndarray:
-        """One augmented version of each row (row ids `rows` pick the seed-tree streams);
-        `extra` holds fields every sample needs (`extra_fields`). Audio comes back at the rows'
-        length; a spectrogram pipeline returns spectrograms (`inputs`)."""
-        assert self.pipeline is not None
-        return adapter_for(field).augment(self.pipeline, X, rows, copy, seed, extra or {})
+                     extra: Mapping[str, Any] | None = None, pipeline: Compose | None = None
+                     ) -> np.ndarray:
+        """One augmented version of each row (row ids `rows` pick the seed-tree streams) by
+        `pipeline` (default: the strategy's); `extra` holds fields every sample needs
+        (`extra_fields`). Audio comes back at the rows' length; a spectrogram pipeline returns
+        spectrograms (`inputs`)."""
+        pipeline = pipeline or self.pipeline
+        assert pipeline is not None
+        return adapter_for(field).augment(pipeline, X, rows, copy, seed, extra or {})
 
     def _augment_batches(self, rows: np.ndarray, seed: int, field: str,
-                         extra: Mapping[str, Any]) -> Augment:
+                         extra: Mapping[str, Any], pipeline: Compose | None = None) -> Augment:
         def augment(batch: np.ndarray, idx: np.ndarray, step: int) -> np.ndarray:
-            return self.augment_rows(batch, rows[idx], step, seed, field, extra)
+            return self.augment_rows(batch, rows[idx], step, seed, field, extra, pipeline)
         return augment
 
 
@@ -462,11 +469,178 @@ class SynthesizeStrategy(ResampleStrategy):
         return np.concatenate([X, Xs.astype(X.dtype)]), np.concatenate([y, ys.astype(y.dtype)])
 
 
+SEMI_METHODS = ("fixmatch", "uda", "self-training")
+# bump when the default views change: the cache key holds this, not the pipelines it stands for
+_SEMI_DEFAULTS = 1
+
+
+@dataclass
+class SemiStrategy(_Pipelined, Strategy):
+    """Learning from the cell's unlabelled pool as well (`augmentlab.evaluate.semi`): the
+    experiment needs ``unlabeled=``.
+
+    - ``"fixmatch"`` / ``"uda"`` (models trained by steps): every step adds ``ratio`` x batch
+      unlabelled rows; `pipeline` is the labelled rows' augmentation and the weak view, `strong`
+      the strong view (default for images: the weak view + TrivialAugment Wide + a Cutout square
+      of half the side; for other data the modality's recommended pipeline); the weak view's
+      confident prediction (``threshold``, default 0.95 / 0.8) trains the strong one
+      (`augmentlab.evaluate.torch_models.Consistency`); ``ema``: keep a moving average of the
+      weights. Without a pipeline, images get FixMatch's weak view without the flip (a mirrored
+      digit is another class): a shift of up to an eighth of the side.
+    - ``"self-training"`` (any model): train on the labelled rows, pseudo-label the pool, train
+      again from scratch on both, ``rounds`` times, keeping a growing share of each predicted
+      class's most confident rows (`semi.pseudo_labels`; ``threshold``: a floor on confidence);
+      `pipeline` augments labelled and pseudo-labelled rows alike (``copies`` for models not
+      trained by steps).
+
+    Example:
+        >>> SemiStrategy("fixmatch", "fixmatch").config()["method"]
+        'fixmatch'
+        >>> SemiStrategy("st", "self-training", rounds=2).config()["rounds"]
+        2
+    """
+
+    kind: ClassVar[str] = "semi"
+
+    method: str
+    pipeline: Compose | None = None
+    strong: Compose | None = None
+    threshold: float | None = None
+    ratio: int = 3
+    weight: float = 1.0
+    ema: float | None = 0.999
+    rounds: int = 3
+    copies: int = 4
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.method not in SEMI_METHODS:
+            raise self._invalid(f"semi={self.method!r} must be one of " + ", ".join(SEMI_METHODS))
+        if self.pipeline is not None:
+            self._check_pipeline()
+        if isinstance(self.strong, Transform) and not isinstance(self.strong, Compose):
+            self.strong = Compose([self.strong])
+        if self.strong is not None and not isinstance(self.strong, Compose):
+            raise self._invalid(f"strong must be an augmentlab Compose, got {type(self.strong).__name__}")
+        if self.strong is not None and self.method == "self-training":
+            raise self._invalid("self-training has no strong view; give its augmentation as pipeline")
+        if self.threshold is not None and not 0 < self.threshold <= 1:
+            raise self._invalid(f"threshold={self.threshold!r} must be in (0, 1] (or None)")
+        if int(self.rounds) < 1 or int(self.copies) < 1 or int(self.ratio) < 1:
+            raise self._invalid(f"rounds={self.rounds}, copies={self.copies} and ratio={self.ratio} "
+                                "must be >= 1")
+        self.rounds, self.copies, self.ratio = int(self.rounds), int(self.copies), int(self.ratio)
+
+    def config(self) -> dict[str, Any]:
+        cfg = super().config()
+        cfg.update(method=self.method, defaults=_SEMI_DEFAULTS, threshold=self.threshold,
+                   pipeline=None if self.pipeline is None else self.pipeline.get_config())
+        if self.method == "self-training":
+            cfg.update(rounds=self.rounds, copies=self.copies)
+        else:
+            cfg.update(strong=None if self.strong is None else self.strong.get_config(),
+                       ratio=self.ratio, weight=self.weight, ema=self.ema)
+        return cfg
+
+    def views(self, modality: Any, data: Any, seed: int) -> tuple[Compose | None, Compose]:
+        """The (weak, strong) pipelines of FixMatch / UDA on `data` (weak None: rows as they are)."""
+        from ..image import CoarseDropout
+        from ..policies import TrivialAugmentWide
+        from ..torch.consistency import weak_strong_pipelines
+
+        weak, strong = self.pipeline, self.strong
+        if modality.batch_mixing:  # images
+            if weak is None and strong is None:
+                return weak_strong_pipelines(flip=False, policy="trivialaugment")
+            if strong is None:
+                assert weak is not None
+                strong = Compose([weak, TrivialAugmentWide(), CoarseDropout(
+                    num_holes_range=(1, 1), hole_height_range=(0.5, 0.5),
+                    hole_width_range=(0.5, 0.5), p=1.0)])
+            return weak, strong
+        if strong is None:
+            strong = modality.recommended(data, seed)
+            if strong is None:
+                raise self._invalid(f"{self.method} needs a strong view for {modality.name} data; "
+                                    "give one (strong=augmentlab.Compose([...]))")
+        return weak, strong
+
+    def train(self, model: Any, data: Any, X: np.ndarray, y: np.ndarray, rows: np.ndarray,
+              X_val: np.ndarray | None, y_val: np.ndarray | None, pool: np.ndarray,
+              pool_ids: np.ndarray, seed: int, extra: Mapping[str, Any], n_classes: int,
+              loader_workers: int = 0) -> dict[str, int]:
+        """Fit `model` on the labelled rows `X`, `y` (ids `rows`) and the unlabelled `pool` (ids
+        `pool_ids`); returns what it cost: ``examples_seen`` (rows the model was run or fitted on,
+        views included) and ``fits``."""
+        modality = adapter_for(data.modality)
+        if self.method != "self-training":
+            return self._consistency(model, modality, data, X, y, rows, X_val, y_val, pool,
+                                     pool_ids, seed, extra, n_classes, loader_workers)
+        cost = {"examples_seen": 0, "fits": 0}
+        X_fit, y_fit, ids = X, y, rows
+        for round_ in range(self.rounds + 1):
+            if round_:
+                pos, labels = pseudo_labels(model.predict_proba(pool), round_, self.rounds,
+                                            self.threshold)
+                X_fit = np.concatenate([X, pool[pos]])
+                y_fit = np.concatenate([y, labels.astype(y.dtype)])
+                ids = np.concatenate([rows, pool_ids[pos]])
+            cost["examples_seen"] += self._fit_once(model, modality, X_fit, y_fit, ids, X_val,
+                                                    y_val, seed, extra, n_classes, loader_workers)
+            cost["fits"] += 1
+        return cost
+
+    def _fit_once(self, model: Any, modality: Any, X: np.ndarray, y: np.ndarray, ids: np.ndarray,
+                  X_val: np.ndarray | None, y_val: np.ndarray | None, seed: int,
+                  extra: Mapping[str, Any], n_classes: int, loader_workers: int) -> int:
+        weights = self.sample_weight(y)
+        if model.trained_by_steps:
+            augment = (None if self.pipeline is None
+                       else self._augment_batches(ids, seed, modality.field, extra))
+            model.fit(X, y, X_val, y_val, seed=seed, augment=augment, n_classes=n_classes,
+                      sample_weight=weights, loader_workers=loader_workers)
+            return int(model.examples_seen)
+        if self.pipeline is not None:
+            prepared = modality.prepare(X, extra)
+            parts = [self.inputs(X, modality.field, prepared)[0]] + [
+                self.augment_rows(X, ids, k, seed, modality.field, prepared)
+                for k in range(1, self.copies + 1)]
+            X, y = np.concatenate(parts), np.concatenate([y] * (self.copies + 1))
+            weights = self.sample_weight(y)
+        model.fit(X, y, X_val, y_val, seed=seed, n_classes=n_classes, sample_weight=weights)
+        return len(X)
+
+    def _consistency(self, model: Any, modality: Any, data: Any, X: np.ndarray, y: np.ndarray,
+                     rows: np.ndarray, X_val: np.ndarray | None, y_val: np.ndarray | None,
+                     pool: np.ndarray, pool_ids: np.ndarray, seed: int, extra: Mapping[str, Any],
+                     n_classes: int, loader_workers: int) -> dict[str, int]:
+        if not model.trained_by_steps:
+            raise self._invalid(f"{self.method} trains by steps (models small-cnn, mlp); use "
+                                "semi='self-training' with this model")
+        weak, strong = self.views(modality, data, seed)
+
+        def views(batch: np.ndarray, pick: np.ndarray, step: int) -> tuple[np.ndarray, np.ndarray]:
+            # streams of their own: pool ids are not labelled ids, and the two views of a row
+            # differ in copy
+            ids = pool_ids[pick]
+            first = batch if weak is None else modality.augment(weak, batch, ids, 2 * step, seed, extra)
+            return first, modality.augment(strong, batch, ids, 2 * step + 1, seed, extra)
+
+        augment = (None if weak is None
+                   else self._augment_batches(rows, seed, modality.field, extra, weak))
+        consistency = Consistency(pool, views, loss=self.method, threshold=self.threshold,
+                                  ratio=self.ratio, weight=self.weight, ema=self.ema)
+        model.fit(X, y, X_val, y_val, seed=seed, augment=augment, n_classes=n_classes,
+                  sample_weight=self.sample_weight(y), consistency=consistency,
+                  loader_workers=loader_workers)
+        return {"examples_seen": int(model.examples_seen), "fits": 1}
+
+
 def _from_arguments(name: str, pipeline: Compose | Transform | None = None, copies: int = 4,
                     resampler: Any = None, steps: int | None = None,
                     class_weight: str | None = None, ratio: float | None = None,
                     filters: tuple[Any, ...] = (), label_check: float | None = None,
-                    mixer: Any = None) -> Strategy:
+                    mixer: Any = None, semi: str | None = None) -> Strategy:
     """The strategy type that ``Strategy(...)``'s arguments describe; arguments that do not go
     together are refused here, each type checks its own."""
 
@@ -487,6 +661,12 @@ def _from_arguments(name: str, pipeline: Compose | Transform | None = None, copi
         raise refuse("label_check checks texts and a mixer mixes images; give one of them")
     if int(copies) < 1:
         raise refuse(f"copies={copies} must be >= 1")
+    if semi is not None:
+        if resampler is not None or mixer is not None or label_check is not None:
+            raise refuse("semi combines with a pipeline only (not a resampler, mixer or "
+                         "label_check)")
+        return SemiStrategy(name, semi, pipeline, copies=copies,  # type: ignore[arg-type]
+                            steps=steps, class_weight=class_weight)
     if mixer is not None:
         return MixStrategy(name, mixer, pipeline, copies,  # type: ignore[arg-type]
                            steps=steps, class_weight=class_weight)

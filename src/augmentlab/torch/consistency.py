@@ -68,27 +68,40 @@ def uda_loss(weak_logits: Any, strong_logits: Any, *, temperature: float = 0.4,
     return (kl * mask).mean()
 
 
-def weak_strong_pipelines(*, num_ops: int = 2, magnitude: float = 10,
-                          translate: float = 0.125) -> tuple[Compose, Compose]:
-    """FixMatch's views: weak = horizontal flip + translation by up to ``translate`` of the size;
-    strong = the weak view + RandAugment(``num_ops``, ``magnitude``) + a Cutout square of half the
-    image side. Use them with ``AugmentedDataset(views={"weak": weak, "strong": strong})``.
+def weak_strong_pipelines(*, num_ops: int = 2, magnitude: float = 10, translate: float = 0.125,
+                          flip: bool = True, policy: str = "randaugment") -> tuple[Compose, Compose]:
+    """FixMatch's views: weak = horizontal flip (``flip=True``) + translation by up to
+    ``translate`` of the size; strong = the weak view + a policy + a Cutout square of half the
+    image side. ``policy="randaugment"`` is RandAugment(``num_ops``, ``magnitude``), the paper's;
+    ``"trivialaugment"`` is TrivialAugment Wide (one op, no magnitude to tune, about half the cost
+    per image). Pass ``flip=False`` where a mirrored sample is another class (digits, text in
+    images). Use them with ``AugmentedDataset(views={"weak": weak, "strong": strong})``.
 
     Example:
         >>> weak, strong = weak_strong_pipelines()
         >>> [t.name for t in strong.transforms]
         ['HorizontalFlip', 'Affine', 'RandAugment', 'CoarseDropout']
+        >>> weak, strong = weak_strong_pipelines(flip=False, policy="trivialaugment")
+        >>> [t.name for t in weak.transforms], strong.transforms[1].name
+        (['Affine'], 'TrivialAugmentWide')
     """
     from ..image import Affine, CoarseDropout, HorizontalFlip
-    from ..policies import RandAugment
+    from ..policies import RandAugment, TrivialAugmentWide
+
+    if policy not in ("randaugment", "trivialaugment"):
+        raise InvalidConfig(f"weak_strong_pipelines: policy={policy!r} must be 'randaugment' or "
+                            "'trivialaugment'")
 
     def weak_ops() -> list[Any]:
         # the arguments this recipe was measured with, spelled out (Albumentations' defaults differ)
-        return [HorizontalFlip(p=0.5), Affine(rotate=0.0, scale=(1.0, 1.0), translate_percent=translate,
-                                              shear=0.0, keep_ratio=True, p=1.0)]
+        shift = Affine(rotate=0.0, scale=(1.0, 1.0), translate_percent=translate, shear=0.0,
+                       keep_ratio=True, p=1.0)
+        return [HorizontalFlip(p=0.5), shift] if flip else [shift]
 
+    strong_policy: Any = (RandAugment(num_ops=num_ops, magnitude=magnitude)
+                          if policy == "randaugment" else TrivialAugmentWide())
     weak = Compose(weak_ops())
-    strong = Compose([*weak_ops(), RandAugment(num_ops=num_ops, magnitude=magnitude),
+    strong = Compose([*weak_ops(), strong_policy,
                       CoarseDropout(num_holes_range=(1, 1), hole_height_range=(0.5, 0.5),
                                     hole_width_range=(0.5, 0.5), p=1.0)])
     return weak, strong
