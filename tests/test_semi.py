@@ -260,6 +260,10 @@ def test_an_experiment_with_given_rows_runs_them_in_worker_processes(tmp_path: P
     one = Experiment("digits", out=tmp_path / "one", jobs=1, **kwargs).run(report=False)
     two = Experiment("digits", out=tmp_path / "two", jobs=2, **kwargs).run(report=False)
     assert [c["test_predictions"] for c in one.cells] == [c["test_predictions"] for c in two.cells]
+    frame = one.summary().set_index("strategy")  # the compute is reported beside the accuracy
+    assert frame.loc["st", "examples_seen"] > 4 * frame.loc["baseline", "examples_seen"]
+    assert frame.loc["st", "fit_seconds"] > 0
+    assert "examples_seen" in one.summary_text() and "fit_seconds" in one.summary_text()
     rest = Experiment("digits", out=tmp_path / "rest", jobs=1,
                       **{**kwargs, "unlabeled": "rest"}).run(report=False)
     st = [c for c in rest.cells if c["strategy"] == "st"]
@@ -275,7 +279,8 @@ def test_cli_evaluate_with_unlabeled_rest(tmp_path: Path) -> None:
          "--sizes", "5", "--seeds", "3", "--out", str(out), "--quiet"],
         capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
-    assert "st" in proc.stdout and (out / "report.html").is_file()
+    assert "st" in proc.stdout and "examples_seen" in proc.stdout
+    assert "examples seen" in (out / "report.html").read_text()
     missing = subprocess.run(
         [sys.executable, "-m", "augmentlab.cli", "evaluate", "--data", "digits", "--strategy",
          "self-training", "--sizes", "5", "--seeds", "2", "--out", str(tmp_path / "x")],

@@ -254,7 +254,8 @@ def _summary_table(results: Results) -> str:
     head = ("<tr><th class='l'>strategy</th><th>train size</th><th>seeds</th><th>accuracy % "
             "(95% interval)</th><th>vs baseline, points (95% interval)</th><th>p</th>"
             "<th>p adjusted</th><th>P(beats)</th><th class='l'>verdict</th><th>macro-F1 %</th>"
-            "<th>gap %</th><th>ECE %</th><th>robust acc %</th><th>invariance %</th></tr>")
+            "<th>gap %</th><th>ECE %</th><th>robust acc %</th><th>invariance %</th>"
+            "<th>steps</th><th>examples seen</th><th>fit s</th></tr>")
     family = results.comparisons("accuracy")
     body = []
     for row in frame.to_dict("records"):
@@ -276,10 +277,23 @@ def _summary_table(results: Results) -> str:
             f"<td class='l'>{verdict}</td>"
             f"<td>{_pct(row.get('macro_f1'))}</td><td>{_pct(row.get('generalization_gap'))}</td>"
             f"<td>{_pct(row.get('ece'))}</td><td>{_pct(row.get('robust_accuracy'))}</td>"
-            f"<td>{_pct(row.get('invariance'))}</td></tr>")
+            f"<td>{_pct(row.get('invariance'))}</td>"
+            f"<td>{_number(row.get('steps'))}</td><td>{_number(row.get('examples_seen'))}</td>"
+            f"<td>{_number(row.get('fit_seconds'), 1)}</td></tr>")
     notes = "".join(f"<p class='small'>* {html.escape(note, quote=False)}</p>"
                     for note in _notes(results))
-    return f"<table>{head}{''.join(body)}</table>{notes}"
+    compute = ("<p class='small'>Compute per seed: optimizer <b>steps</b>, <b>examples seen</b> "
+               "(rows the model was run or fitted on; augmented views, unlabelled rows and "
+               "self-training rounds included) and training wall time (<b>fit s</b>, on this "
+               "machine, cells running side by side).</p>")
+    return f"<table>{head}{''.join(body)}</table>{notes}{compute}"
+
+
+def _number(v: Any, digits: int = 0) -> str:
+    """A mean count or duration for a table cell ('' when missing)."""
+    if not isinstance(v, (int, float)) or not math.isfinite(v):
+        return ""
+    return f"{v:,.{digits}f}"
 
 
 def _how_to_read(results: Results) -> str:

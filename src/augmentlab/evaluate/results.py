@@ -38,6 +38,9 @@ SUMMARY_METRICS = [
     ("train_accuracy", "train_accuracy"), ("generalization_gap", "generalization_gap"),
     ("ece", "ece"), ("robust_accuracy", "robust_accuracy"), ("invariance", "invariance"),
 ]
+# what each strategy spent per cell (means over seeds): optimizer steps, the rows the model was
+# run or fitted on (augmented views and self-training rounds included), training wall time
+COMPUTE = ("steps", "examples_seen", "fit_seconds")
 
 
 class Results:
@@ -242,12 +245,35 @@ class Results:
                                p_beats=d["p_beats"], verdict=d["verdict"], mde=d["mde"],
                                seeds_needed=d["seeds_needed"])
                     seeds = min(seeds, d["n"])
+                row.update(self.compute(strategy, size))
                 row["interval_note"] = interval_note(seeds)
                 rows.append(row)
         frame = pd.DataFrame(rows)
         if "interval_note" in frame:  # the last column (baseline rows have no diff_* columns)
             frame = frame[[c for c in frame.columns if c != "interval_note"] + ["interval_note"]]
         return frame
+
+    def compute(self, strategy: str, train_size: int | float) -> dict[str, float]:
+        """What `strategy` spent per cell at `train_size`, averaged over seeds: ``steps``,
+        ``examples_seen`` and ``fit_seconds`` (those its cells recorded; older caches lack some).
+
+        Example:
+            >>> cells = [{"strategy": "a", "train_size": 10, "seed": k, "accuracy": 0.5,
+            ...           "steps": 500, "examples_seen": 16000, "seconds": {"fit": 2.0 + k}}
+            ...          for k in range(2)]
+            >>> Results(cells).compute("a", 10)
+            {'steps': 500.0, 'examples_seen': 16000.0, 'fit_seconds': 2.5}
+        """
+        cells = [c for c in self.cells
+                 if c["strategy"] == strategy and c["train_size"] == train_size]
+        values: dict[str, list[float]] = {k: [] for k in COMPUTE}
+        for c in cells:
+            seconds = (c.get("seconds") or {}).get("fit")
+            for key, v in (("steps", c.get("steps")), ("examples_seen", c.get("examples_seen")),
+                           ("fit_seconds", seconds)):
+                if isinstance(v, (int, float)):
+                    values[key].append(float(v))
+        return {k: float(np.mean(v)) for k, v in values.items() if v}
 
     def summary_text(self) -> str:
         """The summary as the command line prints it: accuracy and the difference vs the baseline
@@ -265,19 +291,26 @@ class Results:
             * 2 seeds: too few for the interval to be usable. ...
         """
         frame = self.summary(clip=True)
+        below: list[str] = []
         cols = ["strategy", "train_size", "seeds", "accuracy", "accuracy_low", "accuracy_high"]
         if "diff_vs_baseline" in frame:
             cols += ["diff_vs_baseline", "diff_low", "diff_high", "diff_p_adjusted", "verdict"]
             if (frame["verdict"] == "inconclusive").any():
                 cols.append("seeds_needed")
+        cols += [c for c in ("examples_seen", "fit_seconds") if c in frame]
         shown = frame[cols].copy()
+        if "examples_seen" in shown:  # the compute each strategy spent, per seed
+            shown["examples_seen"] = [_count(v) for v in shown["examples_seen"]]
+            below.append("examples_seen: rows the model was run on per seed (views and "
+                         "self-training rounds included); fit_seconds: training wall time per seed")
+        if "fit_seconds" in shown:
+            shown["fit_seconds"] = shown["fit_seconds"].round(1)
         for c in cols:
             if c.startswith(("accuracy", "diff_")) and c != "diff_p_adjusted":
                 shown[c] = (shown[c] * 100).round(1)
         if "diff_p_adjusted" in shown:
             shown["diff_p_adjusted"] = shown["diff_p_adjusted"].round(3)
             shown = shown.rename(columns={"diff_p_adjusted": "p_adjusted"})
-        below: list[str] = []
         if "seeds_needed" in shown:
             inconclusive = frame["verdict"] == "inconclusive"
             shown["seeds_needed"] = [
@@ -310,6 +343,20 @@ class Results:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Results:
         return cls(list(d["cells"]), dict(d.get("meta", {})))
+
+
+def _count(v: float) -> str:
+    """A count in a few characters: 950, 16k, 1.2M.
+
+    Example:
+        >>> _count(950.0), _count(16000.0), _count(1234567.0)
+        ('950', '16k', '1.2M')
+    """
+    if not np.isfinite(v):
+        return ""
+    if v >= 1e6:
+        return f"{v / 1e6:.1f}M"
+    return f"{v / 1e3:.0f}k" if v >= 1e4 else f"{v:.0f}"
 
 
 def check_equivalence(band: Any) -> float:
