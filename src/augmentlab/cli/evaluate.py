@@ -37,7 +37,8 @@ def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
                    "embedding-logreg (text); logmel-logreg (audio)")
     parser.add_argument("--strategy", action="append", default=[],
                         help="NAME=baseline|recommended|mild|trivialaugment|randaugment|"
-                             "PIPELINE.yaml, or fixmatch|uda|self-training (alone or after a "
+                             "PIPELINE.yaml, auto (chosen per cell from its training rows), "
+                             "or fixmatch|uda|self-training (alone or after a "
                              "pipeline: recommended+self-training; needs --unlabeled) "
                              "(repeatable)")
     parser.add_argument("--unlabeled", default=None, metavar="rest|PATH",
@@ -79,6 +80,10 @@ def strategy(spec: str, data: Any) -> tuple[str, Any]:
 
     name, _, value = spec.partition("=")
     value = value or name
+    if value == "auto":
+        from ..evaluate import AutoStrategy
+
+        return name, AutoStrategy(name)
     base, plus, method = value.rpartition("+")
     if method in SEMI_METHODS:
         pipeline = _pipeline(spec, base, data) if plus else None

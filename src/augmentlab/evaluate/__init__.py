@@ -15,6 +15,7 @@ Example:
     [['baseline', 10, 3]]
 """
 
+from .auto import AutoStrategy
 from .cells import Protocol, checkpoint_selection, training_rows
 from .corruptions import SUITES, corrupt
 from .experiment import Experiment
@@ -61,6 +62,7 @@ __all__ = [
     "MODELS",
     "SUITES",
     "AugmentStrategy",
+    "AutoStrategy",
     "BaselineStrategy",
     "Consistency",
     "Experiment",

@@ -48,12 +48,14 @@ import numpy as np
 from ..core.compose import Compose
 from ..core.errors import DataError, InvalidConfig
 from ..datasets import Dataset
+from .auto import AutoStrategy
 from .corruptions import corrupt
+from .fitting import fit_strategy
 from .metrics import calibration, classification_metrics, pack_predictions
 from .modalities import adapter_for
 from .models import make_model
-from .semi import UNLABELED_SOURCES, unlabeled_pool
-from .strategies import ResampleStrategy, SemiStrategy, Strategy
+from .semi import UNLABELED_SOURCES
+from .strategies import ResampleStrategy, Strategy
 from .torch_models import StepModel
 
 __all__ = ["MIN_VALIDATION_PER_CLASS", "SELECTIONS", "CellSpec", "Protocol",
@@ -298,7 +300,6 @@ def run_cell(data: Dataset, protocol: Protocol, cell: CellSpec) -> dict[str, Any
 def _run_cell(data: Dataset, protocol: Protocol, cell: CellSpec) -> dict[str, Any]:
     start = time.perf_counter()
     strategy, modality = cell.strategy, adapter_for(data.modality)
-    extra = modality.extra_fields(data)
     train, val = training_rows(data, cell.size, cell.seed, protocol.val_fraction)
     steps = strategy.steps or protocol.steps
     model = make_model(protocol.model, modality.name, steps=steps,
@@ -310,23 +311,11 @@ def _run_cell(data: Dataset, protocol: Protocol, cell: CellSpec) -> dict[str, An
     if selection == "final":
         train, val = np.sort(np.concatenate([train, val])), val[:0]
     X, y = data.X[train], data.y[train]
-    X_val, y_val = (data.X[val], data.y[val]) if len(val) else (None, None)
-    cost: dict[str, int] | None = None
-    if isinstance(strategy, SemiStrategy):
-        if protocol.unlabeled is None:
-            raise InvalidConfig(f"strategy {strategy.name!r} learns from unlabelled rows; give "
-                                "them: Experiment(unlabeled='rest' or an array or folder)")
-        # the whole labelled subset, carve included, is kept out of the pool
-        pool, pool_ids = unlabeled_pool(data, protocol.unlabeled, np.concatenate([train, val]),
-                                        cell.size, cell.seed, protocol.unlabeled_size)
-        if model.trained_by_steps:
-            model.batch_size = protocol.batch_size
-        cost = strategy.train(model, data, X, y, train, X_val, y_val, pool, pool_ids, cell.seed,
-                              extra, n_classes, protocol.loader_workers)
-        X_fit, y_fit, rows_trained = X, y, len(X)
+    if isinstance(strategy, AutoStrategy):  # choose on the training subset, then fit the choice
+        fitted = strategy.fit(model, protocol, data, train, val, cell.size, cell.seed)
     else:
-        X_fit, y_fit, rows_trained = _fit(model, strategy, protocol, modality, X, y, train,
-                                          X_val, y_val, cell.seed, extra, n_classes)
+        fitted = fit_strategy(model, strategy, protocol, data, train, val, cell.size, cell.seed)
+    X_fit, y_fit, rows_trained, cost = fitted.X, fitted.y, fitted.rows, fitted.cost
     fit_seconds = time.perf_counter() - start
     fidelity = _synthetic_fidelity(strategy, X, y, X_fit, y_fit, cell.seed)
 
@@ -340,8 +329,6 @@ def _run_cell(data: Dataset, protocol: Protocol, cell: CellSpec) -> dict[str, An
     y_rob = data.y[rows]
     for kind, level, X_bad in _suite(data, protocol.robustness_rows):
         robustness[f"{kind}@{level:g}"] = float((model.predict_proba(X_bad).argmax(1) == y_rob).mean())
-    if cost is None:
-        cost = {"examples_seen": int(getattr(model, "examples_seen", 0)) or rows_trained, "fits": 1}
     result = {
         "strategy": strategy.name, "strategy_key": strategy.key, "train_size": cell.size,
         "seed": cell.seed, "rows_trained": int(rows_trained),
@@ -362,34 +349,10 @@ def _run_cell(data: Dataset, protocol: Protocol, cell: CellSpec) -> dict[str, An
         # the predicted class of every test row, in `data.test_set()` order
         "test_predictions": pack_predictions(proba.argmax(axis=1)),
     }
+    if fitted.choice is not None:
+        result["auto"] = fitted.choice
     if fidelity is not None and cell.examples:
         result["examples"] = {"real": _examples(X, y), "synthetic": _examples(X_fit[len(X):], y_fit[len(X):])}
     result["seconds"] = {"fit": fit_seconds, "total": time.perf_counter() - start}
     return result
 
-
-def _fit(model: Any, strategy: Strategy, protocol: Protocol, modality: Any, X: np.ndarray,
-         y: np.ndarray, train: np.ndarray, X_val: np.ndarray | None, y_val: np.ndarray | None,
-         seed: int, extra: dict[str, Any], n_classes: int) -> tuple[np.ndarray, np.ndarray, int]:
-    """Fit `model` with a strategy that uses labelled rows only; returns the rows it trained on
-    (before on-the-fly augmentation) and how many."""
-    hooks = (strategy.on_the_fly(train, seed, modality.field, extra, n_classes)
-             if model.trained_by_steps else None)
-    if hooks is not None:  # augmented (and mixed) batch by batch, as the model trains
-        augment, mix = hooks
-        X_fit, y_fit = X, y
-    else:
-        augment = mix = None
-        X_fit, y_fit = strategy.offline(X, y, train, seed, modality.field, extra)
-    rows_trained = len(X_fit)
-    if model.trained_by_steps:
-        if protocol.budget == "epochs" and strategy.steps is None:
-            model.steps = max(1, int(np.ceil(protocol.epochs * rows_trained / protocol.batch_size)))
-        model.batch_size = protocol.batch_size
-        model.fit(X_fit, y_fit, X_val, y_val, seed=seed, augment=augment, n_classes=n_classes,
-                  sample_weight=strategy.sample_weight(y_fit), mix=mix,
-                  loader_workers=protocol.loader_workers)
-    else:
-        model.fit(X_fit, y_fit, X_val, y_val, seed=seed, n_classes=n_classes,
-                  sample_weight=strategy.sample_weight(y_fit))
-    return X_fit, y_fit, rows_trained

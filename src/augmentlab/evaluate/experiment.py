@@ -19,6 +19,7 @@ from ..core.errors import InvalidConfig
 from ..core.files import atomic_write
 from ..core.version import __version__
 from ..datasets import Dataset, load, read_unlabeled
+from .auto import AutoStrategy
 from .cells import CellSpec, Protocol, run_cell
 from .modalities import adapter_for
 from .recommend import mild_geometric
@@ -110,8 +111,9 @@ class Experiment:
         data: a `Dataset` or a built-in name (``"mnist"``, ``"digits"``, ``"keel:yeast4"``, ...).
         model: a built-in model name (default: by modality), a scikit-learn classifier, or a
             factory returning one.
-        strategies: name -> ``None`` (baseline) | pipeline | resampler | `Strategy`. A baseline
-            is added when none is given.
+        strategies: name -> ``None`` (baseline) | pipeline | resampler | `Strategy` |
+            ``"auto"`` (the strategy chosen in each cell from its training rows, `AutoStrategy`).
+            A baseline is added when none is given.
         train_sizes: training rows per class (ints: balanced subsets), or fractions of each
             class of the training split (floats in (0, 1], ``"all"`` for 1.0: the class balance
             kept, for imbalanced data). Every strategy of a (size, seed) trains on the same rows.
@@ -185,7 +187,9 @@ class Experiment:
                 Path(str(unlabeled)), self.data)
             self.data = dataclasses.replace(self.data, unlabeled=rows)
             self.data_name = None  # workers get this dataset itself, its unlabelled rows included
-        self.strategies = as_strategies(strategies)
+        self.strategies = as_strategies(
+            {name: AutoStrategy(name) if isinstance(v, str) and v == "auto" else v
+             for name, v in (strategies or {}).items()})
         self.train_sizes = _sizes(train_sizes)
         self.seeds = list(range(seeds)) if isinstance(seeds, int) else [int(s) for s in seeds]
         if not self.seeds:
