@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from augmentlab.datasets import load
 from augmentlab.errors import InvalidConfig
-from augmentlab.evaluate import AutoStrategy, Protocol
-from augmentlab.evaluate.auto import candidates, inner_folds
+from augmentlab.evaluate import (
+    AutoStrategy,
+    Experiment,
+    Protocol,
+    choose_strategy,
+    recommended_strategy,
+    write_report,
+)
+from augmentlab.evaluate.auto import _score, candidates, choose_by_one_se, inner_folds
 from augmentlab.evaluate.cells import CellSpec, run_cell
 from augmentlab.evaluate.models import make_model
 
@@ -44,8 +52,10 @@ def test_auto_picks_the_best_cross_validated_candidate_and_records_why() -> None
     cell = _auto_cell(DIGITS, folds=3, unlabeled="rest")
     choice = cell["auto"]
     means = choice["cv_accuracy"]
-    assert choice["chosen"] == max(means, key=lambda n: (means[n], -list(means).index(n)))
-    assert set(choice["versus_baseline"]) == set(means) - {"baseline"}
+    evidence = choice["versus_baseline"]
+    leads = [n for n in means if n == "baseline" or evidence[n]["mean"] > evidence[n]["se"]]
+    assert choice["chosen"] == max(leads, key=lambda n: (means[n], -list(means).index(n)))
+    assert set(evidence) == set(means) - {"baseline"}
     for d in choice["versus_baseline"].values():
         assert d["p"] <= d["p_adjusted"] <= 1
     # every candidate x fold and the final fit are counted in the compute; self-training (3
@@ -87,8 +97,80 @@ def test_inner_folds_are_stratified_and_seeded() -> None:
     assert not np.array_equal(fold, inner_folds(y, 5, 1, 1))
 
 
+def test_a_lead_within_its_own_noise_does_not_win() -> None:
+    """The one-standard-error rule: the highest cross-validated score loses to the baseline when
+    its paired lead is below one standard error, and wins when above; a tie keeps the baseline."""
+    scores = {"baseline": 0.70, "noisy": 0.74, "steady": 0.72}
+    noisy, steady = {"mean": 0.04, "se": 0.05}, {"mean": 0.02, "se": 0.005}
+    assert choose_by_one_se(scores, {"noisy": noisy, "steady": steady}) == "steady"
+    assert choose_by_one_se(scores, {"noisy": noisy, "steady": {**steady, "se": 0.03}}) == "baseline"
+    tie = {"baseline": 0.7, "same": 0.7}
+    assert choose_by_one_se(tie, {"same": {"mean": 0.0, "se": 0.0}}) == "baseline"
+    assert choose_by_one_se(tie, {"same": {"mean": 0.0, "se": float("nan")}}) == "baseline"
+
+
+def test_balanced_accuracy_choice_weighs_every_class_equally() -> None:
+    """The choice's score by balanced accuracy is the mean of the per-class hit rates, not the
+    share of hits: 3 of 4 majority rows and 0 of 1 minority rows is 0.375, not 0.6."""
+    correct, y = np.array([[1, 1, 1, 0, 0]], dtype=bool), np.array([0, 0, 0, 0, 1])
+    assert _score(correct, y, "accuracy") == pytest.approx(0.6)
+    assert _score(correct, y, "balanced_accuracy") == pytest.approx(0.375)
+    cell = _auto_cell(load("keel:ecoli4"), folds=2, unlabeled="rest", metric="balanced_accuracy")
+    assert cell["auto"]["metric"] == "balanced_accuracy"
+    assert cell["strategy_key"] != _auto_cell(load("keel:ecoli4"), folds=2, unlabeled="rest")["strategy_key"]
+
+
+def test_choose_strategy_outside_an_experiment_never_reads_the_test_split() -> None:
+    """The same choice with scrambled test labels; the draw of train_size per class is the
+    experiment's (the cell's labelled rows); test rows given as `rows` are refused."""
+    kwargs = {"model": "logreg", "train_size": 5, "folds": 2, "unlabeled": "rest",
+              "unlabeled_size": 200}
+    a = choose_strategy(DIGITS, **kwargs)
+    b = choose_strategy(_scrambled(DIGITS), **kwargs)
+    assert a.record() == b.record()
+    assert a.name in a.cv_score and a.cost["fits"] == 2 * (len(a.cv_score) + 3)  # self-training: 4 fits
+    cell = _auto_cell(DIGITS, folds=2, unlabeled="rest")
+    assert cell["auto"]["chosen"] == a.name and cell["auto"]["cv_accuracy"] == a.cv_score
+    with pytest.raises(InvalidConfig, match="test-split"):
+        choose_strategy(DIGITS, rows=DIGITS.test[:20])
+    with pytest.raises(InvalidConfig, match="Dataset"):
+        choose_strategy(DIGITS.X)  # type: ignore[arg-type]
+
+
+def test_recommended_strategy_auto_returns_the_choices_pipeline() -> None:
+    choice = choose_strategy(DIGITS, model="logreg", train_size=5, folds=2)
+    pipe = recommended_strategy(DIGITS, auto=True, model="logreg", train_size=5)
+    # folds differ (5 vs 2) so compare with the same folds through the pipeline's config
+    same = choose_strategy(DIGITS, model="logreg", train_size=5)
+    assert (pipe is None) == (same.pipeline is None)
+    if pipe is not None:
+        assert pipe.get_config() == same.pipeline.get_config()
+    assert choice.pipeline is None or choice.name != "baseline"
+    with pytest.raises(InvalidConfig, match="auto=True"):
+        recommended_strategy(DIGITS, model="logreg")
+
+
 @pytest.mark.parametrize("kwargs, match", [({"folds": 1}, "folds"), ({"include": ("uda",)}, "only"),
-                                           ({"class_weight": "balanced"}, "class_weight")])
+                                           ({"class_weight": "balanced"}, "class_weight"),
+                                           ({"metric": "f1"}, "metric")])
 def test_bad_auto_options_are_refused(kwargs: dict, match: str) -> None:
     with pytest.raises(InvalidConfig, match=match):
         AutoStrategy("auto", **kwargs)
+
+
+def test_the_report_shows_each_seeds_choice_and_its_evidence(tmp_path: Path) -> None:
+    """Read as a user reads it (headless Chromium): one row per seed, the chosen candidate and
+    every candidate's cross-validated score."""
+    from test_report_verdicts import _rendered_text
+
+    exp = Experiment("wine", model="logreg", strategies={"auto": "auto"}, train_sizes=[8], seeds=2,
+                     unlabeled="rest", out=tmp_path / "run", quiet=True)
+    res = exp.run()
+    text = _rendered_text(write_report(tmp_path / "report.html", res), tmp_path / "shot.png")
+    assert "What auto chose" in text and "cross-validation on the cell's labelled rows" in text
+    for cell in (c for c in res.cells if c["strategy"] == "auto"):
+        row = next(line for line in text.splitlines()
+                   if line.startswith(f"auto\t8 per class\t{cell['seed']}\t"))
+        assert cell["auto"]["chosen"] in row
+        for score in cell["auto"]["cv_accuracy"].values():
+            assert f"{100 * score:.1f}" in row

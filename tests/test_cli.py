@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -55,15 +56,22 @@ def test_unknown_command_fails_with_usage() -> None:
 def test_demo_runs_the_experiment_and_writes_the_report(tmp_path: Path) -> None:
     # the real main job on a small budget (built-in digits instead of MNIST, 2 seeds, 40 steps)
     out = _run("demo", "--out", str(tmp_path), "--dataset", "digits", "--sizes", "5",
-               "--seeds", "2", "--steps", "40", "--jobs", "2", "--quiet")
+               "--seeds", "2", "--steps", "40", "--fixmatch-steps", "40", "--jobs", "2", "--quiet")
     assert out.returncode == 0, out.stderr
     assert "geometric + photometric + erasing" in out.stdout and "verdict" in out.stdout
     assert "TrivialAugment Wide" in out.stdout
     assert f"report:  {tmp_path / 'report.html'}" in out.stdout
     for name in ("report.html", "results.json", "summary.csv"):
         assert (tmp_path / name).is_file()
-    # the text section: Rotten Tomatoes, EDA and back-translation
+    # the unlabelled-data section: FixMatch and auto, the rest of the training split unlabelled
+    assert "augmentlab demo, unlabelled data:" in out.stdout and "FixMatch" in out.stdout
+    semi = json.loads((tmp_path / "unlabeled" / "results.json").read_text())
+    autos = [c for c in semi["cells"] if c["strategy"] == "auto"]
+    assert len(autos) == 2 and all(c["auto"]["chosen"] in c["auto"]["cv_accuracy"] for c in autos)
+    assert "What auto chose" in (tmp_path / "unlabeled" / "report.html").read_text()
+    # the text section: Rotten Tomatoes, EDA, back-translation and self-training
     assert "augmentlab demo, text:" in out.stdout and "back-translation" in out.stdout
+    assert "self-training" in out.stdout
     assert (tmp_path / "text" / "report.html").is_file()
 
 

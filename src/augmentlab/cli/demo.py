@@ -34,13 +34,20 @@ def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
                         help="also measure generated images: cvae, cgan or cvae,cgan "
                              "(a generator is fitted per cell: slower)")
     QUIET.add(parser, help=NO_PROGRESS)
+    parser.add_argument("--no-unlabeled", action="store_true",
+                        help="skip the unlabelled-data section (FixMatch and auto at the smallest "
+                             "size, the rest of the training split unlabelled)")
+    parser.add_argument("--fixmatch-steps", type=int, default=1500,
+                        help="FixMatch's optimizer steps in the unlabelled-data section (default 1500)")
     parser.add_argument("--no-text", action="store_true",
-                        help="skip the text section (Rotten Tomatoes: EDA, back-translation)")
+                        help="skip the text section (Rotten Tomatoes: EDA, back-translation, "
+                             "self-training)")
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the image experiment, then the text one unless ``--no-text`` or its tools are missing.
+    """Run the image experiment, then the unlabelled-data one (unless ``--no-unlabeled``), then
+    the text one unless ``--no-text`` or its tools are missing.
 
     Example:
         >>> from augmentlab.cli import build_parser
@@ -49,7 +56,12 @@ def run(args: argparse.Namespace) -> int:
         ...
         augmentlab.core.errors.InvalidConfig: --sizes 'ten': expected rows per class (10,50) or ...
     """
-    from ..evaluate.demo import demo_experiment, text_demo_available, text_demo_experiment
+    from ..evaluate.demo import (
+        demo_experiment,
+        semi_demo_experiment,
+        text_demo_available,
+        text_demo_experiment,
+    )
 
     exp = demo_experiment(args.out, dataset=args.dataset,
                           train_sizes=tuple(int(v) for v in train_sizes(args.sizes)),
@@ -59,6 +71,16 @@ def run(args: argparse.Namespace) -> int:
           f"{' and '.join(map(str, exp.train_sizes))} labelled images per class? "
           f"{len(exp.seeds)} seeds x {len(exp.strategies)} strategies.", flush=True)
     run_experiment(exp)
+    if not args.no_unlabeled:
+        semi = semi_demo_experiment(args.out / "unlabeled", dataset=args.dataset,
+                                    size=min(exp.train_sizes), seeds=args.seeds,  # type: ignore[arg-type]
+                                    steps=min(args.steps, 500), fixmatch_steps=args.fixmatch_steps,
+                                    jobs=args.jobs, quiet=args.quiet)
+        print(f"\naugmentlab demo, unlabelled data: with {semi.train_sizes[0]} labelled images "
+              f"per class and {semi.protocol.unlabeled_size:,} more without labels, does FixMatch "
+              "help, and which strategy does auto choose? "
+              f"{len(semi.seeds)} seeds x {len(semi.strategies)} strategies.", flush=True)
+        run_experiment(semi)
     if args.no_text:
         return 0
     if not text_demo_available():
@@ -67,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     text = text_demo_experiment(args.out / "text", seeds=args.seeds, jobs=args.jobs,
                                 quiet=args.quiet)
-    print("\naugmentlab demo, text: does EDA or back-translation help TF-IDF + logistic "
-          "regression on Rotten Tomatoes with 500 labelled sentences? "
+    print("\naugmentlab demo, text: does EDA, back-translation or self-training on the unlabelled "
+          "rest help TF-IDF + logistic regression on Rotten Tomatoes with 500 labelled sentences? "
           f"{len(text.seeds)} seeds x {len(text.strategies)} strategies.", flush=True)
     return run_experiment(text)

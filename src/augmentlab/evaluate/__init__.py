@@ -15,7 +15,7 @@ Example:
     [['baseline', 10, 3]]
 """
 
-from .auto import AutoStrategy
+from .auto import AutoChoice, AutoStrategy, choose_strategy
 from .cells import Protocol, checkpoint_selection, training_rows
 from .corruptions import SUITES, corrupt
 from .experiment import Experiment
@@ -62,6 +62,7 @@ __all__ = [
     "MODELS",
     "SUITES",
     "AugmentStrategy",
+    "AutoChoice",
     "AutoStrategy",
     "BaselineStrategy",
     "Consistency",
@@ -80,6 +81,7 @@ __all__ = [
     "assess",
     "calibration",
     "checkpoint_selection",
+    "choose_strategy",
     "classification_metrics",
     "corrupt",
     "default_model",

@@ -14,7 +14,8 @@ from .experiment import Experiment
 from .recommend import mild_geometric, recommended_strategy
 from .strategies import Strategy
 
-__all__ = ["DEMO_STRATEGY_CHOICE", "GENERATORS", "demo_experiment", "demo_strategies", "generator_strategy"]
+__all__ = ["DEMO_STRATEGY_CHOICE", "GENERATORS", "demo_experiment", "demo_strategies", "generator_strategy",
+           "semi_demo_experiment", "text_demo_available", "text_demo_experiment"]
 
 
 GENERATORS = ("cvae", "cgan")
@@ -97,6 +98,35 @@ def demo_experiment(out: str | Path = "demo_output", *, dataset: str = "mnist",
                       quiet=quiet, **kwargs)
 
 
+def semi_demo_experiment(out: str | Path = "demo_output/unlabeled", *, dataset: str = "mnist",
+                         size: int = 10, seeds: int = 5, steps: int = 500,
+                         fixmatch_steps: int = 1500, pool: int = 5000, folds: int = 3,
+                         jobs: int | None = None, quiet: bool = False, **kwargs: Any) -> Experiment:
+    """The demo's unlabelled-data section: `size` labelled images per class and, labels hidden,
+    `pool` rows of the rest of the training split; the small CNN trained for `steps` steps
+    (baseline) vs FixMatch (`fixmatch_steps` steps, each with 3 unlabelled rows per labelled
+    one seen in two views) vs ``auto`` (the strategy chosen in each cell by `folds`-fold
+    cross-validation on its labelled rows among the baseline, the recommended pipeline,
+    TrivialAugment Wide, CutMix and self-training). The budgets are the demo's, small enough
+    for 2 cores: ``bench/semi_effect.py`` gives FixMatch 6,000 steps and 20,000 rows.
+
+    Example:
+        >>> exp = semi_demo_experiment("/tmp/x", dataset="digits", size=5, seeds=1, steps=20)
+        >>> [s.name for s in exp.strategies], exp.protocol.unlabeled
+        (['baseline', 'FixMatch', 'auto'], 'rest')
+    """
+    from .auto import AutoStrategy
+
+    strategies = {
+        "baseline": None,
+        "FixMatch": Strategy("FixMatch", semi="fixmatch", steps=fixmatch_steps),
+        "auto": AutoStrategy("auto", folds=folds),
+    }
+    return Experiment(dataset, model="small-cnn", strategies=strategies, train_sizes=(size,),
+                      seeds=seeds, out=out, steps=steps, unlabeled="rest", unlabeled_size=pool,
+                      jobs=jobs or os.cpu_count() or 1, quiet=quiet, **kwargs)
+
+
 def text_demo_available() -> bool:
     """Whether the text section can run here: WordNet (``wordnet-base``) and Apertium installed.
 
@@ -119,12 +149,13 @@ def text_demo_experiment(out: str | Path = "demo_output/text", *, seeds: int = 5
                          jobs: int | None = None, quiet: bool = False) -> Experiment:
     """The demo's text section: Rotten Tomatoes, 250 sentences per class (500 in all), TF-IDF +
     logistic regression; baseline vs EDA (alpha 0.1, 4 copies) vs back-translation through
-    Apertium (English -> Spanish -> English, one copy: it is deterministic).
+    Apertium (English -> Spanish -> English, one copy: it is deterministic) vs self-training
+    (the rest of the training split's sentences unlabelled, pseudo-labelled in 3 rounds).
 
     Example:
         >>> exp = text_demo_experiment("/tmp/x", seeds=1)
         >>> [s.name for s in exp.strategies], exp.train_sizes
-        (['baseline', 'EDA', 'back-translation'], [250])
+        (['baseline', 'EDA', 'back-translation', 'self-training'], [250])
     """
     from ..core.compose import Compose
     from ..text import EDA, BackTranslate
@@ -133,7 +164,8 @@ def text_demo_experiment(out: str | Path = "demo_output/text", *, seeds: int = 5
         "baseline": None,
         "EDA": Strategy("EDA", Compose([EDA(alpha=0.1)]), copies=4),
         "back-translation": Strategy("back-translation", Compose([BackTranslate()]), copies=1),
+        "self-training": Strategy("self-training", semi="self-training"),
     }
     return Experiment("rotten-tomatoes", model="tfidf-logreg", strategies=strategies,
                       train_sizes=(250,), seeds=seeds, out=out, jobs=jobs or os.cpu_count() or 1,
-                      quiet=quiet)
+                      unlabeled="rest", quiet=quiet)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..core.compose import Compose
 from ..core.errors import InvalidConfig
 from ..datasets import Dataset
@@ -11,8 +13,13 @@ from .modalities.image import mild_geometric
 __all__ = ["mild_geometric", "recommended_strategy"]
 
 
-def recommended_strategy(data: Dataset, seed: int = 0) -> Compose | None:
-    """Where a user with new data starts: a general pipeline for the dataset's modality.
+def recommended_strategy(data: Dataset, seed: int = 0, *, auto: bool = False, model: Any = None,
+                         train_size: int | float | None = None) -> Compose | None:
+    """Where a user with new data starts: a general pipeline for the dataset's modality -- or,
+    with ``auto=True``, the pipeline of the candidate the ``auto`` strategy chooses for this data
+    and `model` by cross-validation on the training split (or on a draw of `train_size` per
+    class; see `choose_strategy`, which also returns the evidence, a chosen batch mix and the
+    cost). ``None`` means the baseline: no augmentation.
 
     Images get geometric jitter (rotation +-12 degrees, scale 0.85-1.15, shift 10%, shear 8
     degrees), brightness/contrast jitter, and a small erased patch half of the time. It contains no
@@ -35,7 +42,15 @@ def recommended_strategy(data: Dataset, seed: int = 0) -> Compose | None:
         >>> from augmentlab.datasets import load
         >>> [t.name for t in recommended_strategy(load("digits"))]
         ['Affine', 'BrightnessContrast', 'Sometimes']
+        >>> recommended_strategy(load("wine"), auto=True, train_size=10) is None  # the baseline
+        True
     """
     if not isinstance(data, Dataset):
         raise InvalidConfig(f"recommended_strategy: expected a Dataset, got {type(data).__name__}")
+    if auto:
+        from .auto import choose_strategy  # auto compares this function's pipelines
+
+        return choose_strategy(data, model=model, train_size=train_size, seed=seed).pipeline
+    if model is not None or train_size is not None:
+        raise InvalidConfig("recommended_strategy: model and train_size only matter with auto=True")
     return adapter_for(data.modality).recommended(data, seed)

@@ -397,6 +397,52 @@ def _fidelity_table(results: Results) -> str:
             f"<table>{head}{''.join(rows)}</table>")
 
 
+def _auto_section(results: Results) -> str:
+    """``auto`` strategies: the choice in each cell and the cross-validated evidence behind it."""
+    cells = sorted((c for c in results.cells if c.get("auto")),
+                   key=lambda c: (c["strategy"], c["train_size"], c["seed"]))
+    if not cells:
+        return ""
+    names = sorted({n for c in cells for n in c["auto"]["cv_accuracy"]},
+                   key=lambda n: min(list(c["auto"]["cv_accuracy"]).index(n)
+                                     for c in cells if n in c["auto"]["cv_accuracy"]))
+    head = ("<tr><th class='l'>strategy</th><th>train size</th><th>seed</th><th class='l'>chosen</th>"
+            + "".join(f"<th>{html.escape(n)}</th>" for n in names)
+            + "<th>flips offered</th><th>folds</th><th>fits</th><th>examples seen</th></tr>")
+    rows = []
+    for c in cells:
+        a = c["auto"]
+        tds = []
+        for n in names:
+            if n not in a["cv_accuracy"]:
+                tds.append("<td>&ndash;</td>")
+                continue
+            shown = f"{100 * a['cv_accuracy'][n]:.1f}"
+            d = a["versus_baseline"].get(n)
+            title = "" if d is None else (f" title='vs baseline {100 * d['mean']:+.1f} "
+                                          f"[{100 * d['low']:+.1f}, {100 * d['high']:+.1f}], "
+                                          f"p adjusted {d['p_adjusted']:.3g}'")
+            mark = "<b>" if n == a["chosen"] else ""
+            tds.append(f"<td{title}>{mark}{shown}{'</b>' if mark else ''}"
+                       + ("" if d is None else f" <span class='small'>({100 * d['mean']:+.1f}, "
+                          f"p<sub>adj</sub> {d['p_adjusted']:.2g})</span>") + "</td>")
+        rows.append(f"<tr><td class='l'>{html.escape(c['strategy'])}</td><td>{size_label(c['train_size'])}"
+                    f"</td><td>{c['seed']}</td><td class='l'>{html.escape(a['chosen'])}</td>{''.join(tds)}"
+                    f"<td>{'yes' if a['flips_offered'] else 'no'}</td>"
+                    f"<td>{a['folds']}&times;{a['repeats']}</td><td>{c['fits']}</td>"
+                    f"<td>{c['examples_seen']:,}</td></tr>")
+    metric = cells[0]["auto"].get("metric", "accuracy").replace("_", " ")
+    return ("<h2>What auto chose</h2><p class='small'>In each cell <code>auto</code> compared its "
+            f"candidates by stratified cross-validation on the cell's labelled rows alone (the test "
+            f"split is never read): each candidate's cross-validated {metric} in %, the chosen one "
+            "in bold, and in brackets its paired difference from the baseline over the folds with "
+            "the p-value Holm-adjusted across the candidates (p<sub>adj</sub>; hover for the interval). The "
+            "choice is the highest cross-validated score: a small difference at a few rows per class "
+            "is noise, which is why the test-split summary above, not this table, says whether "
+            "auto helped. Fits and examples seen count every fold and the final fit.</p>"
+            f"<table>{head}{''.join(rows)}</table>")
+
+
 def _examples_section(results: Results) -> str:
     """Per class, real training rows next to a generator's rows (first seed, largest size)."""
     parts = []
@@ -542,6 +588,7 @@ def write_report(path: Path, results: Results, grid: dict[str, list[Any]] | None
         "changes the validation carve and the model's own randomness, not the training rows, so "
         "these intervals leave out the variation of the data itself and are narrower than a new "
         "sample of data would justify.</p>" if 1.0 in results.train_sizes else "",
+        _auto_section(results),
         _imbalance_table(results),
         _fidelity_table(results),
         _examples_section(results),
