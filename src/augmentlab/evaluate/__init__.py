@@ -16,7 +16,6 @@ Example:
 """
 
 from .auto import AutoChoice, AutoStrategy, choose_strategy
-from .cells import Protocol, checkpoint_selection, training_rows
 from .corruptions import SUITES, corrupt
 from .experiment import Experiment
 from .fidelity import (
@@ -30,6 +29,7 @@ from .fidelity import (
 )
 from .metrics import calibration, classification_metrics, pack_predictions, unpack_predictions
 from .models import MODELS, SklearnModel, default_model, make_model
+from .protocol import Protocol, checkpoint_selection, training_rows
 from .recommend import mild_geometric, recommended_strategy
 from .report import write_report
 from .results import Results

@@ -41,7 +41,7 @@ from ..datasets import Dataset
 from .fitting import Fitted, fit_strategy
 from .modalities import adapter_for
 from .models import make_model
-from .recommend import recommended_strategy
+from .protocol import Protocol, training_rows
 from .stats import holm, paired_difference
 from .strategies import AugmentStrategy, BaselineStrategy, MixStrategy, SemiStrategy, Strategy
 
@@ -73,7 +73,7 @@ def candidates(data: Dataset, model: Any, *, pool: bool, flips: bool, seed: int 
     from ..policies import TrivialAugmentWide
 
     out: dict[str, Strategy] = {"baseline": BaselineStrategy("baseline")}
-    rec = recommended_strategy(data, seed)
+    rec = adapter_for(data.modality).recommended(data, seed)  # = recommended_strategy's
     images = adapter_for(data.modality).batch_mixing
     if rec is not None:
         out["recommended"] = AugmentStrategy("recommended", rec)
@@ -332,8 +332,6 @@ def choose_strategy(data: Dataset, *, model: Any = None, rows: np.ndarray | None
         >>> choice.name in ("baseline", "self-training"), sorted(choice.cv_score)
         (True, ['baseline', 'self-training'])
     """
-    from .cells import Protocol, training_rows
-
     if not isinstance(data, Dataset):
         raise InvalidConfig(f"choose_strategy: expected a Dataset, got {type(data).__name__}")
     protocol = Protocol(model=model if model is not None else adapter_for(data.modality).default_model,
