@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from augmentlab.errors import InvalidConfig
+from augmentlab.errors import InvalidConfig, InvalidInput
 from augmentlab.evaluate import Experiment, Results
 from augmentlab.evaluate.stats import (
     EQUIVALENCE,
@@ -104,6 +104,17 @@ def test_a_verdict_needs_three_seeds() -> None:
              for s, a in (("baseline", b), ("aug", g))]
     row = Results(cells).summary().iloc[1]
     assert row["verdict"] == "not enough seeds to tell" and "too wide" in row["interval_note"]
+
+
+@pytest.mark.parametrize("diff", [{"mean": 0.02, "low": 0.01, "n": 5},
+                                  {"low": 0.01, "high": 0.03, "n": 5, "p": 0.01}])
+def test_a_difference_without_its_interval_is_refused_with_what_is_missing(diff: dict) -> None:
+    """Was a bare KeyError ('high') from inside assess."""
+    missing = "'high'" if "mean" in diff else "'mean'"
+    with pytest.raises(InvalidInput, match=f"lacks {missing}.*paired_difference"):
+        verdict(diff)
+    with pytest.raises(InvalidInput, match=f"lacks {missing}"):
+        assess(diff)
 
 
 def test_equivalent_only_when_the_whole_interval_is_inside_the_band() -> None:

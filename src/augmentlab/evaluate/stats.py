@@ -315,6 +315,10 @@ def assess(diff: Mapping[str, Any], *, p_adjusted: float | None = None,
         >>> assess(d, equivalence=0.05)["verdict"]
         'equivalent'
     """
+    missing = [k for k in ("mean", "low", "high") if k not in diff]
+    if missing:
+        raise InvalidInput(f"the difference lacks {', '.join(map(repr, missing))}; give its mean "
+                           "and interval (low, high) and n, as paired_difference returns them")
     n = int(diff.get("n", 0))
     p = diff.get("p", math.nan) if p_adjusted is None else p_adjusted
     se = diff.get("se", math.nan)
@@ -352,6 +356,8 @@ def verdict(diff: Mapping[str, Any], *, equivalence: float = EQUIVALENCE) -> str
         >>> verdict({"mean": 0.04, "low": 0.01, "high": 0.07, "n": 2})
         'not enough seeds to tell'
     """
+    if "low" not in diff or "high" not in diff:
+        return assess(diff)["verdict"]  # says what is missing
     p = diff.get("p_adjusted", diff.get("p"))
     if p is None:  # an interval alone: significant at its level when it excludes zero
         low, high = diff.get("low", math.nan), diff.get("high", math.nan)
