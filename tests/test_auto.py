@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from augmentlab.datasets import load
-from augmentlab.errors import InvalidConfig
+from augmentlab.errors import DataError, InvalidConfig
 from augmentlab.evaluate import (
     AutoStrategy,
     Experiment,
@@ -45,13 +45,13 @@ def test_auto_never_reads_the_test_split(model: str, steps: int, unlabeled: str 
     assert a["auto"] == b["auto"]
     assert a["test_predictions"] == b["test_predictions"]
     assert a["accuracy"] != b["accuracy"]
-    assert set(a["auto"]["cv_accuracy"]) >= {"baseline", "recommended", "trivialaugment"}
+    assert set(a["auto"]["cv_score"]) >= {"baseline", "recommended", "trivialaugment"}
 
 
 def test_auto_picks_the_best_cross_validated_candidate_and_records_why() -> None:
     cell = _auto_cell(DIGITS, folds=3, unlabeled="rest")
     choice = cell["auto"]
-    means = choice["cv_accuracy"]
+    means = choice["cv_score"]
     evidence = choice["versus_baseline"]
     leads = [n for n in means if n == "baseline" or evidence[n]["mean"] > evidence[n]["se"]]
     assert choice["chosen"] == max(leads, key=lambda n: (means[n], -list(means).index(n)))
@@ -75,7 +75,7 @@ def test_flips_are_offered_only_where_mirrored_rows_keep_their_class() -> None:
     symmetric = dataclasses.replace(DIGITS, X=sym)
     cell = _auto_cell(symmetric, model="logreg", folds=3)
     assert cell["auto"]["flips_offered"] is True
-    assert "recommended + flip" in cell["auto"]["cv_accuracy"]
+    assert "recommended + flip" in cell["auto"]["cv_score"]
 
 
 def test_candidates_follow_the_data_and_the_model() -> None:
@@ -107,6 +107,20 @@ def test_a_lead_within_its_own_noise_does_not_win() -> None:
     tie = {"baseline": 0.7, "same": 0.7}
     assert choose_by_one_se(tie, {"same": {"mean": 0.0, "se": 0.0}}) == "baseline"
     assert choose_by_one_se(tie, {"same": {"mean": 0.0, "se": float("nan")}}) == "baseline"
+    # one fold of five ahead, the rest tied: the lead equals its standard error in theory, and
+    # rounding made it win in 22 of 240 such patterns before the tolerance
+    from augmentlab.evaluate.stats import paired_difference
+
+    wins = 0
+    for a in range(1, 21):
+        for k in range(5):
+            for b in range(0, 21, 2):
+                folds = np.full(5, b / 20)
+                ahead = folds.copy()
+                ahead[k] += a / 20
+                d = paired_difference(ahead, folds)
+                wins += choose_by_one_se({"baseline": 0.0, "x": 1.0}, {"x": d}) == "x"
+    assert wins == 0
 
 
 def test_balanced_accuracy_choice_weighs_every_class_equally() -> None:
@@ -130,11 +144,72 @@ def test_choose_strategy_outside_an_experiment_never_reads_the_test_split() -> N
     assert a.record() == b.record()
     assert a.name in a.cv_score and a.cost["fits"] == 2 * (len(a.cv_score) + 3)  # self-training: 4 fits
     cell = _auto_cell(DIGITS, folds=2, unlabeled="rest")
-    assert cell["auto"]["chosen"] == a.name and cell["auto"]["cv_accuracy"] == a.cv_score
+    assert cell["auto"]["chosen"] == a.name and cell["auto"]["cv_score"] == a.cv_score
     with pytest.raises(InvalidConfig, match="test-split"):
         choose_strategy(DIGITS, rows=DIGITS.test[:20])
     with pytest.raises(InvalidConfig, match="Dataset"):
         choose_strategy(DIGITS.X)  # type: ignore[arg-type]
+
+
+WINE = load("wine")
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"rows": WINE.test - len(WINE.X)}, InvalidConfig, "training-split rows"),  # negative: test rows
+    ({"rows": np.array([len(WINE.X) + 5])}, InvalidConfig, "out of range"),
+    ({"rows": np.concatenate([WINE.train[::4], WINE.train[::4]])}, InvalidConfig, "more than once"),
+    ({"rows": WINE.train[WINE.y[WINE.train] != 1]}, DataError, "'class_1' has 0"),
+    ({"rows": np.array([WINE.train[WINE.y[WINE.train] == c][0] for c in range(3)])}, DataError,
+     "at least 2 of every class"),
+    ({"train_size": 0.0}, InvalidConfig, r"in \(0, 1\]"),
+    ({"train_size": float("nan")}, InvalidConfig, r"in \(0, 1\]"),
+    ({"train_size": -0.5}, InvalidConfig, r"in \(0, 1\]"),
+    ({"train_size": 1.5}, InvalidConfig, r"in \(0, 1\]"),
+    ({"train_size": "10"}, InvalidConfig, "rows per class"),
+    ({"seed": "1"}, InvalidConfig, "seed='1'"),
+    ({"seed": -1}, InvalidConfig, "seed=-1"),
+    ({"rows": WINE.train[::3], "train_size": 5}, InvalidConfig, "not both"),
+    ({"unlabeled_size": 5}, InvalidConfig, "unlabeled='rest'"),
+    ({"unlabeled": "rest"}, InvalidConfig, "nothing unlabelled"),
+    ({"folds": 2.9}, InvalidConfig, "whole number"),
+])
+def test_choose_strategy_refuses_what_would_be_silently_wrong(kwargs: dict, error: type,
+                                                             match: str) -> None:
+    """Each was found by a probe: test rows by negative index, duplicated rows inflating every
+    score (1.0 instead of 0.94), fractions outside (0, 1] quietly rounded up to 2 per class, a
+    missing class, crashes deep in scikit-learn."""
+    with pytest.raises(error, match=match):
+        choose_strategy(WINE, **{"model": "logreg", "folds": 3, **kwargs})
+
+
+def test_auto_takes_include_as_one_name_and_refuses_its_own_steps() -> None:
+    assert AutoStrategy("a", include="fixmatch").include == ("fixmatch",)
+    with pytest.raises(InvalidConfig, match="Experiment\\(steps"):
+        AutoStrategy("a", steps=5)
+    with pytest.raises(InvalidConfig, match="spelled 'auto'"):
+        Experiment("wine", model="logreg", strategies={"a": "Auto"})
+
+
+def test_the_report_names_each_rows_metric() -> None:
+    """Two auto strategies scored by different metrics: each row says its own (the section's
+    text once took the first cell's for all)."""
+    from augmentlab.evaluate import Results
+    from augmentlab.evaluate.report import _auto_section
+
+    def cell(name: str, metric: str) -> dict:
+        record = {"chosen": "baseline", "cv_score": {"baseline": 0.75}, "metric": metric,
+                  "flips_offered": False, "folds": 3, "repeats": 1, "versus_baseline": {}}
+        return {"strategy": name, "train_size": 0.5, "seed": 0, "accuracy": 0.8, "auto": record,
+                "fits": 3, "examples_seen": 30}
+
+    html = _auto_section(Results([{"strategy": "baseline", "train_size": 0.5, "seed": 0,
+                                   "accuracy": 0.8}, cell("acc", "accuracy"),
+                                  cell("bal", "balanced_accuracy")]))
+    acc_row = html[html.index("<td class='l'>acc</td>"):]
+    bal_row = html[html.index("<td class='l'>bal</td>"):]
+    assert "<td class='l'>accuracy</td>" in acc_row.split("</tr>")[0]
+    assert "<td class='l'>balanced accuracy</td>" in bal_row.split("</tr>")[0]
+    assert "one-standard-error rule" in html
 
 
 def test_recommended_strategy_auto_returns_the_choices_pipeline() -> None:
@@ -166,11 +241,14 @@ def test_the_report_shows_each_seeds_choice_and_its_evidence(tmp_path: Path) -> 
     exp = Experiment("wine", model="logreg", strategies={"auto": "auto"}, train_sizes=[8], seeds=2,
                      unlabeled="rest", out=tmp_path / "run", quiet=True)
     res = exp.run()
+    printed = res.summary_text()
+    chosen = [c["auto"]["chosen"] for c in res.cells if c["strategy"] == "auto"]
+    assert f"auto at 8: chose {chosen[0]} in {chosen.count(chosen[0])} of 2 seeds" in printed
     text = _rendered_text(write_report(tmp_path / "report.html", res), tmp_path / "shot.png")
     assert "What auto chose" in text and "cross-validation on the cell's labelled rows" in text
     for cell in (c for c in res.cells if c["strategy"] == "auto"):
         row = next(line for line in text.splitlines()
                    if line.startswith(f"auto\t8 per class\t{cell['seed']}\t"))
         assert cell["auto"]["chosen"] in row
-        for score in cell["auto"]["cv_accuracy"].values():
+        for score in cell["auto"]["cv_score"].values():
             assert f"{100 * score:.1f}" in row

@@ -67,7 +67,7 @@ def test_demo_runs_the_experiment_and_writes_the_report(tmp_path: Path) -> None:
     assert "augmentlab demo, unlabelled data:" in out.stdout and "FixMatch" in out.stdout
     semi = json.loads((tmp_path / "unlabeled" / "results.json").read_text())
     autos = [c for c in semi["cells"] if c["strategy"] == "auto"]
-    assert len(autos) == 2 and all(c["auto"]["chosen"] in c["auto"]["cv_accuracy"] for c in autos)
+    assert len(autos) == 2 and all(c["auto"]["chosen"] in c["auto"]["cv_score"] for c in autos)
     assert "What auto chose" in (tmp_path / "unlabeled" / "report.html").read_text()
     # the text section: Rotten Tomatoes, EDA, back-translation and self-training
     assert "augmentlab demo, text:" in out.stdout and "back-translation" in out.stdout

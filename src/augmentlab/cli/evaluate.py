@@ -42,7 +42,8 @@ def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
                              "pipeline: recommended+self-training; needs --unlabeled) "
                              "(repeatable)")
     parser.add_argument("--unlabeled", default=None, metavar="rest|PATH",
-                        help="unlabelled rows for fixmatch/uda/self-training: 'rest' (the "
+                        help="unlabelled rows for fixmatch/uda/self-training (and auto's "
+                             "self-training candidate): 'rest' (the "
                              "training rows outside each subset, labels hidden), a folder of "
                              "images or a .txt file of texts")
     parser.add_argument("--unlabeled-size", type=int, default=None, metavar="N",
@@ -113,7 +114,8 @@ def _pipeline(spec: str, value: str, data: Any) -> Any:
     if not path.is_file():
         raise InvalidConfig(f"--strategy {spec!r}: expected NAME=baseline|recommended|mild|"
                             "trivialaugment|randaugment|PATH to a pipeline YAML/JSON file, "
-                            "optionally followed by +fixmatch, +uda or +self-training")
+                            "optionally followed by +fixmatch, +uda or +self-training, or "
+                            "NAME=auto (names are lower case)")
     return load_pipeline(path.read_text(encoding="utf-8"))
 
 

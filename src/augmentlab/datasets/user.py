@@ -67,8 +67,9 @@ def read_unlabeled(path: str | Path, like: Dataset) -> np.ndarray:
         return np.array(texts, dtype=object)
     if like.modality != "image":
         raise DataError(f"unlabelled rows from a path are read for images (a folder) and text (a "
-                        f".txt file); for {like.modality} data pass an array "
-                        "(Experiment(unlabeled=array))", path=str(root))
+                        f".txt file); for {like.modality} data use 'rest' (--unlabeled rest: "
+                        "the training rows outside each labelled subset) or, from Python, an "
+                        "array (Experiment(unlabeled=array))", path=str(root))
     if not root.is_dir():
         raise DataError("unlabelled images: expected a folder of image files", path=str(root))
     found = sorted(p for p in root.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())

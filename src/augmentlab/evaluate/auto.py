@@ -30,13 +30,14 @@ standard error) with a Holm-adjusted p-value across the candidates, and what the
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import numpy as np
 
 from ..core.compose import Compose
-from ..core.errors import InvalidConfig
+from ..core.errors import DataError, InvalidConfig
 from ..datasets import Dataset
 from .fitting import Fitted, fit_strategy
 from .modalities import adapter_for
@@ -52,7 +53,8 @@ AUTO_CANDIDATES = ("baseline", "recommended", "recommended + flip", "trivialaugm
                    "recommended + cutmix", "self-training", "fixmatch")
 FLIP_KEEPS = 0.9  # mirrored rows must keep this share of the baseline's accuracy for flips
 METRICS = ("accuracy", "balanced_accuracy")  # what the choice maximises
-_VERSION = 2  # bump when the candidates or the rule change: it is in the cache key
+_TIE = 1e-9  # differences of scores below this are ties
+_VERSION = 3  # bump when the candidates or the rule change: it is in the cache key
 
 
 def candidates(data: Dataset, model: Any, *, pool: bool, flips: bool, seed: int = 0,
@@ -121,7 +123,10 @@ def choose_by_one_se(scores: dict[str, float], versus_baseline: dict[str, dict[s
         'baseline'
     """
     names = list(scores)
-    eligible = [names[0]] + [n for n in names[1:] if versus_baseline[n]["mean"] > versus_baseline[n]["se"]]
+    # a lead equal to its standard error (one fold ahead, the rest tied: exactly equal in
+    # theory) must not win on the last bit of floating-point rounding
+    eligible = [names[0]] + [n for n in names[1:]
+                             if versus_baseline[n]["mean"] - versus_baseline[n]["se"] > _TIE]
     return max(eligible, key=lambda n: (scores[n], -names.index(n)))
 
 
@@ -166,7 +171,7 @@ class AutoChoice:
 
     def record(self) -> dict[str, Any]:
         """The JSON-native record a cell keeps (``result["auto"]``)."""
-        return {"chosen": self.name, "cv_accuracy": self.cv_score, "metric": self.metric,
+        return {"chosen": self.name, "cv_score": self.cv_score, "metric": self.metric,
                 "flips_offered": self.flips_offered, "folds": self.folds,
                 "repeats": self.repeats, "versus_baseline": self.versus_baseline,
                 "chosen_config": self.strategy.config(), "cost": dict(self.cost)}
@@ -193,8 +198,17 @@ class AutoStrategy(Strategy):
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        if isinstance(self.include, str):  # include="fixmatch" means the one name
+            self.include = (self.include,)
+        for name in ("folds", "repeats"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+                raise self._invalid(f"{name}={value!r} must be a whole number")
         if int(self.folds) < 2 or int(self.repeats) < 1:
             raise self._invalid(f"folds={self.folds} must be >= 2 and repeats={self.repeats} >= 1")
+        if self.steps is not None:
+            raise self._invalid("auto's candidates and its final fit train for the experiment's "
+                                "steps; set Experiment(steps=...) instead of steps on auto")
         unknown = sorted(set(self.include) - {"fixmatch"})
         if unknown:
             raise self._invalid(f"include={unknown} : only 'fixmatch' can be added")
@@ -229,7 +243,13 @@ class AutoStrategy(Strategy):
         """
         labelled = np.sort(np.asarray(labelled))
         y = data.y[labelled]
-        folds = max(2, min(self.folds, int(np.bincount(y).min())))
+        counts = np.bincount(y, minlength=len(data.classes))
+        if counts.min() < 2:
+            short = [f"{data.classes[c]!r} has {counts[c]}" for c in np.flatnonzero(counts < 2)]
+            raise DataError("auto cross-validates on the labelled rows and needs at least 2 of "
+                            "every class; " + ", ".join(short) + ": give more labelled rows of "
+                            "those classes", path=data.source or None)
+        folds = max(2, min(self.folds, int(counts.min())))
         cost = {"examples_seen": 0, "fits": 0}
 
         def new_model(strategy: Strategy) -> Any:
@@ -334,23 +354,38 @@ def choose_strategy(data: Dataset, *, model: Any = None, rows: np.ndarray | None
     """
     if not isinstance(data, Dataset):
         raise InvalidConfig(f"choose_strategy: expected a Dataset, got {type(data).__name__}")
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise InvalidConfig(f"choose_strategy: seed={seed!r} must be a whole number >= 0")
+    if rows is not None and train_size is not None:
+        raise InvalidConfig("choose_strategy: give rows (the labelled rows) or train_size (a "
+                            "draw of that many per class), not both")
+    if unlabeled_size is not None and unlabeled is None:
+        raise InvalidConfig("choose_strategy: unlabeled_size caps an unlabelled pool; give "
+                            "unlabeled='rest' as well")
     protocol = Protocol(model=model if model is not None else adapter_for(data.modality).default_model,
                         steps=steps, unlabeled=unlabeled, unlabeled_size=unlabeled_size)
     if rows is None:
         if train_size is None:
             rows = data.train
         else:
-            train, val = training_rows(data, train_size, seed, protocol.val_fraction)
+            train, val = training_rows(data, train_size, int(seed), protocol.val_fraction)
             rows = np.concatenate([train, val])
     rows = np.asarray(rows)
     if rows.ndim != 1 or not np.issubdtype(rows.dtype, np.integer) or len(rows) == 0:
         raise InvalidConfig("choose_strategy: rows must be a non-empty 1-D array of row indices "
                             "into data.X")
-    if np.isin(rows, data.test).any():
-        raise InvalidConfig("choose_strategy: rows include test-split rows; choose on training "
-                            "rows only (data.train)")
+    if not np.isin(rows, data.train).all():
+        raise InvalidConfig("choose_strategy: rows must be indices of training-split rows "
+                            "(data.train); some are test rows, negative or out of range")
+    if len(np.unique(rows)) != len(rows):
+        raise InvalidConfig("choose_strategy: rows holds a row more than once; a copy on both "
+                            "sides of a fold would inflate every score: give each row once")
+    if unlabeled == "rest" and len(rows) == len(data.train):
+        raise InvalidConfig("choose_strategy: with the whole training split labelled, "
+                            "unlabeled='rest' leaves nothing unlabelled; give train_size or rows "
+                            "(the labelled part), or leave unlabeled out")
     size = train_size if train_size is not None else len(rows)
     auto = AutoStrategy("auto", folds=folds, repeats=repeats, include=include, metric=metric)
     fresh = make_model(protocol.model, data.modality, steps=steps,
                        sample_rate=data.info.get("sample_rate"))
-    return auto.choose(fresh, protocol, data, rows, size, seed)
+    return auto.choose(fresh, protocol, data, rows, size, int(seed))

@@ -96,7 +96,18 @@ def training_rows(data: Dataset, size: int | float, seed: int, val_fraction: flo
         >>> tr, va = training_rows(load("wine"), 0.5, 0, 0.2)
         >>> len(tr) + len(va)
         66
+        >>> training_rows(load("wine"), 1.5, 0, 0.2)
+        Traceback (most recent call last):
+        ...
+        augmentlab.core.errors.InvalidConfig: train size 1.5: a fraction of each class must be in (0, 1]; ...
     """
+    if isinstance(size, bool) or not isinstance(size, (int, float, np.integer, np.floating)):
+        raise InvalidConfig(f"train size {size!r}: give rows per class (an int >= 2) or a "
+                            "fraction of each class (a float in (0, 1])")
+    if isinstance(size, (float, np.floating)) and not 0 < size <= 1:  # NaN fails too
+        raise InvalidConfig(f"train size {size!r}: a fraction of each class must be in (0, 1]; "
+                            "for rows per class give an int")
+    size = float(size) if isinstance(size, (float, np.floating)) else int(size)
     counts = data.class_counts("train")
     if isinstance(size, float):
         want = {c: max(2, int(round(size * n))) for c, n in counts.items()}

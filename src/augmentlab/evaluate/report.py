@@ -403,21 +403,22 @@ def _auto_section(results: Results) -> str:
                    key=lambda c: (c["strategy"], c["train_size"], c["seed"]))
     if not cells:
         return ""
-    names = sorted({n for c in cells for n in c["auto"]["cv_accuracy"]},
-                   key=lambda n: min(list(c["auto"]["cv_accuracy"]).index(n)
-                                     for c in cells if n in c["auto"]["cv_accuracy"]))
+    names = sorted({n for c in cells for n in c["auto"]["cv_score"]},
+                   key=lambda n: min(list(c["auto"]["cv_score"]).index(n)
+                                     for c in cells if n in c["auto"]["cv_score"]))
     head = ("<tr><th class='l'>strategy</th><th>train size</th><th>seed</th><th class='l'>chosen</th>"
             + "".join(f"<th>{html.escape(n)}</th>" for n in names)
-            + "<th>flips offered</th><th>folds</th><th>fits</th><th>examples seen</th></tr>")
+            + "<th class='l'>scored by</th><th>flips offered</th><th>folds</th><th>fits</th>"
+            "<th>examples seen</th></tr>")
     rows = []
     for c in cells:
         a = c["auto"]
         tds = []
         for n in names:
-            if n not in a["cv_accuracy"]:
+            if n not in a["cv_score"]:
                 tds.append("<td>&ndash;</td>")
                 continue
-            shown = f"{100 * a['cv_accuracy'][n]:.1f}"
+            shown = f"{100 * a['cv_score'][n]:.1f}"
             d = a["versus_baseline"].get(n)
             title = "" if d is None else (f" title='vs baseline {100 * d['mean']:+.1f} "
                                           f"[{100 * d['low']:+.1f}, {100 * d['high']:+.1f}], "
@@ -428,18 +429,21 @@ def _auto_section(results: Results) -> str:
                           f"p<sub>adj</sub> {d['p_adjusted']:.2g})</span>") + "</td>")
         rows.append(f"<tr><td class='l'>{html.escape(c['strategy'])}</td><td>{size_label(c['train_size'])}"
                     f"</td><td>{c['seed']}</td><td class='l'>{html.escape(a['chosen'])}</td>{''.join(tds)}"
+                    f"<td class='l'>{html.escape(a['metric'].replace('_', ' '))}</td>"
                     f"<td>{'yes' if a['flips_offered'] else 'no'}</td>"
                     f"<td>{a['folds']}&times;{a['repeats']}</td><td>{c['fits']}</td>"
                     f"<td>{c['examples_seen']:,}</td></tr>")
-    metric = cells[0]["auto"].get("metric", "accuracy").replace("_", " ")
     return ("<h2>What auto chose</h2><p class='small'>In each cell <code>auto</code> compared its "
-            f"candidates by stratified cross-validation on the cell's labelled rows alone (the test "
-            f"split is never read): each candidate's cross-validated {metric} in %, the chosen one "
-            "in bold, and in brackets its paired difference from the baseline over the folds with "
-            "the p-value Holm-adjusted across the candidates (p<sub>adj</sub>; hover for the interval). The "
-            "choice is the highest cross-validated score: a small difference at a few rows per class "
-            "is noise, which is why the test-split summary above, not this table, says whether "
-            "auto helped. Fits and examples seen count every fold and the final fit.</p>"
+            "candidates by stratified cross-validation on the cell's labelled rows alone (the test "
+            "split is never read): each candidate's cross-validated score in % (the metric named "
+            "in the row), the chosen one in bold, and in brackets its paired difference from the "
+            "baseline over the folds with the p-value Holm-adjusted across the candidates "
+            "(p<sub>adj</sub>; hover for the interval). A candidate can be chosen only when its "
+            "lead over the baseline exceeds one standard error of those paired differences (the "
+            "one-standard-error rule); among those the highest score wins, and with none the "
+            "baseline does: a lead smaller than its own noise at a few rows per class is not a "
+            "reason to augment. Whether auto helped is the summary's verdict on the test split, "
+            "not this table. Fits and examples seen count every fold and the final fit.</p>"
             f"<table>{head}{''.join(rows)}</table>")
 
 

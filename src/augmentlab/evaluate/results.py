@@ -319,6 +319,7 @@ class Results:
             below.append("seeds_needed: about how many seeds would settle an inconclusive row; "
                          "'-': more seeds alone would not (the effect is too small to tell on "
                          "this test split)")
+        below += self._auto_lines()
         if "p_adjusted" in shown:
             below.append("p_adjusted: Holm-adjusted over the table's comparisons; helps/hurts "
                          "below 0.05, equivalent: the whole interval within "
@@ -330,6 +331,17 @@ class Results:
         stars = list(dict.fromkeys(n for n in notes if n))
         text += "".join(f"\n\n* {n}" if k == 0 else f"\n* {n}" for k, n in enumerate(stars))
         return text + "".join(f"\n\n{n}" if k == 0 else f"\n{n}" for k, n in enumerate(below))
+
+    def _auto_lines(self) -> list[str]:
+        """What each ``auto`` strategy chose, per training size, over the seeds."""
+        chosen: dict[tuple[str, Any], list[str]] = {}
+        for c in self.cells:
+            if c.get("auto"):
+                chosen.setdefault((c["strategy"], c["train_size"]), []).append(c["auto"]["chosen"])
+        return [f"{name} at {size}: chose " + ", ".join(
+                    f"{n} in {names.count(n)} of {len(names)} seeds" for n in dict.fromkeys(names))
+                + " (cross-validated on each cell's labelled rows; the report shows the evidence)"
+                for (name, size), names in sorted(chosen.items(), key=str)]
 
     def best(self, train_size: int | float, metric: str = "accuracy") -> str:
         """The strategy with the highest mean `metric` at `train_size`."""

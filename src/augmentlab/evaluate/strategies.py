@@ -708,8 +708,10 @@ def as_strategies(strategies: Mapping[str, Any] | None) -> list[Strategy]:
         elif type(value).__module__.startswith("augmentlab.mix"):  # a batch mixer
             out.append(MixStrategy(name, value))
         else:
+            hint = " (the chosen strategy is spelled 'auto')" if str(value).lower() == "auto" else ""
             raise InvalidConfig(f"strategy {name!r}: expected None, a pipeline, a resampler, a "
-                                f"mixer or a Strategy, got {type(value).__name__}")
+                                f"mixer, a Strategy or 'auto', got {type(value).__name__} "
+                                f"{value!r}{hint}")
     if not any(s.kind == "baseline" for s in out):
         out.insert(0, BaselineStrategy("baseline"))
     out.sort(key=lambda s: s.kind != "baseline")  # baseline first, the rest in the given order
