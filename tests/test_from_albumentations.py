@@ -580,3 +580,25 @@ def test_the_importer_never_imports_albumentations() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "HorizontalFlip"
+
+
+@pytest.mark.parametrize("key", ["masks", "images", "image2", "mask_1", "bboxes2", "keypoints2"])
+def test_albumentations_style_extra_targets_are_refused_not_passed_through(key: str) -> None:
+    """An Albumentations habit (``masks=[...]``, an ``image2`` its ``additional_targets`` would
+    declare) used to pass through untouched: the image flipped, the mask not."""
+    from augmentlab.errors import InvalidInput
+
+    img = np.zeros((8, 8, 3), np.uint8)
+    value = [np.zeros((8, 8), np.uint8)] if key.endswith("s") and key != "bboxes2" else img
+    pipe = al.Compose([al.HorizontalFlip(p=1.0)], seed=0)
+    with pytest.raises(InvalidInput, match=f"{key}: looks like an? .* field .*extra_fields"):
+        pipe(image=img, **{key: value})
+    kind = key.rstrip("s_0123456789") if key not in ("bboxes2", "keypoints2") else key[:-1]
+    declared = al.Compose([al.HorizontalFlip(p=1.0)], seed=0, extra_fields={key: kind})
+    if kind in ("image", "mask") and not key.endswith("s"):
+        marked = img.copy()
+        marked[:, 0] = 255
+        assert declared(image=img, **{key: marked})[key][:, -1].all()  # it follows the image
+    # labels and other passthrough keys stay as they were
+    out = pipe(image=img, labels=["cat"], class_labels=[1], meta={"f": 1})
+    assert out["labels"] == ["cat"] and out["class_labels"] == [1]

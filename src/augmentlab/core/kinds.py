@@ -13,6 +13,7 @@ ARCHITECTURE.md).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -132,8 +133,26 @@ def field_of(sample: Any, kind: str, how: str) -> tuple[str, Any]:
     return keys[0], sample[keys[0]]
 
 
+# kinds whose look-alike keys (``masks``, ``image2``, ``mask_1``, ``bboxes2``) an Albumentations
+# user passes out of habit: passed through untouched, they would silently stop following the
+# image, so an undeclared one is refused
+_LOOK_ALIKE = re.compile(r"^(image|mask|bboxes|keypoints)(s|_?\d+)$")
+
+
 def resolve_kinds(keys: Mapping[str, Any], extra_fields: Mapping[str, str]) -> dict[str, str]:
-    """Map each key of a call to its field kind; unknown keys map to ``"passthrough"``."""
+    """Map each key of a call to its field kind; unknown keys map to ``"passthrough"`` (carried
+    along untouched: labels, ids, metadata), except keys that look like a spatial field
+    (``masks``, ``images``, ``image2``, ``mask_1``, ``bboxes2``) and are not declared, which are
+    refused: untouched, they would no longer match the image.
+
+    Example:
+        >>> resolve_kinds({"image": 0, "mask2": 0, "labels": 0}, {"mask2": "mask"})
+        {'image': 'image', 'mask2': 'mask', 'labels': 'passthrough'}
+        >>> resolve_kinds({"image": 0, "masks": 0}, {})
+        Traceback (most recent call last):
+        ...
+        augmentlab.core.errors.InvalidInput: masks: looks like a mask field but is not one...
+    """
     kinds = {}
     for key in keys:
         if key in extra_fields:
@@ -141,5 +160,16 @@ def resolve_kinds(keys: Mapping[str, Any], extra_fields: Mapping[str, str]) -> d
         elif is_kind(key):
             kinds[key] = key
         else:
+            alike = _LOOK_ALIKE.match(key) if isinstance(key, str) else None
+            if alike:
+                kind = alike.group(1)
+                how = ("stack the masks along the last axis as one mask=(H, W, N), or declare "
+                       "each: Compose(..., extra_fields={'mask2': 'mask'}) and pass mask2=..."
+                       if key == "masks" else
+                       f"declare it: Compose(..., extra_fields={{{key!r}: {kind!r}}}) (what "
+                       "Albumentations calls additional_targets)")
+                raise InvalidInput(f"{key}: looks like a{'n' if kind[0] in 'aeiou' else ''} "
+                                   f"{kind} field but is not one, so it would pass through "
+                                   f"untouched and no longer match the image; {how}")
             kinds[key] = "passthrough"
     return kinds
