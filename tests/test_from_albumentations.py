@@ -602,3 +602,21 @@ def test_albumentations_style_extra_targets_are_refused_not_passed_through(key: 
     # labels and other passthrough keys stay as they were
     out = pipe(image=img, labels=["cat"], class_labels=[1], meta={"f": 1})
     assert out["labels"] == ["cat"] and out["class_labels"] == [1]
+
+
+def test_a_float_image_in_0_255_is_refused_by_colour_transforms_not_clipped() -> None:
+    """float32 holds 0..1 in augmentlab; a 0..255 float image (an Albumentations or OpenCV habit)
+    came back from BrightnessContrast clipped to 0..1: every pixel above 1 became 1."""
+    from augmentlab.errors import InvalidInput
+
+    img = (np.random.default_rng(0).random((16, 16, 3)) * 255).astype(np.float32)
+    for t in (al.BrightnessContrast(p=1.0), al.GaussNoise(p=1.0), al.GaussianBlur(p=1.0)):
+        with pytest.raises(InvalidInput, match=r"in \[0, 1\] for .*spans 0\.07668 to 254\.9.*divide by 255"):
+            al.Compose([al.HorizontalFlip(p=1.0), t], seed=0)(image=img)
+    # geometry alone keeps any range; [0, 1] floats (and float rounding just outside) pass
+    flipped = al.Compose([al.HorizontalFlip(p=1.0)], seed=0)(image=img)["image"]
+    assert np.array_equal(flipped, img[:, ::-1])
+    unit = np.clip(img / 255, 0, 1)
+    unit[0, 0, 0] = 1.0000001
+    out = al.Compose([al.BrightnessContrast(p=1.0)], seed=0)(image=unit)["image"]
+    assert out.dtype == np.float32 and out.min() >= 0 and out.max() <= 1

@@ -270,12 +270,30 @@ def _torch_draw() -> int:
     return int(torch.empty((), dtype=torch.int64).random_().item())
 
 
+_UNIT_SLACK = 1e-3  # float rounding around [0, 1] that is still a [0, 1] image
+
+
+def _check_unit_range(key: str, image: Any, reader: str | None) -> None:
+    """A float image that colour, noise or filter transforms read as [0, 1] must hold values
+    there: one in 0..255 would come back clipped to 0..1, silently."""
+    if not isinstance(image, np.ndarray) or image.dtype.kind != "f" or image.size == 0:
+        return
+    low, high = float(image.min()), float(image.max())
+    if low < -_UNIT_SLACK or high > 1 + _UNIT_SLACK:  # NaN passes: other checks say what it is
+        raise InvalidInput(
+            f"{key}: a float image must hold values in [0, 1] for {reader} (and the other "
+            f"colour, noise and filter transforms); this one spans {low:.4g} to {high:.4g}: "
+            "divide by 255 (or pass uint8), or leave those transforms out")
+
+
 class _Layout(NamedTuple):
     """Which call keys hold which kind of field; worked out once per distinct set of keys."""
 
     kinds: dict[str, str]
     modal: bool  # a kind with a check (core.kinds: text, audio, rows...), run on every call
     passes: tuple[tuple[FieldPass, Any], ...]  # the field passes this call needs, with their plans
+    unit_images: tuple[str, ...]  # image keys a transform reads as [0, 1] when they are float
+    unit_reader: str | None  # the first such transform (named in the error)
 
 
 class _Runner:
@@ -532,8 +550,10 @@ class Compose(BaseCompose):
                         f"has none of them (it has {', '.join(sorted(fields)) or 'no fields'}); "
                         f"pass that field or take {leaf.name} out of the pipeline")
             plans = [(p, p.plan(kinds)) for p in self._passes]  # a plan may claim more keys
+            unit = next((leaf.name for leaf in self.leaves() if leaf.unit_float_images), None)
             layout = self._layouts[names] = _Layout(
-                kinds, has_check(kinds), tuple((p, plan) for p, plan in plans if plan is not None))
+                kinds, has_check(kinds), tuple((p, plan) for p, plan in plans if plan is not None),
+                tuple(k for k, kind in kinds.items() if kind == "image") if unit else (), unit)
         return layout
 
     def _applies(self, runner: _Runner) -> bool:
@@ -554,6 +574,8 @@ class Compose(BaseCompose):
     def _execute(self, fields: Mapping[str, Any], seed: int, sample_id: int, copy: int,
                  replay: dict[str, Step] | None) -> Sample:
         layout = self._layout(fields)
+        for key in layout.unit_images:
+            _check_unit_range(key, fields[key], layout.unit_reader)
         sample = Sample.of(fields)  # arrays are used as they are, never copied
         sample.kinds = layout.kinds
         sample.meta = self._meta

@@ -85,6 +85,9 @@ class Transform:
     name: ClassVar[str] = "Transform"
     fields: ClassVar[frozenset[str]] = frozenset()  # kinds this transform changes (containers: none)
     changes_dtype: ClassVar[bool] = False  # True only where the output dtype is the point
+    # True where float images are read as values in [0, 1] (colour, noise, filters): a pipeline
+    # holding one refuses a float image outside that range instead of clipping it to garbage
+    unit_float_images: ClassVar[bool] = False
     random: ClassVar[bool] = True  # False: sample_params draws nothing, so no generator is made
     # True: sample_params returns str keys and JSON-native values only (Python int, float, str,
     # bool, lists of them), so the runner records them without converting; the invariant

@@ -508,6 +508,7 @@ class Normalize(ImageOnlyTransform):
     random = False
 
     changes_dtype = True
+    unit_float_images = False  # max_pixel_value says how it reads values (and is checked)
 
     def __init__(self, *, mean: Any = _IMAGENET_MEAN, std: Any = _IMAGENET_STD,
                  max_pixel_value: float | None = 255.0, p: float = 1.0) -> None:

@@ -35,10 +35,12 @@ __all__ = [
 
 
 class ImageOnlyTransform(Transform):
-    """Changes pixel values only; masks, boxes and keypoints are unaffected by definition."""
+    """Changes pixel values only; masks, boxes and keypoints are unaffected by definition. Float
+    images are read as values in [0, 1] (a pipeline holding one refuses others)."""
 
     _abstract = True
     fields = frozenset({"image"})
+    unit_float_images = True
 
 
 class PointwiseTransform(ImageOnlyTransform):
