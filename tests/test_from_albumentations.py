@@ -620,3 +620,13 @@ def test_a_float_image_in_0_255_is_refused_by_colour_transforms_not_clipped() ->
     unit[0, 0, 0] = 1.0000001
     out = al.Compose([al.BrightnessContrast(p=1.0)], seed=0)(image=unit)["image"]
     assert out.dtype == np.float32 and out.min() >= 0 and out.max() <= 1
+
+
+def test_a_channels_first_mask_stack_says_how_to_give_it() -> None:
+    from augmentlab.errors import InvalidInput
+
+    img = np.zeros((32, 32, 3), np.uint8)
+    with pytest.raises(InvalidInput, match=r"channels-first \(N, H, W\).*np\.moveaxis"):
+        al.Compose([al.HorizontalFlip(p=1.0)], seed=0)(image=img, mask=np.zeros((3, 32, 32), np.uint8))
+    out = al.Compose([al.HorizontalFlip(p=1.0)], seed=0)(image=img, mask=np.zeros((32, 32, 3), np.uint8))
+    assert out["mask"].shape == (32, 32, 3)

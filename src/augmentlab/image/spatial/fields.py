@@ -339,6 +339,8 @@ def check_mask(value: Any, key: str, size: tuple[int, int] | None) -> np.ndarray
     if value.dtype.kind not in "biuf":
         raise InvalidInput(f"{key}: mask dtype {value.dtype} is not numeric")
     if size is not None and value.shape[:2] != size:
+        hint = ("; it looks channels-first (N, H, W): give it as (H, W, N), e.g. "
+                "np.moveaxis(mask, 0, -1)" if value.ndim == 3 and value.shape[1:] == size else "")
         raise InvalidInput(f"{key}: mask is {value.shape[1]}x{value.shape[0]} but the image is "
-                           f"{size[1]}x{size[0]}; masks must match the image size")
+                           f"{size[1]}x{size[0]}; masks must match the image size{hint}")
     return value
