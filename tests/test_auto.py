@@ -182,6 +182,15 @@ def test_choose_strategy_refuses_what_would_be_silently_wrong(kwargs: dict, erro
         choose_strategy(WINE, **{"model": "logreg", "folds": 3, **kwargs})
 
 
+def test_excluded_candidates_are_not_tried() -> None:
+    cell = _auto_cell(DIGITS, folds=2, unlabeled="rest", exclude=("self-training", "trivialaugment"))
+    assert "self-training" not in cell["auto"]["cv_score"]
+    assert "trivialaugment" not in cell["auto"]["cv_score"] and "recommended" in cell["auto"]["cv_score"]
+    with pytest.raises(InvalidConfig, match="can be left out"):
+        AutoStrategy("a", exclude=("baseline",))
+    assert AutoStrategy("a").key != AutoStrategy("a", exclude="self-training").key
+
+
 def test_auto_takes_include_as_one_name_and_refuses_its_own_steps() -> None:
     assert AutoStrategy("a", include="fixmatch").include == ("fixmatch",)
     with pytest.raises(InvalidConfig, match="Experiment\\(steps"):

@@ -181,7 +181,9 @@ class AutoChoice:
 class AutoStrategy(Strategy):
     """The strategy chosen in each cell by cross-validation on its training subset (see the
     module): ``folds`` stratified folds (fewer when a class has fewer rows), ``repeats`` times;
-    ``include=("fixmatch",)`` adds FixMatch to the candidates when there are unlabelled rows;
+    ``include=("fixmatch",)`` adds FixMatch to the candidates when there are unlabelled rows,
+    ``exclude=("self-training",)`` leaves candidates out (never the baseline: what the others
+    must beat);
     ``metric="balanced_accuracy"`` chooses by it (imbalanced classes) instead of accuracy.
 
     Example:
@@ -194,12 +196,19 @@ class AutoStrategy(Strategy):
     folds: int = 5
     repeats: int = 1
     include: tuple[str, ...] = field(default=())
+    exclude: tuple[str, ...] = field(default=())
     metric: str = "accuracy"
 
     def __post_init__(self) -> None:
         super().__post_init__()
         if isinstance(self.include, str):  # include="fixmatch" means the one name
             self.include = (self.include,)
+        if isinstance(self.exclude, str):
+            self.exclude = (self.exclude,)
+        wrong = sorted(set(self.exclude) - set(AUTO_CANDIDATES[1:]))
+        if wrong:
+            raise self._invalid(f"exclude={wrong}: the candidates that can be left out are "
+                                + ", ".join(AUTO_CANDIDATES[1:]))
         for name in ("folds", "repeats"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, numbers.Integral):
@@ -217,10 +226,13 @@ class AutoStrategy(Strategy):
                                 + ", ".join(repr(m) for m in METRICS))
         if self.class_weight is not None:
             raise self._invalid("auto chooses among its own candidates; class_weight is not one")
-        self.folds, self.repeats, self.include = int(self.folds), int(self.repeats), tuple(self.include)
+        self.folds, self.repeats = int(self.folds), int(self.repeats)
+        self.include, self.exclude = tuple(self.include), tuple(self.exclude)
 
     def config(self) -> dict[str, Any]:
         cfg = super().config()
+        if self.exclude:  # only when given: configurations (cache keys) without it stay valid
+            cfg["exclude"] = list(self.exclude)
         cfg.update(folds=self.folds, repeats=self.repeats, include=list(self.include),
                    metric=self.metric, version=_VERSION)
         return cfg
@@ -277,6 +289,7 @@ class AutoStrategy(Strategy):
         flips = self._flips_keep_labels(data, base_models, scores["baseline"])
         options = candidates(data, model, pool=protocol.unlabeled is not None, flips=flips,
                              seed=seed, include=self.include)
+        options = {k: v for k, v in options.items() if k not in self.exclude}
         for name, strategy in options.items():
             if name != "baseline":
                 scores[name] = cross_validate(strategy)[0]
