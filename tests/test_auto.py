@@ -145,7 +145,7 @@ def test_choose_strategy_outside_an_experiment_never_reads_the_test_split() -> N
     assert a.name in a.cv_score and a.cost["fits"] == 2 * (len(a.cv_score) + 3)  # self-training: 4 fits
     cell = _auto_cell(DIGITS, folds=2, unlabeled="rest")
     assert cell["auto"]["chosen"] == a.name and cell["auto"]["cv_score"] == a.cv_score
-    with pytest.raises(InvalidConfig, match="test-split"):
+    with pytest.raises(InvalidConfig, match="training-split rows"):
         choose_strategy(DIGITS, rows=DIGITS.test[:20])
     with pytest.raises(InvalidConfig, match="Dataset"):
         choose_strategy(DIGITS.X)  # type: ignore[arg-type]

@@ -37,8 +37,9 @@ def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--no-unlabeled", action="store_true",
                         help="skip the unlabelled-data section (FixMatch and auto at the smallest "
                              "size, the rest of the training split unlabelled)")
-    parser.add_argument("--fixmatch-steps", type=int, default=1500,
-                        help="FixMatch's optimizer steps in the unlabelled-data section (default 1500)")
+    parser.add_argument("--fixmatch-steps", type=int, default=1000,
+                        help="FixMatch's optimizer steps in the unlabelled-data section (default "
+                             "1000; it runs at most 3 seeds)")
     parser.add_argument("--no-text", action="store_true",
                         help="skip the text section (Rotten Tomatoes: EDA, back-translation, "
                              "self-training)")
@@ -73,7 +74,8 @@ def run(args: argparse.Namespace) -> int:
     run_experiment(exp)
     if not args.no_unlabeled:
         semi = semi_demo_experiment(args.out / "unlabeled", dataset=args.dataset,
-                                    size=min(exp.train_sizes), seeds=args.seeds,  # type: ignore[arg-type]
+                                    size=min(exp.train_sizes),  # type: ignore[arg-type]
+                                    seeds=min(args.seeds, 3),
                                     steps=min(args.steps, 500), fixmatch_steps=args.fixmatch_steps,
                                     jobs=args.jobs, quiet=args.quiet)
         print(f"\naugmentlab demo, unlabelled data: with {semi.train_sizes[0]} labelled images "
