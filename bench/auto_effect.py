@@ -78,6 +78,14 @@ def run(name: str, args: argparse.Namespace) -> None:
               f"fit s {fit_s:6.1f}")
     chosen = Counter(c["auto"]["chosen"] for c in res.cells if c["strategy"] == "auto")
     print("  auto chose: " + ", ".join(f"{k} x{v}" for k, v in chosen.most_common()))
+    # auto against each hand-written strategy, paired by seed (one comparison each, unadjusted)
+    vs = []
+    for strat in res.strategies:
+        if strat not in ("auto", "baseline"):
+            d = res.paired_difference("auto", strat, train_size=size, metric=metric)
+            vs.append(f"{strat} {100 * d['mean']:+.1f} [{100 * d['low']:+.1f}, {100 * d['high']:+.1f}]")
+    if vs:
+        print("  auto minus: " + "; ".join(vs))
 
 
 def main() -> None:

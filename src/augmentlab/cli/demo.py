@@ -28,7 +28,7 @@ def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--dataset", default="mnist", help="built-in image dataset (default mnist)")
     SIZES.add(parser, default="10,50", help="train sizes per class, comma separated")
     SEEDS.add(parser, default=5)
-    STEPS.add(parser, default=1000, help="optimizer steps per model")
+    STEPS.add(parser, default=500, help="optimizer steps per model")
     JOBS.add(parser, default=None, help="parallel processes (default: cores)")
     parser.add_argument("--generators", default="",
                         help="also measure generated images: cvae, cgan or cvae,cgan "
@@ -37,9 +37,9 @@ def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--no-unlabeled", action="store_true",
                         help="skip the unlabelled-data section (FixMatch and auto at the smallest "
                              "size, the rest of the training split unlabelled)")
-    parser.add_argument("--fixmatch-steps", type=int, default=1000,
+    parser.add_argument("--fixmatch-steps", type=int, default=800,
                         help="FixMatch's optimizer steps in the unlabelled-data section (default "
-                             "1000; it runs at most 3 seeds)")
+                             "800; it runs at most 3 seeds)")
     parser.add_argument("--no-text", action="store_true",
                         help="skip the text section (Rotten Tomatoes: EDA, back-translation, "
                              "self-training)")
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         semi = semi_demo_experiment(args.out / "unlabeled", dataset=args.dataset,
                                     size=min(exp.train_sizes),  # type: ignore[arg-type]
                                     seeds=min(args.seeds, 3),
-                                    steps=min(args.steps, 500), fixmatch_steps=args.fixmatch_steps,
+                                    steps=args.steps, fixmatch_steps=args.fixmatch_steps,
                                     jobs=args.jobs, quiet=args.quiet)
         print(f"\naugmentlab demo, unlabelled data: with {semi.train_sizes[0]} labelled images "
               f"per class and {semi.protocol.unlabeled_size:,} more without labels, does FixMatch "
