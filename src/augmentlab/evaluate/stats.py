@@ -299,6 +299,13 @@ def seeds_needed(mean: float, sd: float, *, test_variance: float = 0.0,
     return min(hits) if hits else None
 
 
+def _require_interval(diff: Mapping[str, Any]) -> None:
+    missing = [k for k in ("mean", "low", "high") if k not in diff]
+    if missing:
+        raise InvalidInput(f"the difference lacks {', '.join(map(repr, missing))}; give its mean "
+                           "and interval (low, high) and n, as paired_difference returns them")
+
+
 def assess(diff: Mapping[str, Any], *, p_adjusted: float | None = None,
            equivalence: float = EQUIVALENCE, level: float = 0.95, power: float = POWER,
            alpha: float = 0.05) -> dict[str, Any]:
@@ -315,17 +322,16 @@ def assess(diff: Mapping[str, Any], *, p_adjusted: float | None = None,
         >>> assess(d, equivalence=0.05)["verdict"]
         'equivalent'
     """
-    missing = [k for k in ("mean", "low", "high") if k not in diff]
-    if missing:
-        raise InvalidInput(f"the difference lacks {', '.join(map(repr, missing))}; give its mean "
-                           "and interval (low, high) and n, as paired_difference returns them")
+    if ("low" in diff) != ("high" in diff):  # half an interval is a malformed difference
+        _require_interval(diff)
     n = int(diff.get("n", 0))
     p = diff.get("p", math.nan) if p_adjusted is None else p_adjusted
     se = diff.get("se", math.nan)
     mde = min_detectable_effect(se, n, level, power)
     out: dict[str, Any] = {"verdict": TOO_FEW, "mde": mde, "seeds_needed": None}
     if n < MIN_SEEDS or p is None or math.isnan(p):
-        return out
+        return out  # nothing to judge (an empty mapping, no test): too few to tell
+    _require_interval(diff)
     low, high, mean = diff["low"], diff["high"], diff["mean"]
     if p < alpha and mean != 0:
         out["verdict"] = "helps" if mean > 0 else "hurts"
@@ -356,8 +362,8 @@ def verdict(diff: Mapping[str, Any], *, equivalence: float = EQUIVALENCE) -> str
         >>> verdict({"mean": 0.04, "low": 0.01, "high": 0.07, "n": 2})
         'not enough seeds to tell'
     """
-    if "low" not in diff or "high" not in diff:
-        return assess(diff)["verdict"]  # says what is missing
+    if ("low" in diff) != ("high" in diff):  # half an interval is a malformed difference
+        _require_interval(diff)
     p = diff.get("p_adjusted", diff.get("p"))
     if p is None:  # an interval alone: significant at its level when it excludes zero
         low, high = diff.get("low", math.nan), diff.get("high", math.nan)
