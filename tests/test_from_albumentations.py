@@ -613,6 +613,10 @@ def test_a_float_image_in_0_255_is_refused_by_colour_transforms_not_clipped() ->
     for t in (al.BrightnessContrast(p=1.0), al.GaussNoise(p=1.0), al.GaussianBlur(p=1.0)):
         with pytest.raises(InvalidInput, match=r"in \[0, 1\] for .*spans 0\.07668 to 254\.9.*divide by 255"):
             al.Compose([al.HorizontalFlip(p=1.0), t], seed=0)(image=img)
+    import torch  # a CHW float tensor in 0..255 came back clipped too, after the numpy fix
+
+    with pytest.raises(InvalidInput, match=r"in \[0, 1\] for BrightnessContrast"):
+        al.Compose([al.BrightnessContrast(p=1.0)], seed=0)(image=torch.from_numpy(img).permute(2, 0, 1))
     # geometry alone keeps any range; [0, 1] floats (and float rounding just outside) pass
     flipped = al.Compose([al.HorizontalFlip(p=1.0)], seed=0)(image=img)["image"]
     assert np.array_equal(flipped, img[:, ::-1])

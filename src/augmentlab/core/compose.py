@@ -276,7 +276,11 @@ _UNIT_SLACK = 1e-3  # float rounding around [0, 1] that is still a [0, 1] image
 def _check_unit_range(key: str, image: Any, reader: str | None) -> None:
     """A float image that colour, noise or filter transforms read as [0, 1] must hold values
     there: one in 0..255 would come back clipped to 0..1, silently."""
-    if not isinstance(image, np.ndarray) or image.dtype.kind != "f" or image.size == 0:
+    if isinstance(image, np.ndarray):
+        if image.dtype.kind != "f" or image.size == 0:
+            return
+    elif not (callable(getattr(image, "is_floating_point", None)) and image.is_floating_point()
+              and image.numel() > 0):  # a torch tensor is checked as it comes, before conversion
         return
     low, high = float(image.min()), float(image.max())
     if low < -_UNIT_SLACK or high > 1 + _UNIT_SLACK:  # NaN passes: other checks say what it is
