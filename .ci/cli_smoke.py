@@ -2,7 +2,7 @@
 
     VENV/bin/python .ci/cli_smoke.py WORKDIR
 
-`augmentlab validate`, `augment` (with its progress bar, then --quiet with 2 workers: same bytes),
+`augmentlab validate`, `augment` (with its progress bar, then --quiet with --jobs 2: same bytes),
 `replay --verify` and `show`. Needs only the core dependencies: it is what `pip install augmentlab`
 (no extras) must be able to do. The pipeline includes the lookup-table transforms (Invert,
 BrightnessContrast, RandomGamma), which go through stringzilla.
@@ -60,14 +60,14 @@ def main(work: Path) -> None:
     lines = (work / "out" / "manifest.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 12, lines
     run("augment", "in", "out-quiet", "--pipeline", "pipeline.yaml", "--copies", "2", "--quiet",
-        "--workers", "2", cwd=work)
+        "--jobs", "2", cwd=work)
     assert images(work / "out-quiet") == written, "2 workers wrote other bytes than 1"
     run("replay", "out", "--verify", cwd=work)
-    run("show", "--pipeline", "pipeline.yaml", "--input", "in/cat/cat1.png", "--n", "4", "--out",
+    run("show", "in/cat/cat1.png", "--pipeline", "pipeline.yaml", "--copies", "4", "--out",
         "grid.png", cwd=work)
     grid = cv2.imread(str(work / "grid.png"))
     assert grid is not None and grid.shape[0] >= 48 and grid.shape[1] >= 64, "show wrote no image"
-    print("cli smoke test: validate, augment, augment --quiet --workers 2, replay --verify, show: ok")
+    print("cli smoke test: validate, augment, augment --quiet --jobs 2, replay --verify, show: ok")
 
 
 if __name__ == "__main__":

@@ -54,16 +54,18 @@ class _Tab:
             self.events.append(json.loads(self.ws.recv()))
 
 
-def render(page: Path, screenshot: Path) -> dict[str, Any]:
-    """Load `page` (a local file) and return ``{"errors": [...], "images": [...], "text": ...}``
-    (``text``: the page's text as a reader sees it, ``document.body.innerText``)."""
+def render(page: Path | str, screenshot: Path) -> dict[str, Any]:
+    """Load `page` (a local file, or an http:// address) and return
+    ``{"errors": [...], "images": [...], "text": ...}`` (``text``: the page's text as a reader sees
+    it, ``document.body.innerText``)."""
     exe = chromium_path()
     if exe is None:
         raise RuntimeError("chromium is not installed; `make install` installs it")
     profile = Path(tempfile.mkdtemp(prefix="chromium-"))
     proc = subprocess.Popen(
         [exe, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-         "--disable-dev-shm-usage", "--remote-debugging-port=0", f"--user-data-dir={profile}",
+         "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--disable-quic", "--remote-debugging-port=0", f"--user-data-dir={profile}",
          "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         port_file = profile / "DevToolsActivePort"
@@ -78,7 +80,8 @@ def render(page: Path, screenshot: Path) -> dict[str, Any]:
         tab = _Tab(next(t for t in targets if t["type"] == "page")["webSocketDebuggerUrl"])
         for domain in ("Page", "Runtime", "Log", "Network"):
             tab.call(f"{domain}.enable")
-        tab.call("Page.navigate", url=page.resolve().as_uri())
+        url = page if isinstance(page, str) else page.resolve().as_uri()
+        tab.call("Page.navigate", url=url)
         tab.wait_for("Page.loadEventFired")
         images = tab.call("Runtime.evaluate", returnByValue=True, expression=(
             "Array.from(document.images).map(i => ({src: i.src.slice(0, 40), complete: i.complete,"

@@ -107,12 +107,15 @@ def test_masks_and_yolo_boxes_move_with_the_image(tmp_path: Path) -> None:
     pipe_file = tmp_path / "flip.yaml"
     pipe_file.write_text(flip.to_yaml())
     image = str(tmp_path / "voc" / "JPEGImages" / "c.jpg")
-    assert main(["show", "--pipeline", str(pipe_file), "--input", image, "--n", "3",
+    assert main(["show", image, "--pipeline", str(pipe_file), "--copies", "3",
                  "--out", str(tmp_path / "grid.png")]) == 0
     grid = cv2.cvtColor(cv2.imread(str(tmp_path / "grid.png")), cv2.COLOR_BGR2RGB)
-    assert grid.shape == (68, 4 * 68, 3)
-    right = grid[2:66, 70:134]  # the first copy, flipped: its box is drawn at x 40..55
-    assert (right[30, 40] == [0, 255, 0]).all() and not (right[30, 8] == [0, 255, 0]).all()
+    from augmentlab.preview import show_image
+
+    cell = show_image(flip, image, tmp_path / "again.png", copies=3).cells[1]  # where copy 1 sits
+    right = grid[cell.y:cell.y + cell.height, cell.x:cell.x + cell.width]
+    s = cell.width // 64  # the first copy, flipped: its box is drawn at x 40..55, at the tile's scale
+    assert (right[30 * s, 40 * s] == [0, 255, 0]).all() and not (right[30 * s, 8 * s] == [0, 255, 0]).all()
 
 
 def test_refusals_and_overwrite(photo_folder: Path, tmp_path: Path) -> None:
@@ -264,10 +267,10 @@ def test_cli_validate_replay_and_errors(photo_folder: Path, tmp_path: Path,
     assert "a valid pipeline (Compose, 3 transforms)" in capsys.readouterr().out
     bad = tmp_path / "bad.yaml"
     bad.write_text("augmentlab: 1\npipeline:\n  name: Compose\n  transforms:\n    - {name: Rotat}\n")
-    assert main(["validate", str(bad)]) == 2
+    assert main(["validate", str(bad)]) == 1
     assert "bad.yaml:5: unknown transform 'Rotat'" in capsys.readouterr().err  # with its line
     missing = str(tmp_path / "nope.yaml")
-    assert main(["augment", str(photo_folder), str(tmp_path / "o"), "--pipeline", missing]) == 2
+    assert main(["augment", str(photo_folder), str(tmp_path / "o"), "--pipeline", missing]) == 1
     assert "pipeline file" in capsys.readouterr().err
     assert main(["augment", str(photo_folder), str(tmp_path / "o"), "--pipeline", str(good), "--quiet"]) == 0
     assert main(["replay", str(tmp_path / "o"), "--verify"]) == 0

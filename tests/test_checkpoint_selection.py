@@ -280,3 +280,9 @@ def test_packed_predictions_round_trip_and_stay_compact() -> None:
             pack_predictions(bad)
     with pytest.raises(ValueError):
         unpack_predictions("u2:AAAA")  # three bytes are not whole uint16s
+
+
+def test_a_protocol_with_its_default_model_is_usable() -> None:
+    # Protocol()'s model=None was refused by make_model ("got NoneType") at the first cell
+    assert Protocol().config("table")["model_name"] == "logreg"
+    assert Protocol().config("image")["model_name"] == "small-cnn"

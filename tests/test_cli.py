@@ -42,10 +42,11 @@ def test_list_names_every_transform() -> None:
     out = _run("list")
     assert out.returncode == 0
     lines = out.stdout.splitlines()
-    names = [line.split()[0] for line in lines[::2]]  # a line of fields, then one of parameters
+    names = [line.split()[0] for line in lines[::3]]  # fields, then what it does, then parameters
     assert names == al.registry.names()
     rotate = next(i for i, line in enumerate(lines) if line.startswith("Rotate "))
-    assert "bboxes" in lines[rotate] and "limit=" in lines[rotate + 1] and "p=" in lines[rotate + 1]
+    assert "bboxes" in lines[rotate] and "limit=" in lines[rotate + 2] and "p=" in lines[rotate + 2]
+    assert lines[rotate + 1].strip().startswith("Rotate")  # the first sentence of its docstring
 
 
 def test_unknown_command_fails_with_usage() -> None:
@@ -87,17 +88,17 @@ def test_evaluate_on_user_csv_and_bad_input(tmp_path: Path) -> None:
     assert "baseline" in ok.stdout and (tmp_path / "r" / "report.html").is_file()
     bad = _run("evaluate", "--data", f"csv:{tmp_path / 't.csv'}", "--sizes", "10",
                "--out", str(tmp_path / "r2"))
-    assert bad.returncode == 2
+    assert bad.returncode == 1  # a data error, not a usage error
     assert "no label column 'label'; the columns are a, b, c, target" in bad.stderr
     big = _run("evaluate", "--data", "wine", "--model", "logreg", "--sizes", "60",
                "--out", str(tmp_path / "r3"), "--quiet")
-    assert big.returncode == 2 and "has 44" in big.stderr
+    assert big.returncode == 1 and "has 44" in big.stderr
 
 
 def test_synth_writes_samples_in_the_input_format_with_a_manifest(tmp_path: Path) -> None:
     import json
 
-    out = _run("synth", "--data", "keel:yeast4", "--generator", "smote", "--n", "20",
+    out = _run("synth", "--data", "keel:yeast4", "--generator", "smote", "--per-class", "20",
                "--class", "positive", "--out", str(tmp_path / "syn"))
     assert out.returncode == 0, out.stderr
     rows = (tmp_path / "syn" / "synthetic.csv").read_text().splitlines()
@@ -105,14 +106,15 @@ def test_synth_writes_samples_in_the_input_format_with_a_manifest(tmp_path: Path
     manifest = [json.loads(line) for line in (tmp_path / "syn" / "manifest.jsonl").read_text().splitlines()]
     assert len(manifest) == 20 and all(len(m["parents"]) == 2 and m["label"] == "positive" for m in manifest)
     assert manifest[0]["generator"]["name"] == "SMOTE" and manifest[0]["seed"] == 0
-    again = _run("synth", "--data", "keel:yeast4", "--n", "5", "--out", str(tmp_path / "syn"))
-    assert again.returncode == 2 and "not empty" in again.stderr
-    bad = _run("synth", "--data", "keel:yeast4", "--n", "-3", "--out", str(tmp_path / "x"))
-    assert bad.returncode == 2 and "--n -3" in bad.stderr
+    again = _run("synth", "--data", "keel:yeast4", "--per-class", "5", "--out", str(tmp_path / "syn"))
+    assert again.returncode == 1 and "not empty" in again.stderr
+    bad = _run("synth", "--data", "keel:yeast4", "--per-class", "-3", "--out", str(tmp_path / "x"))
+    assert bad.returncode == 2 and "--per-class: -3 is too small" in bad.stderr
 
 
 def test_synth_images_with_the_cvae(tmp_path: Path) -> None:
-    out = _run("synth", "--data", "digits", "--generator", "cvae", "--n", "3", "--out", str(tmp_path / "img"))
+    out = _run("synth", "--data", "digits", "--generator", "cvae", "--per-class", "3",
+               "--out", str(tmp_path / "img"))
     assert out.returncode == 0, out.stderr
     files = sorted((tmp_path / "img").glob("*/*.png"))
     assert len(files) == 30 and {f.parent.name for f in files} == {str(d) for d in range(10)}
@@ -130,19 +132,20 @@ def test_evaluate_takes_the_automatic_policies_by_name(tmp_path: Path) -> None:
     assert cfg["ra"]["pipeline"]["transforms"][0]["name"] == "RandAugment"
     bad = _run("evaluate", "--data", "digits", "--strategy", "x=autoaugment", "--out",
                str(tmp_path / "bad"))
-    assert bad.returncode == 2 and "trivialaugment|randaugment" in bad.stderr
+    assert bad.returncode == 1 and "trivialaugment|randaugment" in bad.stderr
 
 
 def test_synth_refuses_what_the_modality_cannot_fit(tmp_path: Path) -> None:
     # the modality's adapter says which generators fit its rows; the messages stay as they were
-    image = _run("synth", "--data", "digits", "--generator", "smote", "--n", "3",
+    image = _run("synth", "--data", "digits", "--generator", "smote", "--per-class", "3",
                  "--out", str(tmp_path / "img"))
-    assert image.returncode == 2
+    assert image.returncode == 1
     assert "synth: smote is for tables; for images use --generator cvae or cgan" in image.stderr
+    assert "synth: synth:" not in image.stderr  # the command is named once
     rows = tmp_path / "t.jsonl"
     rows.write_text("".join(f'{{"text": "film {i}", "label": "{i % 2}"}}\n' for i in range(12)))
-    text = _run("synth", "--data", f"jsonl:{rows}", "--n", "3", "--out", str(tmp_path / "txt"))
-    assert text.returncode == 2
+    text = _run("synth", "--data", f"jsonl:{rows}", "--per-class", "3", "--out", str(tmp_path / "txt"))
+    assert text.returncode == 1
     assert "synth: text generators are not part of augmentlab yet; use a table or images" in text.stderr
     assert not (tmp_path / "img").exists() and not (tmp_path / "txt").exists()
 
@@ -160,4 +163,4 @@ def test_evaluate_sets_the_equivalence_band_in_points(tmp_path: Path) -> None:
     for bad in ("0", "-1", "100", "nan"):
         refused = _run("evaluate", "--data", "wine", "--equivalence", bad, "--out",
                        str(tmp_path / "bad"))
-        assert refused.returncode == 2 and "--equivalence" in refused.stderr, (bad, refused.stderr)
+        assert refused.returncode == 1 and "--equivalence" in refused.stderr, (bad, refused.stderr)

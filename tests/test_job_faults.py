@@ -69,14 +69,14 @@ def test_a_second_run_on_the_same_output_refuses_and_the_first_completes(photos:
     second = subprocess.run(_cli(photos, out, pipe_file, "--copies", "100"), capture_output=True,
                             text=True, timeout=120)
     assert first.poll() is None, "the first run ended before the second started: make it longer"
-    assert second.returncode == 2
+    assert second.returncode == 1
     assert f"another augmentlab run (pid {first.pid}) is writing {out}" in second.stderr
     assert first.wait(timeout=300) == 0
     assert verify_output(out) == []
     assert len((out / "manifest.jsonl").read_text().splitlines()) == 12 * 100
     assert not (tmp_path / f".{out.name}.augmentlab-lock").exists()  # released and removed
     # once the first is done, the lock is free: a second run is refused only because OUTPUT exists
-    assert main(["augment", str(photos), str(out), "--pipeline", str(pipe_file), "--quiet"]) == 2
+    assert main(["augment", str(photos), str(out), "--pipeline", str(pipe_file), "--quiet"]) == 1
 
 
 def test_a_killed_worker_stops_the_run_with_a_clear_error_and_it_resumes(photos: Path, tmp_path: Path) -> None:
@@ -86,7 +86,7 @@ def test_a_killed_worker_stops_the_run_with_a_clear_error_and_it_resumes(photos:
     # the undisturbed run, under the same OUTPUT name (augmentlab.yaml records the command)
     assert subprocess.run(_cli(photos, out, pipe_file, "--copies", "40")).returncode == 0
     os.replace(out, tmp_path / "whole")
-    proc = subprocess.Popen(_cli(photos, out, pipe_file, "--copies", "40", "--workers", "2"),
+    proc = subprocess.Popen(_cli(photos, out, pipe_file, "--copies", "40", "--jobs", "2"),
                             stderr=subprocess.PIPE, text=True)
     _wait_for_lines(tmp_path / "out.partial" / "manifest.jsonl", 32, proc)
     workers = _children(proc.pid)
@@ -95,12 +95,12 @@ def test_a_killed_worker_stops_the_run_with_a_clear_error_and_it_resumes(photos:
     killed = time.monotonic()
     _, err = proc.communicate(timeout=60)  # before: waited forever
     assert time.monotonic() - killed < 60
-    assert proc.returncode == 2
+    assert proc.returncode == 1
     assert "a worker process died" in err and "run the same command again to resume" in err
     assert err.count("\n") == 1  # one line, no traceback
     time.sleep(1)
     assert not any(Path(f"/proc/{w}").exists() for w in workers[1:])  # no worker left behind
-    assert subprocess.run(_cli(photos, out, pipe_file, "--copies", "40", "--workers", "2")).returncode == 0
+    assert subprocess.run(_cli(photos, out, pipe_file, "--copies", "40", "--jobs", "2")).returncode == 0
     assert _tree(out) == _tree(tmp_path / "whole")
     assert verify_output(out) == []
 
@@ -108,7 +108,7 @@ def test_a_killed_worker_stops_the_run_with_a_clear_error_and_it_resumes(photos:
 def test_workers_of_a_killed_run_do_not_live_on(photos: Path, tmp_path: Path) -> None:
     pipe_file = tmp_path / "p.yaml"
     pipe_file.write_text(SLOW.to_yaml())
-    proc = subprocess.Popen(_cli(photos, tmp_path / "out", pipe_file, "--copies", "40", "--workers", "2"))
+    proc = subprocess.Popen(_cli(photos, tmp_path / "out", pipe_file, "--copies", "40", "--jobs", "2"))
     _wait_for_lines(tmp_path / "out.partial" / "manifest.jsonl", 16, proc)
     workers = _children(proc.pid)
     os.kill(proc.pid, signal.SIGKILL)
@@ -132,7 +132,7 @@ def test_nothing_written_is_an_error_and_leaves_nothing(photos: Path, tmp_path: 
         (broken / "cats" / f"{k}.png").write_bytes(b"\x89PNG\r\n\x1a\n not an image")
     pipe_file = tmp_path / "p.yaml"
     pipe_file.write_text(QUICK.to_yaml())
-    assert main(["augment", str(broken), str(tmp_path / "o"), "--pipeline", str(pipe_file), "--quiet"]) == 2
+    assert main(["augment", str(broken), str(tmp_path / "o"), "--pipeline", str(pipe_file), "--quiet"]) == 1
     err = capsys.readouterr().err
     assert "nothing was written: no sample could be augmented (3 skipped with errors" in err
     assert "cats/0.png" in err
@@ -146,7 +146,7 @@ def test_nothing_written_is_an_error_and_leaves_nothing(photos: Path, tmp_path: 
     (texts / "a.jsonl").write_text('{"body": "a film", "label": 1}\n{"body": "a play", "label": 0}\n')
     text_pipe = tmp_path / "t.yaml"
     text_pipe.write_text(al.Compose([al.text.RandomSwap(p=1.0)]).to_yaml())
-    assert main(["augment", str(texts), str(tmp_path / "o3"), "--pipeline", str(text_pipe), "--quiet"]) == 2
+    assert main(["augment", str(texts), str(tmp_path / "o3"), "--pipeline", str(text_pipe), "--quiet"]) == 1
     assert "nothing was written" in capsys.readouterr().err
     assert not (tmp_path / "o3").exists()
 
@@ -201,12 +201,12 @@ def test_a_read_only_output_folder_is_one_line_not_a_traceback(photos: Path, tmp
     ro.mkdir()
     cmd = " ".join(_cli(photos, ro / "out", pipe_file))
     run = _in_namespace(f"mount -t tmpfs -o ro,size=1m tmpfs {ro}\n{cmd}")
-    assert run.returncode == 2, run.stderr
+    assert run.returncode == 1, run.stderr
     assert run.stderr.count("\n") == 1 and "Traceback" not in run.stderr
     assert "read-only" in run.stderr and str(ro) in run.stderr
     afile = tmp_path / "afile"
     afile.write_text("x")
-    assert main(["augment", str(photos), str(afile / "out"), "--pipeline", str(pipe_file), "--quiet"]) == 2
+    assert main(["augment", str(photos), str(afile / "out"), "--pipeline", str(pipe_file), "--quiet"]) == 1
 
 
 def test_a_full_disk_stops_the_run_and_it_resumes_once_there_is_room(photos: Path, tmp_path: Path) -> None:
@@ -214,7 +214,7 @@ def test_a_full_disk_stops_the_run_and_it_resumes_once_there_is_room(photos: Pat
     pipe_file.write_text(QUICK.to_yaml())
     disk = tmp_path / "disk"
     disk.mkdir()
-    cmd = " ".join(_cli(photos, disk / "out", pipe_file, "--copies", "4", "--workers", "2"))
+    cmd = " ".join(_cli(photos, disk / "out", pipe_file, "--copies", "4", "--jobs", "2"))
     assert subprocess.run(cmd.split()).returncode == 0  # undisturbed, under the same OUTPUT name
     os.replace(disk / "out", tmp_path / "whole")
     # the whole output is ~1.2 MB: 600 kB fills up part-way; then the disk grows and the same
@@ -359,7 +359,7 @@ except JobFailed as exc:
 """
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr  # before: it never exited
-    assert "cannot start 2 worker processes" in run.stdout and "fewer --workers" in run.stdout
+    assert "cannot start 2 worker processes" in run.stdout and "fewer (--jobs" in run.stdout
 
 
 def test_overwrite_killed_mid_swap_and_a_users_own_old_folder(photos: Path, tmp_path: Path) -> None:
@@ -398,8 +398,8 @@ def test_the_ray_engine_reports_a_write_failure_in_one_line(photos: Path, tmp_pa
     pipe_file = tmp_path / "p.yaml"
     pipe_file.write_text(QUICK.to_yaml())
     run = subprocess.run([*_cli(src, tmp_path / "out", pipe_file, "--copies", "2", "--engine", "ray",
-                               "--workers", "2")], capture_output=True, text=True, timeout=600)
-    assert run.returncode == 2, run.stderr[-2000:]
+                               "--jobs", "2")], capture_output=True, text=True, timeout=600)
+    assert run.returncode == 1, run.stderr[-2000:]
     last = run.stderr.splitlines()[-1]  # (Ray logs a few lines of its own before it)
     assert "Traceback" not in run.stderr, run.stderr[-2000:]
     assert last.startswith("augmentlab augment: cannot write") and "a file stands where a folder" in last

@@ -58,6 +58,12 @@ USED_WITHOUT_IMPORT = {
     "types-pyyaml": ("Makefile", "mypy src"),
     "ipykernel": ("tests/test_examples.py", "NotebookClient"),  # the notebooks' kernel
     "gensim": ("bench/text.py", "WordEmbsAug"),  # nlpaug reads GloVe through it
+    # docs: the site's builder, theme and plugins, named in mkdocs.yml and run by `make docs`
+    "mkdocs": ("Makefile", "mkdocs build --strict"),
+    "mkdocs-material": ("mkdocs.yml", "name: material"),
+    "mkdocstrings-python": ("mkdocs.yml", "- mkdocstrings:"),
+    "mkdocs-jupyter": ("mkdocs.yml", "- mkdocs-jupyter:"),
+    "pytest-xdist": ("Makefile", "pytest -n"),  # the suite on both cores
 }
 
 

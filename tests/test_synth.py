@@ -313,3 +313,28 @@ def test_gaussian_copula_keeps_margins_and_correlation() -> None:
 def test_all_constant_columns_are_an_error() -> None:
     with pytest.raises(DataError, match="every column is constant"):
         SMOTE().fit(np.ones((10, 3)), np.repeat([0, 1], 5))
+
+
+@pytest.mark.parametrize("y_kind", ["numpy", "list", "series"])
+def test_undersamplers_take_a_frame_with_labels_of_any_kind(y_kind: str) -> None:
+    # a DataFrame with numpy labels crashed in `y.iloc` (the labels' type was read off X)
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a": rng.normal(size=40), "b": rng.normal(size=40)})
+    labels = np.array([0] * 30 + [1] * 10)
+    y = {"numpy": labels, "list": labels.tolist(), "series": pd.Series(labels)}[y_kind]
+    for sampler in (RandomUnderSampler(), TomekLinks(), EditedNearestNeighbours()):
+        Xr, yr = sampler.fit_resample(frame, y, seed=0)
+        assert isinstance(Xr, pd.DataFrame)
+        assert isinstance(yr, pd.Series) if y_kind == "series" else isinstance(yr, np.ndarray)
+        # each kept row keeps its own label
+        np.testing.assert_array_equal(np.asarray(yr), labels[sampler.kept_])
+        np.testing.assert_array_equal(Xr.to_numpy(), frame.to_numpy()[sampler.kept_])
+
+
+def test_an_integer_sampling_ratio_is_the_same_as_its_float() -> None:
+    # sampling_strategy=1 was refused as an unknown strategy while 1.0 worked
+    X, y = _data(80, 20)
+    a = SMOTE().fit_resample(X, y, seed=0, sampling_strategy=1)
+    b = SMOTE().fit_resample(X, y, seed=0, sampling_strategy=1.0)
+    assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1])

@@ -121,3 +121,16 @@ def test_harness_strategy_puts_back_rows_whose_label_the_oracle_no_longer_sees(r
         Strategy("bad", al.text.RandomDelete(), label_check=1.5)
     with pytest.raises(InvalidConfig, match="text datasets"):
         checked.offline(np.zeros((4, 8, 8), np.uint8), np.array([0, 1, 0, 1]), np.arange(4), 0, "image")
+
+
+def test_label_agreement_needs_only_what_the_oracle_check_asks_for() -> None:
+    # the check accepts an oracle with predict_proba and classes_; agreement called .predict
+    class ProbabilitiesOnly:
+        classes_ = np.array(["neg", "pos"])
+
+        def predict_proba(self, texts: list[str]) -> np.ndarray:
+            return np.array([[0.2, 0.8] if "fine" in t else [0.9, 0.1] for t in texts])
+
+    agreement = al.text.label_agreement(ProbabilitiesOnly(), ["fine film", "dull film", "fine"],
+                                        ["pos", "pos", "neg"])
+    assert agreement == pytest.approx(1 / 3)

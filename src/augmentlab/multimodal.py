@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .core.errors import InvalidConfig
+from .core.sample import Sample
 from .core.transform import Transform
 from .image.functional import matrices as mx
 from .image.spatial.warp import WarpStyle, warp_sample
@@ -64,7 +65,7 @@ class HorizontalFlipWithCaption(Transform):
                                    re.IGNORECASE)
         self._style = WarpStyle()
 
-    def apply(self, sample: Any, params: dict[str, Any]) -> Any:
+    def apply(self, sample: Sample, params: dict[str, Any]) -> Sample:
         if any(kind in ("image", "mask") for kind in sample.kinds.values()):
             width = sample.size[1]
             sample = warp_sample(sample, mx.hflip(width), sample.size, self._style)

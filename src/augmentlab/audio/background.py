@@ -8,6 +8,7 @@ import numpy as np
 
 from ..core.params import to_range
 from ..core.rng import integer, uniform
+from ..core.sample import Sample
 from .base import AudioTransform, audio_of, keep_full_scale, mix_at_snr
 from .folder import SoundFolder
 
@@ -39,14 +40,14 @@ class AddBackgroundNoise(AudioTransform):
         self.snr = to_range(self.name, "min_snr_db..max_snr_db", (min_snr_db, max_snr_db),
                             low=-40, high=120)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         _, audio, rate = audio_of(sample)
         name = self.folder.names[integer(rng, 0, len(self.folder.names))]
         noise = self.folder.read(name, rate)
         offset = integer(rng, 0, max(1, len(noise) - audio.shape[-1] + 1))
         return {"file": name, "offset": offset, "snr_db": uniform(rng, *self.snr)}
 
-    def apply(self, sample: Any, params: dict[str, Any]) -> Any:
+    def apply(self, sample: Sample, params: dict[str, Any]) -> Sample:
         key, audio, rate = audio_of(sample)
         n = audio.shape[-1]
         noise = self.folder.read(params["file"], rate)

@@ -11,6 +11,7 @@ from ..core.errors import InvalidInput
 from ..core.optional import require
 from ..core.params import check_choice, to_range
 from ..core.rng import uniform
+from ..core.sample import Sample
 from .base import AudioTransform, audio_of, keep_full_scale
 
 __all__ = ["Compression"]
@@ -44,10 +45,10 @@ class Compression(AudioTransform):
         self.quality = to_range(self.name, "min_quality..max_quality", (min_quality, max_quality),
                                 low=0, high=1)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"quality": uniform(rng, *self.quality)}
 
-    def apply(self, sample: Any, params: dict[str, Any]) -> Any:
+    def apply(self, sample: Sample, params: dict[str, Any]) -> Sample:
         sf = _soundfile()
         key, audio, rate = audio_of(sample)
         frames = audio.T if audio.ndim == 2 else audio  # soundfile: (n, channels)

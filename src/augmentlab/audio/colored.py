@@ -9,6 +9,7 @@ import numpy as np
 
 from ..core.params import to_range
 from ..core.rng import integer, kernel_rng, uniform
+from ..core.sample import Sample
 from .base import AudioTransform, keep_full_scale, mix_at_snr, rms
 
 __all__ = ["AddColoredNoise"]
@@ -42,7 +43,7 @@ class AddColoredNoise(AudioTransform):
         self.f_decay = to_range(self.name, "min_f_decay..max_f_decay", (min_f_decay, max_f_decay),
                                 low=-12, high=12)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"snr_db": uniform(rng, *self.snr), "f_decay": uniform(rng, *self.f_decay),
                 "seed": integer(rng, 0, 2**63 - 1)}
 

@@ -14,6 +14,7 @@ import numpy as np
 from ..core.errors import InvalidInput
 from ..core.params import check_number, to_range
 from ..core.rng import uniform
+from ..core.sample import Sample
 from .base import AudioTransform, audio_of, keep_full_scale
 from .iir import sos_filter
 
@@ -79,7 +80,7 @@ class _Filter(AudioTransform):
         self.hz = to_range(self.name, "min_hz..max_hz", (min_hz, max_hz), low=1, high=1e6)
         self.order = int(check_number(self.name, "order", order, low=1, high=12, integer=True))
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"hz": _log_uniform(rng, *self.hz)}
 
     def band(self, params: dict[str, Any], rate: int) -> float | list[float]:
@@ -95,7 +96,7 @@ class _Filter(AudioTransform):
         """The filter's second-order sections for these params at this rate."""
         return butter_sos(self.order, self.band(params, rate), self.btype, rate)
 
-    def apply(self, sample: Any, params: dict[str, Any]) -> Any:
+    def apply(self, sample: Sample, params: dict[str, Any]) -> Sample:
         from scipy import signal
 
         key, audio, rate = audio_of(sample)
@@ -155,7 +156,7 @@ class _BandFilter(_Filter):
         self.width = to_range(self.name, "min_width..max_width", (min_width, max_width),
                               low=0.01, high=4)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"hz": _log_uniform(rng, *self.hz), "width": uniform(rng, *self.width)}
 
     def band(self, params: dict[str, Any], rate: int) -> list[float]:
@@ -247,7 +248,7 @@ class PeakingEQ(_Filter):
                                 low=-48, high=48)
         self.q = to_range(self.name, "min_q..max_q", (min_q, max_q), low=0.05, high=50)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"hz": _log_uniform(rng, *self.hz), "gain_db": uniform(rng, *self.gain_db),
                 "q": uniform(rng, *self.q)}
 

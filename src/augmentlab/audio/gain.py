@@ -8,6 +8,7 @@ import numpy as np
 
 from ..core.params import to_range
 from ..core.rng import uniform
+from ..core.sample import Sample
 from .base import AudioTransform
 
 __all__ = ["Gain"]
@@ -32,7 +33,7 @@ class Gain(AudioTransform):
         super().__init__(p=p)
         self.db = to_range("audio.Gain", "min_db..max_db", (min_db, max_db), low=-120, high=120)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"db": uniform(rng, *self.db)}
 
     def apply_audio(self, audio: np.ndarray, params: dict[str, Any]) -> np.ndarray:

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..core.params import check_choice, check_number
 from ..core.rng import integer
+from ..core.sample import Sample
 from .base import AudioTransform, audio_of
 from .shift import shift_events
 
@@ -44,13 +45,13 @@ class RandomCrop(AudioTransform):
         super().__init__(p=p)
         self.seconds = check_number("audio.RandomCrop", "seconds", seconds, low=1e-4)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         _, audio, rate = audio_of(sample)
         n = audio.shape[-1]
         length = min(n, max(1, int(round(self.seconds * rate))))
         return {"start": integer(rng, 0, n - length + 1), "length": length}
 
-    def apply(self, sample: Any, params: dict[str, Any]) -> Any:
+    def apply(self, sample: Sample, params: dict[str, Any]) -> Sample:
         key, audio, rate = audio_of(sample)
         start, length = params["start"], params["length"]
         out = np.ascontiguousarray(audio[..., start:start + length])
@@ -82,7 +83,7 @@ class PadToLength(AudioTransform):
     def random(self) -> bool:  # type: ignore[override]
         return self.mode == "random"
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         _, audio, rate = audio_of(sample)
         n = audio.shape[-1]
         pad = max(0, int(round(self.seconds * rate)) - n)
@@ -91,7 +92,7 @@ class PadToLength(AudioTransform):
             before = integer(rng, 0, pad + 1)
         return {"before": before, "after": pad - before}
 
-    def apply(self, sample: Any, params: dict[str, Any]) -> Any:
+    def apply(self, sample: Sample, params: dict[str, Any]) -> Sample:
         key, audio, rate = audio_of(sample)
         before, after = params["before"], params["after"]
         widths = [(0, 0)] * (audio.ndim - 1) + [(before, after)]

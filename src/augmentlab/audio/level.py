@@ -8,6 +8,7 @@ import numpy as np
 
 from ..core.params import check_number, to_range
 from ..core.rng import uniform
+from ..core.sample import Sample
 from .base import AudioTransform
 
 __all__ = ["ClippingDistortion", "Normalize"]
@@ -60,7 +61,7 @@ class ClippingDistortion(AudioTransform):
         self.percentile = to_range("audio.ClippingDistortion", "min_percentile..max_percentile",
                                    (min_percentile, max_percentile), low=0, high=100)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"percentile": uniform(rng, *self.percentile)}
 
     def apply_audio(self, audio: np.ndarray, params: dict[str, Any]) -> np.ndarray:

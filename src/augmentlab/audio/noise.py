@@ -9,6 +9,7 @@ import numpy as np
 from ..core.errors import InvalidConfig
 from ..core.params import to_range
 from ..core.rng import integer, kernel_rng, uniform
+from ..core.sample import Sample
 from .base import AudioTransform, keep_full_scale, rms
 
 __all__ = ["AddGaussianNoise"]
@@ -49,7 +50,7 @@ class AddGaussianNoise(AudioTransform):
         self.amplitude = None if min_amplitude is None else to_range(
             self.name, "min_amplitude..max_amplitude", (min_amplitude, max_amplitude), low=0, high=10)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         if self.amplitude is not None:
             return {"amplitude": uniform(rng, *self.amplitude), "seed": integer(rng, 0, 2**63 - 1)}
         return {"snr_db": uniform(rng, *self.snr), "seed": integer(rng, 0, 2**63 - 1)}

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..core.params import to_range
 from ..core.rng import integer, kernel_rng, uniform
+from ..core.sample import Sample
 from .base import AudioTransform, audio_of, keep_full_scale, rms
 from .folder import SoundFolder
 
@@ -55,12 +56,12 @@ class ApplyImpulseResponse(AudioTransform):
         self.rt60 = to_range(self.name, "min_rt60..max_rt60", (min_rt60, max_rt60), low=0.01,
                              high=10)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         if self.folder is not None:
             return {"file": self.folder.names[integer(rng, 0, len(self.folder.names))]}
         return {"rt60": uniform(rng, *self.rt60), "seed": integer(rng, 0, 2**63 - 1)}
 
-    def apply(self, sample: Any, params: dict[str, Any]) -> Any:
+    def apply(self, sample: Sample, params: dict[str, Any]) -> Sample:
         from scipy import signal
 
         key, audio, rate = audio_of(sample)

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from ..core.sample import Sample
 from .base import AudioTransform, audio_of
 
 __all__ = ["Reverse", "mirror_events"]
@@ -38,7 +39,7 @@ class Reverse(AudioTransform):
     fields = frozenset({"audio", "events"})
     random = False
 
-    def apply(self, sample: Any, params: dict[str, Any]) -> Any:
+    def apply(self, sample: Sample, params: dict[str, Any]) -> Sample:
         key, audio, rate = audio_of(sample)
         changes: dict[str, Any] = {key: np.ascontiguousarray(audio[..., ::-1])}
         for ev in sample.keys_of("events"):

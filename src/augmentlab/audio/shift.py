@@ -9,6 +9,7 @@ import numpy as np
 from ..core.errors import InvalidConfig
 from ..core.params import to_range
 from ..core.rng import uniform
+from ..core.sample import Sample
 from .base import AudioTransform, audio_of
 
 __all__ = ["Shift"]
@@ -64,11 +65,11 @@ class Shift(AudioTransform):
             raise InvalidConfig(f"audio.Shift: rollover={rollover!r} must be true or false")
         self.rollover = rollover
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         _, audio, _ = audio_of(sample)
         return {"samples": int(round(uniform(rng, *self.fraction) * audio.shape[-1]))}
 
-    def apply(self, sample: Any, params: dict[str, Any]) -> Any:
+    def apply(self, sample: Sample, params: dict[str, Any]) -> Sample:
         key, audio, rate = audio_of(sample)
         k = params["samples"]
         if self.rollover:

@@ -13,6 +13,7 @@ from ..core.errors import InvalidInput
 from ..core.kinds import field_of
 from ..core.params import check_choice, check_number
 from ..core.rng import integer
+from ..core.sample import Sample
 from ..core.transform import Transform
 
 __all__ = ["FrequencyMask", "MelSpectrogram", "SpecAugment", "TimeMaskSpec", "mel_spectrogram"]
@@ -135,7 +136,7 @@ class FrequencyMask(_SpecTransform):
         self.count = int(check_number(self.name, "count", count, low=0, high=100, integer=True))
         self.fill = check_choice(self.name, "fill", fill, ("mean", "zero"))
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         spec = _spectrogram_of(sample)[1]
         return {"bands": _masks(rng, spec.shape[-2], self.count, self.max_width)}
 
@@ -168,7 +169,7 @@ class TimeMaskSpec(_SpecTransform):
         self.max_fraction = check_number(self.name, "max_fraction", max_fraction, low=0, high=1)
         self.fill = check_choice(self.name, "fill", fill, ("mean", "zero"))
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         frames = _spectrogram_of(sample)[1].shape[-1]
         width = min(self.max_width, int(self.max_fraction * frames))
         return {"stretches": _masks(rng, frames, self.count, width)}
@@ -207,7 +208,7 @@ class SpecAugment(_SpecTransform):
                                  max_fraction=max_time_fraction, fill=fill)
         self.fill = self.freq.fill
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         spec = _spectrogram_of(sample)[1]
         frames = spec.shape[-1]
         warp: list[int] = []

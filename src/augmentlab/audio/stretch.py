@@ -16,6 +16,7 @@ import numpy as np
 
 from ..core.params import to_range
 from ..core.rng import uniform
+from ..core.sample import Sample
 from .base import AudioTransform, audio_of, fit_length, keep_full_scale
 
 __all__ = ["PitchShift", "SpeedPerturb", "TimeStretch", "phase_vocoder"]
@@ -158,10 +159,10 @@ class SpeedPerturb(AudioTransform):
         self.factor = to_range(self.name, "min_factor..max_factor", (min_factor, max_factor),
                                low=0.25, high=4)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"factor": float(Fraction(uniform(rng, *self.factor)).limit_denominator(200))}
 
-    def apply(self, sample: Any, params: dict[str, Any]) -> Any:
+    def apply(self, sample: Sample, params: dict[str, Any]) -> Sample:
         key, audio, rate = audio_of(sample)
         n = max(1, int(round(audio.shape[-1] / params["factor"])))
         out = fit_length(_resample(audio.astype(np.float64), params["factor"]), n).astype(np.float32)
@@ -194,10 +195,10 @@ class TimeStretch(AudioTransform):
         self.rate = to_range(self.name, "min_rate..max_rate", (min_rate, max_rate), low=0.1, high=10)
         self.leave_length_unchanged = bool(leave_length_unchanged)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"rate": uniform(rng, *self.rate)}
 
-    def apply(self, sample: Any, params: dict[str, Any]) -> Any:
+    def apply(self, sample: Sample, params: dict[str, Any]) -> Sample:
         key, audio, rate = audio_of(sample)
         n = audio.shape[-1]
         stretched = np.stack([phase_vocoder(c, params["rate"]) for c in audio.reshape(-1, n)])
@@ -231,7 +232,7 @@ class PitchShift(AudioTransform):
         self.semitones = to_range(self.name, "min_semitones..max_semitones",
                                   (min_semitones, max_semitones), low=-24, high=24)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"semitones": uniform(rng, *self.semitones)}
 
     def apply_audio(self, audio: np.ndarray, params: dict[str, Any]) -> np.ndarray:

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..core.params import to_range
 from ..core.rng import integer, uniform
+from ..core.sample import Sample
 from .base import AudioTransform, audio_of
 
 __all__ = ["TimeMask"]
@@ -34,7 +35,7 @@ class TimeMask(AudioTransform):
         self.part = to_range("audio.TimeMask", "min_band_part..max_band_part",
                              (min_band_part, max_band_part), low=0, high=1)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         n = audio_of(sample)[1].shape[-1]
         width = int(round(uniform(rng, *self.part) * n))
         return {"start": integer(rng, 0, n - width + 1), "width": width}

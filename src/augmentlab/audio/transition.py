@@ -8,6 +8,7 @@ import numpy as np
 
 from ..core.params import to_range
 from ..core.rng import integer, uniform
+from ..core.sample import Sample
 from .base import AudioTransform, audio_of
 
 __all__ = ["GainTransition"]
@@ -34,7 +35,7 @@ class GainTransition(AudioTransform):
         self.db = to_range(self.name, "min_db..max_db", (min_db, max_db), low=-120, high=120)
         self.part = to_range(self.name, "min_part..max_part", (min_part, max_part), low=0, high=1)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         n = audio_of(sample)[1].shape[-1]
         width = int(round(uniform(rng, *self.part) * n))
         return {"from_db": uniform(rng, *self.db), "to_db": uniform(rng, *self.db),

@@ -1,20 +1,43 @@
-"""The ``augmentlab`` command."""
+"""The ``augmentlab`` command: grow small training sets and prove whether that helped."""
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 from ..core.errors import AugmentlabError
-from ..core.version import __version__
-from . import augment, demo, evaluate, inputs, listing, preview, replay, report, search, show, synth, validate
+from . import (
+    augment,
+    completion,
+    demo,
+    evaluate,
+    inputs,
+    listing,
+    preview,
+    replay,
+    report,
+    search,
+    show,
+    synth,
+    validate,
+)
 from .command import Command
+from .flags import Parser
+from .version import ShowVersion
 
-__all__ = ["COMMANDS", "build_parser", "main"]
+__all__ = ["COMMANDS", "EXIT_CODES", "build_parser", "main"]
 
 # The dispatch table: one module per subcommand, in the order `augmentlab --help` lists them.
 COMMANDS: dict[str, Command] = {command.NAME: command for command in (
-    demo, evaluate, search, synth, augment, replay, show, validate, preview, listing)}
+    demo, evaluate, search, synth, augment, replay, show, validate, preview, listing, completion)}
+
+# What the exit code says; `augmentlab --help` and docs/cli.md list these.
+EXIT_CODES = {
+    0: "success",
+    1: "the data or the configuration is wrong (the message says what to fix),\n"
+       "     or replay found outputs that differ",
+    2: "the command line is wrong (an unknown command or flag, a missing argument,\n"
+       "     a value of the wrong kind)",
+}
 
 # The helpers' names in the one-module cli, kept for code and tests that import them from here.
 _augment_command = augment.recorded_command
@@ -28,23 +51,39 @@ _strategy = evaluate.strategy
 _synth = synth.run
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser() -> Parser:
     """The ``augmentlab`` parser, with every subcommand's parser from `COMMANDS`.
 
     Example:
         >>> build_parser().parse_args(["validate", "p.yaml"]).command
         'validate'
     """
-    parser = argparse.ArgumentParser(prog="augmentlab", description=__doc__)
-    parser.add_argument("--version", action="version", version=__version__)
-    subparsers = parser.add_subparsers(dest="command", required=True)
-    for command in COMMANDS.values():
-        command.add_parser(subparsers)
+    epilog = ("Run `augmentlab COMMAND --help` for a command's options.\n\nexit codes:\n" +
+              "\n".join(f"  {code}  {meaning}" for code, meaning in EXIT_CODES.items()))
+    parser = Parser(prog="augmentlab", epilog=epilog,
+                    description="augmentlab: grow small training sets and prove whether that helped.")
+    parser.add_argument("--version", action=ShowVersion)
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                       title="commands")
+    for name, command in COMMANDS.items():
+        parser.commands[name] = command.add_parser(subparsers)
+    parser.commands[completion.NAME].set_defaults(root_parser=parser)
     return parser
 
 
+def _message(command: str, exc: Exception) -> str:
+    """The error's message without a repeated command name (``show: show: ...``).
+
+    Example:
+        >>> _message("show", ValueError("show: no such file"))
+        'no such file'
+    """
+    text = str(exc)
+    return text.removeprefix(f"{command}: ").removeprefix(f"augmentlab {command}: ")
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``augmentlab`` command.
+    """Entry point of the ``augmentlab`` command; the exit code (see `EXIT_CODES`).
 
     Example:
         >>> import tempfile
@@ -54,9 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     """
     if argv is None:
         argv = sys.argv[1:]
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(argv)  # a usage error exits with 2 here
     try:
         return COMMANDS[args.command].run(args)
     except AugmentlabError as exc:
-        print(f"augmentlab {args.command}: {exc}", file=sys.stderr)
-        return 2
+        print(f"augmentlab {args.command}: {_message(args.command, exc)}", file=sys.stderr)
+        return 1

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from .command import Subparsers
-from .flags import COPIES, LABEL, NO_PROGRESS, PIPELINE, QUIET, SEED, TEXT_COLUMN
+from .flags import COPIES, JOBS, LABEL, NO_PROGRESS, PIPELINE, QUIET, SEED, TEXT_COLUMN
 from .inputs import pipeline_file
 
 __all__ = ["NAME", "add_parser", "recorded_command", "run"]
@@ -22,23 +22,25 @@ def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
         >>> add_parser(subparsers).parse_args(["in", "out", "--pipeline", "p.yaml"]).copies
         1
     """
-    parser = subparsers.add_parser(NAME, help="augment a dataset (images, audio, text, tables) into "
-                                   "the same format, with a manifest")
-    parser.add_argument("input", type=Path, help="a dataset folder (images: class subfolders or flat, "
-                        "images/ + masks/, YOLO, Pascal VOC, COCO; audio folders with event CSVs; "
-                        "CSV/Parquet tables; JSONL/CSV text) or one table, text or audio file")
-    parser.add_argument("output", type=Path,
+    about = "augment a dataset (images, audio, text, tables) into the same format, with a manifest"
+    parser = subparsers.add_parser(NAME, help=about, description=about)
+    parser.add_argument("input", type=Path, metavar="INPUT",
+                        help="a dataset folder (images: class subfolders or flat, images/ + masks/, "
+                             "YOLO, Pascal VOC, COCO; audio folders with event CSVs; CSV/Parquet "
+                             "tables; JSONL/CSV text) or one table, text or audio file")
+    parser.add_argument("output", type=Path, metavar="OUTPUT",
                         help="a new folder (written as OUTPUT.partial, then renamed)")
-    PIPELINE.add(parser, help="pipeline YAML/JSON file")
-    COPIES.add(parser, default=1, help="augmented copies per sample")
+    PIPELINE.add(parser)
+    COPIES.add(parser, default=1)
     LABEL.add(parser, default=None, help="label column of tables and text (kept as is)")
-    TEXT_COLUMN.add(parser, help="text column of JSONL/CSV text (default text)")
+    TEXT_COLUMN.add(parser)
     SEED.add(parser)
-    parser.add_argument("--workers", type=int, default=1,
-                        help="processes (output bytes do not depend on it)")
+    JOBS.add(parser, default=1, old=("--workers",),
+             help="parallel processes (the output's bytes do not depend on it)")
     parser.add_argument("--engine", choices=("local", "ray"), default="local",
                         help="local processes, or Ray Data (local mode unless --ray-address)")
-    parser.add_argument("--ray-address", default=None, help="a Ray cluster to run on (engine ray)")
+    parser.add_argument("--ray-address", default=None, metavar="ADDRESS",
+                        help="a Ray cluster to run on (with --engine ray)")
     parser.add_argument("--include-originals", action="store_true", help="copy the originals too")
     parser.add_argument("--strict", action="store_true", help="stop at the first bad file")
     parser.add_argument("--overwrite", action="store_true", help="replace an existing OUTPUT")
@@ -48,13 +50,13 @@ def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
 
 def recorded_command(args: argparse.Namespace) -> list[str]:
     """The `augment` command as recorded in OUTPUT/augmentlab.yaml: what decides the output's bytes,
-    in one canonical order; --workers, --engine, --quiet and the like are left out, so that the
+    in one canonical order; --jobs, --engine, --quiet and the like are left out, so that the
     output is byte-identical whichever of them a run used.
 
     Example:
         >>> from augmentlab.cli import build_parser
         >>> args = build_parser().parse_args(["augment", "in", "out", "--pipeline", "p.yaml",
-        ...                                   "--workers", "4", "--include-originals"])
+        ...                                   "--jobs", "4", "--include-originals"])
         >>> " ".join(recorded_command(args))
         'augmentlab augment in out --pipeline p.yaml --copies 1 --seed 0 --include-originals'
     """
@@ -89,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     from ..data import augment_dataset
 
     summary = augment_dataset(args.input, args.output, load_pipeline(pipeline_file(args.pipeline)),
-                              copies=args.copies, seed=args.seed, workers=args.workers,
+                              copies=args.copies, seed=args.seed, workers=args.jobs,
                               engine=args.engine, ray_address=args.ray_address,
                               include_originals=args.include_originals, strict=args.strict,
                               overwrite=args.overwrite, quiet=args.quiet, label=args.label,

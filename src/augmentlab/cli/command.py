@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from typing import Protocol, TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 __all__ = ["Command", "Subparsers"]
 
-Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+Subparsers: TypeAlias = "argparse._SubParsersAction[Any]"
 
 
 class Command(Protocol):

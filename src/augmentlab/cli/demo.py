@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from .command import Subparsers
-from .flags import JOBS, NO_PROGRESS, OUT, QUIET, SEEDS, SIZES, STEPS
+from .flags import JOBS, NO_PROGRESS, OUT, QUIET, SEEDS, SIZES, STEPS, count
 from .inputs import train_sizes
 from .report import run_experiment
 
@@ -23,21 +23,23 @@ def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
         >>> add_parser(subparsers).parse_args(["--sizes", "5"]).sizes
         '5'
     """
-    parser = subparsers.add_parser(NAME, help="the main job: measure augmentation on built-in MNIST")
-    OUT.add(parser, default=Path("demo_output"))
-    parser.add_argument("--dataset", default="mnist", help="built-in image dataset (default mnist)")
+    about = "the main job: measure augmentation on built-in MNIST (and Rotten Tomatoes)"
+    parser = subparsers.add_parser(NAME, help=about, description=about)
+    OUT.add(parser, default=Path("demo_output"), help="folder for the reports and results")
+    parser.add_argument("--dataset", default="mnist", metavar="NAME",
+                        help="built-in image dataset (default mnist)")
     SIZES.add(parser, default="10,50", help="train sizes per class, comma separated")
     SEEDS.add(parser, default=5)
     STEPS.add(parser, default=500, help="optimizer steps per model")
     JOBS.add(parser, default=None, help="parallel processes (default: cores)")
-    parser.add_argument("--generators", default="",
+    parser.add_argument("--generators", default="", metavar="NAMES",
                         help="also measure generated images: cvae, cgan or cvae,cgan "
                              "(a generator is fitted per cell: slower)")
     QUIET.add(parser, help=NO_PROGRESS)
     parser.add_argument("--no-unlabeled", action="store_true",
                         help="skip the unlabelled-data section (FixMatch and auto at the smallest "
                              "size, the rest of the training split unlabelled)")
-    parser.add_argument("--fixmatch-steps", type=int, default=800,
+    parser.add_argument("--fixmatch-steps", type=count(1), default=800, metavar="N",
                         help="FixMatch's optimizer steps in the unlabelled-data section (default "
                              "800; it runs at most 3 seeds)")
     parser.add_argument("--no-text", action="store_true",

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..core.errors import InvalidConfig
 from .command import Subparsers
-from .flags import DATA, JOBS, LABEL, LABEL_HELP, MODEL, OUT, QUIET, SEEDS, SIZES, STEPS
+from .flags import DATA, JOBS, LABEL, LABEL_HELP, MODEL, OUT, QUIET, SEEDS, SIZES, STEPS, TEXT_COLUMN, count
 from .inputs import data_source, train_sizes
 from .report import run_experiment
 
@@ -25,39 +25,44 @@ def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
         >>> add_parser(subparsers).parse_args(["--data", "wine", "--strategy", "m=mild"]).strategy
         ['m=mild']
     """
-    parser = subparsers.add_parser(NAME, help="baseline vs strategies on your data or a built-in set")
+    about = "baseline vs augmentation strategies on your data or a built-in set"
+    parser = subparsers.add_parser(NAME, help=about, description=about)
     DATA.add(parser, required=True,
              help="built-in name (mnist, digits, wine, rotten-tomatoes, spoken-digits, "
                   "drums, keel:yeast4, ...), folder:PATH (class subfolders of images "
                   "or audio), csv:PATH, parquet:PATH or jsonl:PATH")
     LABEL.add(parser, help=LABEL_HELP)
-    parser.add_argument("--text", default=None, help="text column (csv/parquet/jsonl text data)")
+    TEXT_COLUMN.add(parser, default=None, old=("--text",),
+                    help="text column of csv/parquet/jsonl text data (default: text for jsonl)")
     MODEL.add(parser, default=None,
               help="small-cnn, mlp, logreg, hgb (images, tables); tfidf-logreg, "
                    "embedding-logreg (text); logmel-logreg (audio)")
-    parser.add_argument("--strategy", action="append", default=[],
-                        help="NAME=baseline|recommended|mild|trivialaugment|randaugment|"
-                             "PIPELINE.yaml, auto (chosen per cell from its training rows), "
-                             "or fixmatch|uda|self-training (alone or after a "
-                             "pipeline: recommended+self-training; needs --unlabeled) "
-                             "(repeatable)")
+    parser.add_argument("--strategy", action="append", default=[], metavar="NAME=WHAT",
+                        help="a strategy to compare (repeatable). WHAT is baseline, recommended, "
+                             "mild, trivialaugment, randaugment or a PIPELINE.yaml; auto (chosen "
+                             "per cell from its training rows); or fixmatch, uda or self-training, "
+                             "alone or after a pipeline (recommended+self-training; needs "
+                             "--unlabeled)")
     parser.add_argument("--unlabeled", default=None, metavar="rest|PATH",
                         help="unlabelled rows for fixmatch/uda/self-training (and auto's "
                              "self-training candidate): 'rest' (the "
                              "training rows outside each subset, labels hidden), a folder of "
                              "images or a .txt file of texts")
-    parser.add_argument("--unlabeled-size", type=int, default=None, metavar="N",
+    parser.add_argument("--unlabeled-size", type=count(1), default=None, metavar="N",
                         help="use at most N unlabelled rows (a fixed draw per size and seed)")
     SIZES.add(parser, default="10,50",
               help="rows per class (10,50) or fractions of the training split (0.25,all)")
     SEEDS.add(parser, default=5)
-    parser.add_argument("--budget", choices=("steps", "epochs"), default="steps")
-    STEPS.add(parser, default=500)
-    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--budget", choices=("steps", "epochs"), default="steps",
+                        help="train each model for --steps optimizer steps or --epochs epochs")
+    STEPS.add(parser, default=500, help="optimizer steps per model (with --budget steps)")
+    parser.add_argument("--epochs", type=count(1), default=30, metavar="N",
+                        help="epochs per model (with --budget epochs)")
     parser.add_argument("--equivalence", type=float, default=1.0, metavar="POINTS",
                         help="a whole interval within +-POINTS reads as 'equivalent' (no effect "
                              "larger than that); default 1 point")
-    OUT.add(parser, default=Path("augmentlab-results"))
+    OUT.add(parser, default=Path("augmentlab-results"),
+            help="folder for the report (report.html), results.json and summary.csv")
     JOBS.add(parser, default=1)
     QUIET.add(parser)
     return parser
@@ -134,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
     if not 0 < args.equivalence < 100:  # NaN fails too
         raise InvalidConfig(f"--equivalence {args.equivalence:g}: give the band in points of "
                             "accuracy, between 0 and 100 (default 1)")
-    data = data_source(args.data, args.label, args.text)
+    data = data_source(args.data, args.label, args.text_column)
     strategies = dict(strategy(s, data) for s in args.strategy) or None
     exp = Experiment(data, model=args.model, strategies=strategies,
                      train_sizes=train_sizes(args.sizes), seeds=args.seeds, out=args.out,

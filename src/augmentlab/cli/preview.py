@@ -21,8 +21,9 @@ def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
         >>> add_parser(subparsers).parse_args([]).copies
         5
     """
-    parser = subparsers.add_parser(NAME, help="augment built-in photos and write a preview grid")
-    OUT.add(parser, default=Path("preview_output"))
+    about = "augment built-in photos and write a preview grid"
+    parser = subparsers.add_parser(NAME, help=about, description=about)
+    OUT.add(parser, default=Path("preview_output"), help="folder for the grid and its pipeline")
     COPIES.add(parser, default=5)
     return parser
 

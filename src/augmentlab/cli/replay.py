@@ -21,11 +21,14 @@ def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
         >>> add_parser(subparsers).parse_args(["out", "--verify"]).output
         PosixPath('out')
     """
-    parser = subparsers.add_parser(NAME, help="re-run an augment output's manifest and compare bytes")
-    parser.add_argument("output", type=Path)
+    about = "re-run an augment output's manifest and compare bytes"
+    parser = subparsers.add_parser(NAME, help=about, description=about)
+    parser.add_argument("output", type=Path, metavar="OUTPUT",
+                        help="a folder `augmentlab augment` wrote (with its manifest.jsonl)")
     parser.add_argument("--verify", action="store_true", required=True,
                         help="check every output is reproduced byte for byte")
-    INPUT.add(parser, default=None, help="the input, if it has moved")
+    INPUT.add(parser, default=None,
+              help="the input dataset, if it has moved since augment read it")
     return parser
 
 

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from .command import Subparsers
-from .flags import DATA, JOBS, LABEL, LABEL_HELP, MODEL, OUT, QUIET, SEEDS, SIZES, STEPS
+from .flags import DATA, JOBS, LABEL, LABEL_HELP, MODEL, OUT, QUIET, SEEDS, SIZES, STEPS, count
 from .inputs import data_source, train_sizes
 from .report import print_summary
 
@@ -23,29 +23,33 @@ def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
         >>> add_parser(subparsers).parse_args(["--trials", "4"]).trials
         4
     """
-    parser = subparsers.add_parser(NAME, help="search an augmentation policy (Optuna), judged on a "
-                                   "validation split of the training data; then compare it on the "
-                                   "test split")
+    about = ("search an augmentation policy (Optuna), judged on a validation split of the "
+             "training data; then compare it on the test split")
+    parser = subparsers.add_parser(NAME, help=about, description=about)
     DATA.add(parser, default="mnist", help="as for evaluate (default mnist)")
     LABEL.add(parser, help=LABEL_HELP)
     parser.add_argument("--space", choices=("randaugment", "subpolicies"), default="randaugment",
                         help="randaugment: the (N, M) grid; subpolicies: AutoAugment's space (TPE)")
-    parser.add_argument("--sampler", choices=("grid", "tpe", "random"), default=None)
-    parser.add_argument("--trials", type=int, default=15)
-    MODEL.add(parser, default="small-cnn")
+    parser.add_argument("--sampler", choices=("grid", "tpe", "random"), default=None,
+                        help="Optuna's sampler (default: grid for randaugment, tpe for subpolicies)")
+    parser.add_argument("--trials", type=count(1), default=15, metavar="N",
+                        help="policies to try")
+    MODEL.add(parser, default="small-cnn", help="the model each trial trains (as for evaluate)")
     SIZES.add(parser, default="10", help="rows per class the trials train on")
     SEEDS.add(parser, default=3, help="seeds per trial")
     STEPS.add(parser, default=1000)
-    JOBS.add(parser, default=1, help="worker processes on this machine")
-    parser.add_argument("--storage", default=None,
+    JOBS.add(parser, default=1, help="parallel processes on this machine")
+    parser.add_argument("--storage", default=None, metavar="URL",
                         help="Optuna storage URL (default: sqlite in --out; postgresql://... for "
                              "several machines)")
-    parser.add_argument("--study", default=None, help="study name (join it from other machines)")
+    parser.add_argument("--study", default=None, metavar="NAME",
+                        help="study name (join it from other machines)")
     parser.add_argument("--worker", action="store_true",
                         help="only run trials of an existing study (another machine's search)")
-    parser.add_argument("--final-seeds", type=int, default=5,
+    parser.add_argument("--final-seeds", type=count(0), default=5, metavar="N",
                         help="seeds of the final test-split comparison (0: skip it)")
-    OUT.add(parser, default=Path("augmentlab-search"))
+    OUT.add(parser, default=Path("augmentlab-search"),
+            help="folder for the study, the best pipeline, the trials and the final report")
     QUIET.add(parser)
     return parser
 

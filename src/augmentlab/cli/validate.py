@@ -1,10 +1,11 @@
-"""``augmentlab validate``: a pipeline file checked, with what is wrong in it."""
+"""``augmentlab validate``: a pipeline file checked, with everything that is wrong in it."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
+from ..core.errors import InvalidConfig
 from .command import Subparsers
 from .inputs import pipeline_file
 
@@ -21,13 +22,15 @@ def add_parser(subparsers: Subparsers) -> argparse.ArgumentParser:
         >>> add_parser(subparsers).parse_args(["p.yaml"]).pipeline
         PosixPath('p.yaml')
     """
-    parser = subparsers.add_parser(NAME, help="check a pipeline file and say what is wrong")
-    parser.add_argument("pipeline", type=Path)
+    about = "check a pipeline file and list every problem in it, with its line"
+    parser = subparsers.add_parser(NAME, help=about, description=about)
+    parser.add_argument("pipeline", type=Path, metavar="PIPELINE", help="a pipeline YAML/JSON file")
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
-    """Load the pipeline (an error says what is wrong) and print what it is.
+    """Print what the pipeline is, or raise `InvalidConfig` listing every problem (one per line,
+    ``FILE:LINE: what is wrong``).
 
     Example:
         >>> import tempfile
@@ -37,10 +40,24 @@ def run(args: argparse.Namespace) -> int:
         >>> run(argparse.Namespace(pipeline=path))
         augmentlab validate: .../p.yaml: a valid pipeline (Compose, 2 transforms)
         0
+        >>> _ = path.write_text(path.read_text().replace("Invert", "Invrt").replace("Horiz", "Hriz"))
+        >>> run(argparse.Namespace(pipeline=path))
+        Traceback (most recent call last):
+        ...
+        augmentlab.core.errors.InvalidConfig: 2 problems in .../p.yaml:
+          .../p.yaml:...: unknown transform 'HrizontalFlip' — did you mean HorizontalFlip? ...
+          .../p.yaml:...: unknown transform 'Invrt' — did you mean Invert? ...
     """
-    from ..core.config import load_pipeline
+    from ..core.config import load_pipeline, pipeline_problems
 
-    pipe = load_pipeline(pipeline_file(args.pipeline))
+    path = pipeline_file(args.pipeline)
+    problems = pipeline_problems(Path(path))
+    if len(problems) == 1:
+        raise InvalidConfig(problems[0])
+    if problems:
+        raise InvalidConfig(f"{len(problems)} problems in {path}:\n" +
+                            "\n".join(f"  {problem}" for problem in problems))
+    pipe = load_pipeline(Path(path))
     print(f"augmentlab validate: {args.pipeline}: a valid pipeline ({type(pipe).__name__}, "
           f"{len(getattr(pipe, 'transforms', [pipe]))} transforms)")
     return 0

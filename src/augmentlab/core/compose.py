@@ -29,6 +29,7 @@ from .passes import FieldPass, Fuser, build_passes
 from .rng import STREAMS, integer, pack_path, pack_sample, path_key
 from .sample import Record, Sample, Step, to_jsonable
 from .transform import Transform
+from .types import AlbumentationsParams
 
 __all__ = ["BaseCompose", "Compose", "OneOf", "Sequential", "SomeOf", "Sometimes"]
 
@@ -415,8 +416,8 @@ class Compose(BaseCompose):
         min_area: float = 0.0,
         remove_invisible: bool = True,
         extra_fields: Mapping[str, str] | None = None,
-        bbox_params: Any = None,
-        keypoint_params: Any = None,
+        bbox_params: Mapping[str, Any] | AlbumentationsParams | None = None,
+        keypoint_params: Mapping[str, Any] | AlbumentationsParams | None = None,
         image_layout: str = "auto",
         fuse: bool = True,
         p: float = 1.0,

@@ -14,12 +14,13 @@ from typing import Any
 
 import yaml
 
+from . import registry
 from .dump import FORMAT_VERSION, dump_pipeline
 from .errors import InvalidConfig
 from .params import shown
 from .transform import Transform
 
-__all__ = ["CONFIG_DIR", "FORMAT_VERSION", "dump_pipeline", "load_pipeline"]
+__all__ = ["CONFIG_DIR", "FORMAT_VERSION", "dump_pipeline", "load_pipeline", "pipeline_problems"]
 
 # the folder of the pipeline file being built: paths a transform reads (an oracle, a noise
 # folder) are relative to the file, not to wherever the command happens to run
@@ -44,46 +45,55 @@ def load_pipeline(source: str | os.PathLike[str]) -> Transform:
         >>> type(pipe.transforms[0]).__name__
         'Rotate'
     """
-    origin, base = "<text>", None
+    text, origin, base = _read_source(source)
+    doc, loader_lines = _parse(text, origin)
+    token = CONFIG_DIR.set(base)
+    try:
+        return pipeline_from_document(doc, origin)
+    except InvalidConfig as exc:
+        culprit = _culprit(doc.get("pipeline") if isinstance(doc, dict) else None)
+        line = loader_lines.get(id(culprit)) if culprit is not None else None
+        if line is None:
+            raise
+        raise InvalidConfig(f"{origin}:{line}: {str(exc).removeprefix(origin + ': ')}") from None
+    finally:
+        CONFIG_DIR.reset(token)
+
+
+def _read_source(source: str | os.PathLike[str]) -> tuple[str, str, Path | None]:
+    """``(text, origin, folder)`` of a pipeline path or text: what to parse, how errors name it,
+    and the folder its relative paths start from (None for text)."""
     if isinstance(source, os.PathLike) or (isinstance(source, str) and _looks_like_path(source)):
         path = Path(source)
         origin = str(path) if len(str(path)) <= 200 else str(path)[:197] + "..."
         try:
             if not path.is_file():
                 raise InvalidConfig(f"{origin}: no such pipeline file")
-            text, base = path.read_text(encoding="utf-8"), path.resolve().parent
+            return path.read_text(encoding="utf-8"), origin, path.resolve().parent
         except OSError as exc:  # a name too long, no permission: is_file() lets these through
             raise InvalidConfig(f"{origin}: cannot read the pipeline file ({exc.strerror or exc}); "
                                 "check the path and its permissions") from None
         except UnicodeDecodeError as exc:
             raise InvalidConfig(f"{origin}: not UTF-8 text (byte {exc.start} is "
                                 f"{exc.object[exc.start]:#04x}); save the pipeline file as UTF-8") from None
-    elif isinstance(source, str):
-        text = source
-    else:
-        raise InvalidConfig(f"load_pipeline: expected a path or YAML/JSON text, got "
-                            f"{type(source).__name__}")
+    if isinstance(source, str):
+        return source, "<text>", None
+    raise InvalidConfig(f"load_pipeline: expected a path or YAML/JSON text, got "
+                        f"{type(source).__name__}")
+
+
+def _parse(text: str, origin: str) -> tuple[Any, dict[int, int]]:
+    """The YAML/JSON document in `text`, and the line where each of its mappings starts."""
     try:
         loader = _LineLoader(text)  # its reader refuses control characters already here
     except yaml.YAMLError as exc:
         raise _invalid(exc, origin) from None
     try:
-        doc = loader.get_single_data()
+        return loader.get_single_data(), loader.lines
     except yaml.YAMLError as exc:
         raise _invalid(exc, origin) from None
     finally:
         loader.dispose()
-    token = CONFIG_DIR.set(base)
-    try:
-        return pipeline_from_document(doc, origin)
-    except InvalidConfig as exc:
-        culprit = _culprit(doc.get("pipeline") if isinstance(doc, dict) else None)
-        line = loader.lines.get(id(culprit)) if culprit is not None else None
-        if line is None:
-            raise
-        raise InvalidConfig(f"{origin}:{line}: {str(exc).removeprefix(origin + ': ')}") from None
-    finally:
-        CONFIG_DIR.reset(token)
 
 
 def _invalid(exc: yaml.YAMLError, origin: str) -> InvalidConfig:
@@ -241,3 +251,107 @@ def pipeline_from_document(doc: Any, origin: str = "<config>") -> Transform:
         return Transform.from_config(doc["pipeline"])
     except InvalidConfig as exc:
         raise InvalidConfig(f"{origin}: {exc}") from None
+
+
+def pipeline_problems(source: str | os.PathLike[str]) -> list[str]:
+    """Every problem of a pipeline file (or YAML/JSON text), not only the first: each unknown
+    transform name (with the nearest known ones), each unknown argument (with the nearest valid
+    one), each transform that cannot be built from its arguments, each bad top-level key, as
+    ``FILE:LINE: what is wrong`` (the line where the transform's mapping starts). Empty when the
+    pipeline loads.
+
+    Example:
+        >>> for problem in pipeline_problems('''
+        ... augmentlab: 1
+        ... pipeline:
+        ...   name: Compose
+        ...   transforms:
+        ...     - {name: Afine, rotate: 10}
+        ...     - {name: Rotate, limt: 20}
+        ...     - {name: HorizontalFlip, p: 2}
+        ... '''):
+        ...     print(problem)
+        <text>:6: unknown transform 'Afine' — did you mean Affine? (`augmentlab list` ...)
+        <text>:7: Rotate: unknown argument 'limt' — did you mean limit? ...
+        <text>:8: HorizontalFlip: p=2 must lie in [0, 1]
+    """
+    try:
+        text, origin, base = _read_source(source)
+        doc, lines = _parse(text, origin)
+    except InvalidConfig as exc:
+        return [str(exc)]
+    if not isinstance(doc, dict):
+        return [f"{origin}: expected a mapping with 'augmentlab' and 'pipeline' keys"]
+    problems: list[str] = []
+    unknown = set(doc) - {"augmentlab", "pipeline"}
+    if unknown:  # sorted by repr: keys may mix types (1, "x", null)
+        problems.append(f"{origin}: unknown top-level key(s) {shown(sorted(unknown, key=repr))}; "
+                        "expected 'augmentlab' (format version) and 'pipeline'")
+    version = doc.get("augmentlab")
+    if isinstance(version, bool) or version != FORMAT_VERSION:
+        problems.append(f"{origin}: format version {shown(version)} is not supported; this "
+                        f"augmentlab reads version {FORMAT_VERSION} (write augmentlab: "
+                        f"{FORMAT_VERSION} at the top)")
+    if "pipeline" not in doc:
+        return problems + [f"{origin}: missing the 'pipeline' key"]
+
+    def where(node: Any, around: str) -> str:
+        line = lines.get(id(node))
+        return f"{origin}:{line}" if line is not None else around
+
+    token = CONFIG_DIR.set(base)
+    try:
+        _check(doc["pipeline"], where, origin, problems)
+        if not problems:  # what the walk cannot see: load exactly as load_pipeline does
+            try:
+                pipeline_from_document(doc, origin)
+            except InvalidConfig as exc:
+                culprit = _culprit(doc["pipeline"])
+                line = lines.get(id(culprit)) if culprit is not None else None
+                problems.append(f"{origin}:{line}: {str(exc).removeprefix(origin + ': ')}"
+                                if line is not None else str(exc))
+    finally:
+        CONFIG_DIR.reset(token)
+    return problems
+
+
+def _check(node: Any, where: Any, around: str, problems: list[str]) -> bool:
+    """Check the transform config `node` and the configs nested in it, adding a line to
+    `problems` for each that fails; True when `node` builds."""
+    import difflib
+    import inspect
+
+    if not isinstance(node, dict) or "name" not in node:
+        problems.append(f"{around}: a transform config must be a mapping with a 'name' key, e.g. "
+                        f"{{name: Rotate, limit: 10}}; got {shown(node)}")
+        return False
+    at = where(node, around)
+    try:
+        target = registry.get(node["name"])
+    except InvalidConfig as exc:
+        problems.append(f"{at}: {exc}")
+        target = None
+    nested_ok = True
+    for key, value in node.items():
+        for item in value if isinstance(value, list) else [value]:
+            if key == "transforms" or isinstance(item, dict) and "name" in item:
+                nested_ok = _check(item, where, at, problems) and nested_ok
+    if target is None or not nested_ok:
+        return False
+    params = inspect.signature(target).parameters
+    if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        valid = [p for p in params if p not in ("self", "args", "kwargs")]
+        for key in node:
+            if key != "name" and isinstance(key, str) and key not in params:
+                close = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
+                hint = f" — did you mean {close[0]}?" if close else ""
+                problems.append(f"{at}: {node['name']}: unknown argument {key!r}{hint} (its arguments: "
+                                f"{', '.join(valid)}; `augmentlab list --search {node['name']}` "
+                                "shows their defaults)")
+                return False
+    try:
+        Transform.from_config(node)
+    except InvalidConfig as exc:
+        problems.append(f"{at}: {exc}")
+        return False
+    return True

@@ -7,7 +7,7 @@ from typing import Any
 from .errors import InvalidConfig
 from .params import shown as _shown
 
-__all__ = ["get", "names", "register"]
+__all__ = ["get", "names", "register", "suggest"]
 
 _REGISTRY: dict[str, type] = {}
 
@@ -61,9 +61,11 @@ def get(name: str) -> Any:
     except KeyError:
         if name in RENAMED:
             raise InvalidConfig(f"{name}: {RENAMED[name]}") from None
+        close = suggest(name)
+        hint = f" — did you mean {' or '.join(close)}?" if close else ""
         raise InvalidConfig(
-            f"unknown transform {_shown(name)}; see augmentlab.registry.names() (or `augmentlab "
-            "list`) for the known ones"
+            f"unknown transform {_shown(name)}{hint} (`augmentlab list` shows every transform; "
+            "`augmentlab list --search WORD` finds one)"
         ) from None
 
 
@@ -72,6 +74,36 @@ def _load(packages: tuple[str, ...]) -> None:
 
     for package in packages:
         importlib.import_module(f"augmentlab.{package}")
+
+
+def suggest(name: str, *, limit: int = 2) -> list[str]:
+    """The registered names closest to `name` (a misspelling, another case, a missing or
+    superfluous modality prefix), best first; empty when nothing is close.
+
+    Example:
+        >>> suggest("Afine"), suggest("Gain"), suggest("Xyzzy")
+        (['Affine'], ['audio.Gain'], [])
+        >>> suggest("rotate")
+        ['Rotate', 'points.Rotate']
+    """
+    import difflib
+
+    keys: dict[str, list[str]] = {}  # a name in lower case, and without its prefix -> names
+    for known in names():
+        for key in {known.lower(), known.split(".", 1)[-1].lower()}:
+            keys.setdefault(key, []).append(known)
+    wanted = [name.lower(), name.split(".", 1)[-1].lower()]
+    found: list[str] = []
+    for key in wanted:  # exact but for case or prefix first, then misspellings
+        found += keys.get(key, [])
+    if not found:
+        for key in wanted:
+            for close in difflib.get_close_matches(key, list(keys), n=limit, cutoff=0.75):
+                found += keys[close]
+    found = [n for n in dict.fromkeys(found) if n != name]
+    prefix = name.split(".")[0] + "." if "." in name else ""
+    found.sort(key=lambda n: not n.startswith(prefix) if prefix else "." in n)  # same modality first
+    return found[:limit]
 
 
 def names() -> list[str]:

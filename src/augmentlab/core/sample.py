@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -131,7 +132,7 @@ class Sample(dict):  # type: ignore[type-arg]
         self.meta = _NO_META
 
     @classmethod
-    def of(cls, fields: Any) -> Sample:
+    def of(cls, fields: Mapping[str, Any]) -> Sample:
         """``Sample(fields)`` without the Python-level ``__init__`` (the pipeline's hot path)."""
         out = _new_sample(cls)
         _update(out, fields)

@@ -506,7 +506,7 @@ def _execute(state: dict[str, Any], units: list[tuple[int, int]], errors: list[d
             raise JobFailed(
                 f"a worker process died (killed by a signal, as the out-of-memory killer does, or "
                 f"crashed) after {written} of {len(units)} items; what was done is kept in {partial}: "
-                "run the same command again to resume (with fewer --workers if memory ran out)") from None
+                "run the same command again to resume (fewer workers, --jobs, if memory ran out)") from None
         finally:
             if pool is not None:
                 _stop(pool)
@@ -530,7 +530,7 @@ def _start_pool(state: dict[str, Any], lock: OutputLock, workers: int) -> Proces
     except (OSError, BrokenProcessPool) as exc:
         _stop(pool)
         raise JobFailed(f"cannot start {workers} worker processes ({exc}); run again with fewer "
-                        "--workers") from None
+                        "(--jobs on the command line, workers= in Python)") from None
     finally:
         _cv2_threads(cv2_threads)
     return pool

@@ -11,8 +11,6 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..core.errors import InvalidConfig
 
 __all__ = ["ALIASES", "MODALITIES", "canonical_modality"]
@@ -23,7 +21,7 @@ MODALITIES = ("image", "text", "table", "audio", "series")
 ALIASES = {"tabular": "table", "features": "table"}
 
 
-def canonical_modality(name: Any) -> str:
+def canonical_modality(name: str) -> str:
     """The one name of modality `name` (a name in `MODALITIES` or one of its `ALIASES`).
 
     Example:

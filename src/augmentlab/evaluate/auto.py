@@ -41,7 +41,7 @@ from ..core.errors import DataError, InvalidConfig
 from ..datasets import Dataset
 from .fitting import Fitted, fit_strategy
 from .modalities import adapter_for
-from .models import make_model
+from .models import Model, ModelSpec, make_model
 from .protocol import Protocol, training_rows
 from .stats import holm, paired_difference
 from .strategies import AugmentStrategy, BaselineStrategy, MixStrategy, SemiStrategy, Strategy
@@ -57,7 +57,7 @@ _TIE = 1e-9  # differences of scores below this are ties
 _VERSION = 3  # bump when the candidates or the rule change: it is in the cache key
 
 
-def candidates(data: Dataset, model: Any, *, pool: bool, flips: bool, seed: int = 0,
+def candidates(data: Dataset, model: Model, *, pool: bool, flips: bool, seed: int = 0,
                include: tuple[str, ...] = ()) -> dict[str, Strategy]:
     """The strategies ``auto`` compares on `data` with `model`: see the module. `pool`: whether
     there are unlabelled rows; `flips`: whether flips passed the label-preserving check.
@@ -237,7 +237,7 @@ class AutoStrategy(Strategy):
                    metric=self.metric, version=_VERSION)
         return cfg
 
-    def choose(self, model: Any, protocol: Any, data: Dataset, labelled: np.ndarray,
+    def choose(self, model: Model, protocol: Protocol, data: Dataset, labelled: np.ndarray,
                size: int | float, seed: int) -> AutoChoice:
         """Compare the candidates by cross-validation on the rows `labelled` alone (see the
         module) with fresh models like `model` under `protocol`; nothing is fitted on all of
@@ -299,7 +299,7 @@ class AutoStrategy(Strategy):
         return AutoChoice(chosen, options[chosen], means, flips, folds, self.repeats, self.metric,
                           evidence, cost)
 
-    def fit(self, model: Any, protocol: Any, data: Dataset, train: np.ndarray, val: np.ndarray,
+    def fit(self, model: Model, protocol: Protocol, data: Dataset, train: np.ndarray, val: np.ndarray,
             size: int | float, seed: int) -> Fitted:
         """Choose on ``train`` + ``val`` (the cell's labelled rows) by cross-validation, then fit
         the choice on them as the cell would fit it; the returned `Fitted` carries the evidence."""
@@ -344,7 +344,7 @@ class AutoStrategy(Strategy):
 
 
 
-def choose_strategy(data: Dataset, *, model: Any = None, rows: np.ndarray | None = None,
+def choose_strategy(data: Dataset, *, model: ModelSpec | None = None, rows: np.ndarray | None = None,
                     train_size: int | float | None = None, seed: int = 0,
                     unlabeled: str | None = None, unlabeled_size: int | None = None,
                     steps: int = 500, folds: int = 5,

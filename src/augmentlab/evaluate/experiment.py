@@ -22,6 +22,7 @@ from ..datasets import Dataset, load, read_unlabeled
 from .auto import AutoStrategy
 from .cells import CellSpec, Protocol, run_cell
 from .modalities import adapter_for
+from .models import ModelSpec
 from .recommend import mild_geometric
 from .results import Results, check_equivalence
 from .stats import EQUIVALENCE
@@ -121,7 +122,8 @@ class Experiment:
         out: folder for the cell cache, ``results.json``, ``summary.csv`` and ``report.html``.
         budget: ``"steps"`` (the same optimizer steps for every strategy, the default) or
             ``"epochs"`` (the same passes over each strategy's training rows).
-        steps / epochs: the budget's size for models trained by steps.
+        steps: the budget's size, in optimizer steps, for models trained by steps.
+        epochs: the budget's size, in passes over the training rows, when ``budget="epochs"``.
         jobs: cells run in this many processes (each with one torch thread; results do not
             depend on it).
         equivalence: the band (a fraction; 0.01 is one point) inside which a whole interval
@@ -155,7 +157,7 @@ class Experiment:
     def __init__(
         self,
         data: Dataset | str,
-        model: Any = None,
+        model: ModelSpec | None = None,
         strategies: Mapping[str, Any] | None = None,
         train_sizes: Sequence[int | float | str] = (10, 50),
         seeds: int | Sequence[int] = 5,

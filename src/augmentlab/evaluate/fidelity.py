@@ -8,11 +8,13 @@ pixel similarity, not content.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 import numpy as np
 
 from ..core.errors import InvalidInput
+from ..core.types import ArrayLike, Predictor
 
 __all__ = [
     "detection_score",
@@ -25,6 +27,16 @@ __all__ = [
 ]
 
 
+
+class Estimator(Protocol):
+    """An unfitted scikit-learn style classifier: ``fit(X, y)`` and ``predict(X)`` (cloned with
+    ``sklearn.base.clone`` before fitting)."""
+
+    def fit(self, X: Any, y: Any, /) -> Any: ...
+
+    def predict(self, X: Any, /) -> ArrayLike: ...
+
+
 def _2d(X: Any, name: str) -> np.ndarray:
     arr = np.asarray(X, dtype=np.float64)
     arr = arr.reshape(len(arr), -1)
@@ -35,7 +47,7 @@ def _2d(X: Any, name: str) -> np.ndarray:
     return arr
 
 
-def frechet_distance(real: Any, synthetic: Any) -> float:
+def frechet_distance(real: ArrayLike, synthetic: ArrayLike) -> float:
     """Fréchet distance between Gaussians fitted to the two feature sets (the FID formula):
     ``|mu_r - mu_s|^2 + tr(S_r + S_s - 2 (S_r S_s)^(1/2))``.
 
@@ -70,7 +82,7 @@ def _knn_radii(X: np.ndarray, k: int) -> np.ndarray:
     return dist[:, -1]
 
 
-def precision_recall_density_coverage(real: Any, synthetic: Any, k: int = 5) -> dict[str, float]:
+def precision_recall_density_coverage(real: ArrayLike, synthetic: ArrayLike, k: int = 5) -> dict[str, float]:
     """k-NN manifold metrics (Kynkäänniemi et al., 2019; Naeem et al., 2020): precision (share of
     synthetic rows inside the real manifold), recall (share of real rows inside the synthetic
     one), density and coverage (the outlier-robust versions).
@@ -104,7 +116,7 @@ def _pairwise_chunked(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.asarray(pairwise_distances(a, b))
 
 
-def distance_to_closest_record(real: Any, synthetic: Any) -> dict[str, float]:
+def distance_to_closest_record(real: ArrayLike, synthetic: ArrayLike) -> dict[str, float]:
     """Memorisation check: each synthetic row's distance to its nearest real row, compared with
     how close real rows are to each other. ``near_copy_share`` is the share of synthetic rows
     closer to a real row than 95% of real rows are to their nearest other real row.
@@ -125,7 +137,7 @@ def distance_to_closest_record(real: Any, synthetic: Any) -> dict[str, float]:
             "real_nn_p05": threshold, "near_copy_share": float(np.mean(dcr <= threshold))}
 
 
-def detection_score(real: Any, synthetic: Any, seed: int = 0) -> float:
+def detection_score(real: ArrayLike, synthetic: ArrayLike, seed: int = 0) -> float:
     """Classifier two-sample test: cross-validated ROC-AUC of a model telling real from
     synthetic rows. 0.5: indistinguishable; near 1: a domain shift any model will notice.
 
@@ -149,7 +161,7 @@ def detection_score(real: Any, synthetic: Any, seed: int = 0) -> float:
     return float(np.mean(cross_val_score(model, X, y, cv=folds, scoring="roc_auc")))
 
 
-def label_agreement(oracle: Any, X_synthetic: Any, y_synthetic: Any) -> float:
+def label_agreement(oracle: Predictor, X_synthetic: ArrayLike, y_synthetic: ArrayLike) -> float:
     """Share of synthetic rows an oracle classifier (trained on real data) gives their label.
 
     Example:
@@ -162,8 +174,8 @@ def label_agreement(oracle: Any, X_synthetic: Any, y_synthetic: Any) -> float:
     return float(np.mean(pred == np.asarray(y_synthetic)))
 
 
-def train_synthetic_test_real(X_synthetic: Any, y_synthetic: Any, X_test: Any, y_test: Any,
-                              model: Any = None) -> float:
+def train_synthetic_test_real(X_synthetic: ArrayLike, y_synthetic: ArrayLike, X_test: ArrayLike,
+                              y_test: ArrayLike, model: Estimator | None = None) -> float:
     """Accuracy on real test rows of a model trained on synthetic rows only (TSTR).
 
     Example:
@@ -176,14 +188,16 @@ def train_synthetic_test_real(X_synthetic: Any, y_synthetic: Any, X_test: Any, y
     from sklearn.linear_model import LogisticRegression
 
     est = clone(model) if model is not None else LogisticRegression(max_iter=2000)
-    est.fit(np.asarray(X_synthetic).reshape(len(X_synthetic), -1), np.asarray(y_synthetic))
-    pred = est.predict(np.asarray(X_test).reshape(len(X_test), -1))
+    Xs, Xt = np.asarray(X_synthetic), np.asarray(X_test)
+    est.fit(Xs.reshape(len(Xs), -1), np.asarray(y_synthetic))
+    pred = est.predict(Xt.reshape(len(Xt), -1))
     return float(np.mean(pred == np.asarray(y_test)))
 
 
 def fidelity_report(real: tuple[Any, Any], synthetic: tuple[Any, Any],
-                    test: tuple[Any, Any] | None = None, *, oracle: Any = None,
-                    features: Any = None, seed: int = 0) -> dict[str, Any]:
+                    test: tuple[Any, Any] | None = None, *, oracle: Predictor | None = None,
+                    features: Callable[[Any], ArrayLike] | None = None, seed: int = 0
+                    ) -> dict[str, Any]:
     """Every fidelity number for one synthetic set, as a JSON-native dict.
 
     ``features`` maps rows to feature vectors (default: the rows themselves, flattened).

@@ -24,16 +24,27 @@ training subset of a cell, the validation carve included (`augmentlab.evaluate.c
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol, TypeAlias
 
 import numpy as np
 
 from ..core.errors import InvalidConfig
 from ..core.optional import require
 from .modalities import adapter_for
-from .torch_models import StepModel
+from .torch_models import Augment, StepModel
 
 __all__ = ["MODELS", "SklearnModel", "default_model", "make_model"]
+
+
+
+class Classifier(Protocol):
+    """A scikit-learn style classifier: ``fit(X, y)`` and ``predict_proba(X)`` (an estimator
+    instance is cloned per cell, so it should also have ``get_params``, as every scikit-learn
+    estimator does)."""
+
+    def fit(self, X: Any, y: Any, /) -> Any: ...
+
+    def predict_proba(self, X: Any, /) -> Any: ...
 
 MODELS: dict[str, tuple[str, ...]] = {
     "small-cnn": ("image",),
@@ -61,7 +72,7 @@ class SklearnModel:
 
     trained_by_steps = False
 
-    def __init__(self, factory: Callable[[], Any] | Any, name: str | None = None) -> None:
+    def __init__(self, factory: Classifier | Callable[[], Classifier], name: str | None = None) -> None:
         self.factory = factory
         self.name = name or getattr(factory, "__name__", type(factory).__name__)
         self.estimator: Any = None
@@ -76,7 +87,8 @@ class SklearnModel:
     def _new(self, seed: int) -> Any:
         from sklearn.base import clone
 
-        factory = self.factory  # an estimator instance is cloned; a class or function is called
+        # an estimator instance is cloned; a class or function is called (told apart by duck typing)
+        factory: Any = self.factory
         is_instance = hasattr(factory, "get_params") and not isinstance(factory, type)
         est = clone(factory) if is_instance else factory()
         if hasattr(est, "get_params"):  # every random_state in it follows the cell's seed
@@ -92,7 +104,7 @@ class SklearnModel:
         return X
 
     def fit(self, X: np.ndarray, y: np.ndarray, X_val: np.ndarray | None = None,
-            y_val: np.ndarray | None = None, *, seed: int, augment: Any = None,
+            y_val: np.ndarray | None = None, *, seed: int, augment: Augment | None = None,
             n_classes: int | None = None,
             sample_weight: np.ndarray | None = None) -> SklearnModel:
         """Fit a fresh estimator (seeded by `seed`) on `X`, `y`. The validation rows only
@@ -118,6 +130,14 @@ class SklearnModel:
         full = np.zeros((len(X), self.n_classes))  # a class missing from training gets 0
         full[:, classes] = proba
         return full
+
+
+Model: TypeAlias = SklearnModel | StepModel
+"""A model as `make_model` makes it: fitted per cell, asked for class probabilities."""
+
+ModelSpec: TypeAlias = str | StepModel | SklearnModel | Classifier | Callable[[], Classifier]
+"""What names a model: a built-in name (see `MODELS`), a `StepModel` or `SklearnModel`, a
+scikit-learn classifier (cloned per cell) or a function returning one."""
 
 
 def _seed_params(est: Any, seed: int) -> dict[str, Any]:
@@ -193,15 +213,20 @@ def default_model(modality: str) -> str:
     return adapter_for(modality).default_model
 
 
-def make_model(spec: Any, modality: str, *, steps: int | None = None,
-               sample_rate: int | None = None) -> Any:
+def make_model(spec: ModelSpec | None, modality: str, *, steps: int | None = None,
+               sample_rate: int | None = None) -> Model:
     """A fresh model from a built-in name, a scikit-learn classifier (cloned per cell) or a
-    factory returning one; `sample_rate` is the audio's (audio models need it).
+    factory returning one (None: the modality's default model); `sample_rate` is the audio's
+    (audio models need it).
 
     Example:
         >>> type(make_model("logreg", "table")).__name__
         'SklearnModel'
+        >>> make_model(None, "image").name
+        'small-cnn'
     """
+    if spec is None:  # Protocol() and Experiment(model=None) mean the modality's default
+        spec = default_model(modality)
     if isinstance(spec, str):
         modality = adapter_for(modality).name
         if spec not in MODELS:
@@ -225,7 +250,7 @@ def make_model(spec: Any, modality: str, *, steps: int | None = None,
         return StepModel(**spec.config())
     if isinstance(spec, SklearnModel):
         return SklearnModel(spec.factory, name=spec.name)
-    if hasattr(spec, "fit") and hasattr(spec, "predict_proba"):
+    if spec is not None and hasattr(spec, "fit") and hasattr(spec, "predict_proba"):
         return SklearnModel(spec, name=type(spec).__name__)
     if callable(spec):
         return SklearnModel(spec)

@@ -13,7 +13,7 @@ import numpy as np
 from ..core.compose import Compose
 from ..core.errors import DataError, InvalidConfig
 from ..datasets import Dataset
-from .models import make_model
+from .models import ModelSpec, make_model
 from .semi import UNLABELED_SOURCES
 
 __all__ = ["MIN_VALIDATION_PER_CLASS", "PROTOCOL_VERSION", "SELECTIONS", "Protocol",
@@ -33,7 +33,7 @@ SELECTIONS = ("auto", "validation", "final")
 class Protocol:
     """Settings shared by every cell of an experiment."""
 
-    model: Any = None
+    model: ModelSpec | None = None
     budget: str = "steps"  # "steps": equal optimizer steps; "epochs": equal passes over the rows
     steps: int = 500  # with budget="steps"
     epochs: int = 30  # with budget="epochs"

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..core.compose import Compose
 from ..core.errors import InvalidConfig
 from ..datasets import Dataset
 from .modalities import adapter_for
 from .modalities.image import mild_geometric
+from .models import ModelSpec
 
 __all__ = ["mild_geometric", "recommended_strategy"]
 
 
-def recommended_strategy(data: Dataset, seed: int = 0, *, auto: bool = False, model: Any = None,
+def recommended_strategy(data: Dataset, seed: int = 0, *, auto: bool = False,
+                         model: ModelSpec | None = None,
                          train_size: int | float | None = None) -> Compose | None:
     """Where a user with new data starts: a general pipeline for the dataset's modality -- or,
     with ``auto=True``, the pipeline of the candidate the ``auto`` strategy chooses for this data

@@ -29,19 +29,27 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import numpy as np
 
 from ..core.compose import Compose
 from ..core.errors import InvalidConfig
 from ..core.transform import Transform
+from ..core.types import ArrayLike
 from .modalities import ADAPTERS, adapter_for
 from .modalities.audio import on_spectrograms
 from .semi import pseudo_labels
 from .torch_models import Augment, Consistency, Mix
+
+if TYPE_CHECKING:
+    from ..datasets import Dataset
+    from ..mix import Mixer
+    from ..synth.base import Generator
+    from .modalities.base import Modality
+    from .models import Model
 
 __all__ = ["FIELD_OF", "SEMI_METHODS", "AugmentStrategy", "BaselineStrategy", "MixStrategy",
            "ResampleStrategy", "ReweightStrategy", "SemiStrategy", "Strategy", "SynthesizeStrategy",
@@ -49,6 +57,15 @@ __all__ = ["FIELD_OF", "SEMI_METHODS", "AugmentStrategy", "BaselineStrategy", "M
 
 # the sample key per modality (each modality's adapter says its own)
 FIELD_OF = {name: m.field for name, m in ADAPTERS.items()}
+
+
+
+class Resampler(Protocol):
+    """What `ResampleStrategy` takes: ``fit_resample(X, y)`` giving the rows to train on (a
+    generator of `augmentlab.synth`, an imbalanced-learn sampler)."""
+
+    def fit_resample(self, X: np.ndarray, y: np.ndarray, /) -> tuple[ArrayLike, ArrayLike]: ...
+
 
 _GENERATOR = "(an object with fit and sample, e.g. augmentlab.synth.SMOTE or ConditionalVAE)"
 
@@ -99,10 +116,10 @@ class Strategy(metaclass=_ByArguments):
 
     if TYPE_CHECKING:  # what `Strategy(...)` takes: the metaclass hands it to `_from_arguments`
         def __init__(self, name: str, pipeline: Compose | Transform | None = None, copies: int = 4,
-                     resampler: Any = None, steps: int | None = None,
+                     resampler: Resampler | None = None, steps: int | None = None,
                      class_weight: str | None = None, ratio: float | None = None,
                      filters: tuple[Any, ...] = (), label_check: float | None = None,
-                     mixer: Any = None, semi: str | None = None) -> None: ...
+                     mixer: Mixer | None = None, semi: str | None = None) -> None: ...
 
     def __post_init__(self) -> None:
         if self.class_weight not in (None, "balanced"):
@@ -329,7 +346,7 @@ class MixStrategy(_Pipelined, Strategy):
 
     kind: ClassVar[str] = "augment"
 
-    mixer: Any
+    mixer: Mixer
     pipeline: Compose | None = None
     copies: int = 4
 
@@ -391,7 +408,7 @@ class ResampleStrategy(Strategy):
 
     kind: ClassVar[str] = "resample"
 
-    resampler: Any
+    resampler: Resampler
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -409,10 +426,12 @@ class ResampleStrategy(Strategy):
 
     def offline(self, X: np.ndarray, y: np.ndarray, rows: np.ndarray, seed: int, field: str,
                 extra: Mapping[str, Any] | None = None) -> tuple[np.ndarray, np.ndarray]:
+        # augmentlab's generators take seed=..., imbalanced-learn's samplers take no seed
+        fit_resample: Callable[..., tuple[ArrayLike, ArrayLike]] = self.resampler.fit_resample
         try:
-            Xr, yr = self.resampler.fit_resample(X, y, seed=seed)
+            Xr, yr = fit_resample(X, y, seed=seed)
         except TypeError:  # imbalanced-learn samplers take no seed argument
-            Xr, yr = self.resampler.fit_resample(X, y)
+            Xr, yr = fit_resample(X, y)
         return np.asarray(Xr), np.asarray(yr)
 
 
@@ -428,6 +447,7 @@ class SynthesizeStrategy(ResampleStrategy):
         0.5
     """
 
+    resampler: Generator  # a generator: fit and sample (checked below)
     ratio: float | None = None
     filters: tuple[Any, ...] = ()
 
@@ -542,7 +562,7 @@ class SemiStrategy(_Pipelined, Strategy):
                        ratio=self.ratio, weight=self.weight, ema=self.ema)
         return cfg
 
-    def views(self, modality: Any, data: Any, seed: int) -> tuple[Compose | None, Compose]:
+    def views(self, modality: Modality, data: Dataset, seed: int) -> tuple[Compose | None, Compose]:
         """The (weak, strong) pipelines of FixMatch / UDA on `data` (weak None: rows as they are)."""
         from ..image import CoarseDropout
         from ..policies import TrivialAugmentWide
@@ -565,7 +585,7 @@ class SemiStrategy(_Pipelined, Strategy):
                                     "give one (strong=augmentlab.Compose([...]))")
         return weak, strong
 
-    def train(self, model: Any, data: Any, X: np.ndarray, y: np.ndarray, rows: np.ndarray,
+    def train(self, model: Model, data: Dataset, X: np.ndarray, y: np.ndarray, rows: np.ndarray,
               X_val: np.ndarray | None, y_val: np.ndarray | None, pool: np.ndarray,
               pool_ids: np.ndarray, seed: int, extra: Mapping[str, Any], n_classes: int,
               loader_workers: int = 0) -> dict[str, int]:
@@ -637,10 +657,10 @@ class SemiStrategy(_Pipelined, Strategy):
 
 
 def _from_arguments(name: str, pipeline: Compose | Transform | None = None, copies: int = 4,
-                    resampler: Any = None, steps: int | None = None,
+                    resampler: Resampler | None = None, steps: int | None = None,
                     class_weight: str | None = None, ratio: float | None = None,
                     filters: tuple[Any, ...] = (), label_check: float | None = None,
-                    mixer: Any = None, semi: str | None = None) -> Strategy:
+                    mixer: Mixer | None = None, semi: str | None = None) -> Strategy:
     """The strategy type that ``Strategy(...)``'s arguments describe; arguments that do not go
     together are refused here, each type checks its own."""
 
@@ -674,8 +694,9 @@ def _from_arguments(name: str, pipeline: Compose | Transform | None = None, copi
         return AugmentStrategy(name, pipeline, copies, label_check,  # type: ignore[arg-type]
                                steps=steps, class_weight=class_weight)
     if resampler is not None and (ratio is not None or filters):
-        return SynthesizeStrategy(name, resampler, ratio, tuple(filters), steps=steps,
-                                  class_weight=class_weight)
+        # a generator (fit and sample): SynthesizeStrategy checks, as the types above are checked
+        return SynthesizeStrategy(name, resampler, ratio, tuple(filters),  # type: ignore[arg-type]
+                                  steps=steps, class_weight=class_weight)
     if resampler is not None:
         return ResampleStrategy(name, resampler, steps=steps, class_weight=class_weight)
     if class_weight is not None:

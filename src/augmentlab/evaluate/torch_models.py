@@ -19,12 +19,15 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..core.errors import InvalidConfig
 from ..core.optional import require_torch
+
+if TYPE_CHECKING:
+    from torch import Tensor
 
 __all__ = ["CONSISTENCY_LOSSES", "Consistency", "StepModel", "build_network"]
 
@@ -107,7 +110,7 @@ class Consistency:
         if self.ema is not None and not 0 < self.ema < 1:
             raise InvalidConfig(f"ema={self.ema} must be a decay in (0, 1), or None")
 
-    def term(self, weak_logits: Any, strong_logits: Any) -> Any:
+    def term(self, weak_logits: Tensor, strong_logits: Tensor) -> Tensor:
         """The unlabelled loss of one batch."""
         from ..torch.consistency import fixmatch_loss, uda_loss
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..core.errors import InvalidInput
 from ..core.kinds import register_kinds
 from ..core.optional import require
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["Graph"]
 
@@ -122,7 +125,7 @@ class Graph:
 
     # -- networkx ---------------------------------------------------------------------------------
     @classmethod
-    def from_networkx(cls, g: Any, *, feature: str | None = "x", edge_feature: str | None = None,
+    def from_networkx(cls, g: nx.Graph, *, feature: str | None = "x", edge_feature: str | None = None,
                       label: str | None = "y") -> Graph:
         """From a networkx graph: nodes numbered in ``g.nodes`` order, an undirected edge stored
         in both directions; node attribute `feature` (a vector) and `label`, edge attribute
@@ -153,7 +156,7 @@ class Graph:
         edge_feats = np.stack(edge_rows) if edge_rows and len(edge_rows) == edges.shape[1] else None
         return cls(edges, len(nodes), feats, edge_feats, labels)
 
-    def to_networkx(self, *, directed: bool = True) -> Any:
+    def to_networkx(self, *, directed: bool = True) -> nx.Graph:
         """A networkx ``DiGraph`` (or ``Graph``) with nodes ``0..N-1`` carrying ``x`` and ``y``
         and edges carrying ``edge_attr``.
 

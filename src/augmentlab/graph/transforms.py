@@ -12,6 +12,7 @@ from ..core.errors import InvalidConfig
 from ..core.kinds import field_of
 from ..core.params import check_choice, check_prob
 from ..core.rng import integer, kernel_rng
+from ..core.sample import Sample
 from ..core.transform import Transform
 from .structure import Graph
 
@@ -80,7 +81,7 @@ class GraphTransform(Transform):
     _abstract = True
     fields = frozenset({"graph"})
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         field_of(sample, "graph", "a graph: pass graph=augmentlab.graph.Graph(...)")
         return {"seed": integer(rng, 0, 2**63 - 1)}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from typing import Any
 
 import cv2
@@ -11,6 +12,8 @@ import numpy as np
 from ..core.errors import InvalidConfig, InvalidInput
 from ..core.params import check_number, to_range
 from ..core.rng import integer, uniform
+from ..core.sample import Sample
+from ..core.types import IntRange, Range
 from .functional.dtype import as_uint8, each_channel, like
 from .spatial.bases import ImageOnlyTransform, PointwiseTransform, require_channels
 from .spatial.lut import apply_lut
@@ -52,14 +55,14 @@ class BrightnessContrast(PointwiseTransform):
         151
     """
 
-    def __init__(self, *, brightness_limit: Any = 0.2, contrast_limit: Any = 0.2,
+    def __init__(self, *, brightness_limit: Range = 0.2, contrast_limit: Range = 0.2,
                  p: float = 1.0) -> None:
         super().__init__(p=p)
         self.brightness_limit = to_range("BrightnessContrast", "brightness_limit", brightness_limit)
         self.contrast_limit = to_range("BrightnessContrast", "contrast_limit", contrast_limit,
                                        low=-1)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"alpha": 1.0 + uniform(rng, *self.contrast_limit),
                 "beta": uniform(rng, *self.brightness_limit)}
 
@@ -77,12 +80,12 @@ class RandomGamma(PointwiseTransform):
         64
     """
 
-    def __init__(self, *, gamma_limit: Any = (80, 120), p: float = 0.5) -> None:
+    def __init__(self, *, gamma_limit: Range = (80, 120), p: float = 0.5) -> None:
         super().__init__(p=p)
         self.gamma_limit = to_range("RandomGamma", "gamma_limit", gamma_limit, center=None,
                                     low=1e-3)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"gamma": uniform(rng, *self.gamma_limit) / 100.0}
 
     def curve(self, x: np.ndarray, params: dict[str, Any]) -> np.ndarray:
@@ -102,14 +105,14 @@ class RGBShift(PointwiseTransform):
 
     per_channel = True
 
-    def __init__(self, *, r_shift_limit: Any = (-20, 20), g_shift_limit: Any = (-20, 20),
-                 b_shift_limit: Any = (-20, 20), p: float = 0.5) -> None:
+    def __init__(self, *, r_shift_limit: Range = (-20, 20), g_shift_limit: Range = (-20, 20),
+                 b_shift_limit: Range = (-20, 20), p: float = 0.5) -> None:
         super().__init__(p=p)
         self.limits = [to_range("RGBShift", n, v) for n, v in (
             ("r_shift_limit", r_shift_limit), ("g_shift_limit", g_shift_limit),
             ("b_shift_limit", b_shift_limit))]
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"shift": [uniform(rng, *lim) for lim in self.limits]}
 
     def curve(self, x: np.ndarray, params: dict[str, Any]) -> np.ndarray:
@@ -147,14 +150,14 @@ class Posterize(PointwiseTransform):
 
     discrete_params = True  # at most 8 distinct tables
 
-    def __init__(self, *, num_bits: Any = 4, p: float = 0.5) -> None:
+    def __init__(self, *, num_bits: IntRange = 4, p: float = 0.5) -> None:
         super().__init__(p=p)
         lo, hi = to_range("Posterize", "num_bits", num_bits, center=None, low=1, high=8)
         if lo != int(lo) or hi != int(hi):
             raise InvalidConfig(f"Posterize: num_bits={num_bits!r} must be whole numbers")
         self.num_bits = (int(lo), int(hi))
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"bits": integer(rng, self.num_bits[0], self.num_bits[1] + 1)}
 
     def curve(self, x: np.ndarray, params: dict[str, Any]) -> np.ndarray:
@@ -173,11 +176,11 @@ class Solarize(PointwiseTransform):
         [[10, 55]]
     """
 
-    def __init__(self, *, threshold: Any = (0.5, 0.5), p: float = 0.5) -> None:
+    def __init__(self, *, threshold: Range = (0.5, 0.5), p: float = 0.5) -> None:
         super().__init__(p=p)
         self.threshold = to_range("Solarize", "threshold", threshold, center=None, low=0, high=1)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"threshold": uniform(rng, *self.threshold)}
 
     def curve(self, x: np.ndarray, params: dict[str, Any]) -> np.ndarray:
@@ -198,14 +201,14 @@ class HueSaturationValue(ImageOnlyTransform):
         120
     """
 
-    def __init__(self, *, hue_shift_limit: Any = (-20, 20), sat_shift_limit: Any = (-30, 30),
-                 val_shift_limit: Any = (-20, 20), p: float = 0.5) -> None:
+    def __init__(self, *, hue_shift_limit: Range = (-20, 20), sat_shift_limit: Range = (-30, 30),
+                 val_shift_limit: Range = (-20, 20), p: float = 0.5) -> None:
         super().__init__(p=p)
         self.hue = to_range("HueSaturationValue", "hue_shift_limit", hue_shift_limit)
         self.sat = to_range("HueSaturationValue", "sat_shift_limit", sat_shift_limit)
         self.val = to_range("HueSaturationValue", "val_shift_limit", val_shift_limit)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"hue": uniform(rng, *self.hue), "sat": uniform(rng, *self.sat),
                 "val": uniform(rng, *self.val)}
 
@@ -257,15 +260,15 @@ class ColorJitter(ImageOnlyTransform):
         dtype('uint8')
     """
 
-    def __init__(self, *, brightness: Any = (0.8, 1.2), contrast: Any = (0.8, 1.2),
-                 saturation: Any = (0.8, 1.2), hue: Any = (-0.5, 0.5), p: float = 0.5) -> None:
+    def __init__(self, *, brightness: Range = (0.8, 1.2), contrast: Range = (0.8, 1.2),
+                 saturation: Range = (0.8, 1.2), hue: Range = (-0.5, 0.5), p: float = 0.5) -> None:
         super().__init__(p=p)
         self.brightness = to_range("ColorJitter", "brightness", brightness, center=1.0, low=0)
         self.contrast = to_range("ColorJitter", "contrast", contrast, center=1.0, low=0)
         self.saturation = to_range("ColorJitter", "saturation", saturation, center=1.0, low=0)
         self.hue = to_range("ColorJitter", "hue", hue, low=-0.5, high=0.5)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"order": [int(i) for i in rng.permutation(4)],
                 "brightness": uniform(rng, *self.brightness),
                 "contrast": uniform(rng, *self.contrast),
@@ -346,7 +349,7 @@ class ChannelShuffle(ImageOnlyTransform):
     def __init__(self, *, p: float = 0.5) -> None:
         super().__init__(p=p)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         keys = sample.keys_of("image")
         n = _channels(sample[keys[0]]) if keys else 1
         return {"order": [int(i) for i in rng.permutation(n)]}
@@ -399,7 +402,7 @@ class CLAHE(ImageOnlyTransform):
         (16, 16, 3)
     """
 
-    def __init__(self, *, clip_limit: Any = (1, 4), tile_grid_size: tuple[int, int] = (8, 8),
+    def __init__(self, *, clip_limit: Range = (1, 4), tile_grid_size: tuple[int, int] = (8, 8),
                  p: float = 0.5) -> None:
         super().__init__(p=p)
         self.clip_limit = to_range("CLAHE", "clip_limit", clip_limit, center=None, low=0)
@@ -409,7 +412,7 @@ class CLAHE(ImageOnlyTransform):
                                 "integers")
         self.tile_grid_size = (int(tile_grid_size[0]), int(tile_grid_size[1]))
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"clip_limit": uniform(rng, *self.clip_limit)}
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
@@ -510,7 +513,8 @@ class Normalize(ImageOnlyTransform):
     changes_dtype = True
     unit_float_images = False  # max_pixel_value says how it reads values (and is checked)
 
-    def __init__(self, *, mean: Any = _IMAGENET_MEAN, std: Any = _IMAGENET_STD,
+    def __init__(self, *, mean: float | Sequence[float] | np.ndarray = _IMAGENET_MEAN,
+                 std: float | Sequence[float] | np.ndarray = _IMAGENET_STD,
                  max_pixel_value: float | None = 255.0, p: float = 1.0) -> None:
         super().__init__(p=p)
         self.mean = _per_channel("mean", mean, low=-_FLOAT32_MAX)

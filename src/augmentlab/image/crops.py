@@ -10,6 +10,7 @@ import numpy as np
 from ..core.errors import InvalidConfig, InvalidInput
 from ..core.params import check_number, to_range
 from ..core.rng import integer, integer_pair, uniform
+from ..core.types import Fill, Range
 from .functional import matrices as mx
 from .spatial.bases import GeometricTransform
 from .spatial.geometry import ExactPlan
@@ -210,7 +211,7 @@ class RandomScale(_ScaleTo):
         (20, 20)
     """
 
-    def __init__(self, *, scale_limit: Any = (-0.1, 0.1), interpolation: str = "linear",
+    def __init__(self, *, scale_limit: Range = (-0.1, 0.1), interpolation: str = "linear",
                  p: float = 0.5) -> None:
         super().__init__(interpolation=interpolation, p=p)
         self.scale_limit = to_range("RandomScale", "scale_limit", scale_limit, low=-0.99)
@@ -231,7 +232,7 @@ class RandomResizedCrop(GeometricTransform):
         (8, 8, 3)
     """
 
-    def __init__(self, size: Any, *, scale: Any = (0.08, 1.0), ratio: Any = (0.75, 4 / 3),
+    def __init__(self, size: int | tuple[int, int], *, scale: Range = (0.08, 1.0), ratio: Range = (0.75, 4 / 3),
                  interpolation: str = "linear", p: float = 1.0) -> None:
         super().__init__(interpolation=interpolation, p=p)
         if isinstance(size, int):
@@ -286,7 +287,7 @@ class PadIfNeeded(GeometricTransform):
     random = False
 
     def __init__(self, min_height: int = 1024, min_width: int = 1024, *, position: str = "center",
-                 border_mode: str = "constant", fill: Any = 0, fill_mask: float = 0,
+                 border_mode: str = "constant", fill: Fill = 0, fill_mask: float = 0,
                  p: float = 1.0) -> None:
         super().__init__(border_mode=border_mode, fill=fill, fill_mask=fill_mask, p=p)
         self.min_height = _size_arg("PadIfNeeded", "min_height", min_height)

@@ -13,6 +13,8 @@ import numpy as np
 
 from ..core.params import check_number, to_range
 from ..core.rng import integer, kernel_rng, uniform
+from ..core.sample import Sample
+from ..core.types import Fill, Range
 from .functional.noise import uniform16
 from .spatial.bases import DisplacementTransform
 from .spatial.geometry import _identity_map
@@ -48,14 +50,14 @@ class ElasticWarp(DisplacementTransform):
     """
 
     def __init__(self, *, alpha: float = 40.0, sigma: float = 5.0, interpolation: str = "linear",
-                 border_mode: str = "constant", fill: Any = 0, fill_mask: float = 0,
+                 border_mode: str = "constant", fill: Fill = 0, fill_mask: float = 0,
                  p: float = 1.0) -> None:
         super().__init__(interpolation=interpolation, border_mode=border_mode, fill=fill,
                          fill_mask=fill_mask, p=p)
         self.alpha = float(check_number("ElasticWarp", "alpha", alpha, low=0))
         self.sigma = float(check_number("ElasticWarp", "sigma", sigma, low=0.5))
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"seed": integer(rng, 0, 2**63 - 1)}
 
     def source_map(self, params: dict[str, Any], size: Size) -> np.ndarray:
@@ -91,8 +93,8 @@ class GridDistortion(DisplacementTransform):
         (20, 30, 3)
     """
 
-    def __init__(self, *, num_steps: int = 5, distort_limit: Any = (-0.3, 0.3),
-                 interpolation: str = "linear", border_mode: str = "constant", fill: Any = 0,
+    def __init__(self, *, num_steps: int = 5, distort_limit: Range = (-0.3, 0.3),
+                 interpolation: str = "linear", border_mode: str = "constant", fill: Fill = 0,
                  fill_mask: float = 0, p: float = 0.5) -> None:
         super().__init__(interpolation=interpolation, border_mode=border_mode, fill=fill,
                          fill_mask=fill_mask, p=p)
@@ -101,7 +103,7 @@ class GridDistortion(DisplacementTransform):
         self.distort_limit = to_range("GridDistortion", "distort_limit", distort_limit, low=-0.99,
                                       high=1.0)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         n = self.num_steps + 1
         return {"xsteps": (1 + rng.uniform(*self.distort_limit, n)).tolist(),
                 "ysteps": (1 + rng.uniform(*self.distort_limit, n)).tolist()}
@@ -133,15 +135,15 @@ class OpticalDistortion(DisplacementTransform):
         (20, 30)
     """
 
-    def __init__(self, *, distort_limit: Any = (-0.05, 0.05), interpolation: str = "linear",
-                 border_mode: str = "constant", fill: Any = 0, fill_mask: float = 0,
+    def __init__(self, *, distort_limit: Range = (-0.05, 0.05), interpolation: str = "linear",
+                 border_mode: str = "constant", fill: Fill = 0, fill_mask: float = 0,
                  p: float = 0.5) -> None:
         super().__init__(interpolation=interpolation, border_mode=border_mode, fill=fill,
                          fill_mask=fill_mask, p=p)
         self.distort_limit = to_range("OpticalDistortion", "distort_limit", distort_limit,
                                       low=-0.5, high=0.5)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"k": uniform(rng, *self.distort_limit)}
 
     def source_map(self, params: dict[str, Any], size: Size) -> np.ndarray:

@@ -7,14 +7,16 @@ they are: the object is still there, only hidden.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
 from ..core.errors import InvalidConfig
 from ..core.params import check_number, shown, to_range
 from ..core.rng import integer, kernel_rng, uniform
+from ..core.sample import Sample
 from ..core.transform import Transform
+from ..core.types import Fill, IntRange, Range
 
 __all__ = ["CoarseDropout", "GridDropout", "RandomErasing"]
 
@@ -98,8 +100,9 @@ class CoarseDropout(_Holes):
         16
     """
 
-    def __init__(self, *, num_holes_range: Any = (1, 2), hole_height_range: Any = (0.1, 0.2),
-                 hole_width_range: Any = (0.1, 0.2), fill: Any = 0, fill_mask: float | None = None,
+    def __init__(self, *, num_holes_range: IntRange = (1, 2), hole_height_range: Range = (0.1, 0.2),
+                 hole_width_range: Range = (0.1, 0.2), fill: Fill | Literal["random"] = 0,
+                 fill_mask: float | None = None,
                  p: float = 0.5) -> None:
         super().__init__(p=p)
         lo, hi = to_range("CoarseDropout", "num_holes_range", num_holes_range, center=None, low=1)
@@ -111,7 +114,7 @@ class CoarseDropout(_Holes):
             check_number("CoarseDropout", "fill_mask", fill_mask)
         self.fill_mask = fill_mask
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         h, w = sample.size
         holes = []
         for _ in range(integer(rng, self.num_holes[0], self.num_holes[1] + 1)):
@@ -136,8 +139,9 @@ class GridDropout(_Holes):
         16
     """
 
-    def __init__(self, *, ratio: float = 0.5, unit_size_range: Any = None,
-                 random_offset: bool = True, fill: Any = 0, fill_mask: float | None = None,
+    def __init__(self, *, ratio: float = 0.5, unit_size_range: Range | None = None,
+                 random_offset: bool = True, fill: Fill | Literal["random"] = 0,
+                 fill_mask: float | None = None,
                  p: float = 0.5) -> None:
         super().__init__(p=p)
         self.ratio = float(check_number("GridDropout", "ratio", ratio, low=0, high=1))
@@ -147,7 +151,7 @@ class GridDropout(_Holes):
         self.fill = _check_fill("GridDropout", fill)
         self.fill_mask = _check_fill_mask("GridDropout", fill_mask)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         h, w = sample.size
         if self.unit_size is None:  # a tenth of each side: a 10 x 10 grid
             uh, uw = max(2, h // 10), max(2, w // 10)
@@ -179,7 +183,8 @@ class RandomErasing(_Holes):
         1
     """
 
-    def __init__(self, *, scale: Any = (0.02, 0.33), ratio: Any = (0.3, 3.3), fill: Any = 0,
+    def __init__(self, *, scale: Range = (0.02, 0.33), ratio: Range = (0.3, 3.3),
+                 fill: Fill | Literal["random"] = 0,
                  fill_mask: float | None = None, p: float = 1.0) -> None:
         super().__init__(p=p)
         self.scale = to_range("RandomErasing", "scale", scale, center=None, low=0, high=1)
@@ -187,7 +192,7 @@ class RandomErasing(_Holes):
         self.fill = _check_fill("RandomErasing", fill)
         self.fill_mask = _check_fill_mask("RandomErasing", fill_mask)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         h, w = sample.size
         log_ratio = (math.log(self.ratio[0]), math.log(self.ratio[1]))
         holes: list[list[int]] = []

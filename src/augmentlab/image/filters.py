@@ -11,6 +11,8 @@ import numpy as np
 from ..core.errors import InvalidConfig
 from ..core.params import to_range
 from ..core.rng import integer, uniform
+from ..core.sample import Sample
+from ..core.types import IntRange, Range
 from .functional.dtype import each_channel
 from .spatial.bases import ImageOnlyTransform
 
@@ -52,11 +54,11 @@ class _OddKernel(ImageOnlyTransform):
 
     _abstract = True
 
-    def __init__(self, *, blur_limit: Any = (3, 7), p: float = 0.5) -> None:
+    def __init__(self, *, blur_limit: IntRange = (3, 7), p: float = 0.5) -> None:
         super().__init__(p=p)
         self.blur_limit = _odd_range(type(self).__name__, "blur_limit", blur_limit)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"ksize": _odd(rng, *self.blur_limit)}
 
 
@@ -87,7 +89,7 @@ class GaussianBlur(ImageOnlyTransform):
         {'ksize': 7, 'sigma': 1.0}
     """
 
-    def __init__(self, *, blur_limit: Any = 0, sigma_limit: Any = (0.5, 3.0),
+    def __init__(self, *, blur_limit: IntRange = 0, sigma_limit: Range = (0.5, 3.0),
                  p: float = 0.5) -> None:
         super().__init__(p=p)
         self.sigma_limit = to_range("GaussianBlur", "sigma_limit", sigma_limit, center=None, low=0)
@@ -99,7 +101,7 @@ class GaussianBlur(ImageOnlyTransform):
         else:
             self.blur_limit = _odd_range("GaussianBlur", "blur_limit", blur_limit)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         sigma = uniform(rng, *self.sigma_limit)
         if self.blur_limit[1] == 0:  # the kernel follows sigma, no upper bound
             return {"ksize": max(3, int(2 * math.ceil(3 * sigma) + 1)), "sigma": sigma}
@@ -142,11 +144,11 @@ class MotionBlur(ImageOnlyTransform):
         (8, 8, 3)
     """
 
-    def __init__(self, *, blur_limit: Any = (3, 7), p: float = 0.5) -> None:
+    def __init__(self, *, blur_limit: IntRange = (3, 7), p: float = 0.5) -> None:
         super().__init__(p=p)
         self.blur_limit = _odd_range("MotionBlur", "blur_limit", blur_limit)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"ksize": _odd(rng, *self.blur_limit), "angle": uniform(rng, 0, 180)}
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
@@ -169,14 +171,14 @@ class Defocus(ImageOnlyTransform):
         (16, 16)
     """
 
-    def __init__(self, *, radius: Any = (3, 10), alias_blur: Any = (0.1, 0.5),
+    def __init__(self, *, radius: IntRange = (3, 10), alias_blur: Range = (0.1, 0.5),
                  p: float = 0.5) -> None:
         super().__init__(p=p)
         lo, hi = to_range("Defocus", "radius", radius, center=None, low=1)
         self.radius = (int(lo), int(hi))
         self.alias_blur = to_range("Defocus", "alias_blur", alias_blur, center=None, low=0)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"radius": integer(rng, self.radius[0], self.radius[1] + 1),
                 "alias_blur": uniform(rng, *self.alias_blur)}
 
@@ -199,13 +201,13 @@ class Sharpen(ImageOnlyTransform):
         (8, 8, 3)
     """
 
-    def __init__(self, *, alpha: Any = (0.2, 0.5), lightness: Any = (0.5, 1.0),
+    def __init__(self, *, alpha: Range = (0.2, 0.5), lightness: Range = (0.5, 1.0),
                  p: float = 0.5) -> None:
         super().__init__(p=p)
         self.alpha = to_range("Sharpen", "alpha", alpha, center=None, low=0, high=1)
         self.lightness = to_range("Sharpen", "lightness", lightness, center=None, low=0)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"alpha": uniform(rng, *self.alpha),
                 "lightness": uniform(rng, *self.lightness)}
 
@@ -224,13 +226,13 @@ class Emboss(ImageOnlyTransform):
         (8, 8)
     """
 
-    def __init__(self, *, alpha: Any = (0.2, 0.5), strength: Any = (0.2, 0.7),
+    def __init__(self, *, alpha: Range = (0.2, 0.5), strength: Range = (0.2, 0.7),
                  p: float = 0.5) -> None:
         super().__init__(p=p)
         self.alpha = to_range("Emboss", "alpha", alpha, center=None, low=0, high=1)
         self.strength = to_range("Emboss", "strength", strength, center=None, low=0)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"alpha": uniform(rng, *self.alpha),
                 "strength": uniform(rng, *self.strength)}
 

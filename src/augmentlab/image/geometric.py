@@ -10,6 +10,7 @@ import numpy as np
 from ..core.errors import InvalidConfig
 from ..core.params import to_range
 from ..core.rng import integer, uniform
+from ..core.types import Fill, Range
 from .functional import matrices as mx
 from .spatial.bases import GeometricTransform
 
@@ -130,14 +131,14 @@ class Affine(GeometricTransform):
     def __init__(
         self,
         *,
-        rotate: Any = 0.0,
-        scale: Any = (1.0, 1.0),
-        translate_percent: Any = None,
-        shear: Any = (0.0, 0.0),
+        rotate: Range = 0.0,
+        scale: Range = (1.0, 1.0),
+        translate_percent: Range | None = None,
+        shear: Range = (0.0, 0.0),
         keep_ratio: bool = False,
         interpolation: str = "linear",
         border_mode: str = "constant",
-        fill: Any = 0,
+        fill: Fill = 0,
         fill_mask: float = 0,
         p: float = 0.5,
     ) -> None:
@@ -181,8 +182,8 @@ class Rotate(Affine):
         [[0.0, 0.0]]
     """
 
-    def __init__(self, *, limit: Any = (-90, 90), interpolation: str = "linear",
-                 border_mode: str = "constant", fill: Any = 0, fill_mask: float = 0,
+    def __init__(self, *, limit: Range = (-90, 90), interpolation: str = "linear",
+                 border_mode: str = "constant", fill: Fill = 0, fill_mask: float = 0,
                  p: float = 0.5) -> None:
         super().__init__(rotate=limit, keep_ratio=True, interpolation=interpolation,
                          border_mode=border_mode, fill=fill, fill_mask=fill_mask, p=p)
@@ -204,9 +205,9 @@ class ShiftScaleRotate(Affine):
         (0.8, 1.2)
     """
 
-    def __init__(self, *, shift_limit: Any = (-0.0625, 0.0625), scale_limit: Any = (-0.1, 0.1),
-                 rotate_limit: Any = (-45, 45), interpolation: str = "linear",
-                 border_mode: str = "constant", fill: Any = 0, fill_mask: float = 0,
+    def __init__(self, *, shift_limit: Range = (-0.0625, 0.0625), scale_limit: Range = (-0.1, 0.1),
+                 rotate_limit: Range = (-45, 45), interpolation: str = "linear",
+                 border_mode: str = "constant", fill: Fill = 0, fill_mask: float = 0,
                  p: float = 0.5) -> None:
         lo, hi = to_range("ShiftScaleRotate", "scale_limit", scale_limit)
         super().__init__(rotate=rotate_limit, scale=(1 + lo, 1 + hi),
@@ -225,8 +226,8 @@ class Perspective(GeometricTransform):
         (16, 16)
     """
 
-    def __init__(self, *, scale: Any = (0.05, 0.1), interpolation: str = "linear",
-                 border_mode: str = "constant", fill: Any = 0, fill_mask: float = 0,
+    def __init__(self, *, scale: Range = (0.05, 0.1), interpolation: str = "linear",
+                 border_mode: str = "constant", fill: Fill = 0, fill_mask: float = 0,
                  p: float = 0.5) -> None:
         super().__init__(interpolation=interpolation, border_mode=border_mode, fill=fill,
                          fill_mask=fill_mask, p=p)

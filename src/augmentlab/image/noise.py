@@ -10,6 +10,8 @@ import numpy as np
 from ..core.errors import InvalidInput
 from ..core.params import check_choice, to_range
 from ..core.rng import integer, kernel_rng, uniform
+from ..core.sample import Sample
+from ..core.types import IntRange, Range
 from .functional.dtype import as_float, as_uint8, like
 from .functional.noise import gauss_noise, normal16, uniform16
 from .spatial.bases import ImageOnlyTransform, require_channels
@@ -43,7 +45,7 @@ class GaussNoise(ImageOnlyTransform):
         dtype('uint8')
     """
 
-    def __init__(self, *, std_range: Any = (0.2, 0.44), mean_range: Any = (0.0, 0.0),
+    def __init__(self, *, std_range: Range = (0.2, 0.44), mean_range: Range = (0.0, 0.0),
                  per_channel: bool = True, p: float = 0.5) -> None:
         super().__init__(p=p)
         self.std_range = to_range("GaussNoise", "std_range", std_range, center=None, low=0, high=1)
@@ -51,7 +53,7 @@ class GaussNoise(ImageOnlyTransform):
                                    high=1)
         self.per_channel = bool(per_channel)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"std": uniform(rng, *self.std_range),
                 "mean": uniform(rng, *self.mean_range), "seed": _seed(rng)}
 
@@ -70,14 +72,14 @@ class MultiplicativeNoise(ImageOnlyTransform):
         200
     """
 
-    def __init__(self, *, multiplier: Any = (0.9, 1.1), per_channel: bool = False,
+    def __init__(self, *, multiplier: Range = (0.9, 1.1), per_channel: bool = False,
                  elementwise: bool = False, p: float = 0.5) -> None:
         super().__init__(p=p)
         self.multiplier = to_range("MultiplicativeNoise", "multiplier", multiplier, center=None,
                                    low=0)
         self.per_channel, self.elementwise = bool(per_channel), bool(elementwise)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         if self.elementwise:
             return {"seed": _seed(rng)}
         keys = sample.keys_of("image")
@@ -116,14 +118,14 @@ class SaltAndPepper(ImageOnlyTransform):
         255
     """
 
-    def __init__(self, *, amount: Any = (0.01, 0.06), salt_vs_pepper: Any = (0.4, 0.6),
+    def __init__(self, *, amount: Range = (0.01, 0.06), salt_vs_pepper: Range = (0.4, 0.6),
                  p: float = 0.5) -> None:
         super().__init__(p=p)
         self.amount = to_range("SaltAndPepper", "amount", amount, center=None, low=0, high=1)
         self.salt_vs_pepper = to_range("SaltAndPepper", "salt_vs_pepper", salt_vs_pepper,
                                        center=None, low=0, high=1)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"amount": uniform(rng, *self.amount),
                 "salt": uniform(rng, *self.salt_vs_pepper), "seed": _seed(rng)}
 
@@ -162,14 +164,14 @@ class ISONoise(ImageOnlyTransform):
         (8, 8, 3)
     """
 
-    def __init__(self, *, color_shift: Any = (0.01, 0.05), intensity: Any = (0.1, 0.5),
+    def __init__(self, *, color_shift: Range = (0.01, 0.05), intensity: Range = (0.1, 0.5),
                  p: float = 0.5) -> None:
         super().__init__(p=p)
         self.color_shift = to_range("ISONoise", "color_shift", color_shift, center=None, low=0,
                                     high=1)
         self.intensity = to_range("ISONoise", "intensity", intensity, center=None, low=0)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"color_shift": uniform(rng, *self.color_shift),
                 "intensity": uniform(rng, *self.intensity), "seed": _seed(rng)}
 
@@ -208,13 +210,13 @@ class JpegCompression(ImageOnlyTransform):
         (8, 8, 3)
     """
 
-    def __init__(self, *, quality_range: Any = (80, 100), p: float = 1.0) -> None:
+    def __init__(self, *, quality_range: IntRange = (80, 100), p: float = 1.0) -> None:
         super().__init__(p=p)
         lo, hi = to_range("JpegCompression", "quality_range", quality_range, center=None, low=1,
                           high=100)
         self.quality_range = (int(lo), int(hi))
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"quality": integer(rng, self.quality_range[0], self.quality_range[1] + 1)}
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
@@ -242,7 +244,7 @@ class Downscale(ImageOnlyTransform):
         (16, 16, 3)
     """
 
-    def __init__(self, *, scale_range: Any = (0.25, 0.25), down_interpolation: str = "nearest",
+    def __init__(self, *, scale_range: Range = (0.25, 0.25), down_interpolation: str = "nearest",
                  up_interpolation: str = "nearest", p: float = 0.5) -> None:
         super().__init__(p=p)
         self.scale_range = to_range("Downscale", "scale_range", scale_range, center=None,
@@ -251,7 +253,7 @@ class Downscale(ImageOnlyTransform):
                                  INTERPOLATIONS)
         self.up = check_choice("Downscale", "up_interpolation", up_interpolation, INTERPOLATIONS)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"scale": uniform(rng, *self.scale_range)}
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:

@@ -5,7 +5,7 @@ per frame (``per_frame=True``)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -15,6 +15,7 @@ from ..core.errors import InvalidConfig, InvalidInput
 from ..core.kinds import field_of, register_kinds
 from ..core.params import check_choice, check_number
 from ..core.rng import integer
+from ..core.sample import Sample
 from ..core.transform import Transform
 
 __all__ = ["FrameSample", "TemporalCrop", "Video"]
@@ -44,7 +45,8 @@ class Video(Transform):
     fields = frozenset({"video"})
     _positional_ok = True
 
-    def __init__(self, transforms: Any, *, per_frame: bool = False, p: float = 1.0) -> None:
+    def __init__(self, transforms: Transform | Sequence[Transform] | dict[str, Any], *,
+                 per_frame: bool = False, p: float = 1.0) -> None:
         super().__init__(p=p)
         if isinstance(transforms, dict):
             transforms = Transform.from_config(transforms)
@@ -67,7 +69,7 @@ class Video(Transform):
     def _from_args(cls, args: dict[str, Any]) -> Transform:
         return cls(**args)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         _video(sample)
         return {"seed": integer(rng, 0, 2**63 - 1)}
 
@@ -102,7 +104,7 @@ class TemporalCrop(Transform):
         super().__init__(p=p)
         self.frames = int(check_number(self.name, "frames", frames, low=1, high=10**7, integer=True))
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         length = len(_video(sample)[1])
         return {"start": integer(rng, 0, max(length - self.frames, 0) + 1)}
 
@@ -130,7 +132,7 @@ class FrameSample(Transform):
         self.frames = int(check_number(self.name, "frames", frames, low=1, high=10**7, integer=True))
         self.mode = check_choice(self.name, "mode", mode, ("uniform", "random"))
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         length = len(_video(sample)[1])
         if self.mode == "random" and length >= self.frames:
             return {"index": sorted(rng.choice(length, self.frames, replace=False).tolist())}

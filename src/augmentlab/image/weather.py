@@ -10,6 +10,8 @@ import numpy as np
 from ..core.errors import InvalidConfig
 from ..core.params import check_number, shown, to_range
 from ..core.rng import integer, kernel_rng, uniform
+from ..core.sample import Sample
+from ..core.types import IntRange, Range
 from .functional.dtype import as_float, like
 from .spatial.bases import ImageOnlyTransform
 from .spatial.lut import apply_lut
@@ -50,12 +52,12 @@ class RandomFog(ImageOnlyTransform):
         True
     """
 
-    def __init__(self, *, fog_coef_range: Any = (0.3, 1.0), p: float = 0.5) -> None:
+    def __init__(self, *, fog_coef_range: Range = (0.3, 1.0), p: float = 0.5) -> None:
         super().__init__(p=p)
         self.fog_coef_range = to_range("RandomFog", "fog_coef_range", fog_coef_range, center=None,
                                        low=0, high=1)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"fog": uniform(rng, *self.fog_coef_range),
                 "seed": integer(rng, 0, 2**63 - 1)}
 
@@ -77,7 +79,7 @@ class RandomRain(ImageOnlyTransform):
         (32, 32, 3)
     """
 
-    def __init__(self, *, slant_range: Any = (-10, 10), drop_length: int | None = None,
+    def __init__(self, *, slant_range: Range = (-10, 10), drop_length: int | None = None,
                  drop_width: int = 1, drop_color: tuple[int, int, int] = (200, 200, 200),
                  blur_value: int = 7, brightness_coefficient: float = 0.7, density: float = 0.002,
                  p: float = 0.5) -> None:
@@ -102,7 +104,7 @@ class RandomRain(ImageOnlyTransform):
                                 for c in drop_color)
         self.brightness_coefficient, self.density = float(brightness_coefficient), float(density)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         h, w = sample.size
         n = int(round(self.density * h * w))
         return {"slant": uniform(rng, *self.slant_range),
@@ -149,8 +151,9 @@ class RandomShadow(ImageOnlyTransform):
         True
     """
 
-    def __init__(self, *, shadow_roi: Any = (0, 0.5, 1, 1), num_shadows_limit: Any = (1, 2),
-                 shadow_dimension: int = 5, shadow_intensity_range: Any = (0.5, 0.5),
+    def __init__(self, *, shadow_roi: tuple[float, float, float, float] = (0, 0.5, 1, 1),
+                 num_shadows_limit: IntRange = (1, 2),
+                 shadow_dimension: int = 5, shadow_intensity_range: Range = (0.5, 0.5),
                  p: float = 0.5) -> None:
         super().__init__(p=p)
         self.shadow_roi = _roi("RandomShadow", shadow_roi)
@@ -163,7 +166,7 @@ class RandomShadow(ImageOnlyTransform):
         self.intensity = to_range("RandomShadow", "shadow_intensity_range",
                                   shadow_intensity_range, center=None, low=0, high=1)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         h, w = sample.size
         x0, y0, x1, y1 = self.shadow_roi
         n = integer(rng, self.num_shadows[0], self.num_shadows[1] + 1)
@@ -193,8 +196,8 @@ class RandomSunFlare(ImageOnlyTransform):
         True
     """
 
-    def __init__(self, *, flare_roi: Any = (0, 0, 1, 0.5), src_radius: int = 400,
-                 num_flare_circles_range: Any = (6, 10), p: float = 0.5) -> None:
+    def __init__(self, *, flare_roi: tuple[float, float, float, float] = (0, 0, 1, 0.5), src_radius: int = 400,
+                 num_flare_circles_range: IntRange = (6, 10), p: float = 0.5) -> None:
         super().__init__(p=p)
         self.flare_roi = _roi("RandomSunFlare", flare_roi)
         self.src_radius = check_number("RandomSunFlare", "src_radius", src_radius, low=1,
@@ -203,7 +206,7 @@ class RandomSunFlare(ImageOnlyTransform):
                           center=None, low=0)
         self.circles = (int(lo), int(hi))
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         h, w = sample.size
         x0, y0, x1, y1 = self.flare_roi
         cx, cy = uniform(rng, x0 * w, x1 * w), uniform(rng, y0 * h, y1 * h)

@@ -17,6 +17,7 @@ from ..core.errors import InvalidConfig, InvalidInput
 from ..core.params import check_number, check_prob
 from ..core.sample import to_jsonable
 from ..core.transform import _wrap_init
+from ..core.types import ArrayLike
 
 __all__ = ["MixedBatch", "Mixer", "soft_labels"]
 
@@ -30,7 +31,7 @@ class MixedBatch(NamedTuple):
     params: dict[str, Any]
 
 
-def soft_labels(labels: Any, num_classes: int | None, owner: str) -> np.ndarray:
+def soft_labels(labels: ArrayLike, num_classes: int | None, owner: str) -> np.ndarray:
     """Class ids ``(N,)`` as one-hot rows, or soft labels ``(N, C)`` checked and returned as float.
 
     Example:
@@ -120,7 +121,7 @@ class Mixer:
         return f"{self.name}({args})"
 
     # -- running ---------------------------------------------------------------------------
-    def __call__(self, images: Any, labels: Any, *, seed: int = 0, batch: int = 0,
+    def __call__(self, images: ArrayLike, labels: ArrayLike, *, seed: int = 0, batch: int = 0,
                  **extra: Any) -> MixedBatch:
         """Mix one batch. `images`: ``(N, H, W)``, ``(N, H, W, C)`` or, with
         ``channels_first=True``, ``(N, C, H, W)``; `labels`: class ids or soft labels."""

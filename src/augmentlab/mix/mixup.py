@@ -76,8 +76,8 @@ class Remix(MixUp):
         [0.86, 0.14]
     """
 
-    def __init__(self, *, class_counts: Any, alpha: float = 1.0, kappa: float = 3.0,
-                 tau: float = 0.5, p: float = 1.0) -> None:
+    def __init__(self, *, class_counts: Sequence[int] | Mapping[int, int], alpha: float = 1.0,
+                 kappa: float = 3.0, tau: float = 0.5, p: float = 1.0) -> None:
         self.counts = _class_counts(class_counts)
         super().__init__(alpha=alpha, p=p, num_classes=len(self.counts))
         self.kappa = float(check_number("Remix", "kappa", kappa, low=1.0))

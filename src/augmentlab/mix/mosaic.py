@@ -13,6 +13,7 @@ from ..core.errors import InvalidConfig, InvalidInput
 from ..core.params import check_number
 from ..core.sample import to_jsonable
 from ..core.transform import _wrap_init
+from ..core.types import ArrayLike
 
 __all__ = ["Mosaic", "MosaicBatch"]
 
@@ -70,7 +71,7 @@ class Mosaic:
         return {"name": "Mosaic", **to_jsonable(self._config)}
 
     def __call__(self, images: Sequence[np.ndarray], boxes: Sequence[Any],
-                 box_labels: Sequence[Sequence[Any]] | None = None, labels: Any = None, *,
+                 box_labels: Sequence[Sequence[Any]] | None = None, labels: ArrayLike | None = None, *,
                  num_classes: int | None = None, seed: int = 0, batch: int = 0) -> MosaicBatch:
         """Mosaic one batch of at least 2 images (sizes may differ; boxes in pixels, pascal_voc)."""
         n = len(images)

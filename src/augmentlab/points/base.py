@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..core.kinds import field_of
+from ..core.sample import Sample
 from ..core.transform import Transform
 
 __all__ = ["LinearTransform", "PointTransform", "SelectTransform", "points_of"]
@@ -38,7 +39,7 @@ class LinearTransform(PointTransform):
         """``(A, b)``: a ``(D, D)`` matrix and a ``(D,)`` offset."""
         raise NotImplementedError
 
-    def apply(self, sample: Any, params: dict[str, Any]) -> Any:
+    def apply(self, sample: Sample, params: dict[str, Any]) -> Sample:
         key, pts = points_of(sample)
         matrix, offset = self.linear(pts, params)
         changes: dict[str, Any] = {key: (pts @ matrix.T + offset).astype(pts.dtype, copy=False)}
@@ -62,7 +63,7 @@ class SelectTransform(PointTransform):
     def chosen(self, count: int, params: dict[str, Any]) -> np.ndarray:
         raise NotImplementedError
 
-    def apply(self, sample: Any, params: dict[str, Any]) -> Any:
+    def apply(self, sample: Sample, params: dict[str, Any]) -> Sample:
         key, pts = points_of(sample)
         idx = self.chosen(len(pts), params)
         changes: dict[str, Any] = {key: pts[idx]}

@@ -16,6 +16,7 @@ import numpy as np
 from ..core.errors import InvalidInput
 from ..core.kinds import field_of
 from ..core.params import check_choice, check_number
+from ..core.sample import Sample
 from ..core.transform import Transform
 
 __all__ = ["AlignPrincipalAxis", "Recentre", "Reflect", "Zoom", "jet_image"]
@@ -42,7 +43,7 @@ class JetTransform(Transform):
     random = False
     native_params = True
 
-    def apply(self, sample: Any, params: dict[str, Any]) -> Any:
+    def apply(self, sample: Sample, params: dict[str, Any]) -> Sample:
         key, c = field_of(sample, "constituents", "jet constituents: pass constituents=... "
                           "((N, 3) floats: eta, phi, pt)")
         return sample.derive(**{key: self.recipe(c.astype(np.float64)).astype(c.dtype, copy=False)})

@@ -12,6 +12,7 @@ import numpy as np
 from ..core.errors import InvalidConfig, InvalidInput
 from ..core.params import check_choice, check_number, check_prob, to_range
 from ..core.rng import integer, kernel_rng, uniform
+from ..core.sample import Sample
 from .base import LinearTransform, PointTransform, SelectTransform, points_of
 
 __all__ = ["Flip", "Jitter", "NormalizeToUnitSphere", "RandomDropout", "Rotate", "Scale",
@@ -77,7 +78,7 @@ class Rotate(LinearTransform):
         self.axis = None if axis is None else check_choice(self.name, "axis", axis, tuple(_AXES))
         self.max_degrees = check_number(self.name, "max_degrees", max_degrees, low=0, high=180)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         dims = points_of(sample)[1].shape[1]
         if self.axis is None and dims >= 3:
             u1, u2, u3 = uniform(rng, 0, 1), uniform(rng, 0, 2 * math.pi), uniform(rng, 0, 2 * math.pi)
@@ -113,7 +114,7 @@ class Scale(LinearTransform):
             raise InvalidConfig(f"{self.name}: anisotropic={anisotropic!r} must be true or false")
         self.anisotropic = anisotropic
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         dims = points_of(sample)[1].shape[1]
         count = dims if self.anisotropic else 1
         return {"factors": [uniform(rng, *self.scale) for _ in range(count)]}
@@ -139,7 +140,7 @@ class Translate(LinearTransform):
         super().__init__(p=p)
         self.max_shift = check_number(self.name, "max_shift", max_shift, low=0)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         dims = points_of(sample)[1].shape[1]
         return {"shift": [uniform(rng, -self.max_shift, self.max_shift) for _ in range(dims)]}
 
@@ -216,7 +217,7 @@ class Jitter(PointTransform):
         self.sigma = check_number(self.name, "sigma", sigma, low=0)
         self.clip = check_number(self.name, "clip", clip, low=0)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"seed": integer(rng, 0, 2**63 - 1)}
 
     def apply_points(self, points: np.ndarray, params: dict[str, Any]) -> np.ndarray:
@@ -243,7 +244,7 @@ class RandomDropout(SelectTransform):
         super().__init__(p=p)
         self.max_ratio = check_prob(self.name, "max_ratio", max_ratio)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         count = len(points_of(sample)[1])
         dropped = min(int(uniform(rng, 0, self.max_ratio) * count), count - 1)
         return {"dropped": sorted(rng.choice(count, dropped, replace=False).tolist())}
@@ -266,7 +267,7 @@ class Shuffle(SelectTransform):
 
     name = "points.Shuffle"
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"order": rng.permutation(len(points_of(sample)[1])).tolist()}
 
     def chosen(self, count: int, params: dict[str, Any]) -> np.ndarray:

@@ -10,6 +10,7 @@ import numpy as np
 from ..core.errors import InvalidInput
 from ..core.params import check_choice, check_number
 from ..core.rng import integer, uniform
+from ..core.sample import Sample
 from ..image.spatial.bases import ImageOnlyTransform
 from ..image.spatial.geometry import warp_general
 from ..image.spatial.warp import INTERPOLATIONS
@@ -55,7 +56,7 @@ class AugMix(ImageOnlyTransform):
         self.ops = [op for op in AUGMIX if (all_ops or op not in _ENHANCE)
                     and (self.geometric or op not in GEOMETRIC_OPS)]
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         if self.geometric:
             moving = [k for k, kind in sample.kinds.items()
                       if kind in ("mask", "bboxes", "keypoints")]

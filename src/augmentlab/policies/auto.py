@@ -15,6 +15,7 @@ from ..core.compose import BaseCompose, OneOf, Sequential
 from ..core.errors import InvalidConfig
 from ..core.params import check_choice, check_number
 from ..core.transform import Transform
+from ..core.types import Fill
 from ..image.spatial.warp import INTERPOLATIONS
 from .spaces import AUTOAUGMENT, RANDAUGMENT, TRIVIALAUGMENT_WIDE, op_at_level, space_ops
 from .tables import AUTOAUGMENT_POLICIES
@@ -41,7 +42,7 @@ def _geometry(owner: str, interpolation: str, fill: Any) -> dict[str, Any]:
     return {"interpolation": interpolation, "fill": fill}
 
 
-def resolve_magnitude(config: Any, magnitude: float, num_bins: int) -> Any:
+def resolve_magnitude(config: Mapping[str, Any], magnitude: float, num_bins: int) -> Any:
     """Replace every ``{"magnitude": [low, high]}`` inside a transform config by the value at
     level `magnitude` of `num_bins`: ``low + (high - low) * magnitude / (num_bins - 1)``.
 
@@ -49,6 +50,11 @@ def resolve_magnitude(config: Any, magnitude: float, num_bins: int) -> Any:
         >>> resolve_magnitude({"name": "audio.Gain", "max_db": {"magnitude": [0, 12]}}, 15, 31)
         {'name': 'audio.Gain', 'max_db': 6.0}
     """
+    return _resolve(config, magnitude, num_bins)
+
+
+def _resolve(config: Any, magnitude: float, num_bins: int) -> Any:
+    """`resolve_magnitude` on any value of a config: mappings and lists are walked."""
     if isinstance(config, Mapping):
         if set(config) == {"magnitude"}:
             rng = config["magnitude"]
@@ -56,9 +62,9 @@ def resolve_magnitude(config: Any, magnitude: float, num_bins: int) -> Any:
                     or not all(isinstance(v, (int, float)) for v in rng)):
                 raise InvalidConfig(f"{{'magnitude': {rng!r}}} must give [low, high] numbers")
             return float(rng[0]) + (float(rng[1]) - float(rng[0])) * magnitude / (num_bins - 1)
-        return {k: resolve_magnitude(v, magnitude, num_bins) for k, v in config.items()}
+        return {k: _resolve(v, magnitude, num_bins) for k, v in config.items()}
     if isinstance(config, list):
-        return [resolve_magnitude(v, magnitude, num_bins) for v in config]
+        return [_resolve(v, magnitude, num_bins) for v in config]
     return config
 
 
@@ -95,7 +101,7 @@ class RandAugment(Policy):
 
     def __init__(self, *, num_ops: int = 2, magnitude: float = 9, num_bins: int = 31,
                  ops: Sequence[Mapping[str, Any]] | None = None, interpolation: str = "nearest",
-                 fill: Any = 0, p: float = 1.0) -> None:
+                 fill: Fill = 0, p: float = 1.0) -> None:
         owner = "RandAugment"
         num_ops = int(check_number(owner, "num_ops", num_ops, low=1, high=16, integer=True))
         num_bins = int(check_number(owner, "num_bins", num_bins, low=2, high=1000, integer=True))
@@ -125,7 +131,7 @@ class TrivialAugmentWide(Policy):
 
     name = "TrivialAugmentWide"
 
-    def __init__(self, *, num_bins: int = 31, interpolation: str = "nearest", fill: Any = 0,
+    def __init__(self, *, num_bins: int = 31, interpolation: str = "nearest", fill: Fill = 0,
                  p: float = 1.0) -> None:
         owner = "TrivialAugmentWide"
         num_bins = int(check_number(owner, "num_bins", num_bins, low=2, high=1000, integer=True))
@@ -147,7 +153,7 @@ class AutoAugment(Policy):
 
     name = "AutoAugment"
 
-    def __init__(self, *, policy: str = "imagenet", interpolation: str = "nearest", fill: Any = 0,
+    def __init__(self, *, policy: str = "imagenet", interpolation: str = "nearest", fill: Fill = 0,
                  p: float = 1.0) -> None:
         owner = "AutoAugment"
         check_choice(owner, "policy", policy, tuple(AUTOAUGMENT_POLICIES))

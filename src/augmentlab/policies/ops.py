@@ -26,6 +26,8 @@ import numpy as np
 from ..core.errors import InvalidConfig
 from ..core.params import check_choice, check_number, shown
 from ..core.rng import integer, uniform
+from ..core.sample import Sample
+from ..core.types import Fill, Range
 from ..image.color import AutoContrast, Equalize, Invert, Posterize, Solarize
 from ..image.functional import matrices as mx
 from ..image.spatial.bases import GeometricTransform, ImageOnlyTransform
@@ -118,8 +120,8 @@ class GeometricOp(_MagnitudeOp, GeometricTransform):
     ops = GEOMETRIC_OPS
     native_params = True
 
-    def __init__(self, *, op: str, magnitude: Any = 0.0, bins: int = 0, signed: bool = True,
-                 interpolation: str = "nearest", border_mode: str = "constant", fill: Any = 0,
+    def __init__(self, *, op: str, magnitude: Range = 0.0, bins: int = 0, signed: bool = True,
+                 interpolation: str = "nearest", border_mode: str = "constant", fill: Fill = 0,
                  fill_mask: float = 0, p: float = 1.0) -> None:
         super().__init__(interpolation=interpolation, border_mode=border_mode, fill=fill,
                          fill_mask=fill_mask, p=p)
@@ -207,12 +209,12 @@ class ColorOp(_MagnitudeOp, ImageOnlyTransform):
     ops = COLOR_OPS
     native_params = True
 
-    def __init__(self, *, op: str, magnitude: Any = 0.0, bins: int = 0, signed: bool = True,
+    def __init__(self, *, op: str, magnitude: Range = 0.0, bins: int = 0, signed: bool = True,
                  p: float = 1.0) -> None:
         super().__init__(p=p)
         self._set_magnitude(op, magnitude, bins, signed)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         if self.op in _NO_MAGNITUDE:
             return {}
         return {"value": self.draw_value(rng)}

@@ -9,7 +9,7 @@ pipeline holding one). A wrapper is an ordinary container: what it chose is reco
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -105,7 +105,7 @@ class Curriculum(_Wrapper):
     name = "Curriculum"
     random = False  # runs its one child; its own probability is drawn by the runner
 
-    def __init__(self, pipeline: Any, *, schedule: str = "linear", start: float = 0.0,
+    def __init__(self, pipeline: Transform | Mapping[str, Any], *, schedule: str = "linear", start: float = 0.0,
                  end: float = 1.0, mode: str = "probability", steps: int = 4,
                  progress: float = 0.0, p: float = 1.0) -> None:
         owner = "Curriculum"
@@ -188,8 +188,9 @@ class ClassBalanced(_Wrapper):
 
     name = "ClassBalanced"
 
-    def __init__(self, pipeline: Any, *, class_counts: Any, mode: str = "probability",
-                 low: float = 0.2, high: float = 1.0, p: float = 1.0) -> None:
+    def __init__(self, pipeline: Transform | Mapping[str, Any], *,
+                 class_counts: Mapping[Any, int] | Iterable[tuple[Any, int]],
+                 mode: str = "probability", low: float = 0.2, high: float = 1.0, p: float = 1.0) -> None:
         owner = "ClassBalanced"
         self.pipeline = _as_transform(owner, pipeline)
         self.mode = check_choice(owner, "mode", mode, _MODES)

@@ -14,6 +14,7 @@ from ..core.files import atomic_write
 from ..datasets import Dataset, load
 from ..evaluate.demo import demo_strategies
 from ..evaluate.experiment import Experiment
+from ..evaluate.models import ModelSpec
 from ..evaluate.results import Results
 from ..evaluate.strategies import Strategy
 from ..policies import RandAugment
@@ -41,7 +42,7 @@ def policy_strategies(data: Dataset, searched: Compose | None = None
 
 
 def final_evaluation(data: Dataset | str, searched: Compose | None, out: str | Path, *,
-                     model: Any = "small-cnn", train_sizes: Sequence[int] = (10,), seeds: int = 5,
+                     model: ModelSpec = "small-cnn", train_sizes: Sequence[int] = (10,), seeds: int = 5,
                      steps: int = 1000, jobs: int | None = None, search: dict[str, Any] | None = None,
                      quiet: bool = False) -> Results:
     """Run `policy_strategies` on the real split (test rows scored, never seen by the search) and

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.compose import Compose, OneOf, Sequential
 from ..core.errors import InvalidConfig
 from ..policies import RandAugment
 from ..policies.spaces import RANDAUGMENT, op_at_level
+
+if TYPE_CHECKING:
+    from optuna.trial import Trial
 
 __all__ = ["SPACES", "SearchSpace"]
 
@@ -73,7 +76,7 @@ class SearchSpace:
         """Number of points of a grid space (None: not a grid)."""
         return len(self.ops) * len(self.magnitudes) if self.kind == "randaugment" else None
 
-    def suggest(self, trial: Any) -> dict[str, Any]:
+    def suggest(self, trial: Trial) -> dict[str, Any]:
         """Ask `trial` for one point of the space; returns its params."""
         if self.kind == "randaugment":
             return {"num_ops": trial.suggest_categorical("num_ops", list(self.ops)),

@@ -17,13 +17,14 @@ from typing import Any
 
 import numpy as np
 
+from ..core.compose import Compose
 from ..core.errors import InvalidConfig
 from ..core.files import atomic_write
 from ..core.optional import require
 from ..datasets import Dataset, load
 from ..datasets.dataset import stratified_split
 from ..evaluate.cells import CellSpec, Protocol, run_cell
-from ..evaluate.models import default_model
+from ..evaluate.models import ModelSpec, default_model
 from ..evaluate.strategies import Strategy
 from .spaces import SearchSpace
 
@@ -68,7 +69,7 @@ class SearchResult:
 
     best_params: dict[str, Any]
     best_value: float
-    pipeline: Any
+    pipeline: Compose
     trials: list[dict[str, Any]]
     seconds: float
     storage: str
@@ -122,8 +123,9 @@ class PolicySearch:
         (2, 'RandAugment')
     """
 
-    def __init__(self, data: Dataset | str, *, model: Any = None, space: SearchSpace | str = "randaugment",
-                 sampler: str | None = None, trials: int = 20, train_sizes: Sequence[int] = (10,),
+    def __init__(self, data: Dataset | str, *, model: ModelSpec | None = None,
+                 space: SearchSpace | str = "randaugment", sampler: str | None = None,
+                 trials: int = 20, train_sizes: Sequence[int] = (10,),
                  seeds: int = 3, steps: int = 500, copies: int = 4, holdout: float = 0.2,
                  jobs: int = 1, storage: str | None = None, study_name: str | None = None,
                  out: str | Path = "augmentlab-search", seed: int = 0) -> None:

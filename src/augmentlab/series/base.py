@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..core.kinds import field_of
+from ..core.sample import Sample
 from ..core.transform import Transform
 
 __all__ = ["SeriesTransform", "resample_at", "series_of"]
@@ -67,7 +68,7 @@ class TimeTransform(SeriesTransform):
     def source_times(self, length: int, params: dict[str, Any]) -> np.ndarray:
         raise NotImplementedError
 
-    def apply(self, sample: Any, params: dict[str, Any]) -> Any:
+    def apply(self, sample: Sample, params: dict[str, Any]) -> Sample:
         key, x = series_of(sample)
         times = self.source_times(len(x), params)
         changes: dict[str, Any] = {key: resample_at(x, times)}

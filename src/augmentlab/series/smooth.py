@@ -10,6 +10,7 @@ import numpy as np
 from ..core.errors import InvalidConfig
 from ..core.params import check_number, check_prob, to_range
 from ..core.rng import integer, kernel_rng
+from ..core.sample import Sample
 from .base import SeriesTransform
 
 __all__ = ["Convolve", "Dropout", "Pool", "masked_convolve"]
@@ -65,7 +66,7 @@ class Convolve(SeriesTransform):
         self.size = tuple(int(v) for v in to_range(self.name, "min_size..max_size",
                                                    (min_size, max_size), low=1, high=10**6))
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"size": integer(rng, self.size[0], self.size[1] + 1)}
 
     def apply_series(self, x: np.ndarray, params: dict[str, Any]) -> np.ndarray:
@@ -95,7 +96,7 @@ class Pool(SeriesTransform):
         self.size = tuple(int(v) for v in to_range(self.name, "min_size..max_size",
                                                    (min_size, max_size), low=1, high=10**6))
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"size": integer(rng, self.size[0], self.size[1] + 1)}
 
     def apply_series(self, x: np.ndarray, params: dict[str, Any]) -> np.ndarray:
@@ -137,7 +138,7 @@ class Dropout(SeriesTransform):
         # a finite number (np.isfinite raises TypeError on 2**64), or None for missing (NaN)
         self.fill = None if fill is None else check_number(self.name, "fill", fill)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"seed": integer(rng, 0, 2**63 - 1)}
 
     def apply_series(self, x: np.ndarray, params: dict[str, Any]) -> np.ndarray:

@@ -13,6 +13,7 @@ import numpy as np
 from ..core.errors import InvalidConfig
 from ..core.params import check_number, to_range
 from ..core.rng import integer
+from ..core.sample import Sample
 from .base import TimeTransform, series_of
 from .values import check_curve, curve_knots, smooth_curve
 
@@ -39,7 +40,7 @@ class TimeWarp(TimeTransform):
         super().__init__(p=p)
         self.sigma, self.knots = check_curve(self.name, sigma, knots)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"speeds": curve_knots(rng, self.sigma, self.knots)}
 
     def source_times(self, length: int, params: dict[str, Any]) -> np.ndarray:
@@ -67,7 +68,7 @@ class WindowSlice(TimeTransform):
         super().__init__(p=p)
         self.ratio = check_number(self.name, "ratio", ratio, low=0.01, high=1)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         length = len(series_of(sample)[1])
         width = max(1, math.ceil(self.ratio * length))
         return {"start": integer(rng, 0, length - width + 1), "width": width}
@@ -97,7 +98,7 @@ class WindowWarp(TimeTransform):
             raise InvalidConfig(f"{self.name}: scales={scales!r} must be a non-empty list of factors")
         self.scales = tuple(check_number(self.name, "scales", s, low=0.05, high=20) for s in scales)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         length = len(series_of(sample)[1])
         width = max(1, math.ceil(self.window_ratio * length))
         return {"start": integer(rng, 0, length - width + 1), "width": width,
@@ -135,7 +136,7 @@ class Permutation(TimeTransform):
         self.max_segments = int(check_number(self.name, "max_segments", max_segments, low=1,
                                              high=10**6, integer=True))
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         length = len(series_of(sample)[1])
         pieces = integer(rng, 1, min(self.max_segments, length) + 1)
         cuts = sorted(rng.choice(np.arange(1, length), pieces - 1, replace=False).tolist()) \
@@ -164,7 +165,7 @@ class Crop(TimeTransform):
         super().__init__(p=p)
         self.size = int(check_number(self.name, "size", size, low=1, high=2**40, integer=True))
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         length = len(series_of(sample)[1])
         return {"start": integer(rng, 0, max(length - self.size, 0) + 1)}
 
@@ -189,7 +190,7 @@ class Resize(TimeTransform):
         self.size = tuple(int(v) for v in to_range(self.name, "min_size..max_size",
                                                    (min_size, max_size), low=1, high=2**40))
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"size": integer(rng, self.size[0], self.size[1] + 1)}
 
     def source_times(self, length: int, params: dict[str, Any]) -> np.ndarray:

@@ -10,6 +10,7 @@ import numpy as np
 
 from ..core.params import check_number
 from ..core.rng import integer, kernel_rng
+from ..core.sample import Sample
 from .base import SeriesTransform
 
 __all__ = ["Drift", "Jitter", "MagnitudeWarp", "Quantize", "Scaling", "channel_range", "check_curve",
@@ -98,7 +99,7 @@ class Jitter(SeriesTransform):
         super().__init__(p=p)
         self.sigma = check_number(self.name, "sigma", sigma, low=0)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"seed": integer(rng, 0, 2**63 - 1)}
 
     def apply_series(self, x: np.ndarray, params: dict[str, Any]) -> np.ndarray:
@@ -122,7 +123,7 @@ class Scaling(SeriesTransform):
         super().__init__(p=p)
         self.sigma = check_number(self.name, "sigma", sigma, low=0)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         x = sample[sample.keys_of("series")[0]]
         return {"factors": rng.normal(1.0, self.sigma, _channels(x)).tolist()}
 
@@ -148,7 +149,7 @@ class MagnitudeWarp(SeriesTransform):
         super().__init__(p=p)
         self.sigma, self.knots = check_curve(self.name, sigma, knots)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         x = sample[sample.keys_of("series")[0]]
         return {"knots": curve_knots(rng, self.sigma, self.knots, _channels(x))}
 
@@ -177,7 +178,7 @@ class Drift(SeriesTransform):
         self.max_drift = check_number(self.name, "max_drift", max_drift, low=0)
         self.points = int(check_number(self.name, "points", points, low=1, high=1000, integer=True))
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         x = sample[sample.keys_of("series")[0]]
         return {"steps": rng.uniform(-1.0, 1.0, (self.points, _channels(x))).tolist()}
 

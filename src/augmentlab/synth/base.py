@@ -12,16 +12,27 @@ re-seeded per call; the same seed gives the same samples whatever was sampled be
 from __future__ import annotations
 
 import inspect
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import numpy as np
 
 from ..core.errors import DataError, InvalidConfig, InvalidInput
 from ..core.rng import derive_rng, path_key
+from ..core.types import ArrayLike
 
-__all__ = ["Generator", "Synthetic", "TableInfo", "check_table", "plain", "sampling_targets"]
+if TYPE_CHECKING:
+    from pandas import DataFrame, Series
+
+__all__ = ["Generator", "SamplingStrategy", "Synthetic", "TableInfo", "check_table", "plain",
+           "sampling_targets"]
+
+SamplingStrategy: TypeAlias = Literal["auto", "not majority", "all", "minority"] | float | dict[Any, int]
+"""How many rows to add per class (imbalanced-learn's ``sampling_strategy``): every class up to
+the majority (``"auto"``, ``"not majority"``, ``"all"``), only the smallest class
+(``"minority"``), a minority / majority ratio for two classes (a float), or the total wanted per
+class (``{class: n}``)."""
 
 
 @dataclass
@@ -38,8 +49,8 @@ class Synthetic:
         (2, [2, 3])
     """
 
-    X: Any
-    y: Any
+    X: np.ndarray | DataFrame
+    y: np.ndarray | Series
     parents: list[list[int] | None]
     scores: np.ndarray | None = None
     info: dict[str, Any] = field(default_factory=dict)
@@ -60,7 +71,7 @@ class TableInfo:
     categories: dict[int, list[Any]] = field(default_factory=dict)  # column -> categories (pandas)
 
 
-def check_table(X: Any, y: Any, owner: str, *, categorical: Sequence[int] = ()
+def check_table(X: ArrayLike, y: ArrayLike, owner: str, *, categorical: Sequence[int] = ()
                 ) -> tuple[np.ndarray, np.ndarray, TableInfo]:
     """Validate ``(X, y)`` and return float features, labels and the form to restore.
 
@@ -75,8 +86,9 @@ def check_table(X: Any, y: Any, owner: str, *, categorical: Sequence[int] = ()
     columns = dtypes = None
     label_name = None
     if hasattr(X, "columns") and hasattr(X, "dtypes"):  # a pandas DataFrame
-        columns = tuple(str(c) for c in X.columns)
-        dtypes = tuple(X.dtypes)
+        frame: Any = X  # told apart by duck typing: pandas is optional
+        columns = tuple(str(c) for c in frame.columns)
+        dtypes = tuple(frame.dtypes)
         strings = [c for i, (c, d) in enumerate(zip(columns, dtypes, strict=True))
                    if d.kind not in "biuf" and i not in categorical]
         if strings:
@@ -84,43 +96,44 @@ def check_table(X: Any, y: Any, owner: str, *, categorical: Sequence[int] = ()
                             "categorical (e.g. SMOTENC(categorical_features=[...])) or encode them")
         categories: dict[int, list[Any]] = {}
         if categorical:
-            X = X.copy()
+            frame = frame.copy()
             for i in categorical:  # categories become integer codes, restored on output
-                col = X.iloc[:, i].astype("category")
+                col = frame.iloc[:, i].astype("category")
                 categories[int(i)] = list(col.cat.categories)
-                X[X.columns[i]] = col.cat.codes.astype(np.float64)
-        X = X.to_numpy(dtype=np.float64)
+                frame[frame.columns[i]] = col.cat.codes.astype(np.float64)
+        Xa = frame.to_numpy(dtype=np.float64)
     else:
         categories = {}
         try:
-            X = np.asarray(X, dtype=np.float64)
+            Xa = np.asarray(X, dtype=np.float64)
         except (TypeError, ValueError):
             raise DataError(f"{owner}: X must be numeric (for text or categories, encode them or "
                             "declare categorical features)") from None
     if hasattr(y, "name") and hasattr(y, "to_numpy"):  # a pandas Series
-        label_name = y.name
-        y = y.to_numpy()
-    y = np.asarray(y)
-    if X.ndim != 2:
-        raise InvalidInput(f"{owner}: X must be 2-D (rows x features), got shape {X.shape}")
-    if len(X) != len(y):
-        raise InvalidInput(f"{owner}: X has {len(X)} rows but y has {len(y)} labels")
-    if len(X) == 0:
+        series: Any = y
+        label_name = series.name
+        y = series.to_numpy()
+    ya = np.asarray(y)
+    if Xa.ndim != 2:
+        raise InvalidInput(f"{owner}: X must be 2-D (rows x features), got shape {Xa.shape}")
+    if len(Xa) != len(ya):
+        raise InvalidInput(f"{owner}: X has {len(Xa)} rows but y has {len(ya)} labels")
+    if len(Xa) == 0:
         raise InvalidInput(f"{owner}: X is empty")
-    bad = ~np.isfinite(X)
+    bad = ~np.isfinite(Xa)
     if bad.any():
         r, c = np.argwhere(bad)[0]
         name = columns[c] if columns else f"column {c}"
         raise DataError(f"{owner}: {name} has a missing or infinite value (row {r}); fill or drop "
                         "such rows first")
-    if len(X) > 1 and np.all(X[0] == X):
+    if len(Xa) > 1 and np.all(Xa[0] == Xa):
         raise DataError(f"{owner}: every column is constant: there is nothing to learn a "
                         "distribution from")
-    if len(categorical) and any(not 0 <= int(i) < X.shape[1] for i in categorical):
+    if len(categorical) and any(not 0 <= int(i) < Xa.shape[1] for i in categorical):
         raise InvalidConfig(f"{owner}: categorical_features={list(categorical)} must be column "
-                            f"indices in [0, {X.shape[1]})")
-    info = TableInfo(columns, dtypes, label_name, y.dtype, X.shape[1], categories)
-    return X, y, info
+                            f"indices in [0, {Xa.shape[1]})")
+    info = TableInfo(columns, dtypes, label_name, ya.dtype, Xa.shape[1], categories)
+    return Xa, ya, info
 
 
 def plain(value: Any) -> Any:
@@ -133,13 +146,15 @@ def plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def sampling_targets(y: np.ndarray, strategy: Any, owner: str) -> dict[Any, int]:
+def sampling_targets(y: np.ndarray, strategy: SamplingStrategy, owner: str) -> dict[Any, int]:
     """How many rows to generate per class for balancing (imbalanced-learn's
     ``sampling_strategy``): ``"auto"``/``"not majority"`` (every class up to the majority),
-    ``"minority"``, a float (minority / majority ratio, two classes), or ``{class: n_total}``.
+    ``"minority"``, a number (minority / majority ratio, two classes), or ``{class: n_total}``.
 
     Example:
         >>> sampling_targets(np.array([0, 0, 0, 0, 1]), "auto", "SMOTE")
+        {1: 3}
+        >>> sampling_targets(np.array([0, 0, 0, 0, 1]), 1, "SMOTE")  # an int ratio too
         {1: 3}
     """
     classes, counts = np.unique(y, return_counts=True)
@@ -155,7 +170,7 @@ def sampling_targets(y: np.ndarray, strategy: Any, owner: str) -> dict[Any, int]
                                     f"which already has {have}; oversampling only adds rows")
             out[c] = int(total) - have
         return out
-    if isinstance(strategy, float):
+    if isinstance(strategy, int | float) and not isinstance(strategy, bool):  # 1 is the ratio 1.0
         if len(classes) != 2 or not 0 < strategy <= 1:
             raise InvalidConfig(f"{owner}: a float sampling_strategy is for two classes, in (0, 1]")
         minority = classes[int(np.argmin(counts))]
@@ -209,7 +224,7 @@ class Generator:
     # -- the template --------------------------------------------------------------------------------
     categorical_features: Sequence[int] = ()
 
-    def fit(self, X: Any, y: Any) -> Generator:
+    def fit(self, X: ArrayLike, y: ArrayLike) -> Generator:
         """Learn from real rows ``X`` with labels ``y`` (arrays or pandas)."""
         Xa, ya, info = check_table(X, y, type(self).__name__,
                                    categorical=tuple(self.categorical_features or ()))
@@ -222,7 +237,7 @@ class Generator:
         if self.X_ is None:
             raise InvalidInput(f"{type(self).__name__}: call fit(X, y) before sampling")
 
-    def sample(self, n: int | dict[Any, int], y: Any = None, *, seed: int = 0) -> Synthetic:
+    def sample(self, n: int | dict[Any, int], y: Hashable | None = None, *, seed: int = 0) -> Synthetic:
         """``n`` synthetic rows of class ``y`` (or ``{class: n}`` for several classes).
 
         Rows of class c come from the stream (seed, c): asking for class 1 gives the same rows
@@ -265,8 +280,8 @@ class Generator:
         X_out, y_out = self._restore(X_all, y_all)
         return Synthetic(X_out, y_out, parents, sc_all)
 
-    def fit_resample(self, X: Any, y: Any, *, seed: int = 0,
-                     sampling_strategy: Any = "auto") -> tuple[Any, Any]:
+    def fit_resample(self, X: ArrayLike, y: ArrayLike, *, seed: int = 0,
+                     sampling_strategy: SamplingStrategy = "auto") -> tuple[Any, Any]:
         """Fit, then return the real rows followed by enough synthetic ones to balance the
         classes (``sampling_strategy`` as in imbalanced-learn)."""
         self.fit(X, y)

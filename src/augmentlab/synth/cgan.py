@@ -33,6 +33,7 @@ import numpy as np
 
 from ..core.errors import InvalidConfig, InvalidInput
 from ..core.optional import require_torch
+from ..core.types import ArrayLike
 from .base import Generator, TableInfo, check_table, plain
 from .modenorm import ModeNormalizer, Span
 from .persist import load_nets, read_config, save_nets
@@ -204,7 +205,7 @@ class ConditionalGAN(Generator):
         self.seed = seed
         self.history_: list[dict[str, float]] = []
 
-    def fit(self, X: Any, y: Any, *, progress: bool = False) -> ConditionalGAN:  # type: ignore[override]
+    def fit(self, X: ArrayLike, y: ArrayLike, *, progress: bool = False) -> ConditionalGAN:  # type: ignore[override]
         """Train on uint8 images or a table, and their labels."""
         if self.loss not in ("hinge", "wgan-gp"):
             raise InvalidConfig(f"ConditionalGAN: loss={self.loss!r} must be 'hinge' or 'wgan-gp'")

@@ -21,6 +21,7 @@ Images are modelled as pixel probabilities (Bernoulli likelihood), tables as sta
 from __future__ import annotations
 
 import time
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ import numpy as np
 
 from ..core.errors import InvalidConfig, InvalidInput
 from ..core.optional import require_torch
+from ..core.types import ArrayLike
 from .base import Generator, TableInfo, check_table
 from .persist import load_nets, read_config, save_nets
 
@@ -84,7 +86,7 @@ class ConditionalVAE(Generator):
         self.history_: list[dict[str, float]] = []
 
     # -- data form ---------------------------------------------------------------------------------
-    def fit(self, X: Any, y: Any, *, progress: bool = False) -> ConditionalVAE:  # type: ignore[override]
+    def fit(self, X: ArrayLike, y: ArrayLike, *, progress: bool = False) -> ConditionalVAE:  # type: ignore[override]
         """Train on real rows (a uint8 image array ``(N, H, W[, C])`` or a table)."""
         for name in ("latent_dim", "batch_size", "steps"):
             v = getattr(self, name)
@@ -243,7 +245,7 @@ class ConditionalVAE(Generator):
             return arr.reshape(len(arr), -1).astype(np.float64) / 255.0
         return self._to_unit(np.asarray(X, dtype=np.float64).reshape(len(arr), -1))
 
-    def encode(self, X: Any, y: Any) -> np.ndarray:
+    def encode(self, X: ArrayLike, y: ArrayLike) -> np.ndarray:
         """Latent means ``(N, latent_dim)`` of real rows with their labels."""
         self._check_fitted()
         torch = _torch()
@@ -252,7 +254,7 @@ class ConditionalVAE(Generator):
                                          self._onehot(np.asarray(y))], 1))
         return h.chunk(2, dim=1)[0].numpy().astype(np.float64)
 
-    def decode(self, z: Any, y: Any) -> Any:
+    def decode(self, z: ArrayLike, y: ArrayLike) -> Any:
         """Rows (images or table rows) decoded from latent codes with the given labels."""
         self._check_fitted()
         z = np.asarray(z, dtype=np.float64).reshape(-1, self.latent_dim)
@@ -260,7 +262,7 @@ class ConditionalVAE(Generator):
         X, _ = self._restore(self._from_unit(self._decode_unit(z, labels)), labels)
         return X
 
-    def interpolate(self, a: Any, b: Any, steps: int = 8, *, y: Any) -> Any:
+    def interpolate(self, a: ArrayLike, b: ArrayLike, steps: int = 8, *, y: Hashable) -> Any:
         """``steps`` rows on the straight latent path from real row `a` to real row `b` (both
         encoded with label `y`, decoded with it): variations between two real samples.
 
@@ -271,7 +273,8 @@ class ConditionalVAE(Generator):
             >>> vae.interpolate(X[0], X[1], 5, y=0).shape
             (5, 3)
         """
-        za, zb = self.encode(np.asarray([a]), [y])[0], self.encode(np.asarray([b]), [y])[0]
+        label = np.asarray([y])
+        za, zb = self.encode(np.asarray([a]), label)[0], self.encode(np.asarray([b]), label)[0]
         t = np.linspace(0.0, 1.0, int(steps))[:, None]
         return self.decode((1 - t) * za + t * zb, np.full(len(t), y))
 

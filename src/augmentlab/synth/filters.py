@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import InvalidConfig, InvalidInput
+from ..core.types import ArrayLike, ProbabilisticClassifier
 from .base import Synthetic
 
 __all__ = ["FilterResult", "by_label_agreement", "by_novelty", "by_score", "chain"]
@@ -61,7 +62,8 @@ def by_score(synthetic: Synthetic, min_score: float) -> FilterResult:
                                                for i in np.flatnonzero(~keep)})
 
 
-def by_label_agreement(synthetic: Synthetic, oracle: Any, min_confidence: float = 0.5) -> FilterResult:
+def by_label_agreement(synthetic: Synthetic, oracle: ProbabilisticClassifier,
+                       min_confidence: float = 0.5) -> FilterResult:
     """Keep rows an oracle classifier (trained on real data) assigns to their own label with at
     least `min_confidence`: drops samples that drifted into another class.
 
@@ -89,7 +91,7 @@ def by_label_agreement(synthetic: Synthetic, oracle: Any, min_confidence: float 
                 f"top class)" for i in np.flatnonzero(~keep)})
 
 
-def by_novelty(synthetic: Synthetic, X_real: Any, min_distance: float | str = "auto") -> FilterResult:
+def by_novelty(synthetic: Synthetic, X_real: ArrayLike, min_distance: float | str = "auto") -> FilterResult:
     """Drop near-copies of real rows (memorisation): rows closer to a real row than
     `min_distance`; ``"auto"`` uses the 5th percentile of the real rows' own nearest-neighbour
     distances (closer than 95% of real rows are to each other).

@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import InvalidConfig
-from .base import Generator, Synthetic, _concat, sampling_targets
+from ..core.types import ArrayLike
+from .base import Generator, SamplingStrategy, Synthetic, _concat, sampling_targets
 
 __all__ = ["balance", "combine", "progressive_balance"]
 
@@ -38,8 +39,8 @@ def combine(real: tuple[Any, Any], synthetic: Synthetic, ratio: float, *, seed: 
     return _concat(X_real, Xs), _concat(y_real, ys), flags
 
 
-def balance(X: Any, y: Any, generator: Generator, *, strategy: Any = "auto", seed: int = 0
-            ) -> tuple[Any, Any]:
+def balance(X: ArrayLike, y: ArrayLike, generator: Generator, *, strategy: SamplingStrategy = "auto",
+            seed: int = 0) -> tuple[Any, Any]:
     """Add synthetic rows until the classes are balanced (``strategy`` as imbalanced-learn's
     ``sampling_strategy``).
 
@@ -52,8 +53,8 @@ def balance(X: Any, y: Any, generator: Generator, *, strategy: Any = "auto", see
     return generator.fit_resample(X, y, seed=seed, sampling_strategy=strategy)
 
 
-def progressive_balance(X: Any, y: Any, transform: Generator, generator: Generator, *,
-                        max_transform_ratio: float = 1.0, strategy: Any = "auto", seed: int = 0
+def progressive_balance(X: ArrayLike, y: ArrayLike, transform: Generator, generator: Generator, *,
+                        max_transform_ratio: float = 1.0, strategy: SamplingStrategy = "auto", seed: int = 0
                         ) -> tuple[Any, Any, dict[str, dict[Any, int]]]:
     """Balance in two stages: first up to ``max_transform_ratio`` x each class's size from
     `transform` (a cheap, label-preserving jitter such as `GaussianNoise`), then `generator` for

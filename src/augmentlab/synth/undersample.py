@@ -4,15 +4,23 @@ only, and say which of the given rows they kept (``kept_``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeAlias
 
 import numpy as np
 
 from ..core.optional import require
+from ..core.types import ArrayLike
 from .base import Generator, check_table
 from .oversample import SMOTE
 
 __all__ = ["SMOTEENN", "EditedNearestNeighbours", "RandomUnderSampler", "SMOTETomek", "TomekLinks"]
+
+
+UnderSampling: TypeAlias = str | float | dict[Any, int] | Callable[[np.ndarray], dict[Any, int]]
+"""imbalanced-learn's ``sampling_strategy`` of its under-samplers, passed on as given: a name
+(``"auto"``, ``"majority"``, ``"not minority"``, ...), a ratio, ``{class: n}``, or a function of
+``y`` giving ``{class: n}``."""
 
 
 def _imblearn(owner: str) -> Any:
@@ -30,15 +38,17 @@ class _Undersampler:
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         return dict(self.__dict__)
 
-    def fit_resample(self, X: Any, y: Any, *, seed: int = 0) -> tuple[Any, Any]:
+    def fit_resample(self, X: ArrayLike, y: ArrayLike, *, seed: int = 0) -> tuple[Any, Any]:
         owner = type(self).__name__
         Xa, ya, _ = check_table(X, y, owner)
         sampler = self._make(seed)
         sampler.fit_resample(Xa, ya)
         self.kept_ = np.sort(np.asarray(sampler.sample_indices_))
-        if hasattr(X, "iloc"):
-            return X.iloc[self.kept_].reset_index(drop=True), y.iloc[self.kept_].reset_index(drop=True)
-        return Xa[self.kept_], ya[self.kept_]
+        # pandas in, pandas out, for X and y each (told apart by duck typing: pandas is optional);
+        # a DataFrame may come with numpy labels
+        rows: Any = X.iloc[self.kept_].reset_index(drop=True) if hasattr(X, "iloc") else Xa[self.kept_]
+        labels: Any = y.iloc[self.kept_].reset_index(drop=True) if hasattr(y, "iloc") else ya[self.kept_]
+        return rows, labels
 
 
 class RandomUnderSampler(_Undersampler):
@@ -51,7 +61,7 @@ class RandomUnderSampler(_Undersampler):
         [2, 2]
     """
 
-    def __init__(self, *, sampling_strategy: Any = "auto") -> None:
+    def __init__(self, *, sampling_strategy: UnderSampling = "auto") -> None:
         self.sampling_strategy = sampling_strategy
 
     def _make(self, seed: int) -> Any:
@@ -70,7 +80,7 @@ class TomekLinks(_Undersampler):
         5
     """
 
-    def __init__(self, *, sampling_strategy: Any = "auto") -> None:
+    def __init__(self, *, sampling_strategy: UnderSampling = "auto") -> None:
         self.sampling_strategy = sampling_strategy
 
     def _make(self, seed: int) -> Any:
@@ -89,7 +99,7 @@ class EditedNearestNeighbours(_Undersampler):
     """
 
     def __init__(self, *, n_neighbors: int = 3, kind_sel: str = "all",
-                 sampling_strategy: Any = "auto") -> None:
+                 sampling_strategy: UnderSampling = "auto") -> None:
         self.n_neighbors, self.kind_sel = n_neighbors, kind_sel
         self.sampling_strategy = sampling_strategy
 
@@ -109,7 +119,7 @@ class _SmoteThenClean:
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         return {"smote": self.smote}
 
-    def fit_resample(self, X: Any, y: Any, *, seed: int = 0) -> tuple[Any, Any]:
+    def fit_resample(self, X: ArrayLike, y: ArrayLike, *, seed: int = 0) -> tuple[Any, Any]:
         X_bal, y_bal = self.smote.fit_resample(X, y, seed=seed)
         self.synthetic_ = getattr(self.smote, "synthetic_", None)
         cleaner = self._cleaner()

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..core.errors import InvalidInput
 from ..core.params import check_number
+from ..core.sample import Sample
 from ..core.transform import Transform
 from .schema import Schema, is_missing
 
@@ -28,7 +29,7 @@ class TabularTransform(Transform):
     _abstract = True
     fields = frozenset({"features"})
 
-    def apply(self, sample: Any, params: dict[str, Any]) -> Any:
+    def apply(self, sample: Sample, params: dict[str, Any]) -> Sample:
         schema = _schema(sample, self.name)
         return sample.derive(**{k: self.apply_row(dict(sample[k]), params, schema)
                                 for k in sample.keys_of("features")})
@@ -77,7 +78,7 @@ class GaussianNoise(TabularTransform):
             return self.scale
         return self.scales.get(column, self.default_scale)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         schema = _schema(sample, self.name)
         names = [n for n, c in schema.columns.items() if c.kind != "categorical"]
         return {"z": dict(zip(names, rng.standard_normal(len(names)).tolist(), strict=True))}
@@ -113,7 +114,7 @@ class CategoricalResample(TabularTransform):
         super().__init__(p=p)
         self.rate = check_number("tabular.CategoricalResample", "rate", rate, low=0, high=1)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         schema = _schema(sample, self.name)
         chosen = {}
         for name, rule in schema.columns.items():

@@ -3,13 +3,17 @@ a variable within each class, and a stratified sample."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..core.errors import InvalidInput
 from ..core.optional import require
+from ..core.types import ArrayLike
 from .schema import Schema, is_missing
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
 
 __all__ = ["mixup_rows", "planing_weights", "stratified_sample"]
 
@@ -21,8 +25,8 @@ def _frame(frame: Any, owner: str) -> Any:
     return frame
 
 
-def mixup_rows(frame: Any, labels: Any, schema: Schema, *, n: int, alpha: float = 0.4,
-               seed: int = 0) -> tuple[Any, np.ndarray]:
+def mixup_rows(frame: DataFrame, labels: ArrayLike, schema: Schema, *, n: int, alpha: float = 0.4,
+               seed: int = 0) -> tuple[DataFrame, np.ndarray]:
     """`n` MixUp rows (Zhang et al. 2018) of a table: each a mix ``lam * a + (1 - lam) * b`` of two
     random rows with ``lam ~ Beta(alpha, alpha)``; numeric columns mixed and clipped to the
     schema's bounds (integers rounded), categorical ones and missing values taken from the row
@@ -69,7 +73,7 @@ def mixup_rows(frame: Any, labels: Any, schema: Schema, *, n: int, alpha: float 
     return pd.DataFrame(out, columns=frame.columns), soft
 
 
-def planing_weights(x: Any, y: Any, bins: int | np.ndarray = 20) -> np.ndarray:
+def planing_weights(x: ArrayLike, y: ArrayLike, bins: int | np.ndarray = 20) -> np.ndarray:
     """Per-row weights that flatten the distribution of `x` within each class of `y` (the
     physics "planing" used to decorrelate a classifier from, e.g., a jet's mass): each row
     weighs ``1 / (rows of its class in its bin of x)``, rescaled so every class keeps its total
@@ -96,7 +100,7 @@ def planing_weights(x: Any, y: Any, bins: int | np.ndarray = 20) -> np.ndarray:
     return weights
 
 
-def stratified_sample(frame: Any, labels: Any, per_class: int | dict[Any, int], *,
+def stratified_sample(frame: DataFrame, labels: ArrayLike, per_class: int | dict[Any, int], *,
                       seed: int = 0) -> np.ndarray:
     """Row positions of a sample with `per_class` rows of every class (a number, or class ->
     number), drawn without replacement; sorted. A class with fewer rows is refused by name.

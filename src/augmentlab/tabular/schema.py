@@ -8,9 +8,12 @@ import bisect
 import itertools
 import math
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from pandas import DataFrame
 
 __all__ = ["Column", "Schema", "is_missing"]
 
@@ -82,7 +85,7 @@ class Schema:
     columns: dict[str, Column] = field(default_factory=dict)
 
     @classmethod
-    def infer(cls, frame: Any, *, exclude: tuple[str, ...] = ()) -> Schema:
+    def infer(cls, frame: DataFrame, *, exclude: tuple[str, ...] = ()) -> Schema:
         """Rules from a pandas DataFrame: numeric dtypes become numeric (integer when every
         value is whole) with the observed bounds and standard deviation; anything else is
         categorical with its observed values and frequencies. `exclude`: columns left alone

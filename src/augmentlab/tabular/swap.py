@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..core.params import check_choice, check_prob
+from ..core.sample import Sample
 from .noise import TabularTransform, _schema
 from .schema import Schema, is_missing
 
@@ -42,7 +43,7 @@ class SwapNoise(TabularTransform):
         super().__init__(p=p)
         self.rate = check_prob(self.name, "rate", rate)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         schema = _schema(sample, self.name)
         return {"u": {name: float(rng.random()) for name in _chosen(schema, self.rate, rng)}}
 
@@ -75,7 +76,7 @@ class FeatureDropout(TabularTransform):
         self.rate = check_prob(self.name, "rate", rate)
         self.fill = check_choice(self.name, "fill", fill, ("missing", "typical"))
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"columns": _chosen(_schema(sample, self.name), self.rate, rng)}
 
     def apply_row(self, row: dict[str, Any], params: dict[str, Any], schema: Schema) -> dict[str, Any]:

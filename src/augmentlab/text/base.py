@@ -9,6 +9,7 @@ from itertools import accumulate
 from typing import Any
 
 from ..core.errors import InvalidInput
+from ..core.sample import Sample
 from ..core.transform import Transform
 from .words import parts_of, single_spaced_words
 
@@ -111,7 +112,7 @@ class TextTransform(Transform):
         with one space; None to take `rewrite`. Same contract as `rewrite`."""
         return None
 
-    def apply(self, sample: Any, params: dict[str, Any]) -> Any:
+    def apply(self, sample: Sample, params: dict[str, Any]) -> Sample:
         key = sample.first_of("text")
         if key is None:
             return sample

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..core.params import check_number
 from ..core.rng import integer
+from ..core.sample import Sample
 from .base import TextTransform, spans_of, text_of
 
 __all__ = ["CharDelete", "CharSwap", "KeyboardTypo", "OcrError"]
@@ -70,7 +71,7 @@ class _CharNoise(TextTransform):
         """The edit ``[i, old, new]`` that starts at character `i` of `text`."""
         raise NotImplementedError
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         """The edits, left to right, one per hit that does not fall inside the previous edit.
 
         Example:
@@ -165,7 +166,7 @@ class CharDelete(_CharNoise):
     def eligible(self, text: str, i: int) -> bool:
         return text[i].isalnum()
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         text = text_of(sample)
         hits = set(_hits(sample, self.rate, rng, self.eligible))
         edits = []

@@ -13,7 +13,7 @@ from ..core.compose import Compose
 from ..core.errors import InvalidConfig
 from ..core.params import check_number
 from ..core.rng import integer
-from ..core.sample import Record
+from ..core.sample import Record, Sample
 from ..core.transform import Transform
 from .base import spans_of, text_of
 
@@ -38,7 +38,7 @@ class CheckedText(Transform):
         self.inner = transform if isinstance(transform, Compose) else Compose([transform])
         self.tries = int(check_number(self.name, "tries", tries, low=1, high=100, integer=True))
 
-    def first_passing(self, sample: Any, rng: np.random.Generator, score: Callable[[str], float],
+    def first_passing(self, sample: Sample, rng: np.random.Generator, score: Callable[[str], float],
                       passes: Callable[[float], bool], key: str) -> dict[str, Any]:
         """Params of the first of up to ``tries`` variants whose `score` `passes` (recorded
         under `key`), else of the text left as it was (with the lowest score seen)."""
@@ -57,7 +57,7 @@ class CheckedText(Transform):
             lowest = min(lowest, value)
         return {"record": None, key: lowest, "kept": False, "tries": self.tries}
 
-    def apply(self, sample: Any, params: dict[str, Any]) -> Any:
+    def apply(self, sample: Sample, params: dict[str, Any]) -> Sample:
         if not params["kept"]:
             return sample
         keys, span_keys = sample.keys_of("text"), sample.keys_of("spans")

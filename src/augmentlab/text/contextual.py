@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..core.params import check_number
+from ..core.sample import Sample
 from .base import locked_words, spans_of, text_of, word_segments
 from .synonyms import WordReplace, count_of
 from .wordnet import STOP_WORDS
@@ -41,7 +42,7 @@ class ContextualReplace(WordReplace):
         self.k = int(check_number(self.name, "k", k, low=1, high=100, integer=True))
         self.temperature = check_number(self.name, "temperature", temperature, low=0.01, high=100)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         from .lm import smollm2
         from .wordnet import wordnet
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from ..core.params import check_number
 from ..core.rng import integer
+from ..core.sample import Sample
 from .base import TextTransform, locked_words, spans_of, text_of, word_segments
 from .synonyms import count_of
 
@@ -57,7 +58,7 @@ class RandomSwap(TextTransform):
         super().__init__(p=p)
         self.n = check_number("text.RandomSwap", "n", n, low=0)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         text, spans = text_of(sample), spans_of(sample)
         if spans:
             segments = word_segments(text)
@@ -142,7 +143,7 @@ class RandomDelete(TextTransform):
         super().__init__(p=p)
         self.rate = check_number("text.RandomDelete", "rate", rate, low=0, high=1)
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         text, spans = text_of(sample), spans_of(sample)
         words = len(text.split())
         if words == 0:

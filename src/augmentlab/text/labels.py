@@ -16,7 +16,7 @@ import hashlib
 import pickle
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -24,13 +24,18 @@ from ..core.config import CONFIG_DIR
 from ..core.errors import InvalidConfig, InvalidInput
 from ..core.optional import require
 from ..core.params import check_number
+from ..core.sample import Sample
+from ..core.transform import Transform
 from .checked import CheckedText
-from .oracle_file import load_oracle
+from .oracle_file import TextOracle, load_oracle
+
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
 
 __all__ = ["LabelFilter", "fit_oracle", "label_agreement", "label_probability"]
 
 
-def fit_oracle(texts: Sequence[str], labels: Sequence[Any] | np.ndarray, *, seed: int = 0) -> Any:
+def fit_oracle(texts: Sequence[str], labels: Sequence[Any] | np.ndarray, *, seed: int = 0) -> Pipeline:
     """A TF-IDF + logistic regression text classifier fitted on `texts` (needs scikit-learn,
     the ``measure`` extra).
 
@@ -68,7 +73,7 @@ def _pickle_refused(owner: str, path: Path) -> InvalidConfig:
         "a file you made yourself, pass trusted=True")
 
 
-def _load_oracle(oracle: Any, owner: str, trusted: bool = False) -> Any:
+def _load_oracle(oracle: Any, owner: str, trusted: bool = False) -> TextOracle:
     if isinstance(oracle, dict) and "unsaved" in oracle:
         raise InvalidConfig(f"{owner}: this config was written from an oracle object, which a "
                             "config cannot hold; save the oracle with "
@@ -98,7 +103,7 @@ def _oracle_path(oracle: str | Path) -> Path:
     return base / path if base is not None and not path.is_absolute() else path
 
 
-def label_probability(oracle: Any, texts: Sequence[str],
+def label_probability(oracle: TextOracle | str | Path, texts: Sequence[str],
                       labels: Sequence[Any] | np.ndarray) -> np.ndarray:
     """The probability the oracle gives each text's own label (0 for a label it never saw).
 
@@ -125,7 +130,8 @@ def label_probability(oracle: Any, texts: Sequence[str],
     return out
 
 
-def label_agreement(oracle: Any, texts: Sequence[str], labels: Sequence[Any] | np.ndarray) -> float:
+def label_agreement(oracle: TextOracle | str | Path, texts: Sequence[str],
+                    labels: Sequence[Any] | np.ndarray) -> float:
     """Share of texts the oracle assigns to their own label (its most probable class).
 
     Example:
@@ -138,7 +144,9 @@ def label_agreement(oracle: Any, texts: Sequence[str], labels: Sequence[Any] | n
     texts = list(texts)
     if not texts:
         raise InvalidInput("label_agreement: no texts")
-    predicted = oracle.predict(texts)
+    # the most probable class from predict_proba: the one method (with classes_) every oracle has
+    proba = np.asarray(oracle.predict_proba(texts))
+    predicted = np.asarray(oracle.classes_)[proba.argmax(axis=1)]
     return float(np.mean([p == t for p, t in zip(predicted, labels, strict=True)]))
 
 
@@ -162,13 +170,15 @@ class LabelFilter(CheckedText):
 
     name = "text.LabelFilter"
 
-    def __init__(self, *, transform: Any, oracle: Any, min_probability: float = 0.5,
+    def __init__(self, *, transform: Transform | dict[str, Any], oracle: TextOracle | str | Path,
+                 min_probability: float = 0.5,
                  tries: int = 3, trusted: bool = False, p: float = 1.0) -> None:
         super().__init__(p=p)
         self._config.pop("trusted", None)  # a promise made in code, never carried by a file
         self._set_inner(transform, tries)
         self.oracle_path = str(oracle) if isinstance(oracle, (str, Path)) else None
         self._refusal: InvalidConfig | None = None
+        self.oracle: TextOracle | None
         if _FROM_CONFIG.get() and self.oracle_path is not None and \
                 not self.oracle_path.lower().endswith(".json"):
             # built from a file naming a pickle: never loaded. Replaying records needs no
@@ -201,7 +211,7 @@ class LabelFilter(CheckedText):
         return {"name": self.name, "transform": self._given.get_config(), "oracle": oracle,
                 "min_probability": self.min_probability, "tries": self.tries, "p": self.p}
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         label_keys = sample.keys_of("label")
         if not label_keys:
             raise InvalidInput("text.LabelFilter: the sample has no label; call it with "
@@ -209,6 +219,8 @@ class LabelFilter(CheckedText):
         label = sample[label_keys[0]]
         if self._refusal is not None:
             raise self._refusal
+        oracle = self.oracle
+        assert oracle is not None  # loaded whenever nothing was refused
         return self.first_passing(
-            sample, rng, lambda new: float(label_probability(self.oracle, [new], [label])[0]),
+            sample, rng, lambda new: float(label_probability(oracle, [new], [label])[0]),
             lambda prob: prob >= self.min_probability, "probability")

@@ -11,14 +11,17 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from ..core.errors import InvalidConfig
 from ..core.optional import require
 
-__all__ = ["FORMAT", "SavedOracle", "load_oracle", "save_oracle"]
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
+
+__all__ = ["FORMAT", "SavedOracle", "TextOracle", "load_oracle", "save_oracle"]
 
 FORMAT = "augmentlab.text-oracle/1"
 _PARAMS = ("analyzer", "ngram_range", "sublinear_tf", "min_df", "max_df", "lowercase", "norm",
@@ -29,7 +32,20 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def save_oracle(oracle: Any, path: str | os.PathLike[str]) -> Path:
+class TextOracle(Protocol):
+    """A fitted text classifier: what `fit_oracle` makes, a `SavedOracle`, or any scikit-learn
+    style classifier of texts (`LabelFilter` and `label_probability` use ``predict_proba`` and
+    ``classes_``; `label_agreement` uses ``predict``)."""
+
+    @property
+    def classes_(self) -> np.ndarray: ...
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray: ...
+
+    def predict(self, texts: list[str]) -> np.ndarray: ...
+
+
+def save_oracle(oracle: Pipeline, path: str | os.PathLike[str]) -> Path:
     """Write an oracle made by `fit_oracle` to `path` as JSON (data only; safe to share).
 
     Example:

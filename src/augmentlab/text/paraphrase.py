@@ -22,6 +22,7 @@ import numpy as np
 from ..core.errors import DataError, InvalidConfig, InvalidInput
 from ..core.params import check_number
 from ..core.rng import integer
+from ..core.sample import Sample
 from .base import TextTransform, spans_of, text_of
 
 __all__ = ["Paraphrase"]
@@ -125,7 +126,7 @@ class Paraphrase(TextTransform):
             raise DataError(f"paraphrase server {self.base_url}: the reply has no text")
         return content.strip().strip('"').strip()
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         text, spans = text_of(sample), spans_of(sample)
         digest = hashlib.sha256(text.encode()).hexdigest()[:16]
         seed = integer(rng, 0, 2**31 - 1)
@@ -142,7 +143,7 @@ class Paraphrase(TextTransform):
             moved.append([start, start + (e - s), label])
         return {"of": digest, "seed": seed, "text": new, "spans": moved, "kept": True}
 
-    def apply(self, sample: Any, params: dict[str, Any]) -> Any:
+    def apply(self, sample: Sample, params: dict[str, Any]) -> Sample:
         keys = sample.keys_of("text")
         if not keys:
             return sample

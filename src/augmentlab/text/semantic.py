@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 
 from ..core.params import check_number
+from ..core.sample import Sample
+from ..core.transform import Transform
 from .base import text_of
 from .checked import CheckedText
 
@@ -44,7 +46,8 @@ class SemanticFilter(CheckedText):
 
     name = "text.SemanticFilter"
 
-    def __init__(self, *, transform: Any, min_similarity: float = 0.8, tries: int = 3,
+    def __init__(self, *, transform: Transform | dict[str, Any], min_similarity: float = 0.8,
+                 tries: int = 3,
                  p: float = 1.0) -> None:
         super().__init__(p=p)
         self._set_inner(transform, tries)
@@ -54,7 +57,7 @@ class SemanticFilter(CheckedText):
         return {"name": self.name, "transform": self._given.get_config(),
                 "min_similarity": self.min_similarity, "tries": self.tries, "p": self.p}
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         text = text_of(sample)
         return self.first_passing(
             sample, rng, lambda new: 1.0 if new == text else similarity(text, new),

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..core.params import check_number
 from ..core.rng import integer
+from ..core.sample import Sample
 from .base import TextTransform, locked_words, spans_of, text_of, word_segments
 from .wordnet import wordnet
 from .words import split_affixes
@@ -69,7 +70,7 @@ class WordReplace(TextTransform):
         """``(word index, replacements)`` for every word that can be replaced."""
         raise NotImplementedError
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         text = text_of(sample)
         segments = word_segments(text)
         tokens = [text[a:b] for a, b in segments]
@@ -124,7 +125,7 @@ class RandomInsert(_Lexical):
 
     name = "text.RandomInsert"
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         text = text_of(sample)
         segments = word_segments(text)
         spans = spans_of(sample)

@@ -5,13 +5,16 @@ intent classifier examples of a class it has few of."""
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Hashable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..core.errors import InvalidConfig, InvalidInput
 from ..core.rng import derive_rng, integer
+
+if TYPE_CHECKING:
+    from ..synth.base import Synthetic
 
 __all__ = ["Template"]
 
@@ -65,7 +68,7 @@ class Template:
             raise InvalidConfig(f"Template: {text!r}: slots are plain names, e.g. {{task}}")
         return fields
 
-    def sample(self, n: int | dict[Any, int], y: Any = None, *, seed: int = 0) -> Any:
+    def sample(self, n: int | dict[Any, int], y: Hashable | None = None, *, seed: int = 0) -> Synthetic:
         """`n` texts of class `y`, or ``{class: n}``."""
         from ..synth.base import Synthetic
 

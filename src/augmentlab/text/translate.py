@@ -20,13 +20,15 @@ from typing import Any, Protocol
 import numpy as np
 
 from ..core.errors import DataError, InvalidConfig, InvalidInput, MissingDependency
+from ..core.sample import Sample
+from ..core.transform import Transform
 from ..core.walk import iter_transforms
 from .base import TextTransform, spans_of, text_of
 
 __all__ = ["ApertiumTranslator", "BackTranslate", "HttpTranslator", "Translator", "warm_pipeline"]
 
 
-def warm_pipeline(pipeline: Any, texts: Any) -> None:
+def warm_pipeline(pipeline: Transform, texts: Iterable[str]) -> None:
     """Call ``warm(texts)`` on every transform of a pipeline that has it (back-translation),
     so a corpus is translated in one batch instead of a process per text.
 
@@ -171,7 +173,7 @@ class BackTranslate(TextTransform):
             self.warm([text])
         return self._cache[text]
 
-    def sample_params(self, sample: Any, rng: np.random.Generator) -> dict[str, Any]:
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         text, spans = text_of(sample), spans_of(sample)
         unchanged = {"of": _digest(text), "text": text, "spans": [list(x) for x in spans]}
         if not text.strip():
@@ -194,7 +196,7 @@ class BackTranslate(TextTransform):
             moved.append([start, start + (e - s), label])
         return {"of": _digest(text), "text": placed, "spans": moved, "kept": True}
 
-    def apply(self, sample: Any, params: dict[str, Any]) -> Any:
+    def apply(self, sample: Sample, params: dict[str, Any]) -> Sample:
         keys = sample.keys_of("text")
         if not keys:
             return sample

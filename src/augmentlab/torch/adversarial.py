@@ -4,14 +4,20 @@ DeepFool, and one adversarial training step. Inputs are float tensors in ``[low,
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import InvalidConfig, InvalidInput
 from ..core.optional import require_torch
 
 __all__ = ["adversarial_training_step", "deepfool", "fgsm", "pgd"]
 
-Loss = Callable[[Any, Any], Any]
+if TYPE_CHECKING:
+    from torch import Tensor
+    from torch.nn import Module
+    from torch.optim import Optimizer
+
+Loss = Callable[["Tensor", "Tensor"], "Tensor"]  # (logits, labels) -> loss
+Model = Callable[["Tensor"], "Tensor"]  # a classifier: inputs -> logits (a torch.nn.Module)
 
 
 def _check(owner: str, x: Any, eps: float) -> Any:
@@ -31,8 +37,8 @@ def _loss_grad(model: Any, x: Any, y: Any, loss_fn: Loss | None) -> Any:
     return grad
 
 
-def fgsm(model: Any, x: Any, y: Any, *, eps: float, loss_fn: Loss | None = None,
-         clamp: tuple[float, float] = (0.0, 1.0)) -> Any:
+def fgsm(model: Model, x: Tensor, y: Tensor, *, eps: float, loss_fn: Loss | None = None,
+         clamp: tuple[float, float] = (0.0, 1.0)) -> Tensor:
     """Fast gradient sign method (Goodfellow et al. 2015): one step of size ``eps`` along the sign
     of the loss gradient, clamped to the valid range.
 
@@ -49,9 +55,9 @@ def fgsm(model: Any, x: Any, y: Any, *, eps: float, loss_fn: Loss | None = None,
     return (x + eps * grad.sign()).clamp(*clamp).detach()
 
 
-def pgd(model: Any, x: Any, y: Any, *, eps: float, step: float | None = None, steps: int = 10,
+def pgd(model: Model, x: Tensor, y: Tensor, *, eps: float, step: float | None = None, steps: int = 10,
         norm: str = "linf", random_start: bool = True, loss_fn: Loss | None = None,
-        clamp: tuple[float, float] = (0.0, 1.0), seed: int = 0) -> Any:
+        clamp: tuple[float, float] = (0.0, 1.0), seed: int = 0) -> Tensor:
     """Projected gradient descent on the loss, upwards (Madry et al. 2018): ``steps`` ascent steps
     of size ``step`` (default ``eps / 4``), each projected back onto the ``eps`` ball around ``x``
     (``"linf"`` or ``"l2"``, per sample) and the valid range. The random start is seeded.
@@ -97,8 +103,8 @@ def _project(delta: Any, eps: float, norm: str) -> Any:
     return delta * factor.view(-1, *([1] * (delta.dim() - 1)))
 
 
-def deepfool(model: Any, x: Any, *, overshoot: float = 0.02, max_iter: int = 50,
-             clamp: tuple[float, float] | None = (0.0, 1.0)) -> Any:
+def deepfool(model: Model, x: Tensor, *, overshoot: float = 0.02, max_iter: int = 50,
+             clamp: tuple[float, float] | None = (0.0, 1.0)) -> Tensor:
     """DeepFool (Moosavi-Dezfooli et al. 2016): for each input, the small L2 step towards the
     nearest decision boundary of the linearised classifier, repeated until the predicted class
     changes (or ``max_iter``), then pushed ``overshoot`` further. Returns the perturbed inputs.
@@ -147,7 +153,7 @@ def deepfool(model: Any, x: Any, *, overshoot: float = 0.02, max_iter: int = 50,
     return torch.cat(out)
 
 
-def adversarial_training_step(model: Any, optimizer: Any, x: Any, y: Any, *, eps: float,
+def adversarial_training_step(model: Module, optimizer: Optimizer, x: Tensor, y: Tensor, *, eps: float,
                               attack: str = "pgd", adversarial_weight: float = 0.5,
                               loss_fn: Loss | None = None, seed: int = 0, **attack_args: Any
                               ) -> dict[str, float]:

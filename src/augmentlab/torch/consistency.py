@@ -3,11 +3,14 @@ FixMatch's confidence-thresholded pseudo-labels; with the weak / strong pipeline
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.compose import Compose
 from ..core.errors import InvalidConfig, InvalidInput
 from ..core.optional import require_torch
+
+if TYPE_CHECKING:
+    from torch import Tensor
 
 __all__ = ["fixmatch_loss", "uda_loss", "weak_strong_pipelines"]
 
@@ -21,7 +24,7 @@ def _pair(owner: str, weak: Any, strong: Any) -> Any:
     return torch
 
 
-def fixmatch_loss(weak_logits: Any, strong_logits: Any, *, threshold: float = 0.95) -> Any:
+def fixmatch_loss(weak_logits: Tensor, strong_logits: Tensor, *, threshold: float = 0.95) -> Tensor:
     """FixMatch (Sohn et al. 2020): the weak view's confident predictions (max probability
     ``>= threshold``) become hard pseudo-labels for the strong view; cross-entropy averaged over
     the whole unlabelled batch (rows below the threshold count as zero). No gradient reaches the
@@ -44,8 +47,8 @@ def fixmatch_loss(weak_logits: Any, strong_logits: Any, *, threshold: float = 0.
     return (per_row * mask).mean()
 
 
-def uda_loss(weak_logits: Any, strong_logits: Any, *, temperature: float = 0.4,
-             threshold: float = 0.8) -> Any:
+def uda_loss(weak_logits: Tensor, strong_logits: Tensor, *, temperature: float = 0.4,
+             threshold: float = 0.8) -> Tensor:
     """UDA (Xie et al. 2020): ``KL(sharpened weak || strong)`` per row, for rows whose weak
     prediction is at least ``threshold`` confident, averaged over the batch; the weak view's
     distribution is sharpened with ``temperature`` and gets no gradient.

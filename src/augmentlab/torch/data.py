@@ -13,7 +13,7 @@ import json
 import random
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -23,10 +23,16 @@ from ..core.optional import require_torch
 from ..core.transform import Transform
 from ..image.spatial.adapters import is_pil, is_tensor
 
+if TYPE_CHECKING:
+    from PIL.Image import Image
+    from torch import Tensor
+
+    from ..core.types import ArrayLike
+
 __all__ = ["AugmentedDataset", "OfflineAugmentedDataset", "image_tensor", "seed_worker"]
 
 
-def image_tensor(image: Any) -> Any:
+def image_tensor(image: np.ndarray | Image | Tensor) -> Tensor:
     """An ``(H, W[, C])`` uint8 or float image (numpy or PIL) as a float32 ``(C, H, W)`` tensor in
     [0, 1]; a tensor is taken as already ``(C, H, W)`` (or ``(H, W)``).
 
@@ -58,6 +64,15 @@ def seed_worker(worker_id: int) -> None:
     seed = torch.initial_seed() % 2**32
     np.random.seed(seed)
     random.seed(seed)
+
+
+class MapDataset(Protocol):
+    """A map-style dataset: items by index and a length (a torch ``Dataset`` with ``__len__``,
+    a list of samples)."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, index: int, /) -> Any: ...
 
 
 def _pipeline(owner: str, pipeline: Any) -> Compose | None:
@@ -116,13 +131,18 @@ class AugmentedDataset:
         ((8, 8), 2)
     """
 
-    def __init__(self, data: Any, pipeline: Any = None, *, views: Mapping[str, Any] | None = None,
+    def __init__(self, data: MapDataset | tuple[ArrayLike, ArrayLike],
+                 pipeline: Transform | Mapping[str, Any] | None = None, *,
+                 views: Mapping[str, Any] | None = None,
                  seed: int = 0, output: str | None = None, epochs: int | None = None) -> None:
         owner = "AugmentedDataset"
-        self.data, self._kind = data, _kind(owner, data)
+        # read according to its kind (a pair of arrays, field dicts or a dataset): duck-typed
+        self.data: Any = data
+        self._kind = _kind(owner, data)
         if views is not None and pipeline is not None:
             raise InvalidConfig(f"{owner}: give a pipeline or views, not both")
-        self._given = dict(views) if views is not None else {"image": pipeline}
+        # each view as given: a transform, a config or a Curriculum (which has `at`)
+        self._given: dict[str, Any] = dict(views) if views is not None else {"image": pipeline}
         if output is None:
             output = "same" if self._kind == "dataset" else "tuple"
         if output not in ("tuple", "dict", "same"):

@@ -4,7 +4,7 @@ each view's output map goes back through the inverse of the view's geometric mat
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -15,12 +15,17 @@ from ..core.transform import Transform
 from ..image.spatial.bases import DisplacementTransform, GeometricTransform
 from ..image.spatial.geometry import warp_general
 
+if TYPE_CHECKING:
+    from torch.nn import Module
+
+    from ..core.types import ArrayLike
+
 __all__ = ["record_matrix", "torch_predictor", "tta_predict"]
 
 Predict = Callable[[np.ndarray], np.ndarray]
 
 
-def torch_predictor(net: Any, *, batch_size: int = 256) -> Predict:
+def torch_predictor(net: Module, *, batch_size: int = 256) -> Predict:
     """A numpy predictor from a torch classifier or segmenter: ``(N, H, W[, C])`` images (uint8 or
     float in [0, 1]) in, softmax probabilities out (``(N, K)``, or ``(N, H, W, K)`` for a net
     that returns ``(N, K, H, W)`` maps).
@@ -83,7 +88,7 @@ def record_matrix(pipeline: Compose, record: Record, size: tuple[int, int]
     return m, current
 
 
-def tta_predict(predict: Predict, x: Any, pipeline: Transform, n: int = 8, *,
+def tta_predict(predict: Predict, x: ArrayLike, pipeline: Transform, n: int = 8, *,
                 reduce: str = "mean", segmentation: bool = False, include_original: bool = True,
                 seed: int = 0) -> np.ndarray:
     """Average (``reduce="mean"``) or vote (``"vote"``: the share of views that chose each class)

@@ -13,6 +13,7 @@ from ...core.errors import InvalidConfig, InvalidInput
 from ...core.params import check_choice, check_number, shown
 from ...core.sample import Sample
 from ...core.transform import Transform
+from ...core.types import Fill
 from .geometry import ExactPlan
 from .lut import apply_lut
 from .warp import (
@@ -107,7 +108,7 @@ class _WarpBase(Transform):
     fields = frozenset({"image", "mask", "bboxes", "keypoints"})
 
     def __init__(self, *, interpolation: str = "linear", border_mode: str = "constant",
-                 fill: Any = 0, fill_mask: float = 0, mask_interpolation: str = "nearest",
+                 fill: Fill = 0, fill_mask: float = 0, mask_interpolation: str = "nearest",
                  p: float = 1.0) -> None:
         super().__init__(p=p)
         owner = type(self).__name__

@@ -15,6 +15,7 @@ import numpy as np
 
 from ...core.errors import InvalidConfig, InvalidInput
 from ...core.kinds import register_kinds
+from ...core.types import ArrayLike
 
 __all__ = [
     "BBOX_FORMATS",
@@ -44,16 +45,20 @@ class BBoxes:
         ([[150.0, 20.0, 190.0, 60.0]], ['cat'])
     """
 
-    array: Any
+    array: np.ndarray  # (N, 4 + extra columns) float64
     format: str = "pascal_voc"
     labels: Sequence[Any] | None = None
 
-    def __post_init__(self) -> None:
-        if self.format not in BBOX_FORMATS:
+    # written out (the dataclass keeps it) so that `array` takes any array-like and holds an array
+    def __init__(self, array: ArrayLike, format: str = "pascal_voc",
+                 labels: Sequence[Any] | None = None) -> None:
+        if format not in BBOX_FORMATS:
             raise InvalidInput(
-                f"bboxes: unknown format {self.format!r}; use one of {', '.join(BBOX_FORMATS)}"
+                f"bboxes: unknown format {format!r}; use one of {', '.join(BBOX_FORMATS)}"
             )
-        self.array = np.asarray(self.array, dtype=np.float64)
+        self.format = format
+        self.labels = labels
+        self.array = np.asarray(array, dtype=np.float64)
         if self.array.size == 0:
             self.array = self.array.reshape(0, 4)
 
@@ -73,11 +78,13 @@ class KeyPoints:
         [[3.0, 8.0]]
     """
 
-    array: Any
+    array: np.ndarray  # (N, 2 + extra columns) float64
     labels: Sequence[Any] | None = None
 
-    def __post_init__(self) -> None:
-        self.array = np.asarray(self.array, dtype=np.float64)
+    # written out (the dataclass keeps it) so that `array` takes any array-like and holds an array
+    def __init__(self, array: ArrayLike, labels: Sequence[Any] | None = None) -> None:
+        self.labels = labels
+        self.array = np.asarray(array, dtype=np.float64)
         if self.array.size == 0:
             self.array = self.array.reshape(0, 2)
 
