@@ -68,8 +68,7 @@ test: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy src
 	$(BIN)/lint-imports --no-cache
-	# both cores; a file's tests stay in one worker (its module fixtures are built once)
-	$(BIN)/python -m pytest -n 2 --dist loadfile -q
+	$(BIN)/python -m pytest -q
 
 # the documentation site, offline, warnings as errors, into site/ (open site/index.html); the test
 # suite builds it too (tests/test_docs.py) and opens pages in headless Chromium

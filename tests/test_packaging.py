@@ -63,7 +63,6 @@ USED_WITHOUT_IMPORT = {
     "mkdocs-material": ("mkdocs.yml", "name: material"),
     "mkdocstrings-python": ("mkdocs.yml", "- mkdocstrings:"),
     "mkdocs-jupyter": ("mkdocs.yml", "- mkdocs-jupyter:"),
-    "pytest-xdist": ("Makefile", "pytest -n"),  # the suite on both cores
 }
 
 

@@ -222,7 +222,7 @@ def make_model(spec: ModelSpec | None, modality: str, *, steps: int | None = Non
     Example:
         >>> type(make_model("logreg", "table")).__name__
         'SklearnModel'
-        >>> make_model(None, "image").name
+        >>> make_model(None, "image").config()["kind"]
         'small-cnn'
     """
     if spec is None:  # Protocol() and Experiment(model=None) mean the modality's default
