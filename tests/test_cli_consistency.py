@@ -159,3 +159,11 @@ def test_docs_cli_md_names_every_command_renamed_flag_and_exit_code() -> None:
         assert f"| `{command}` | `{old} " in text and f"`{new} " in text, (command, old, new)
     for code in (0, 1, 2):
         assert f"\n| {code} | " in text, code
+
+
+def test_output_cut_short_by_the_reader_is_no_traceback() -> None:
+    # `augmentlab completion bash | head -1` printed a BrokenPipeError traceback
+    done = subprocess.run(f"{sys.executable} -m augmentlab completion bash | head -1", shell=True,
+                          capture_output=True, text=True, timeout=120)
+    assert done.stdout.count("\n") == 1
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from ..core.errors import AugmentlabError
@@ -98,4 +99,9 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command].run(args)
     except AugmentlabError as exc:
         print(f"augmentlab {args.command}: {_message(args.command, exc)}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # the reader went away (`augmentlab completion bash | head`): stop quietly, as cat does;
+        # stdout is pointed at /dev/null so that the interpreter's final flush cannot fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
