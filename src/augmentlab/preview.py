@@ -23,6 +23,7 @@ from .core.errors import InvalidConfig, InvalidInput
 from .core.files import atomic_write
 from .core.sample import Record
 from .core.transform import Transform
+from .data.show import pixel_boxes
 from .image import (
     Affine,
     BrightnessContrast,
@@ -283,17 +284,6 @@ def _displayable(image: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(img[..., :3] if img.shape[2] >= 3 else np.dstack([img[..., 0]] * 3))
 
 
-def _pixel_boxes(boxes: Any, shape: tuple[int, ...]) -> np.ndarray:
-    arr = np.asarray(boxes.array, dtype=np.float64).reshape(-1, 4)
-    if boxes.format == "yolo":
-        h, w = shape[:2]
-        cx, cy, bw, bh = arr.T
-        return np.stack([(cx - bw / 2) * w, (cy - bh / 2) * h, (cx + bw / 2) * w, (cy + bh / 2) * h], 1)
-    if boxes.format == "coco":
-        return np.concatenate([arr[:, :2], arr[:, :2] + arr[:, 2:]], axis=1)
-    return arr
-
-
 def _tile(fields: dict[str, Any], scale: float, name_of: Callable[[Any], str],
           colours: dict[str, int]) -> np.ndarray:
     """One sample drawn at `scale`: masks tinted (a colour per value or instance), boxes outlined
@@ -320,7 +310,7 @@ def _tile(fields: dict[str, Any], scale: float, name_of: Callable[[Any], str],
     boxes = fields.get("bboxes")
     if boxes is not None and hasattr(boxes, "array"):
         labels = list(boxes.labels) if boxes.labels is not None else [None] * len(boxes.array)
-        for (x0, y0, x1, y1), label in zip(_pixel_boxes(boxes, img.shape) * scale, labels, strict=True):
+        for (x0, y0, x1, y1), label in zip(pixel_boxes(boxes, img.shape) * scale, labels, strict=True):
             name = name_of(label) if label is not None else ""
             colour = PALETTE[colours.setdefault(name, len(colours) % len(PALETTE))]
             p0, p1 = (int(round(x0)), int(round(y0))), (int(round(x1)) - 1, int(round(y1)) - 1)

@@ -14,10 +14,18 @@ from ..core.transform import Transform
 from ..datasets.formats import entry_for_file, read_entry
 from .job import sample_id_of
 
-__all__ = ["entry_for_file", "show_grid"]
+__all__ = ["entry_for_file", "pixel_boxes", "show_grid"]
 
 
-def _pixel_boxes(boxes: Any, shape: tuple[int, ...]) -> np.ndarray:
+def pixel_boxes(boxes: Any, shape: tuple[int, ...]) -> np.ndarray:
+    """`boxes` (a `BBoxes` in any format) as ``(N, 4)`` pixel corners ``x0, y0, x1, y1`` on an
+    image of `shape`, for drawing.
+
+    Example:
+        >>> from augmentlab.image.spatial import BBoxes
+        >>> pixel_boxes(BBoxes([[0.5, 0.5, 0.5, 0.5]], format="yolo"), (100, 200)).tolist()
+        [[50.0, 25.0, 150.0, 75.0]]
+    """
     arr = np.asarray(boxes.array, dtype=np.float64).reshape(-1, 4)
     if boxes.format == "yolo":
         h, w = shape[:2]
@@ -38,7 +46,7 @@ def _draw(fields: dict[str, Any]) -> np.ndarray:
         on = mask.any(axis=2) if mask.ndim == 3 else mask > 0  # instance masks: any of them
         out[on] = (0.5 * out[on] + 0.5 * np.array([255, 0, 0])).astype(np.uint8)
     if "bboxes" in fields:
-        for x0, y0, x1, y1 in _pixel_boxes(fields["bboxes"], img.shape):
+        for x0, y0, x1, y1 in pixel_boxes(fields["bboxes"], img.shape):
             cv2.rectangle(out, (int(round(x0)), int(round(y0))), (int(round(x1)) - 1, int(round(y1)) - 1),
                           (0, 255, 0), 2)
     if "keypoints" in fields:  # blue dots
