@@ -93,6 +93,25 @@ SINGLE = [
     ("CoarseDropout", al.CoarseDropout(p=1.0), A.CoarseDropout(p=1)),
     ("GridDropout", al.GridDropout(unit_size_range=(0.1, 0.2), p=1.0), A.GridDropout(p=1)),
     ("RandomErasing", al.RandomErasing(), A.Erasing(p=1)),
+    # added for parity with Albumentations (issue 24)
+    ("D4", al.D4(), A.D4(p=1)),
+    ("ToSepia", al.ToSepia(p=1.0), A.ToSepia(p=1)),
+    ("RandomToneCurve", al.RandomToneCurve(p=1.0), A.RandomToneCurve(p=1)),
+    ("UnsharpMask", al.UnsharpMask(p=1.0), A.UnsharpMask(p=1)),
+    ("Morphological", al.Morphological(scale=(3, 3), p=1.0), A.Morphological(scale=(3, 3), p=1)),
+    ("ImageCompression", al.ImageCompression(quality_range=(50, 90), p=1.0),
+     A.ImageCompression(quality_range=(50, 90), p=1)),
+    ("ImageCompression webp", al.ImageCompression(compression_type="webp", quality_range=(50, 90),
+                                                  p=1.0),
+     A.ImageCompression(compression_type="webp", quality_range=(50, 90), p=1)),
+    ("ZoomBlur", al.ZoomBlur(p=1.0), A.ZoomBlur(p=1)),
+    ("GlassBlur", al.GlassBlur(p=1.0), A.GlassBlur(p=1)),
+    ("ChannelDropout", al.ChannelDropout(p=1.0), A.ChannelDropout(p=1)),
+    ("PixelDropout", al.PixelDropout(p=1.0), A.PixelDropout(p=1)),
+    ("XYMasking", al.XYMasking(num_masks_x=(1, 3), mask_x_length=(10, 30), num_masks_y=(1, 3),
+                               mask_y_length=(10, 30), p=1.0),
+     A.XYMasking(num_masks_x=(1, 3), mask_x_length=(10, 30), num_masks_y=(1, 3),
+                 mask_y_length=(10, 30), p=1)),
 ]
 
 
@@ -190,7 +209,11 @@ def main() -> None:
     if args.row:
         print(json.dumps(measure(args.row, images, args.repeat)))
         return
-    names = list(STANDARD) + [n for n, _, _ in SINGLE if not args.only or n in args.only.split(",")]
+    only = [n for n in args.only.split(",") if n]
+    known = list(STANDARD) + [n for n, _, _ in SINGLE]
+    if any(n not in known for n in only):
+        parser.error(f"unknown --only rows {[n for n in only if n not in known]}")
+    names = only or known
     rows = []
     print(f"{'transform':34s} {'ours/s':>10s} {'alb/s':>10s} {'ratio':>8s}")
     for name in names:
@@ -204,10 +227,14 @@ def main() -> None:
         rows.append(row)
         print(f"{name:34s} {row['augmentlab']:10.0f} {row['albumentations']:10.0f} "
               f"{row['ratio']:7.2f}x", flush=True)
+    path = Path(__file__).parent / "results" / "image.json"
+    if only and path.exists():  # rows measured now replace theirs; the others stay as they were
+        fresh = {r["name"] for r in rows}
+        kept = [r for r in json.loads(path.read_text())["rows"] if r["name"] not in fresh]
+        rows = kept + rows
     out = {"albumentations": A.__version__, "augmentlab": al.__version__,
            "python": platform.python_version(), "machine": platform.machine(),
            "repeat": args.repeat, "image_size": [256, 256], "rows": rows}
-    path = Path(__file__).parent / "results" / "image.json"
     path.parent.mkdir(exist_ok=True)
     path.write_text(json.dumps(out, indent=2))
     print(f"wrote {path}")

@@ -20,6 +20,8 @@ and its verdict, and the compute each spent (examples the model was run on, fit 
 seed, CPU seconds of the run). Re-running reads the finished cells back (``--out``).
 
     cd bench && ../.venv/bin/python semi_effect.py mnist --loader-workers 1
+    cd bench && ../.venv/bin/python semi_effect.py mnist --strategies fixmatch --seeds 1 \
+        --out /tmp/fixmatch_alone   # one FixMatch seed's wall time on a quiet machine
     cd bench && ../.venv/bin/python semi_effect.py text --jobs 2
 """
 
@@ -54,6 +56,7 @@ def mnist(args: argparse.Namespace) -> None:
         f"shift, {args.steps} steps": Strategy("shift", weak, steps=args.steps),
         "fixmatch": Strategy("fixmatch", semi="fixmatch", steps=args.steps),
     }
+    strategies = {k: v for k, v in strategies.items() if k.split(",")[0] in args.strategies}
     exp = Experiment("mnist", model="small-cnn", strategies=strategies, train_sizes=[10],
                      seeds=args.seeds, steps=500, out=args.out / "mnist", jobs=args.jobs,
                      unlabeled="rest", unlabeled_size=args.pool,
@@ -92,8 +95,14 @@ def main() -> None:
     parser.add_argument("--pool", type=int, default=20000, help="unlabelled rows (mnist)")
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--loader-workers", type=int, default=1)
+    parser.add_argument("--strategies", type=lambda s: s.split(","), default=["shift", "fixmatch"],
+                        help="comma-separated subset of shift,fixmatch (mnist; the baseline always "
+                             "runs): e.g. --strategies fixmatch --seeds 1 times one FixMatch seed")
     parser.add_argument("--out", type=Path, default=Path("results") / "semi_effect")
     args = parser.parse_args()
+    unknown = set(args.strategies) - {"shift", "fixmatch"}
+    if unknown:
+        parser.error(f"unknown --strategies {', '.join(sorted(unknown))}; choose from shift,fixmatch")
     {"mnist": mnist, "text": text}[args.task](args)
 
 

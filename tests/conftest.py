@@ -72,6 +72,18 @@ CASES: dict[str, dict[str, Any]] = {
     "ToGray": {"p": 1.0},
     "Transpose": {"p": 1.0},
     "VerticalFlip": {"p": 1.0},
+    "ChannelDropout": {"p": 1.0},
+    "PixelDropout": {"dropout_prob": 0.05, "mask_drop_value": 0, "p": 1.0},
+    "XYMasking": {"num_masks_x": (1, 2), "mask_x_length": (5, 15), "num_masks_y": 1,
+                  "mask_y_length": 8, "fill_mask": 0, "p": 1.0},
+    "Morphological": {"p": 1.0},
+    "UnsharpMask": {"p": 1.0},
+    "D4": {},
+    "ImageCompression": {"quality_range": (40, 80), "p": 1.0},
+    "RandomToneCurve": {"scale": 0.2, "per_channel": True, "p": 1.0},
+    "ToSepia": {"p": 1.0},
+    "ZoomBlur": {"p": 1.0},
+    "GlassBlur": {"iterations": 1, "p": 1.0},
     # automatic policies (tests/test_policies.py checks what they mean)
     "GeometricOp": {"op": "rotate", "magnitude": [0, 30], "bins": 31, "interpolation": "linear"},
     "ColorOp": {"op": "sharpness", "magnitude": [0.2, 0.9]},
@@ -297,7 +309,8 @@ LENGTH_RULES = {"audio.RandomCrop": lambda n, rate: min(n, round(0.5 * rate)),
                 "audio.SpeedPerturb": lambda n, rate: round(n / 1.25)}
 
 # Transforms that need three channels (they raise a clear InvalidInput on one channel).
-NEEDS_RGB = {"RGBShift", "ISONoise", "Normalize"}  # Normalize: its default mean has 3 values
+NEEDS_RGB = {"RGBShift", "ISONoise", "Normalize",  # Normalize: its default mean has 3 values
+             "ChannelDropout"}  # it needs 2 channels or more
 
 
 def is_native(value: object) -> bool:

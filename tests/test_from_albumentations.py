@@ -310,8 +310,29 @@ MORE: dict[str, tuple[Callable[[], Any], str, dict[str, Any]]] = {
     "SaltAndPepper": (lambda: A.SaltAndPepper(amount=(0.02, 0.03)), "SaltAndPepper",
                       {"amount": [0.02, 0.03], "salt_vs_pepper": [0.4, 0.6]}),
     "Defocus": (lambda: A.Defocus(radius=(2, 4)), "Defocus", {"radius": [2, 4], "alias_blur": [0.1, 0.5]}),
-    "ImageCompression": (lambda: A.ImageCompression(quality_range=(40, 60)), "JpegCompression",
-                         {"quality_range": [40, 60]}),
+    "ImageCompression": (lambda: A.ImageCompression(quality_range=(40, 60)), "ImageCompression",
+                         {"quality_range": [40, 60], "compression_type": "jpeg"}),
+    "ImageCompression-webp": (lambda: A.ImageCompression(compression_type="webp"),
+                              "ImageCompression", {"quality_range": [99, 100],
+                                                   "compression_type": "webp"}),
+    "RandomToneCurve": (lambda: A.RandomToneCurve(scale=0.2, per_channel=True), "RandomToneCurve",
+                        {"scale": 0.2, "per_channel": True}),
+    "UnsharpMask": (lambda: A.UnsharpMask(blur_limit=(5, 9), alpha=(0.3, 0.4), threshold=5),
+                    "UnsharpMask", {"blur_limit": [5, 9], "alpha": [0.3, 0.4], "threshold": 5}),
+    "Morphological": (lambda: A.Morphological(scale=(3, 3), operation="erosion"), "Morphological",
+                      {"scale": [3, 3], "operation": "erosion"}),
+    "ChannelDropout": (lambda: A.ChannelDropout(channel_drop_range=(1, 2), fill=7),
+                       "ChannelDropout", {"channel_drop_range": [1, 2], "fill": 7}),
+    "PixelDropout": (lambda: A.PixelDropout(dropout_prob=0.1, drop_value=None), "PixelDropout",
+                     {"dropout_prob": 0.1}),
+    "XYMasking": (lambda: A.XYMasking(num_masks_x=(1, 2), mask_x_length=(3, 8)), "XYMasking",
+                  {"num_masks_x": [1, 2], "mask_x_length": [3, 8]}),
+    "D4": (lambda: A.D4(), "D4", {}),
+    "ZoomBlur": (lambda: A.ZoomBlur(max_factor=1.2, step_factor=0.02), "ZoomBlur",
+                 {"max_factor": [1.0, 1.2], "step_factor": [0.001, 0.02]}),
+    "GlassBlur": (lambda: A.GlassBlur(sigma=0.5, max_delta=2, iterations=1), "GlassBlur",
+                  {"sigma": 0.5, "max_delta": 2, "iterations": 1}),
+    "ToSepia": (lambda: A.ToSepia(), "ToSepia", {}),
     "GridDistortion": (lambda: A.GridDistortion(num_steps=4, distort_limit=0.2, border_mode=1),
                        "GridDistortion", {"num_steps": 4, "distort_limit": [-0.2, 0.2],
                                           "border_mode": "replicate"}),
@@ -398,6 +419,10 @@ PIXELS: dict[str, tuple[Callable[[], Any], float, float]] = {
     "Sharpen": (lambda: A.Sharpen(alpha=(0.5, 0.5), lightness=(1, 1), p=1), 0, 0),
     "MultiplicativeNoise": (lambda: A.MultiplicativeNoise(multiplier=(1.2, 1.2), p=1), 1, 0),
     "Normalize": (lambda: A.Normalize(p=1), 1e-5, 0),
+    "ToSepia": (lambda: A.ToSepia(p=1), 1, 0),
+    # (not ImageCompression: Albumentations encodes RGB as if it were BGR, augmentlab converts)
+    "Morphological": (lambda: A.Morphological(scale=(5, 5), p=1), 0, 0),
+    "RandomToneCurve": (lambda: A.RandomToneCurve(scale=0.0, p=1), 1, 0),
 }
 
 
@@ -610,14 +635,17 @@ def test_a_float_image_in_0_255_is_refused_by_colour_transforms_not_clipped() ->
     from augmentlab.errors import InvalidInput
 
     img = (np.random.default_rng(0).random((16, 16, 3)) * 255).astype(np.float32)
-    for t in (al.BrightnessContrast(p=1.0), al.GaussNoise(p=1.0), al.GaussianBlur(p=1.0)):
+    for t in (al.BrightnessContrast(p=1.0), al.GaussNoise(p=1.0), al.Sharpen(p=1.0)):
         with pytest.raises(InvalidInput, match=r"in \[0, 1\] for .*spans 0\.07668 to 254\.9.*divide by 255"):
             al.Compose([al.HorizontalFlip(p=1.0), t], seed=0)(image=img)
     import torch  # a CHW float tensor in 0..255 came back clipped too, after the numpy fix
 
     with pytest.raises(InvalidInput, match=r"in \[0, 1\] for BrightnessContrast"):
         al.Compose([al.BrightnessContrast(p=1.0)], seed=0)(image=torch.from_numpy(img).permute(2, 0, 1))
-    # geometry alone keeps any range; [0, 1] floats (and float rounding just outside) pass
+    # geometry and averaging filters keep any range; [0, 1] floats (and float rounding just
+    # outside) pass
+    blurred = al.GaussianBlur(p=1.0)(image=img, seed=0)["image"]
+    assert blurred.max() > 100 and blurred.min() >= img.min() - 1e-3  # not clipped to 0..1
     flipped = al.Compose([al.HorizontalFlip(p=1.0)], seed=0)(image=img)["image"]
     assert np.array_equal(flipped, img[:, ::-1])
     unit = np.clip(img / 255, 0, 1)

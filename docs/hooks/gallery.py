@@ -85,6 +85,18 @@ SETTINGS: dict[str, dict[str, Any]] = {
     "ToGray": {"p": 1.0},
     "Transpose": {"p": 1.0},
     "VerticalFlip": {"p": 1.0},
+    "ChannelDropout": {"p": 1.0},
+    "D4": {},
+    "ImageCompression": {"compression_type": "webp", "quality_range": (2, 8), "p": 1.0},
+    "Morphological": {"scale": (5, 7), "operation": "erosion", "p": 1.0},
+    "PixelDropout": {"dropout_prob": 0.1, "p": 1.0},
+    "RandomToneCurve": {"scale": 0.25, "per_channel": True, "p": 1.0},
+    "ToSepia": {"p": 1.0},
+    "ZoomBlur": {"max_factor": (1.15, 1.25), "p": 1.0},
+    "GlassBlur": {"sigma": 0.9, "max_delta": 4, "p": 1.0},
+    "UnsharpMask": {"alpha": (0.8, 1.0), "blur_limit": (9, 15), "p": 1.0},
+    "XYMasking": {"num_masks_x": (2, 3), "mask_x_length": (10, 25), "num_masks_y": (1, 2),
+                  "mask_y_length": (10, 25), "p": 1.0},
 }
 # frames of a clip, not one picture: the video guide shows them
 VIDEO = {"Video", "TemporalCrop", "FrameSample"}

@@ -13,6 +13,7 @@ from .core.errors import InvalidConfig
 from .core.sample import Sample
 from .core.transform import Transform
 from .image.functional import matrices as mx
+from .image.functional.dtype import DEPTHS
 from .image.spatial.warp import WarpStyle, warp_sample
 from .text.base import edit_sample, spans_of, text_of
 
@@ -47,6 +48,8 @@ class HorizontalFlipWithCaption(Transform):
     fields = frozenset({"image", "mask", "bboxes", "keypoints", "text", "spans"})
     random = False
     native_params = True
+
+    image_dtypes = DEPTHS  # a mirror moves pixels, never reads them
 
     def __init__(self, *, swaps: Sequence[Sequence[str]] | None = None, p: float = 1.0) -> None:
         super().__init__(p=p)

@@ -21,7 +21,10 @@ Albumentations shears after rotating), ``ShiftScaleRotate`` -> ``Affine(keep_rat
 (limits within [-1, 1] are fractions of 255), ``ColorJitter``, ``RandomGamma``, ``ToGray``,
 ``CLAHE``, ``Normalize``, ``InvertImg`` -> ``Invert``, ``Posterize``, ``Solarize``,
 ``Equalize``, ``ChannelShuffle``, ``AutoContrast(method="pil")``, ``GaussNoise``, ``ISONoise``,
-``MultiplicativeNoise``, ``SaltAndPepper``, ``ImageCompression`` -> ``JpegCompression``,
+``MultiplicativeNoise``, ``SaltAndPepper``, ``ImageCompression`` (JPEG, WebP), ``D4``,
+``ToSepia``, ``RandomToneCurve``, ``UnsharpMask``, ``ZoomBlur``, ``GlassBlur`` (fast mode),
+``Morphological`` (a square element),
+``ChannelDropout``, ``PixelDropout``, ``XYMasking``,
 ``Downscale``, ``Blur``, ``MedianBlur``, ``GaussianBlur``, ``MotionBlur`` (centred, symmetric
 kernels only), ``Defocus``, ``Sharpen``, ``Emboss``, ``CoarseDropout``, ``Erasing`` ->
 ``RandomErasing``, ``GridDropout``, ``RandomShadow``, ``ToTensorV2``, ``NoOp``.
@@ -72,11 +75,13 @@ import yaml
 from ..core import Compose, InvalidConfig, OneOf, Sequential, SomeOf, Transform
 from ..image import (
     CLAHE,
+    D4,
     Affine,
     AutoContrast,
     Blur,
     BrightnessContrast,
     CenterCrop,
+    ChannelDropout,
     ChannelShuffle,
     CoarseDropout,
     ColorJitter,
@@ -87,20 +92,23 @@ from ..image import (
     Equalize,
     GaussianBlur,
     GaussNoise,
+    GlassBlur,
     GridDistortion,
     GridDropout,
     HorizontalFlip,
     HueSaturationValue,
+    ImageCompression,
     Invert,
     ISONoise,
-    JpegCompression,
     LongestMaxSize,
     MedianBlur,
+    Morphological,
     MotionBlur,
     MultiplicativeNoise,
     Normalize,
     PadIfNeeded,
     Perspective,
+    PixelDropout,
     Posterize,
     RandomCrop,
     RandomErasing,
@@ -109,6 +117,7 @@ from ..image import (
     RandomRotate90,
     RandomScale,
     RandomShadow,
+    RandomToneCurve,
     Resize,
     RGBShift,
     Rotate,
@@ -118,8 +127,12 @@ from ..image import (
     SmallestMaxSize,
     Solarize,
     ToGray,
+    ToSepia,
     Transpose,
+    UnsharpMask,
     VerticalFlip,
+    XYMasking,
+    ZoomBlur,
 )
 from ..image.spatial.adapters import ToTensorV2
 
@@ -590,9 +603,62 @@ def _gauss_noise(a: _Args) -> Builder:
     return _make(GaussNoise, std_range=std, mean_range=mean, per_channel=a.flag("per_channel", True))
 
 
-def _jpeg(a: _Args) -> Builder:
-    a.need("compression_type", "jpeg", ("jpeg",), "augmentlab compresses with JPEG only")
-    return _make(JpegCompression, quality_range=a.int_range("quality_range", [99, 100]))
+def _compression(a: _Args) -> Builder:
+    kind = a.need("compression_type", "jpeg", ("jpeg", "webp"), "JPEG and WebP have counterparts")
+    return _make(ImageCompression, compression_type=kind if kind in ("jpeg", "webp") else "jpeg",
+                 quality_range=a.int_range("quality_range", [99, 100]))
+
+
+def _unsharp_mask(a: _Args) -> Builder:
+    lo, hi = a.int_range("blur_limit", [3, 7], "low", 3)
+    return _make(UnsharpMask, blur_limit=(_odd(lo), _odd(hi)),
+                 sigma_limit=a.range("sigma_limit", 0.0, "low", 0.0),
+                 alpha=a.range("alpha", [0.2, 0.5]), threshold=a.number("threshold", 10))
+
+
+def _zoom_blur(a: _Args) -> Builder:
+    lo, hi = a.range("step_factor", [0.01, 0.03], "low", 0.0)
+    # Albumentations reads a single step s as (0, s): a step near 0 would make thousands of zoomed
+    # copies, so the smallest step is 0.001 here (at most ~300 copies for a factor of 1.31)
+    return _make(ZoomBlur, max_factor=a.range("max_factor", [1.0, 1.31], "low", 1.0),
+                 step_factor=(max(lo, 0.001), max(hi, 0.001)))
+
+
+def _glass_blur(a: _Args) -> Builder:
+    a.need("mode", "fast", ("fast",), "augmentlab swaps pixels the 'fast' way")
+    return _make(GlassBlur, sigma=a.number("sigma", 0.7),
+                 max_delta=a.number("max_delta", 4, integer=True),
+                 iterations=a.number("iterations", 2, integer=True))
+
+
+def _morphological(a: _Args) -> Builder:
+    scale = a.get("scale", [2, 3])
+    if isinstance(scale, list) and len(scale) == 2 and scale[0] == scale[1]:
+        scale = scale[0]
+    if not (_is_number(scale) and float(scale).is_integer() and scale >= 1):
+        a.bad(f"scale={scale!r}: Albumentations uses it as the element's fixed width x height "
+              "(a single k means 1 x k); augmentlab's element is square: give scale=(k, k)")
+        scale = 3
+    op = a.need("operation", "dilation", ("dilation", "erosion"), "dilation and erosion only")
+    return _make(Morphological, scale=(int(scale), int(scale)),
+                 operation=op if op in ("dilation", "erosion") else "dilation")
+
+
+def _pixel_dropout(a: _Args) -> Builder:
+    drop = a.get("drop_value", 0)
+    if drop is not None:
+        drop = a.fill("drop_value", 0)
+    return _make(PixelDropout, dropout_prob=a.number("dropout_prob", 0.01),
+                 per_channel=a.flag("per_channel", False), drop_value=drop,
+                 mask_drop_value=a.fill_mask("mask_drop_value", None, optional=True))
+
+
+def _xy_masking(a: _Args) -> Builder:
+    return _make(XYMasking, num_masks_x=a.int_range("num_masks_x", 0),
+                 num_masks_y=a.int_range("num_masks_y", 0),
+                 mask_x_length=a.int_range("mask_x_length", 0, "low", 0),
+                 mask_y_length=a.int_range("mask_y_length", 0, "low", 0),
+                 fill=a.fill(), fill_mask=a.fill_mask(optional=True, default=None))
 
 
 def _downscale(a: _Args) -> Builder:
@@ -810,7 +876,20 @@ _CONVERTERS: dict[str, Callable[[_Args], Builder]] = {
                                    per_channel=(False, "bool"), elementwise=(False, "bool")),
     "SaltAndPepper": _simple(SaltAndPepper, amount=([0.01, 0.06], "pair"),
                              salt_vs_pepper=([0.4, 0.6], "pair")),
-    "ImageCompression": _jpeg,
+    "ImageCompression": _compression,
+    "D4": lambda a: _make(D4),
+    "ToSepia": lambda a: _make(ToSepia),
+    "RandomToneCurve": lambda a: _make(RandomToneCurve, scale=a.number("scale", 0.1),
+                                       per_channel=a.flag("per_channel", False)),
+    "UnsharpMask": _unsharp_mask,
+    "ZoomBlur": _zoom_blur,
+    "GlassBlur": _glass_blur,
+    "Morphological": _morphological,
+    "ChannelDropout": lambda a: _make(ChannelDropout,
+                                      channel_drop_range=a.int_range("channel_drop_range", [1, 1]),
+                                      fill=a.number("fill", 0)),
+    "PixelDropout": _pixel_dropout,
+    "XYMasking": _xy_masking,
     "Downscale": _downscale,
     "Blur": _box_blur(Blur),
     "MedianBlur": _box_blur(MedianBlur),

@@ -88,6 +88,10 @@ class Transform:
     # True where float images are read as values in [0, 1] (colour, noise, filters): a pipeline
     # holding one refuses a float image outside that range instead of clipping it to garbage
     unit_float_images: ClassVar[bool] = False
+    # the image dtypes (numpy names) this transform takes; the image pass refuses an image of
+    # another dtype before running anything. uint16 must be claimed: a transform written for 8
+    # bits would read it on the wrong range
+    image_dtypes: ClassVar[frozenset[str]] = frozenset({"uint8", "float32"})
     random: ClassVar[bool] = True  # False: sample_params draws nothing, so no generator is made
     # True: sample_params returns str keys and JSON-native values only (Python int, float, str,
     # bool, lists of them), so the runner records them without converting; the invariant

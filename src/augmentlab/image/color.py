@@ -14,7 +14,7 @@ from ..core.params import check_number, to_range
 from ..core.rng import integer, uniform
 from ..core.sample import Sample
 from ..core.types import IntRange, Range
-from .functional.dtype import as_uint8, each_channel, like
+from .functional.dtype import DEPTHS, as_uint8, each_channel, like, max_value
 from .spatial.bases import ImageOnlyTransform, PointwiseTransform, require_channels
 from .spatial.lut import apply_lut
 
@@ -46,28 +46,44 @@ def _channels(image: np.ndarray) -> int:
 
 class BrightnessContrast(PointwiseTransform):
     """``x * (1 + c) + b`` with ``c ~ U(contrast_limit)`` and ``b ~ U(brightness_limit)`` (as a
-    fraction of the maximum value).
+    fraction of the maximum value: 255, 65535, or 1 for float images). ``per_channel=True``
+    draws ``c`` and ``b`` for each channel apart (the bands of a satellite image, say).
 
     Example:
         >>> import numpy as np, augmentlab as al
         >>> t = al.BrightnessContrast(brightness_limit=(0.2, 0.2), contrast_limit=(0, 0))
         >>> int(t(image=np.full((1, 1), 100, np.uint8))["image"][0, 0])
         151
+        >>> t = al.BrightnessContrast(brightness_limit=(-0.2, 0.2), per_channel=True)
+        >>> len(set(t(image=np.full((8, 8, 5), 100, np.uint8), seed=0)["image"][0, 0].tolist()))
+        5
     """
 
     def __init__(self, *, brightness_limit: Range = 0.2, contrast_limit: Range = 0.2,
-                 p: float = 1.0) -> None:
+                 per_channel: bool = False, p: float = 1.0) -> None:
         super().__init__(p=p)
         self.brightness_limit = to_range("BrightnessContrast", "brightness_limit", brightness_limit)
         self.contrast_limit = to_range("BrightnessContrast", "contrast_limit", contrast_limit,
                                        low=-1)
+        self.per_channel = bool(per_channel)
 
     def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
-        return {"alpha": 1.0 + uniform(rng, *self.contrast_limit),
-                "beta": uniform(rng, *self.brightness_limit)}
+        if not self.per_channel:
+            return {"alpha": 1.0 + uniform(rng, *self.contrast_limit),
+                    "beta": uniform(rng, *self.brightness_limit)}
+        keys = sample.keys_of("image")
+        n = _channels(sample[keys[0]]) if keys else 1
+        return {"alpha": (1.0 + rng.uniform(*self.contrast_limit, size=n)).tolist(),
+                "beta": rng.uniform(*self.brightness_limit, size=n).tolist()}
 
     def curve(self, x: np.ndarray, params: dict[str, Any]) -> np.ndarray:
-        return x * params["alpha"] + params["beta"]
+        alpha, beta = params["alpha"], params["beta"]
+        if isinstance(alpha, list):
+            if len(alpha) != x.shape[-1]:
+                raise InvalidInput(f"BrightnessContrast: params are for {len(alpha)} channels, "
+                                   f"the image has {x.shape[-1]}")
+            alpha, beta = np.asarray(alpha), np.asarray(beta)
+        return x * alpha + beta
 
 
 class RandomGamma(PointwiseTransform):
@@ -321,6 +337,7 @@ class ToGray(ImageOnlyTransform):
     """
 
     random = False
+    native_dtypes = DEPTHS  # OpenCV's grey conversion rounds 16-bit values itself
 
     def __init__(self, *, p: float = 0.5) -> None:
         super().__init__(p=p)
@@ -337,7 +354,7 @@ _PERMUTATIONS = {order: np.eye(3, dtype=np.float32)[list(order)]
 
 
 class ChannelShuffle(ImageOnlyTransform):
-    """Permute the channels at random.
+    """Permute the channels at random (any number of channels, any dtype and range).
 
     Example:
         >>> import numpy as np, augmentlab as al
@@ -345,6 +362,9 @@ class ChannelShuffle(ImageOnlyTransform):
         >>> sorted(out["image"][0, 0].tolist())
         [1, 2, 3]
     """
+
+    native_dtypes = DEPTHS
+    unit_float_images = False  # values are moved, never read
 
     def __init__(self, *, p: float = 0.5) -> None:
         super().__init__(p=p)
@@ -375,7 +395,8 @@ class ChannelShuffle(ImageOnlyTransform):
 
 
 class Equalize(ImageOnlyTransform):
-    """Histogram equalisation per channel (float images are equalised on 256 levels).
+    """Histogram equalisation per channel (uint16 images on their 65,536 levels; float images
+    on 256).
 
     Example:
         >>> import numpy as np, augmentlab as al
@@ -389,12 +410,35 @@ class Equalize(ImageOnlyTransform):
     def __init__(self, *, p: float = 0.5) -> None:
         super().__init__(p=p)
 
+    native_dtypes = DEPTHS
+
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        if image.dtype == np.uint16:
+            return each_channel(_equalize16, image)
         return like(each_channel(cv2.equalizeHist, as_uint8(image)), image)
 
 
+def _equalize16(plane: np.ndarray) -> np.ndarray:
+    """OpenCV's equalizeHist on a 16-bit plane (which it does not take): each level maps to its
+    share of the pixels below it, the darkest present level to 0.
+
+    Example:
+        >>> _equalize16(np.array([[10, 20], [30, 40]], np.uint16)).tolist()
+        [[0, 21845], [43690, 65535]]
+    """
+    hist = np.bincount(plane.ravel(), minlength=65536)
+    cdf = np.cumsum(hist)
+    low = cdf[np.flatnonzero(hist)[0]]
+    if cdf[-1] == low:  # one level: nothing to spread
+        return plane.copy()
+    table = np.rint((cdf - low) * (65535.0 / (cdf[-1] - low)))
+    return np.clip(table, 0, 65535).astype(np.uint16)[plane]
+
+
 class CLAHE(ImageOnlyTransform):
-    """Contrast-limited adaptive histogram equalisation (on L of Lab for RGB images).
+    """Contrast-limited adaptive histogram equalisation (on L of Lab for RGB images). uint16
+    images are refused: OpenCV's 16-bit CLAHE clips 65,536-bin tile histograms, which behaves
+    unlike the 8-bit one its clip limits are tuned for.
 
     Example:
         >>> import numpy as np, augmentlab as al
@@ -414,6 +458,10 @@ class CLAHE(ImageOnlyTransform):
 
     def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         return {"clip_limit": uniform(rng, *self.clip_limit)}
+
+    image_dtypes = frozenset({"uint8", "float32"})
+    uint16_refusal = ("its clip limit is tuned for 8-bit tile histograms; Equalize works on 16 "
+                      "bits")
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         clahe = cv2.createCLAHE(clipLimit=params["clip_limit"], tileGridSize=self.tile_grid_size)
@@ -495,8 +543,9 @@ class Normalize(ImageOnlyTransform):
 
     ``max_pixel_value`` defaults to 255, as in Albumentations. float32 images hold 0..1 in
     augmentlab, so on them give ``max_pixel_value=1.0`` or ``None`` (the dtype's maximum: 255 for
-    uint8, 1 for float32); 255 on a float32 image raises `InvalidInput` instead of dividing by 255
-    twice.
+    uint8, 65535 for uint16, 1 for float32); 255 on a float32 image raises `InvalidInput` instead
+    of dividing by 255 twice, and so does 255 on a uint16 image (give ``None``, 65535, or the
+    sensor's own maximum, e.g. 4095 for 12 bits).
 
     Example:
         >>> import numpy as np, augmentlab as al
@@ -512,6 +561,7 @@ class Normalize(ImageOnlyTransform):
 
     changes_dtype = True
     unit_float_images = False  # max_pixel_value says how it reads values (and is checked)
+    native_dtypes = DEPTHS
 
     def __init__(self, *, mean: float | Sequence[float] | np.ndarray = _IMAGENET_MEAN,
                  std: float | Sequence[float] | np.ndarray = _IMAGENET_STD,
@@ -529,11 +579,17 @@ class Normalize(ImageOnlyTransform):
             if len(arr) not in (1, c):
                 raise InvalidInput(f"Normalize: {name} has {len(arr)} values but the image has "
                                    f"{c} channel(s)")
-        if image.dtype != np.uint8 and self.max_pixel_value is not None and self.max_pixel_value > 1:
+        if image.dtype.kind == "f" and self.max_pixel_value is not None and self.max_pixel_value > 1:
             raise InvalidInput(f"Normalize: max_pixel_value={self.max_pixel_value:g} on a float32 "
                                "image, whose values are 0..1 in augmentlab; pass "
                                "max_pixel_value=1.0 or None (the dtype's maximum)")
-        top = self.max_pixel_value or (255.0 if image.dtype == np.uint8 else 1.0)
+        if image.dtype == np.uint16 and self.max_pixel_value is not None and \
+                self.max_pixel_value <= 255:
+            raise InvalidInput(f"Normalize: max_pixel_value={self.max_pixel_value:g} on a uint16 "
+                               "image, whose values run to 65535; pass max_pixel_value=None (the "
+                               "dtype's maximum), 65535, or the sensor's own maximum (4095 for 12 "
+                               "bits)")
+        top = self.max_pixel_value or max_value(image)
         scale = np.broadcast_to(1.0 / (top * self.std.astype(np.float64)), (c,))
         offset = np.broadcast_to(-self.mean.astype(np.float64) / self.std, (c,))
         if image.dtype == np.uint8:  # 256 values per channel: a float32 lookup table

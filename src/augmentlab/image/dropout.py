@@ -1,7 +1,10 @@
-"""Erasing: CoarseDropout (Cutout), GridDropout, RandomErasing.
+"""Erasing: CoarseDropout (Cutout), GridDropout, RandomErasing, XYMasking, PixelDropout and
+ChannelDropout.
 
 Holes change pixels (and, with ``fill_mask`` set, the mask); boxes and keypoints are left as
-they are: the object is still there, only hidden.
+they are: the object is still there, only hidden. Every one takes any dtype and any number of
+channels; fills are in pixel units of the image's dtype (a float fill <= 1 on an integer image is
+a fraction of white), saturated rather than wrapped.
 """
 
 from __future__ import annotations
@@ -11,14 +14,16 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ..core.errors import InvalidConfig
+from ..core.errors import InvalidConfig, InvalidInput
 from ..core.params import check_number, shown, to_range
 from ..core.rng import integer, kernel_rng, uniform
 from ..core.sample import Sample
 from ..core.transform import Transform
 from ..core.types import Fill, IntRange, Range
+from .functional.dtype import DEPTHS, max_value
 
-__all__ = ["CoarseDropout", "GridDropout", "RandomErasing"]
+__all__ = ["ChannelDropout", "CoarseDropout", "GridDropout", "PixelDropout", "RandomErasing",
+           "XYMasking"]
 
 
 def _check_fill(owner: str, fill: Any) -> Any:
@@ -37,10 +42,36 @@ def _check_fill_mask(owner: str, fill_mask: Any) -> float | None:
     return None if fill_mask is None else check_number(owner, "fill_mask", fill_mask)
 
 
+def fill_value(fill: Any, image: np.ndarray) -> np.ndarray:
+    """A number (or one per channel) as `image` holds it: a float <= 1 on an integer image is a
+    fraction of white; integer images saturate rather than wrap around.
+
+    Example:
+        >>> fill_value(0.5, np.zeros(1, np.uint16)).tolist(), fill_value(300, np.zeros(1, np.uint8)).tolist()
+        (32768.0, 255.0)
+    """
+    if isinstance(fill, (int, float)):  # the common case, without array calls (~1 us)
+        v = float(fill)
+        if image.dtype.kind == "u":
+            top = max_value(image)
+            if isinstance(fill, float) and v <= 1:
+                v *= top  # a fraction of white, in the dtype's range
+            v = min(max(float(np.rint(v)), 0.0), top)
+        return np.array(v)
+    value = np.asarray(fill, dtype=np.float64)
+    if image.dtype.kind == "u":
+        top = max_value(image)
+        if isinstance(fill, float) and value.max() <= 1:
+            value = value * top
+        value = np.clip(np.rint(value), 0, top)
+    return value
+
+
 class _Holes(Transform):
     """Shared apply: params hold ``holes`` as [x0, y0, x1, y1] pixel rectangles."""
 
     _abstract = True
+    image_dtypes = DEPTHS
     fill: Any
     fill_mask: float | None
 
@@ -51,19 +82,19 @@ class _Holes(Transform):
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         out = image.copy()
         rng = kernel_rng(params["seed"]) if self.fill == "random" else None
-        top = 255 if image.dtype == np.uint8 else 1.0
+        top = max_value(image)
+        if rng is None:
+            value = fill_value(self.fill, image)
+            value = value if value.ndim == 0 or image.ndim == 3 else value.ravel()[0]
         for x0, y0, x1, y1 in params["holes"]:
             region = out[y0:y1, x0:x1]
             if rng is not None:
-                if image.dtype == np.uint8:
-                    region[...] = rng.integers(0, 256, region.shape, dtype=np.uint8)
+                if image.dtype.kind == "u":  # every value of the dtype's own range
+                    region[...] = rng.integers(0, int(top) + 1, region.shape, dtype=image.dtype)
                 else:
                     region[...] = rng.random(region.shape, dtype=np.float32)
             else:
-                value = np.asarray(self.fill, dtype=np.float64)
-                if image.dtype == np.uint8 and value.max() <= 1 and isinstance(self.fill, float):
-                    value = value * top
-                region[...] = value if value.ndim == 0 or image.ndim == 3 else value.ravel()[0]
+                region[...] = value
         return out
 
     def apply_mask(self, mask: np.ndarray, params: dict[str, Any]) -> np.ndarray:
@@ -205,3 +236,182 @@ class RandomErasing(_Holes):
                 holes = [[x0, y0, x0 + ew, y0 + eh]]
                 break
         return {"holes": holes, "seed": integer(rng, 0, 2**63 - 1)}
+
+
+class XYMasking(_Holes):
+    """SpecAugment-style stripes: ``num_masks_x`` vertical stripes of ``mask_x_length`` pixels
+    (full height) and ``num_masks_y`` horizontal ones of ``mask_y_length`` (full width), filled
+    with ``fill`` (``fill_mask`` on masks when given). As Albumentations' ``XYMasking``.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> t = al.XYMasking(num_masks_x=1, mask_x_length=3, p=1.0)
+        >>> int((t(image=np.ones((4, 10), np.uint8), seed=0)["image"] == 0).sum())
+        12
+    """
+
+    native_params = True
+
+    def __init__(self, *, num_masks_x: IntRange = 0, num_masks_y: IntRange = 0,
+                 mask_x_length: IntRange = 0, mask_y_length: IntRange = 0,
+                 fill: Fill | Literal["random"] = 0, fill_mask: float | None = None,
+                 p: float = 0.5) -> None:
+        super().__init__(p=p)
+        ranges = {}
+        for name, value in (("num_masks_x", num_masks_x), ("num_masks_y", num_masks_y),
+                            ("mask_x_length", mask_x_length), ("mask_y_length", mask_y_length)):
+            lo, hi = to_range("XYMasking", name, value, center=None, low=0)
+            if lo != int(lo) or hi != int(hi):
+                raise InvalidConfig(f"XYMasking: {name}={shown(value)} must be whole numbers")
+            ranges[name] = (int(lo), int(hi))
+        self.num_masks_x, self.num_masks_y = ranges["num_masks_x"], ranges["num_masks_y"]
+        self.mask_x_length, self.mask_y_length = ranges["mask_x_length"], ranges["mask_y_length"]
+        if not ((self.num_masks_x[1] and self.mask_x_length[1]) or
+                (self.num_masks_y[1] and self.mask_y_length[1])):
+            raise InvalidConfig("XYMasking: nothing to mask; give num_masks_x with mask_x_length "
+                                "(vertical stripes) and/or num_masks_y with mask_y_length "
+                                "(horizontal ones), e.g. num_masks_x=(1, 3), mask_x_length=(5, 20)")
+        self.fill = _check_fill("XYMasking", fill)
+        self.fill_mask = _check_fill_mask("XYMasking", fill_mask)
+
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
+        h, w = sample.size
+        holes = []
+        for vertical, count, length in ((True, self.num_masks_x, self.mask_x_length),
+                                        (False, self.num_masks_y, self.mask_y_length)):
+            if not (count[1] and length[1]):
+                continue
+            side = w if vertical else h
+            for _ in range(integer(rng, count[0], count[1] + 1)):
+                size = min(side, integer(rng, length[0], length[1] + 1))
+                start = integer(rng, 0, side - size + 1)
+                holes.append([start, 0, start + size, h] if vertical else [0, start, w, start + size])
+        return {"holes": holes, "seed": integer(rng, 0, 2**63 - 1)}
+
+
+class PixelDropout(Transform):
+    """Set each pixel to ``drop_value`` with probability ``dropout_prob`` (each channel apart
+    with ``per_channel=True``; ``drop_value=None``: random values of the dtype's range). With
+    ``mask_drop_value`` set, the mask's dropped pixels take it too. As Albumentations'
+    ``PixelDropout`` (``p=0.5``).
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> out = al.PixelDropout(dropout_prob=0.5, p=1.0)(image=np.ones((32, 32), np.uint8), seed=0)
+        >>> 0.4 < float((out["image"] == 0).mean()) < 0.6
+        True
+    """
+
+    image_dtypes = DEPTHS
+    native_params = True
+
+    def __init__(self, *, dropout_prob: float = 0.01, per_channel: bool = False,
+                 drop_value: Fill | None = 0, mask_drop_value: float | None = None,
+                 p: float = 0.5) -> None:
+        super().__init__(p=p)
+        self.dropout_prob = float(check_number("PixelDropout", "dropout_prob", dropout_prob,
+                                               low=0, high=1))
+        self.per_channel = bool(per_channel)
+        self.drop_value = None if drop_value is None else _check_fill("PixelDropout", drop_value)
+        self.mask_drop_value = _check_fill_mask("PixelDropout", mask_drop_value)
+
+    @property
+    def fields(self) -> frozenset[str]:  # type: ignore[override]
+        return frozenset({"image", "mask"}) if self.mask_drop_value is not None \
+            else frozenset({"image"})
+
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
+        keys = sample.keys_of("image")
+        image = sample[keys[0]] if keys else None
+        channels = 1 if image is None or image.ndim == 2 or not self.per_channel else image.shape[2]
+        return {"channels": channels, "seed": integer(rng, 0, 2**63 - 1)}
+
+    def _dropped(self, size: tuple[int, int], params: dict[str, Any]) -> tuple[np.ndarray, Any]:
+        """The drop pattern ``(H, W[, C])`` and the generator that draws random values next."""
+        rng = kernel_rng(params["seed"])
+        channels = params["channels"]
+        shape = size if channels == 1 and not self.per_channel else (*size, channels)
+        return rng.random(shape, dtype=np.float32) < self.dropout_prob, rng
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        drop, rng = self._dropped(image.shape[:2], params)
+        if drop.ndim == 3 and (image.ndim == 2 or drop.shape[2] != image.shape[2]):
+            raise InvalidInput(f"PixelDropout: params are for {drop.shape[2]} channels, the image "
+                               f"has {1 if image.ndim == 2 else image.shape[2]}")
+        out = image.copy()
+        if drop.ndim == 2 and image.ndim == 3:
+            drop = np.repeat(drop[:, :, None], image.shape[2], axis=2)
+        if self.drop_value is None:
+            n = int(drop.sum())
+            if image.dtype.kind == "u":
+                out[drop] = rng.integers(0, int(max_value(image)) + 1, n, dtype=image.dtype)
+            else:
+                out[drop] = rng.random(n, dtype=np.float32)
+        else:
+            value = fill_value(self.drop_value, image)
+            if value.ndim == 0:
+                out[drop] = value
+            else:
+                full = np.broadcast_to(value, out.shape)
+                out[drop] = full[drop]
+        return out
+
+    def apply_mask(self, mask: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        drop, _ = self._dropped(mask.shape[:2], params)
+        if drop.ndim == 3:
+            drop = np.any(drop, axis=2)
+        out = mask.copy()
+        out[drop] = self.mask_drop_value
+        return out
+
+
+class ChannelDropout(Transform):
+    """Fill a random ``channel_drop_range`` of channels with ``fill`` (at least one channel is
+    kept). As Albumentations' ``ChannelDropout`` (``p=0.5``); needs 2 or more channels.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> out = al.ChannelDropout(p=1.0)(image=np.full((2, 2, 3), 9, np.uint8), seed=0)
+        >>> sorted(int(out["image"][0, 0, c]) for c in range(3))
+        [0, 9, 9]
+    """
+
+    fields = frozenset({"image"})
+    image_dtypes = DEPTHS
+    native_params = True
+
+    def __init__(self, *, channel_drop_range: IntRange = (1, 1), fill: float = 0,
+                 p: float = 0.5) -> None:
+        super().__init__(p=p)
+        lo, hi = to_range("ChannelDropout", "channel_drop_range", channel_drop_range, center=None,
+                          low=1)
+        if lo != int(lo) or hi != int(hi):
+            raise InvalidConfig(f"ChannelDropout: channel_drop_range={shown(channel_drop_range)} "
+                                "must be whole numbers >= 1")
+        self.channel_drop_range = (int(lo), int(hi))
+        self.fill = check_number("ChannelDropout", "fill", fill)
+
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
+        keys = sample.keys_of("image")
+        channels = 1 if not keys or sample[keys[0]].ndim == 2 else sample[keys[0]].shape[2]
+        if channels <= self.channel_drop_range[1]:
+            raise InvalidInput(f"ChannelDropout: the image has {channels} channel(s) and up to "
+                               f"{self.channel_drop_range[1]} would be dropped; at least one must "
+                               "stay (lower channel_drop_range, or leave it out for grey images)")
+        n = integer(rng, self.channel_drop_range[0], self.channel_drop_range[1] + 1)
+        pool = list(range(channels))
+        for i in range(n):  # a partial shuffle: n draws (Generator.choice costs ~10 us)
+            j = integer(rng, i, channels)
+            pool[i], pool[j] = pool[j], pool[i]
+        return {"channels": sorted(pool[:n])}
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        channels = 1 if image.ndim == 2 else image.shape[2]
+        if any(c >= channels for c in params["channels"]):
+            raise InvalidInput(f"ChannelDropout: params name channels {params['channels']}, the "
+                               f"image has {channels}")
+        out = image.copy()
+        value = fill_value(self.fill, image)
+        for c in params["channels"]:  # a basic slice per channel: fancy indexing is ~3x slower
+            out[:, :, c] = value
+        return out

@@ -1,7 +1,14 @@
-"""Blur and sharpening filters (convolutions; pixel values only)."""
+"""Blur and sharpening filters (convolutions; pixel values only).
+
+Every filter takes uint8, uint16 and float32 images with any number of channels, in their own
+dtype (OpenCV convolves and rounds 16-bit images itself). The blurs average, so their output stays
+within the input's range: they read float images of any range (not only [0, 1]); Sharpen and
+Emboss overshoot and clip, so they read float images as [0, 1].
+"""
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -9,14 +16,15 @@ import cv2
 import numpy as np
 
 from ..core.errors import InvalidConfig
-from ..core.params import to_range
-from ..core.rng import integer, uniform
+from ..core.params import check_choice, check_number, to_range
+from ..core.rng import integer, kernel_rng, uniform
 from ..core.sample import Sample
 from ..core.types import IntRange, Range
-from .functional.dtype import each_channel
+from .functional.dtype import DEPTHS, as_float, each_channel, like
 from .spatial.bases import ImageOnlyTransform
 
-__all__ = ["Blur", "Defocus", "Emboss", "GaussianBlur", "MedianBlur", "MotionBlur", "Sharpen"]
+__all__ = ["Blur", "Defocus", "Emboss", "GaussianBlur", "GlassBlur", "MedianBlur", "Morphological",
+           "MotionBlur", "Sharpen", "UnsharpMask", "ZoomBlur"]
 
 
 def _odd_range(owner: str, name: str, value: Any, low: int = 3) -> tuple[int, int]:
@@ -30,11 +38,21 @@ def _odd(rng: np.random.Generator, lo: int, hi: int) -> int:
     return int(rng.choice(np.arange(lo, hi + 1, 2)))
 
 
-def _filter(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+def _filter(image: np.ndarray, kernel: np.ndarray, *, clip: bool = False) -> np.ndarray:
+    """`image` convolved with `kernel` in its own dtype (integers saturate); float results are
+    clipped to [0, 1] only for kernels that overshoot (`clip`)."""
     out = cv2.filter2D(image, -1, kernel.astype(np.float32), borderType=cv2.BORDER_REFLECT_101)
     if image.ndim == 3 and out.ndim == 2:
         out = out[:, :, None]
-    return out if image.dtype == np.uint8 else np.clip(out, 0, 1)
+    return np.clip(out, 0, 1) if clip and image.dtype.kind == "f" else out
+
+
+class _Filter(ImageOnlyTransform):
+    """A convolution in the image's own dtype; an averaging one reads floats of any range."""
+
+    _abstract = True
+    native_dtypes = DEPTHS
+    unit_float_images = False  # averaging: the output stays within the input's range
 
 
 def _blend_with_identity(kernel: np.ndarray, alpha: float) -> np.ndarray:
@@ -49,7 +67,7 @@ def _blend_with_identity(kernel: np.ndarray, alpha: float) -> np.ndarray:
     return (1 - alpha) * identity + alpha * kernel
 
 
-class _OddKernel(ImageOnlyTransform):
+class _OddKernel(_Filter):
     """A filter with a random odd kernel size drawn from ``blur_limit``."""
 
     _abstract = True
@@ -76,7 +94,7 @@ class Blur(_OddKernel):
         return _filter(image, np.full((k, k), 1.0 / (k * k)))
 
 
-class GaussianBlur(ImageOnlyTransform):
+class GaussianBlur(_Filter):
     """Gaussian blur. ``sigma_limit`` in pixels (0 derives sigma from the kernel size);
     ``blur_limit`` the odd kernel sizes, or 0 (the default, as in Albumentations) to size the
     kernel to each drawn sigma (``2 * ceil(3 * sigma) + 1``). Defaults: sigma 0.5..3, ``p=0.5``.
@@ -117,7 +135,8 @@ class GaussianBlur(ImageOnlyTransform):
 
 
 class MedianBlur(_OddKernel):
-    """Median filter with a random odd aperture (float32 images: 3 or 5 only, an OpenCV limit).
+    """Median filter with a random odd aperture (uint16 and float32 images: 3 or 5 only, an
+    OpenCV limit).
 
     Example:
         >>> import numpy as np, augmentlab as al
@@ -128,14 +147,14 @@ class MedianBlur(_OddKernel):
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         k = params["ksize"]
         if image.dtype != np.uint8 and k > 5:
-            k = 5  # OpenCV's median on float32 supports apertures 3 and 5 only
+            k = 5  # OpenCV's median on uint16 and float32 supports apertures 3 and 5 only
         if image.ndim == 3 and image.shape[2] > 4:
             return each_channel(lambda plane: cv2.medianBlur(plane, k), image)
         out = cv2.medianBlur(np.ascontiguousarray(image), k)
         return out[:, :, None] if image.ndim == 3 and out.ndim == 2 else out
 
 
-class MotionBlur(ImageOnlyTransform):
+class MotionBlur(_Filter):
     """Blur along a random line (length from ``blur_limit``, any angle) through the centre.
 
     Example:
@@ -162,7 +181,7 @@ class MotionBlur(ImageOnlyTransform):
         return _filter(image, kernel / kernel.sum())
 
 
-class Defocus(ImageOnlyTransform):
+class Defocus(_Filter):
     """Lens defocus: a disc kernel of random ``radius`` softened by ``alias_blur``.
 
     Example:
@@ -191,7 +210,7 @@ class Defocus(ImageOnlyTransform):
         return _filter(image, disc / disc.sum())
 
 
-class Sharpen(ImageOnlyTransform):
+class Sharpen(_Filter):
     """Blend the image with a sharpened copy: ``alpha`` is the blend, ``lightness`` the centre
     weight.
 
@@ -200,6 +219,8 @@ class Sharpen(ImageOnlyTransform):
         >>> al.Sharpen()(image=np.zeros((8, 8, 3), np.uint8), seed=0)["image"].shape
         (8, 8, 3)
     """
+
+    unit_float_images = True  # it overshoots: float results are clipped to [0, 1]
 
     def __init__(self, *, alpha: Range = (0.2, 0.5), lightness: Range = (0.5, 1.0),
                  p: float = 0.5) -> None:
@@ -214,10 +235,10 @@ class Sharpen(ImageOnlyTransform):
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         a, lightness = params["alpha"], params["lightness"]
         sharp = np.array([[-1, -1, -1], [-1, 8 + lightness, -1], [-1, -1, -1]], np.float32)
-        return _filter(image, _blend_with_identity(sharp, a))
+        return _filter(image, _blend_with_identity(sharp, a), clip=True)
 
 
-class Emboss(ImageOnlyTransform):
+class Emboss(_Filter):
     """Blend the image with an embossed copy (``alpha`` blend, ``strength`` relief).
 
     Example:
@@ -225,6 +246,8 @@ class Emboss(ImageOnlyTransform):
         >>> al.Emboss()(image=np.zeros((8, 8), np.uint8), seed=0)["image"].shape
         (8, 8)
     """
+
+    unit_float_images = True  # it overshoots: float results are clipped to [0, 1]
 
     def __init__(self, *, alpha: Range = (0.2, 0.5), strength: Range = (0.2, 0.7),
                  p: float = 0.5) -> None:
@@ -239,4 +262,177 @@ class Emboss(ImageOnlyTransform):
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         a, s = params["alpha"], params["strength"]
         emboss = np.array([[-1 - s, -s, 0], [-s, 1, s], [0, s, 1 + s]], np.float32)
-        return _filter(image, _blend_with_identity(emboss, a))
+        return _filter(image, _blend_with_identity(emboss, a), clip=True)
+
+
+class UnsharpMask(ImageOnlyTransform):
+    """Unsharp masking: add ``alpha`` times the detail (the image minus its Gaussian blur) where
+    that detail exceeds ``threshold`` (in 0..255 units, so flat noise is not sharpened), with a
+    soft edge. As Albumentations' ``UnsharpMask`` (same defaults, ``p=0.5``).
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> img = np.zeros((9, 9), np.uint8); img[:, 4:] = 200
+        >>> out = al.UnsharpMask(alpha=(1, 1), p=1.0)(image=img, seed=0)["image"]
+        >>> int(out[4, 3]) < 0 + 1 and int(out[4, 4]) > 200  # the edge overshoots on the bright side
+        True
+    """
+
+    native_params = True
+
+    def __init__(self, *, blur_limit: IntRange = (3, 7), sigma_limit: Range = 0.0,
+                 alpha: Range = (0.2, 0.5), threshold: float = 10, p: float = 0.5) -> None:
+        super().__init__(p=p)
+        self.blur_limit = _odd_range("UnsharpMask", "blur_limit", blur_limit)
+        self.sigma_limit = to_range("UnsharpMask", "sigma_limit", sigma_limit, center=None, low=0)
+        self.alpha = to_range("UnsharpMask", "alpha", alpha, center=None, low=0, high=1)
+        self.threshold = float(check_number("UnsharpMask", "threshold", threshold, low=0,
+                                            high=255))
+
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
+        return {"ksize": _odd(rng, *self.blur_limit), "sigma": uniform(rng, *self.sigma_limit),
+                "alpha": uniform(rng, *self.alpha)}
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        k, sigma = params["ksize"], params["sigma"]
+        x = as_float(image)
+
+        def blur(a: np.ndarray) -> np.ndarray:
+            return cv2.GaussianBlur(a, (k, k), sigma, borderType=cv2.BORDER_REFLECT_101).reshape(a.shape)
+
+        detail = x - blur(x)
+        soft = blur((np.abs(detail) * 255 > self.threshold).astype(np.float32))
+        sharp = np.clip(x + np.float32(params["alpha"]) * detail, 0, 1)
+        return like(x + soft * (sharp - x), image)
+
+
+_MORPH = ("dilation", "erosion")
+
+
+class Morphological(_Filter):
+    """Grow (``"dilation"``, the default) or shrink (``"erosion"``) bright regions with an
+    elliptical element of a random size in ``scale`` pixels: thicker or thinner strokes on
+    scanned text. Boxes and keypoints stay. Any dtype, any range, any channels.
+
+    Albumentations' ``Morphological`` takes ``scale`` as the element's fixed width and height;
+    here it is the range one square size is drawn from.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> img = np.zeros((7, 7), np.uint8); img[3, 3] = 255
+        >>> out = al.Morphological(scale=3, p=1.0)(image=img, seed=0)["image"]
+        >>> (out[2:5, 2:5] > 0).astype(int).tolist()  # a 3x3 ellipse is a plus sign
+        [[0, 1, 0], [1, 1, 1], [0, 1, 0]]
+    """
+
+    native_params = True
+
+    def __init__(self, *, scale: IntRange = (2, 3), operation: str = "dilation",
+                 p: float = 0.5) -> None:
+        super().__init__(p=p)
+        lo, hi = to_range("Morphological", "scale", scale, center=None, low=1)
+        if lo != int(lo) or hi != int(hi):
+            raise InvalidConfig(f"Morphological: scale={scale!r} must be whole numbers of pixels")
+        self.scale = (int(lo), int(hi))
+        self.operation = check_choice("Morphological", "operation", operation, _MORPH)
+
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
+        return {"size": integer(rng, self.scale[0], self.scale[1] + 1)}
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        element = _ellipse(int(params["size"]))
+        op = cv2.dilate if self.operation == "dilation" else cv2.erode
+        return op(image, element).reshape(image.shape)
+
+
+@functools.lru_cache(maxsize=64)
+def _ellipse(size: int) -> np.ndarray:
+    """OpenCV's elliptical structuring element of `size` x `size` (read-only, built once)."""
+    element = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    element.flags.writeable = False
+    return element
+
+
+class ZoomBlur(ImageOnlyTransform):
+    """Radial blur of a zooming camera: the average of the image and copies of it enlarged
+    about the centre by 1, 1 + step, 1 + 2 step, ... below a drawn ``max_factor``, the step drawn
+    from ``step_factor``. As Albumentations' ``ZoomBlur`` (same defaults, ``p=0.5``; each copy is
+    one affine warp of the whole image rather than a crop and a resize).
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> img = np.zeros((32, 32), np.uint8); img[15:17, 15:17] = 255
+        >>> out = al.ZoomBlur(max_factor=(1.3, 1.3), step_factor=(0.05, 0.05), p=1.0)(image=img)
+        >>> int(out["image"][16, 16]) == 255, int(out["image"][0, 0]) == 0
+        (True, True)
+    """
+
+    native_params = True
+
+    def __init__(self, *, max_factor: Range = (1.0, 1.31), step_factor: Range = (0.01, 0.03),
+                 p: float = 0.5) -> None:
+        super().__init__(p=p)
+        self.max_factor = to_range("ZoomBlur", "max_factor", max_factor, center=None, low=1,
+                                   high=10)
+        self.step_factor = to_range("ZoomBlur", "step_factor", step_factor, center=None,
+                                    low=1e-3, high=1)
+
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
+        step = uniform(rng, *self.step_factor)
+        return {"step": step, "max_factor": max(1.0 + step, uniform(rng, *self.max_factor))}
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        factors = np.arange(1.0, params["max_factor"], params["step"])
+        h, w = image.shape[:2]
+        cx, cy = (w - 1) / 2, (h - 1) / 2
+        total = image.astype(np.float32)
+        for f in factors:  # the image itself once, then each zoomed copy
+            m = np.array([[f, 0, (1 - f) * cx], [0, f, (1 - f) * cy]], np.float32)
+            zoomed = cv2.warpAffine(image, m, (w, h), flags=cv2.INTER_LINEAR,
+                                    borderMode=cv2.BORDER_REFLECT_101)
+            total += zoomed.reshape(image.shape)
+        total *= np.float32(1.0 / (len(factors) + 1))
+        if image.dtype == np.uint8:
+            return np.clip(np.rint(total), 0, 255).astype(np.uint8)
+        return np.clip(total, 0, 1)
+
+
+class GlassBlur(ImageOnlyTransform):
+    """Frosted glass: blur (``sigma``), swap every pixel with a random neighbour at most
+    ``max_delta`` away, ``iterations`` times, and blur again. As Albumentations' ``GlassBlur``
+    in its ``"fast"`` mode (same defaults, ``p=0.5``); the swaps are drawn from the step's seed.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> img = np.zeros((16, 16), np.uint8); img[:, 8:] = 255
+        >>> out = al.GlassBlur(p=1.0)(image=img, seed=0)["image"]
+        >>> out.shape, 0 < int(out[8, 8]) < 255
+        ((16, 16), True)
+    """
+
+    native_params = True
+
+    def __init__(self, *, sigma: float = 0.7, max_delta: int = 4, iterations: int = 2,
+                 p: float = 0.5) -> None:
+        super().__init__(p=p)
+        self.sigma = float(check_number("GlassBlur", "sigma", sigma, low=0.01, high=100))
+        self.max_delta = int(check_number("GlassBlur", "max_delta", max_delta, low=1, high=64,
+                                          integer=True))
+        self.iterations = int(check_number("GlassBlur", "iterations", iterations, low=1,
+                                           high=32, integer=True))
+
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
+        return {"seed": integer(rng, 0, 2**63 - 1)}
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        d = self.max_delta
+        x = cv2.GaussianBlur(image, (0, 0), self.sigma).reshape(image.shape)
+        hs = np.arange(image.shape[0] - d, d, -1)
+        ws = np.arange(image.shape[1] - d, d, -1)
+        if len(hs) and len(ws):
+            rows, cols = np.tile(hs, len(ws)), np.repeat(ws, len(hs))
+            dxy = kernel_rng(params["seed"]).integers(-d, d, (len(rows), self.iterations, 2))
+            for i in range(self.iterations):
+                r2, c2 = rows + dxy[:, i, 0], cols + dxy[:, i, 1]
+                x[rows, cols], x[r2, c2] = x[r2, c2], x[rows, cols]
+        return cv2.GaussianBlur(x, (0, 0), self.sigma).reshape(image.shape)

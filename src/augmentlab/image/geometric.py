@@ -15,6 +15,7 @@ from .functional import matrices as mx
 from .spatial.bases import GeometricTransform
 
 __all__ = [
+    "D4",
     "Affine",
     "HorizontalFlip",
     "Perspective",
@@ -106,6 +107,56 @@ class RandomRotate90(GeometricTransform):
 
     def output_size(self, params: dict[str, Any], size: Size) -> Size:
         return size if params["k"] % 2 == 0 else (size[1], size[0])
+
+
+# the 8 symmetries of a square, named as in Albumentations: identity, quarter turns counter-
+# clockwise, flips, and the transposes about the main ("t") and anti-diagonal ("hvt")
+D4_ELEMENTS = ("e", "r90", "r180", "r270", "v", "hvt", "h", "t")
+_SWAPS_SIDES = frozenset({"r90", "r270", "t", "hvt"})
+
+
+class D4(GeometricTransform):
+    """One of the 8 symmetries of a square (the dihedral group D4), uniformly: the identity,
+    quarter turns, flips and both transposes. For data with no preferred orientation (aerial and
+    microscope images). Moves masks, boxes and keypoints exactly; applied every time by default
+    (``p=1``, as in Albumentations).
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> img = np.array([[1, 2, 3], [4, 5, 6]], np.uint8)
+        >>> al.D4().matrix({"element": "t"}, (2, 3)).tolist()
+        [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
+        >>> al.D4()(image=img, seed=0)["image"].shape in [(2, 3), (3, 2)]
+        True
+    """
+
+    native_params = True
+
+    def __init__(self, *, p: float = 1.0) -> None:
+        super().__init__(p=p)
+
+    def sample_geometry(self, size: Size, rng: np.random.Generator) -> dict[str, Any]:
+        return {"element": D4_ELEMENTS[integer(rng, 0, 8)]}
+
+    def matrix(self, params: dict[str, Any], size: Size) -> np.ndarray:
+        h, w = size
+        element = params["element"]
+        if element not in D4_ELEMENTS:
+            raise InvalidConfig(f"D4: element {element!r} is not one of {', '.join(D4_ELEMENTS)}")
+        if element == "e":
+            return np.eye(3)
+        if element in ("r90", "r180", "r270"):
+            return mx.rot90({"r90": 1, "r180": 2, "r270": 3}[element], size)
+        if element == "v":
+            return mx.vflip(h)
+        if element == "h":
+            return mx.hflip(w)
+        if element == "t":
+            return mx.transpose()
+        return mx.rot90(2, (w, h)) @ mx.transpose()  # hvt: transpose, then a half turn
+
+    def output_size(self, params: dict[str, Any], size: Size) -> Size:
+        return (size[1], size[0]) if params["element"] in _SWAPS_SIDES else size
 
 
 class Affine(GeometricTransform):

@@ -18,7 +18,8 @@ import numpy as np
 from ..core.errors import DataError
 from .spatial.warp import MAX_PIXELS
 
-__all__ = ["IMAGE_SUFFIXES", "MAX_PIXELS", "encode_image", "image_orientation", "read_image"]
+__all__ = ["IMAGE_SUFFIXES", "MAX_PIXELS", "encode_image", "encode_mask", "image_orientation",
+           "mask_palette", "read_image", "read_mask"]
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".pgm", ".ppm")
 
@@ -28,9 +29,10 @@ def read_image(path: Path, *, grayscale: bool = False, rgb: bool = False,
     """Read an image after checking its pixel count from the header (before decoding), turned the
     way its EXIF Orientation tag says.
 
-    As stored by default: a grey image is ``(H, W)``, an RGBA one keeps its alpha, and only 8-bit
-    colour images are accepted. ``rgb=True`` gives ``(H, W, 3)`` uint8 RGB whatever the file holds
-    (alpha dropped, grey repeated, 16-bit scaled down), ``grayscale=True`` ``(H, W)``.
+    As stored by default: a grey image is ``(H, W)``, an RGBA one keeps its alpha, and 16-bit
+    files stay uint16 (PNG, TIFF). ``rgb=True`` gives ``(H, W, 3)`` uint8 RGB whatever the file
+    holds (alpha dropped, grey repeated, 16-bit scaled down), ``grayscale=True`` ``(H, W)`` uint8.
+    Label masks are read with `read_mask` (class ids, not colours).
 
     Example:
         >>> import tempfile, cv2
@@ -55,9 +57,102 @@ def read_image(path: Path, *, grayscale: bool = False, rgb: bool = False,
     img = _turn(img, orientation)
     if grayscale or img.ndim == 2:
         return img
-    if img.dtype != np.uint8:
-        raise DataError(f"{img.dtype} images are not supported; convert to 8-bit", path=str(path))
+    if img.dtype not in (np.uint8, np.uint16):
+        raise DataError(f"{img.dtype} images are not supported; convert to 8 or 16 bits per "
+                        "channel", path=str(path))
     return cv2.cvtColor(img, cv2.COLOR_BGRA2RGBA if img.shape[2] == 4 else cv2.COLOR_BGR2RGB)
+
+
+def read_mask(path: Path, *, max_pixels: int = MAX_PIXELS) -> np.ndarray:
+    """Read a label mask as ``(H, W)`` class ids, turned the way its EXIF tag says.
+
+    A palette PNG (Pascal VOC's masks) gives its palette indices, not the colours they show; a
+    16-bit PNG or TIFF keeps its ids above 255. A colour mask whose channels differ is refused:
+    its colours are not class ids (map each colour to an id first).
+
+    Example:
+        >>> import tempfile
+        >>> from PIL import Image
+        >>> p = Path(tempfile.mkdtemp()) / "m.png"
+        >>> ids = np.array([[0, 1], [2, 15]], np.uint8)
+        >>> im = Image.fromarray(ids, mode="P"); im.putpalette([0, 0, 0, 128, 0, 0] * 128)
+        >>> im.save(p)
+        >>> read_mask(p).tolist()  # the indices, not the palette's colours
+        [[0, 1], [2, 15]]
+    """
+    import cv2
+    from PIL import Image
+
+    orientation = _checked_orientation(path, max_pixels)
+    with Image.open(path) as header:
+        palette = header.mode in ("P", "PA")
+        if palette:
+            try:
+                img = np.array(header.convert("P") if header.mode == "PA" else header)
+            except (OSError, SyntaxError, ValueError):
+                raise DataError("cannot decode this mask (corrupt or truncated)",
+                                path=str(path)) from None
+    if not palette:
+        data = np.fromfile(str(path), dtype=np.uint8)
+        decoded = cv2.imdecode(data, cv2.IMREAD_UNCHANGED | cv2.IMREAD_IGNORE_ORIENTATION) \
+            if data.size else None
+        if decoded is None:
+            raise DataError("cannot decode this mask (corrupt or truncated)", path=str(path))
+        img = decoded
+    if img.ndim == 3:
+        colour = img[:, :, :3]
+        if not ((colour == colour[:, :, :1]).all()):
+            raise DataError("this mask is a colour image whose channels differ: a mask must hold "
+                            "one class id per pixel (a grey or palette PNG); map each colour to "
+                            "its class id first", path=str(path))
+        img = np.ascontiguousarray(colour[:, :, 0])
+    if img.dtype.kind not in "ui":
+        raise DataError(f"a {img.dtype} mask cannot hold class ids; save it as 8- or 16-bit "
+                        "integers", path=str(path))
+    return _turn(img, orientation)
+
+
+def mask_palette(path: Path) -> list[int] | None:
+    """The palette of a palette PNG mask (to write augmented masks the same way), else None.
+    Only the header is read.
+
+    Example:
+        >>> import tempfile
+        >>> p = Path(tempfile.mkdtemp()) / "m.png"
+        >>> encode_mask(p, np.zeros((2, 2), np.uint8)) and mask_palette(p) is None
+        True
+    """
+    from PIL import Image
+
+    try:
+        with Image.open(path) as header:
+            return header.getpalette() if header.mode in ("P", "PA") else None
+    except (OSError, SyntaxError, ValueError):
+        return None
+
+
+def encode_mask(path: Path, mask: np.ndarray, palette: list[int] | None = None) -> bytes:
+    """A label mask encoded as the file `path` names (a lossless format: PNG, TIFF, BMP), with
+    `palette` as a palette PNG when given and every id fits in 8 bits.
+
+    Example:
+        >>> encode_mask(Path("m.png"), np.zeros((2, 2), np.uint8), [0, 0, 0] * 256)[1:4]
+        b'PNG'
+    """
+    if mask.ndim == 3 and mask.shape[2] == 1:
+        mask = mask[:, :, 0]
+    if palette is not None and mask.ndim == 2 and path.suffix.lower() == ".png" and (
+            mask.dtype == np.uint8 or (mask.size and mask.min() >= 0 and mask.max() <= 255)):
+        import io
+
+        from PIL import Image
+
+        img = Image.fromarray(mask.astype(np.uint8), mode="P")
+        img.putpalette(palette)
+        buf = io.BytesIO()
+        img.save(buf, format="PNG")
+        return buf.getvalue()
+    return encode_image(path, mask)
 
 
 def _checked_orientation(path: Path, max_pixels: int) -> int:
@@ -163,7 +258,8 @@ def _declared_size(path: Path, exc: Exception) -> str:
 
 
 def encode_image(path: Path, img: np.ndarray) -> bytes:
-    """An RGB(A) or grey image encoded as the file `path` names (JPEG at quality 95).
+    """An RGB(A) or grey image encoded as the file `path` names (JPEG at quality 95); 16-bit
+    images keep their depth in PNG and TIFF, and are refused by formats that cannot hold it.
 
     Example:
         >>> encode_image(Path("a.png"), np.zeros((2, 2, 3), np.uint8))[1:4]
@@ -171,10 +267,22 @@ def encode_image(path: Path, img: np.ndarray) -> bytes:
     """
     import cv2
 
+    suffix = path.suffix.lower()
+    if img.dtype == np.uint16 and suffix not in (".png", ".tif", ".tiff", ".pgm", ".ppm"):
+        raise DataError(f"a 16-bit image cannot be written as {suffix} without losing depth; "
+                        "write PNG or TIFF (or convert to 8 bits first)", path=str(path))
+    if img.dtype not in (np.uint8, np.uint16):
+        raise DataError(f"a {img.dtype} image cannot be written as {suffix}; convert it to uint8 "
+                        "(or uint16) first", path=str(path))
+    if img.ndim == 3 and img.shape[2] not in (1, 3, 4):
+        raise DataError(f"an image of {img.shape[2]} channels cannot be written as {suffix} "
+                        "(1, 3 or 4 channels)", path=str(path))
+    if img.ndim == 3 and img.shape[2] == 1:
+        img = img[:, :, 0]
     if img.ndim == 3:
         img = cv2.cvtColor(img, cv2.COLOR_RGBA2BGRA if img.shape[2] == 4 else cv2.COLOR_RGB2BGR)
-    params = [cv2.IMWRITE_JPEG_QUALITY, 95] if path.suffix.lower() in (".jpg", ".jpeg") else []
-    ok, buf = cv2.imencode(path.suffix.lower(), img, params)
+    params = [cv2.IMWRITE_JPEG_QUALITY, 95] if suffix in (".jpg", ".jpeg") else []
+    ok, buf = cv2.imencode(suffix, img, params)
     if not ok:
         raise DataError("OpenCV cannot encode this image format", path=str(path))
     return bytes(buf.tobytes())

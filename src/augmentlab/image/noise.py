@@ -12,7 +12,7 @@ from ..core.params import check_choice, to_range
 from ..core.rng import integer, kernel_rng, uniform
 from ..core.sample import Sample
 from ..core.types import IntRange, Range
-from .functional.dtype import as_float, as_uint8, like
+from .functional.dtype import DEPTHS, as_float, as_uint8, like, max_value
 from .functional.noise import gauss_noise, normal16, uniform16
 from .spatial.bases import ImageOnlyTransform, require_channels
 from .spatial.geometry import CV_INTER
@@ -23,6 +23,7 @@ __all__ = [
     "Downscale",
     "GaussNoise",
     "ISONoise",
+    "ImageCompression",
     "JpegCompression",
     "MultiplicativeNoise",
     "SaltAndPepper",
@@ -118,6 +119,8 @@ class SaltAndPepper(ImageOnlyTransform):
         255
     """
 
+    native_dtypes = DEPTHS
+
     def __init__(self, *, amount: Range = (0.01, 0.06), salt_vs_pepper: Range = (0.4, 0.6),
                  p: float = 0.5) -> None:
         super().__init__(p=p)
@@ -136,7 +139,7 @@ class SaltAndPepper(ImageOnlyTransform):
         salt_mask = u < amount * salt
         pepper_mask = (u >= amount * salt) & (u < amount)
         out = image.copy()
-        out[salt_mask] = 255 if image.dtype == np.uint8 else 1.0
+        out[salt_mask] = max_value(image)
         out[pepper_mask] = 0
         return out
 
@@ -202,13 +205,17 @@ class ISONoise(ImageOnlyTransform):
 
 
 class JpegCompression(ImageOnlyTransform):
-    """Round trip through a JPEG encoder at a random quality (float images via 8 bits).
+    """Round trip through a JPEG encoder at a random quality (float images via 8 bits; uint16
+    images are refused: JPEG holds 8 bits per channel).
 
     Example:
         >>> import numpy as np, augmentlab as al
         >>> al.JpegCompression(quality_range=(50, 50))(image=np.zeros((8, 8, 3), np.uint8))["image"].shape
         (8, 8, 3)
     """
+
+    image_dtypes = frozenset({"uint8", "float32"})
+    uint16_refusal = "JPEG holds 8 bits per channel"
 
     def __init__(self, *, quality_range: IntRange = (80, 100), p: float = 1.0) -> None:
         super().__init__(p=p)
@@ -220,19 +227,68 @@ class JpegCompression(ImageOnlyTransform):
         return {"quality": integer(rng, self.quality_range[0], self.quality_range[1] + 1)}
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
-        u8 = as_uint8(image)
-        c = 1 if u8.ndim == 2 else u8.shape[2]
-        if c not in (1, 3):
-            chans = [self.apply_image(np.ascontiguousarray(u8[:, :, i]), params)
-                     for i in range(c)]
-            out = np.stack(chans, axis=2)
-        else:
-            bgr = u8 if c == 1 else cv2.cvtColor(u8, cv2.COLOR_RGB2BGR)
-            ok, buf = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, params["quality"]])
-            dec = cv2.imdecode(buf, cv2.IMREAD_UNCHANGED if c == 1 else cv2.IMREAD_COLOR)
-            out = dec if c == 1 else cv2.cvtColor(dec, cv2.COLOR_BGR2RGB)
-            out = out.reshape(u8.shape)
-        return like(out, image)
+        return codec_round_trip(image, ".jpg", params["quality"])
+
+
+_QUALITY = {".jpg": cv2.IMWRITE_JPEG_QUALITY, ".webp": cv2.IMWRITE_WEBP_QUALITY}
+
+
+def codec_round_trip(image: np.ndarray, suffix: str, quality: int) -> np.ndarray:
+    """`image` encoded as `suffix` (``".jpg"``, ``".webp"``) at `quality` and decoded, in its own
+    dtype (float through 8 bits); channel counts other than 1 and 3 go one channel at a time.
+
+    Example:
+        >>> codec_round_trip(np.full((8, 8, 3), 77, np.uint8), ".webp", 90).shape
+        (8, 8, 3)
+    """
+    u8 = as_uint8(image)
+    c = 1 if u8.ndim == 2 else u8.shape[2]
+    if c not in (1, 3):
+        out = np.stack([codec_round_trip(np.ascontiguousarray(u8[:, :, i]), suffix, quality)
+                        for i in range(c)], axis=2)
+    else:
+        bgr = u8 if c == 1 else cv2.cvtColor(u8, cv2.COLOR_RGB2BGR)
+        ok, buf = cv2.imencode(suffix, bgr, [_QUALITY[suffix], int(quality)])
+        if not ok:
+            raise InvalidInput(f"OpenCV cannot encode {suffix} here")
+        dec = cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE if c == 1 else cv2.IMREAD_COLOR)
+        out = dec if c == 1 else cv2.cvtColor(dec, cv2.COLOR_BGR2RGB)
+        out = out.reshape(u8.shape)
+    return like(out, image)
+
+
+class ImageCompression(ImageOnlyTransform):
+    """Round trip through a JPEG or WebP encoder (``compression_type``) at a random quality in
+    ``quality_range``; float images go through 8 bits and uint16 images are refused (both codecs
+    hold 8 bits per channel). As Albumentations' ``ImageCompression`` (same defaults, ``p=0.5``).
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> t = al.ImageCompression(compression_type="webp", quality_range=(30, 30), p=1.0)
+        >>> t(image=np.zeros((8, 8, 3), np.uint8))["image"].shape
+        (8, 8, 3)
+    """
+
+    image_dtypes = frozenset({"uint8", "float32"})
+    uint16_refusal = "JPEG and WebP hold 8 bits per channel"
+
+    native_params = True
+
+    def __init__(self, *, compression_type: str = "jpeg", quality_range: IntRange = (99, 100),
+                 p: float = 0.5) -> None:
+        super().__init__(p=p)
+        self.compression_type = check_choice("ImageCompression", "compression_type",
+                                             compression_type, ("jpeg", "webp"))
+        lo, hi = to_range("ImageCompression", "quality_range", quality_range, center=None, low=1,
+                          high=100)
+        self.quality_range = (int(lo), int(hi))
+
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
+        return {"quality": integer(rng, self.quality_range[0], self.quality_range[1] + 1)}
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        suffix = ".jpg" if self.compression_type == "jpeg" else ".webp"
+        return codec_round_trip(image, suffix, params["quality"])
 
 
 class Downscale(ImageOnlyTransform):
@@ -243,6 +299,8 @@ class Downscale(ImageOnlyTransform):
         >>> al.Downscale()(image=np.zeros((16, 16, 3), np.uint8))["image"].shape
         (16, 16, 3)
     """
+
+    native_dtypes = DEPTHS
 
     def __init__(self, *, scale_range: Range = (0.25, 0.25), down_interpolation: str = "nearest",
                  up_interpolation: str = "nearest", p: float = 0.5) -> None:

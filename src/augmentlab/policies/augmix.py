@@ -11,6 +11,7 @@ from ..core.errors import InvalidInput
 from ..core.params import check_choice, check_number
 from ..core.rng import integer, uniform
 from ..core.sample import Sample
+from ..image.functional.dtype import DEPTHS, max_value
 from ..image.spatial.bases import ImageOnlyTransform
 from ..image.spatial.geometry import warp_general
 from ..image.spatial.warp import INTERPOLATIONS
@@ -41,6 +42,8 @@ class AugMix(ImageOnlyTransform):
     """
 
     name = "AugMix"
+
+    native_dtypes = DEPTHS  # every op keeps the image's dtype and range
 
     def __init__(self, *, severity: float = 3, width: int = 3, depth: int = -1, alpha: float = 1.0,
                  all_ops: bool = True, geometric: bool = True, interpolation: str = "linear",
@@ -98,6 +101,7 @@ class AugMix(ImageOnlyTransform):
             mix += weight * x.astype(np.float32)
         m = params["m"]
         out = m * image.astype(np.float32) + (1.0 - m) * mix
-        if image.dtype == np.uint8:
-            return np.clip(np.rint(out), 0, 255).astype(np.uint8)
-        return np.clip(out, 0.0, 1.0).astype(image.dtype)
+        top = max_value(image)
+        if image.dtype.kind == "u":
+            return np.clip(np.rint(out), 0, top).astype(image.dtype)
+        return np.clip(out, 0.0, top).astype(image.dtype)

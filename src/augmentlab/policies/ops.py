@@ -30,6 +30,7 @@ from ..core.sample import Sample
 from ..core.types import Fill, Range
 from ..image.color import AutoContrast, Equalize, Invert, Posterize, Solarize
 from ..image.functional import matrices as mx
+from ..image.functional.dtype import DEPTHS, max_value
 from ..image.spatial.bases import GeometricTransform, ImageOnlyTransform
 
 __all__ = ["COLOR_OPS", "GEOMETRIC_OPS", "ColorOp", "GeometricOp"]
@@ -142,13 +143,17 @@ def _blend(image: np.ndarray, degenerate: np.ndarray | float, factor: float) -> 
     """``factor * image + (1 - factor) * degenerate`` in the image's own range and dtype."""
     x = image.astype(np.float32)
     out = degenerate + factor * (x - degenerate)
-    top = 255.0 if image.dtype == np.uint8 else 1.0
-    np.clip(out, 0.0, top, out=out)
-    return np.rint(out).astype(np.uint8) if image.dtype == np.uint8 else out.astype(image.dtype)
+    np.clip(out, 0.0, max_value(image), out=out)
+    return np.rint(out).astype(image.dtype) if image.dtype.kind == "u" else out.astype(image.dtype)
 
 
 def _gray(x: np.ndarray) -> np.ndarray:
-    return x if x.ndim == 2 else x.astype(np.float32) @ _GRAY
+    """The grey image PIL's ops blend towards (the channel mean where the image is not RGB)."""
+    if x.ndim == 2:
+        return x
+    if x.shape[2] != 3:
+        return x.astype(np.float32).mean(axis=2)
+    return x.astype(np.float32) @ _GRAY
 
 
 def color_kernel(op: str, image: np.ndarray, value: float) -> np.ndarray:
@@ -174,8 +179,9 @@ def color_kernel(op: str, image: np.ndarray, value: float) -> np.ndarray:
         return _blend(image, mean, 1.0 + value)
     if op == "sharpness":
         x = image.astype(np.float32)
-        smooth = cv2.filter2D(x, -1, _SMOOTH, borderType=cv2.BORDER_REPLICATE)
-        if image.dtype == np.uint8:
+        # OpenCV drops a channel axis of length 1
+        smooth = cv2.filter2D(x, -1, _SMOOTH, borderType=cv2.BORDER_REPLICATE).reshape(x.shape)
+        if image.dtype.kind == "u":
             smooth = np.rint(smooth)
         smooth[0, :], smooth[-1, :], smooth[:, 0], smooth[:, -1] = x[0, :], x[-1, :], x[:, 0], x[:, -1]
         return _blend(image, smooth, 1.0 + value)
@@ -208,6 +214,8 @@ class ColorOp(_MagnitudeOp, ImageOnlyTransform):
     name = "ColorOp"
     ops = COLOR_OPS
     native_params = True
+
+    native_dtypes = DEPTHS  # the ops blend in the image's own range and dtype
 
     def __init__(self, *, op: str, magnitude: Range = 0.0, bins: int = 0, signed: bool = True,
                  p: float = 1.0) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from ...core.errors import DataError
-from ...image.io import IMAGE_SUFFIXES, encode_image, read_image
+from ...image.io import IMAGE_SUFFIXES, encode_mask, mask_palette, read_mask
 from .base import Entry, Files, PairedImageFormat, files_below, output_name, turn_hint
 
 __all__ = ["MasksFormat"]
@@ -51,7 +51,7 @@ class MasksFormat(PairedImageFormat):
         fields: dict[str, Any] = {"image": image}
         if entry.mask is None:
             return fields
-        mask = read_image(root / entry.mask, grayscale=True, max_pixels=max_pixels)
+        mask = read_mask(root / entry.mask, max_pixels=max_pixels)
         if mask.shape[:2] != image.shape[:2]:
             hint = turn_hint(root / entry.rel, (mask.shape[1], mask.shape[0]), image.shape)
             raise DataError(f"mask {entry.mask} is {mask.shape[1]}x{mask.shape[0]}, its image "
@@ -64,5 +64,6 @@ class MasksFormat(PairedImageFormat):
                           fields: dict[str, Any], src: Path | None, image_rel: str) -> Any:
         if entry.mask is not None:
             mask_rel = Path(output_name(entry.mask, copy)).with_suffix(".png").as_posix()
-            files[mask_rel] = encode_image(out / mask_rel, fields["mask"])
+            palette = mask_palette(src / entry.mask) if src is not None else None
+            files[mask_rel] = encode_mask(out / mask_rel, fields["mask"], palette)
         return None

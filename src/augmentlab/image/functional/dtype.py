@@ -1,7 +1,11 @@
-"""Moving pixel values between uint8 (0..255) and float32 (0..1), and back to the caller's dtype.
+"""Moving pixel values between uint8 (0..255), uint16 (0..65535) and float32 (0..1), and back to
+the caller's dtype.
 
-Kernels that only exist for one dtype (JPEG, histogram equalisation, HLS noise, blending) convert
-with these, so every transform returns the dtype it was given.
+Each integer dtype is read on its own range (a uint16 image is never divided by 255). Kernels
+that only exist for one dtype (JPEG, histogram equalisation, HLS noise, blending) convert with
+these, so every transform returns the dtype it was given; a transform written for uint8 and
+float32 takes uint16 through float32 (`augmentlab.image.spatial.bases.ImageOnlyTransform`), whose
+24-bit mantissa holds every 16-bit value exactly.
 """
 
 from __future__ import annotations
@@ -10,11 +14,25 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["as_float", "as_uint8", "each_channel", "like"]
+__all__ = ["DEPTHS", "as_float", "as_uint8", "each_channel", "like", "max_value"]
+
+DEPTHS = frozenset({"uint8", "uint16", "float32"})  # the image dtypes augmentlab takes
+_TOP = {"B": 255.0, "H": 65535.0}  # dtype.char -> the largest value (float images: 1.0)
+
+
+def max_value(image: np.ndarray) -> float:
+    """The value that means "white" in `image`'s dtype: 255, 65535, or 1.0 for float.
+
+    Example:
+        >>> max_value(np.zeros(1, np.uint16)), max_value(np.zeros(1, np.float32))
+        (65535.0, 1.0)
+    """
+    return _TOP.get(image.dtype.char, 1.0)
 
 
 def as_uint8(image: np.ndarray) -> np.ndarray:
-    """uint8 view of `image` (float32 in [0, 1] is scaled and rounded).
+    """uint8 view of `image` (float32 in [0, 1] is scaled and rounded, uint16 divided by 257):
+    for kernels that only exist for 8 bits, which therefore refuse uint16 images.
 
     Example:
         >>> as_uint8(np.array([0.0, 0.5, 1.0], np.float32)).tolist()
@@ -22,18 +40,23 @@ def as_uint8(image: np.ndarray) -> np.ndarray:
     """
     if image.dtype == np.uint8:
         return image
+    if image.dtype == np.uint16:
+        return np.rint(image / 257.0).astype(np.uint8)
     return np.clip(np.rint(image * 255), 0, 255).astype(np.uint8)
 
 
 def as_float(image: np.ndarray) -> np.ndarray:
-    """float32 in [0, 1] (uint8 is divided by 255; float32 returned as is).
+    """float32 in [0, 1] (uint8 is divided by 255, uint16 by 65535; float32 returned as is).
 
     Example:
         >>> as_float(np.array([0, 255], np.uint8)).tolist()
         [0.0, 1.0]
+        >>> as_float(np.array([0, 65535], np.uint16)).tolist()
+        [0.0, 1.0]
     """
-    if image.dtype == np.uint8:
-        return image.astype(np.float32) / np.float32(255)
+    top = _TOP.get(image.dtype.char)
+    if top is not None:
+        return image.astype(np.float32) * np.float32(1.0 / top)
     return image
 
 
@@ -43,7 +66,16 @@ def like(result: np.ndarray, image: np.ndarray) -> np.ndarray:
     Example:
         >>> like(np.array([1.2, 0.5]), np.zeros(2, np.uint8)).tolist()
         [255, 128]
+        >>> like(np.array([1.2, 0.5]), np.zeros(2, np.uint16)).tolist()
+        [65535, 32768]
     """
+    if image.dtype == np.uint16:
+        if result.dtype == np.uint16:
+            return result
+        if result.dtype == np.uint8:
+            raise TypeError("an 8-bit result cannot stand for a 16-bit image (depth was lost)")
+        out = np.clip(result, 0, 1) * np.float32(65535)
+        return np.rint(out, out=out).astype(np.uint16)
     if image.dtype == np.uint8:
         if result.dtype == np.uint8:
             return result

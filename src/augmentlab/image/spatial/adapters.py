@@ -21,7 +21,7 @@ __all__ = ["IMAGE_LAYOUTS", "ToTensorV2", "adopt", "is_pil", "is_tensor", "looks
            "to_tensor"]
 
 IMAGE_LAYOUTS = ("auto", "HWC", "CHW")
-_PIL_IMAGE_MODES = ("L", "LA", "RGB", "RGBA")
+_PIL_IMAGE_MODES = ("L", "LA", "RGB", "RGBA", "I;16")  # I;16: 16-bit grey
 _PIL_MASK_MODES = ("1", "L", "P", "I", "I;16")
 
 Restore = Callable[[np.ndarray], Any]
@@ -131,7 +131,7 @@ def _adopt_pil(value: Any, key: str, kind: str) -> tuple[np.ndarray, Restore]:
     def back(out: np.ndarray) -> Any:
         from PIL import Image
 
-        if kind == "image" and out.dtype != np.uint8:
+        if kind == "image" and out.dtype != arr.dtype:
             return out  # PIL holds no float colour images: a float result stays numpy
         result = Image.fromarray(np.ascontiguousarray(out.astype(arr.dtype, copy=False)))
         if mode == "P":  # an L image given a palette becomes P with the same indices
@@ -177,6 +177,7 @@ class ToTensorV2(Transform):
     """
 
     fields = frozenset({"image", "mask"})
+    image_dtypes = frozenset({"uint8", "uint16", "float32"})  # torch holds each as it is
     random = False
     native_params = True
 

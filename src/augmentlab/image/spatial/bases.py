@@ -5,6 +5,8 @@ consecutive pointwise steps through the image pass (`augmentlab.image.spatial.fu
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import numpy as np
@@ -14,6 +16,7 @@ from ...core.params import check_choice, check_number, shown
 from ...core.sample import Sample
 from ...core.transform import Transform
 from ...core.types import Fill
+from ..functional.dtype import DEPTHS, as_float, like
 from .geometry import ExactPlan
 from .lut import apply_lut
 from .warp import (
@@ -35,13 +38,45 @@ __all__ = [
 ]
 
 
+_Kernel = Callable[[Any, np.ndarray, dict[str, Any]], np.ndarray]
+
+
+def _through_float(apply_image: _Kernel) -> _Kernel:
+    """`apply_image` written for uint8 and float32, taking uint16 images through float32 in
+    [0, 1] and back (exact: float32 holds every 16-bit value)."""
+
+    @functools.wraps(apply_image)
+    def wrapped(self: Any, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        if image.dtype.char == "H":
+            return like(apply_image(self, as_float(image), params), image)
+        return apply_image(self, image, params)
+
+    wrapped.through_float = True  # type: ignore[attr-defined]
+    return wrapped
+
+
 class ImageOnlyTransform(Transform):
     """Changes pixel values only; masks, boxes and keypoints are unaffected by definition. Float
-    images are read as values in [0, 1] (a pipeline holding one refuses others)."""
+    images are read as values in [0, 1] (a pipeline holding one refuses others).
+
+    uint16 images are read on their own range (0..65535): a subclass whose ``apply_image``
+    handles them itself lists ``"uint16"`` in ``native_dtypes``; otherwise they go through
+    float32 and back. One that cannot keep 16 bits (an 8-bit codec) leaves ``"uint16"`` out of
+    ``image_dtypes`` and says why in ``uint16_refusal``.
+    """
 
     _abstract = True
     fields = frozenset({"image"})
     unit_float_images = True
+    image_dtypes = DEPTHS
+    native_dtypes: ClassVar[frozenset[str]] = frozenset({"uint8", "float32"})
+    uint16_refusal: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        kernel = cls.__dict__.get("apply_image")
+        if kernel is not None and "uint16" in cls.image_dtypes and "uint16" not in cls.native_dtypes:
+            setattr(cls, "apply_image", _through_float(kernel))  # noqa: B010 (a class attribute)
 
 
 class PointwiseTransform(ImageOnlyTransform):
@@ -52,7 +87,7 @@ class PointwiseTransform(ImageOnlyTransform):
 
     _abstract = True
     fusion = "lut"
-    per_channel: ClassVar[bool] = False  # True: the curve differs between channels
+    per_channel: bool = False  # True: the curve differs between channels (class or instance)
     # True when params take few distinct values (e.g. Posterize's bits): tables are then kept
     discrete_params: ClassVar[bool] = False
 
@@ -102,10 +137,11 @@ _UNIT_RAMP.flags.writeable = False
 
 
 class _WarpBase(Transform):
-    """Shared arguments of transforms that resample pixels."""
+    """Shared arguments of transforms that resample pixels (any image dtype, any channels)."""
 
     _abstract = True
     fields = frozenset({"image", "mask", "bboxes", "keypoints"})
+    image_dtypes = DEPTHS
 
     def __init__(self, *, interpolation: str = "linear", border_mode: str = "constant",
                  fill: Fill = 0, fill_mask: float = 0, mask_interpolation: str = "nearest",

@@ -313,19 +313,21 @@ def _check_boxes(xyxy: np.ndarray, key: str, fmt: str, size: tuple[int, int]) ->
         )
 
 
-_IMAGE_DTYPES = (np.uint8, np.float32)
+_IMAGE_DTYPES = (np.uint8, np.uint16, np.float32)
 
 
 def check_image(value: Any, key: str) -> np.ndarray:
-    """Validate an image: uint8 or float32, HxW or HxWxC, non-empty, finite."""
+    """Validate an image: uint8, uint16 or float32, HxW or HxWxC (any number of channels),
+    non-empty, finite."""
     if type(value) is np.ndarray and value.dtype.char == "B" and 2 <= value.ndim <= 3 and value.size:
         return value  # the common case, checked without building anything
     if not isinstance(value, np.ndarray):
         raise InvalidInput(f"{key}: expected a numpy array, got {type(value).__name__}")
     if value.dtype not in _IMAGE_DTYPES:
         raise InvalidInput(
-            f"{key}: dtype {value.dtype} is not supported; use uint8 (0..255) or float32 (0..1), "
-            "e.g. image.astype(np.float32) / 255"
+            f"{key}: dtype {value.dtype} is not supported; use uint8 (0..255), uint16 (0..65535) "
+            "or float32 (0..1 for colour, noise and filter transforms), e.g. "
+            "image.astype(np.float32) / 255"
         )
     if value.ndim not in (2, 3):
         raise InvalidInput(f"{key}: expected HxW or HxWxC, got {value.ndim} dimensions "

@@ -87,6 +87,10 @@ class ImagePass:
             "bbox_format", "min_visibility", "min_area", "remove_invisible", "box_params",
             "point_params", "image_layout")}
         self.closing: Any = self._final_to_tensor(pipeline)
+        # the first step that cannot take a uint16 image: refused before anything runs, not
+        # only in the calls where that step happens to be drawn
+        self.no_uint16 = next((leaf for leaf in pipeline.leaves() if "image" in leaf.fields
+                               and "uint16" not in leaf.image_dtypes), None)
 
     def _check_agree(self, settings: dict[str, Any]) -> None:
         """Our box settings, where given (not their defaults), must say what ``bbox_params``
@@ -166,6 +170,8 @@ class ImagePass:
                 if back is not None:
                     restore.append((key, back))
             img = check_image(img, key)
+            if img.dtype.char == "H" and self.no_uint16 is not None:
+                self._refuse_uint16(key)
             if size is not None and img.shape[:2] != size:
                 raise InvalidInput(f"{key}: is {img.shape[1]}x{img.shape[0]} but other "
                                    f"images are {size[1]}x{size[0]}; all images must match")
@@ -192,6 +198,13 @@ class ImagePass:
                 sample[key] = PointSet.from_input(fields[key], key, size)
             self._check_label_lists(sample, plan)
         return _State(size if size is not None else (0, 0), uint8, restore)  # shape entries are ints
+
+    def _refuse_uint16(self, key: str) -> None:
+        step: Any = self.no_uint16
+        why = getattr(step, "uint16_refusal", "") or "it is written for 8-bit and float images"
+        raise InvalidInput(f"{key}: {step.name} does not take uint16 images ({why}); convert "
+                           f"the image (image.astype(np.float32) / 65535, or image // 257 for "
+                           f"8 bits) or take {step.name} out of the pipeline")
 
     def fuser(self, plan: ImagePlan, state: _State) -> ImageFuser:
         return ImageFuser(state.size, state.uint8, plan.images, plan.has_size, plan.moves_points)
