@@ -1,7 +1,8 @@
 """Throughput of augmentlab vs Albumentations 2.0.8, side by side in one run (not a test).
 
 Single-threaded images/s on four real photos cropped to 256x256, for each transform both libraries
-have and for the standard pipeline, image-only and with mask + boxes + keypoints. Prints a table of
+have (the box-safe crops with a mask, 3 boxes and 4 keypoints, which they read) and for the
+standard pipeline, image-only and with mask + boxes + keypoints. Prints a table of
 median rates and the median of paired ratios (augmentlab / Albumentations, see `rates`), each
 row measured in a fresh process, and writes bench/results/image.json.
 
@@ -114,6 +115,15 @@ SINGLE = [
                  mask_y_length=(10, 30), p=1)),
 ]
 
+# transforms that read the boxes or the mask: measured with a mask, 3 boxes and 4 keypoints
+TARGETED = [
+    ("BBoxSafeRandomCrop", al.BBoxSafeRandomCrop(), A.BBoxSafeRandomCrop(p=1)),
+    ("RandomSizedBBoxSafeCrop", al.RandomSizedBBoxSafeCrop(224, 224),
+     A.RandomSizedBBoxSafeCrop(224, 224, p=1)),
+    ("CropNonEmptyMaskIfExists", al.CropNonEmptyMaskIfExists(128, 128),
+     A.CropNonEmptyMaskIfExists(128, 128, p=1)),
+]
+
 
 def standard(with_targets: bool) -> tuple[al.Compose, A.Compose]:
     ours = al.Compose([
@@ -190,6 +200,16 @@ def measure(name: str, images: list[np.ndarray], repeat: int) -> dict:
         ot, tt = _targets(images[0]) if with_targets else ({}, {})
         ours_fn = lambda img, i: ours_p(image=img, sample_id=i, **ot)  # noqa: E731
         theirs_fn = lambda img, i: theirs_p(image=img, **tt)  # noqa: E731
+    elif name in [n for n, _, _ in TARGETED]:
+        ours_t, theirs_t = next((o, t) for n, o, t in TARGETED if n == name)
+        ours_c = al.Compose([ours_t], seed=0)
+        theirs_c = A.Compose([theirs_t], seed=0,
+                             bbox_params=A.BboxParams(format="pascal_voc", label_fields=["labels"]),
+                             keypoint_params=A.KeypointParams(format="xy",
+                                                              label_fields=["kp_labels"]))
+        ot, tt = _targets(images[0])
+        ours_fn = lambda img, i: ours_c(image=img, sample_id=i, **ot)  # noqa: E731
+        theirs_fn = lambda img, i: theirs_c(image=img, **tt)  # noqa: E731
     else:
         ours_t, theirs_t = next((o, t) for n, o, t in SINGLE if n == name)
         ours_c, theirs_c = al.Compose([ours_t], seed=0), A.Compose([theirs_t], seed=0)
@@ -210,7 +230,7 @@ def main() -> None:
         print(json.dumps(measure(args.row, images, args.repeat)))
         return
     only = [n for n in args.only.split(",") if n]
-    known = list(STANDARD) + [n for n, _, _ in SINGLE]
+    known = list(STANDARD) + [n for n, _, _ in SINGLE + TARGETED]
     if any(n not in known for n in only):
         parser.error(f"unknown --only rows {[n for n in only if n not in known]}")
     names = only or known

@@ -83,6 +83,9 @@ CASES: dict[str, dict[str, Any]] = {
     "RandomToneCurve": {"scale": 0.2, "per_channel": True, "p": 1.0},
     "ToSepia": {"p": 1.0},
     "ZoomBlur": {"p": 1.0},
+    "BBoxSafeRandomCrop": {"erosion_rate": 0.1},
+    "RandomSizedBBoxSafeCrop": {"height": 48, "width": 40},
+    "CropNonEmptyMaskIfExists": {"height": 40, "width": 50},
     "GlassBlur": {"iterations": 1, "p": 1.0},
     # automatic policies (tests/test_policies.py checks what they mean)
     "GeometricOp": {"op": "rotate", "magnitude": [0, 30], "bins": 31, "interpolation": "linear"},

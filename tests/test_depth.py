@@ -19,6 +19,13 @@ OWN_16_BIT = {"Equalize"}  # a histogram on 65,536 levels where float uses 256
 QUANTISERS = {"Posterize"}  # keep fewer bits by design
 NEEDS_RGB = {"HueSaturationValue", "ISONoise", "RGBShift", "ToGray", "Normalize", "ToSepia"}
 NOT_SAMPLES = {"ClassBalanced"}  # needs a label with each sample (tests/test_policies.py)
+NEEDS_MASK = {"CropNonEmptyMaskIfExists"}
+
+
+def _run(t: al.Transform, name: str, image: np.ndarray) -> np.ndarray:
+    """`t` on `image` (with an empty mask beside it for the transforms that read one)."""
+    extra = {"mask": np.zeros(image.shape[:2], np.uint8)} if name in NEEDS_MASK else {}
+    return t(image=image, seed=1, sample_id=0, **extra)["image"]
 
 
 def _takes_images(name: str) -> bool:
@@ -50,14 +57,14 @@ def test_uint16_on_its_own_range_or_refused_by_name(name: str, photo16: np.ndarr
     t = build(name)
     if not _claims_uint16(t):
         with pytest.raises(InvalidInput, match=r"does not take uint16 images \(.+\).*convert"):
-            t(image=photo16, seed=1, sample_id=0)
+            _run(t, name, photo16)
         return
-    out = t(image=photo16, seed=1, sample_id=0)["image"]
+    out = _run(t, name, photo16)
     if name == "Normalize":
         assert out.dtype == np.float32
         return
     assert out.dtype == np.uint16 and out.shape[2:] == photo16.shape[2:]
-    as_float = t(image=photo16.astype(np.float32) / 65535, seed=1, sample_id=0)["image"]
+    as_float = _run(t, name, photo16.astype(np.float32) / 65535)
     if name not in OWN_16_BIT:
         # the same picture as the float path: a division by 255 or a wrap-around is far off
         diff = np.abs(out.astype(np.float64) - as_float.astype(np.float64) * 65535)
@@ -127,11 +134,11 @@ def test_any_number_of_channels(name: str, dtype: str) -> None:
     t = build(name)
     if name in NEEDS_RGB:
         with pytest.raises(InvalidInput, match="3-channel|3 values"):
-            t(image=image, seed=0, sample_id=0)
+            _run(t, name, image)
         return
     if dtype == "uint16" and not _claims_uint16(t):
         return  # refused by name: the test above
-    out = t(image=image, seed=0, sample_id=0)["image"]
+    out = _run(t, name, image)
     assert out.shape[2] == 13
     assert out.dtype == (np.float32 if name == "Normalize" else image.dtype)
 

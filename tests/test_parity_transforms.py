@@ -190,9 +190,9 @@ def test_zoom_blur_averages_centred_zooms_like_albumentations(photo: np.ndarray)
     params = {"step": 0.02, "max_factor": 1.2}
     ours = t.apply_image(photo, params).astype(np.float64)
     theirs = fblur.zoom_blur(photo, np.arange(1.0, 1.2, 0.02)).astype(np.float64)
-    # one exact affine warp per copy here; a crop to whole pixels and a resize there, which
-    # shifts each copy by up to half a pixel: the same picture within a few levels on average
-    assert np.abs(ours - theirs).mean() < 4
+    # the same copies (the centre cut to whole pixels, enlarged); resized in uint8 here, in
+    # float32 there: within a level
+    assert np.abs(ours - theirs).max() <= 1
     cy, cx = photo.shape[0] // 2, photo.shape[1] // 2
     assert np.abs(ours[cy - 1:cy + 1, cx - 1:cx + 1] - theirs[cy - 1:cy + 1, cx - 1:cx + 1]).max() <= 3
     # more blur farther from the centre: the border moves most

@@ -93,11 +93,16 @@ SETTINGS: dict[str, dict[str, Any]] = {
     "RandomToneCurve": {"scale": 0.25, "per_channel": True, "p": 1.0},
     "ToSepia": {"p": 1.0},
     "ZoomBlur": {"max_factor": (1.15, 1.25), "p": 1.0},
+    "BBoxSafeRandomCrop": {"erosion_rate": 0.2},
+    "RandomSizedBBoxSafeCrop": {"height": 192, "width": 256},
+    "CropNonEmptyMaskIfExists": {"height": 128, "width": 128},
     "GlassBlur": {"sigma": 0.9, "max_delta": 4, "p": 1.0},
     "UnsharpMask": {"alpha": (0.8, 1.0), "blur_limit": (9, 15), "p": 1.0},
     "XYMasking": {"num_masks_x": (2, 3), "mask_x_length": (10, 25), "num_masks_y": (1, 2),
                   "mask_y_length": (10, 25), "p": 1.0},
 }
+# transforms that read boxes or masks: drawn on the coffee photo with its mask, boxes and points
+WITH_TARGETS = {"BBoxSafeRandomCrop", "RandomSizedBBoxSafeCrop", "CropNonEmptyMaskIfExists"}
 # frames of a clip, not one picture: the video guide shows them
 VIDEO = {"Video", "TemporalCrop", "FrameSample"}
 POLICIES: dict[str, dict[str, Any]] = {
@@ -162,11 +167,23 @@ def _draw(fields: dict[str, Any]) -> np.ndarray:
     return out
 
 
+def _scene(photos: dict[str, np.ndarray]) -> dict[str, Any]:
+    """The coffee photo with a mask, two boxes and two keypoints."""
+    import cv2
+
+    image = photos["coffee"]
+    mask = np.zeros(image.shape[:2], np.uint8)
+    cv2.ellipse(mask, (125, 95), (60, 32), 0, 0, 360, 1, -1)  # the coffee in the cup, roughly
+    return {"image": image, "mask": mask, "bboxes": [[40, 8, 208, 160], [138, 138, 200, 212]],
+            "labels": ["cup", "spoon"], "keypoints": [[125, 95], [166, 182]]}
+
+
 class Gallery:
     def __init__(self) -> None:
         self.files: dict[str, bytes] = {}
         self.sections: dict[str, str] = {}
         self.failed: list[str] = []
+        self.scene: dict[str, Any] = {}
 
     def build(self) -> None:
         import augmentlab as al
@@ -175,6 +192,7 @@ class Gallery:
         photos = dict(sample_photos(256))
         photo = photos["astronaut"]
         names = [n for n in al.image.__all__ if n not in VIDEO]
+        self.scene = _scene(photos)
         self.sections["transforms"] = self._section(al, names, SETTINGS, photo)
         self.sections["policies"] = self._section(al.policies, list(POLICIES), POLICIES, photo)
         self.sections["targets"] = self._targets(al, photos)
@@ -186,12 +204,21 @@ class Gallery:
             config = settings.get(name, {"p": 1.0})
             try:
                 transform = getattr(module, name)(**config)
-                outs = [transform(image=photo, sample_id=0, copy=0, seed=seed)["image"]
-                        for seed in SEEDS]
+                if name in WITH_TARGETS:
+                    from augmentlab import Compose
+
+                    pipe = Compose([transform], min_visibility=0.3)
+                    drawn = [pipe(**self.scene, sample_id=0, copy=0, seed=seed) for seed in SEEDS]
+                    outs = [d["image"] for d in drawn]
+                    tiles = [_draw(self.scene)] + [_draw(d) for d in drawn]
+                else:
+                    outs = [transform(image=photo, sample_id=0, copy=0, seed=seed)["image"]
+                            for seed in SEEDS]
+                    tiles = [photo] + [_displayable(o) for o in outs]
             except Exception as error:  # noqa: BLE001  (reported as a build warning, by name)
                 self.failed.append(f"{name}({config}): {type(error).__name__}: {error}")
                 continue
-            self.files[f"gallery/{name}.jpg"] = _jpeg(_strip([photo] + [_displayable(o) for o in outs]))
+            self.files[f"gallery/{name}.jpg"] = _jpeg(_strip(tiles))
             shape = " x ".join(str(s) for s in outs[0].shape[:2])
             args = ", ".join(f"{k}={json.dumps(v) if isinstance(v, str) else v}"
                              for k, v in config.items())
@@ -205,14 +232,8 @@ class Gallery:
         return "\n".join(rows)
 
     def _targets(self, al: Any, photos: dict[str, np.ndarray]) -> str:
-        import cv2
-
-        image = photos["coffee"]
-        mask = np.zeros(image.shape[:2], np.uint8)
-        cv2.ellipse(mask, (125, 95), (60, 32), 0, 0, 360, 1, -1)  # the coffee in the cup, roughly
-        bboxes = [[40, 8, 208, 160], [138, 138, 200, 212]]
-        labels = ["cup", "spoon"]
-        keypoints = [[125, 95], [166, 182]]
+        image, mask, bboxes, labels, keypoints = (self.scene[k] for k in (
+            "image", "mask", "bboxes", "labels", "keypoints"))
         pipe = al.Compose([
             al.HorizontalFlip(p=0.5),
             al.Affine(rotate=25, scale=(0.8, 1.1), translate_percent=0.1, p=1.0),

@@ -24,7 +24,8 @@ Albumentations shears after rotating), ``ShiftScaleRotate`` -> ``Affine(keep_rat
 ``MultiplicativeNoise``, ``SaltAndPepper``, ``ImageCompression`` (JPEG, WebP), ``D4``,
 ``ToSepia``, ``RandomToneCurve``, ``UnsharpMask``, ``ZoomBlur``, ``GlassBlur`` (fast mode),
 ``Morphological`` (a square element),
-``ChannelDropout``, ``PixelDropout``, ``XYMasking``,
+``ChannelDropout``, ``PixelDropout``, ``XYMasking``, ``BBoxSafeRandomCrop``,
+``RandomSizedBBoxSafeCrop``, ``CropNonEmptyMaskIfExists``,
 ``Downscale``, ``Blur``, ``MedianBlur``, ``GaussianBlur``, ``MotionBlur`` (centred, symmetric
 kernels only), ``Defocus``, ``Sharpen``, ``Emboss``, ``CoarseDropout``, ``Erasing`` ->
 ``RandomErasing``, ``GridDropout``, ``RandomShadow``, ``ToTensorV2``, ``NoOp``.
@@ -78,6 +79,7 @@ from ..image import (
     D4,
     Affine,
     AutoContrast,
+    BBoxSafeRandomCrop,
     Blur,
     BrightnessContrast,
     CenterCrop,
@@ -85,6 +87,7 @@ from ..image import (
     ChannelShuffle,
     CoarseDropout,
     ColorJitter,
+    CropNonEmptyMaskIfExists,
     Defocus,
     Downscale,
     ElasticWarp,
@@ -117,6 +120,7 @@ from ..image import (
     RandomRotate90,
     RandomScale,
     RandomShadow,
+    RandomSizedBBoxSafeCrop,
     RandomToneCurve,
     Resize,
     RGBShift,
@@ -616,6 +620,26 @@ def _unsharp_mask(a: _Args) -> Builder:
                  alpha=a.range("alpha", [0.2, 0.5]), threshold=a.number("threshold", 10))
 
 
+def _sized_bbox_safe_crop(a: _Args) -> Builder:
+    return _make(RandomSizedBBoxSafeCrop, height=a.number("height", None, integer=True),
+                 width=a.number("width", None, integer=True),
+                 erosion_rate=a.number("erosion_rate", 0.0), interpolation=a.interpolation(),
+                 mask_interpolation=a.interpolation("mask_interpolation", 0))
+
+
+def _crop_non_empty(a: _Args) -> Builder:
+    lists = {}
+    for key in ("ignore_values", "ignore_channels"):
+        value = a.get(key, None)
+        if value is not None and not (isinstance(value, list) and all(
+                _is_number(v) and float(v).is_integer() for v in value)):
+            a.bad(f"{key}={value!r} must be a list of integers")
+            value = None
+        lists[key] = None if value is None else [int(v) for v in value]
+    return _make(CropNonEmptyMaskIfExists, height=a.number("height", None, integer=True),
+                 width=a.number("width", None, integer=True), **lists)
+
+
 def _zoom_blur(a: _Args) -> Builder:
     lo, hi = a.range("step_factor", [0.01, 0.03], "low", 0.0)
     # Albumentations reads a single step s as (0, s): a step near 0 would make thousands of zoomed
@@ -883,6 +907,10 @@ _CONVERTERS: dict[str, Callable[[_Args], Builder]] = {
                                        per_channel=a.flag("per_channel", False)),
     "UnsharpMask": _unsharp_mask,
     "ZoomBlur": _zoom_blur,
+    "BBoxSafeRandomCrop": lambda a: _make(BBoxSafeRandomCrop,
+                                          erosion_rate=a.number("erosion_rate", 0.0)),
+    "RandomSizedBBoxSafeCrop": _sized_bbox_safe_crop,
+    "CropNonEmptyMaskIfExists": _crop_non_empty,
     "GlassBlur": _glass_blur,
     "Morphological": _morphological,
     "ChannelDropout": lambda a: _make(ChannelDropout,

@@ -27,12 +27,15 @@ from .color import (
     ToGray,
 )
 from .crops import (
+    BBoxSafeRandomCrop,
     CenterCrop,
+    CropNonEmptyMaskIfExists,
     LongestMaxSize,
     PadIfNeeded,
     RandomCrop,
     RandomResizedCrop,
     RandomScale,
+    RandomSizedBBoxSafeCrop,
     Resize,
     SmallestMaxSize,
 )
@@ -94,6 +97,7 @@ from .weather import (
 __all__ = [
     "Affine",
     "AutoContrast",
+    "BBoxSafeRandomCrop",
     "Blur",
     "BrightnessContrast",
     "CLAHE",
@@ -102,6 +106,7 @@ __all__ = [
     "ChannelShuffle",
     "CoarseDropout",
     "ColorJitter",
+    "CropNonEmptyMaskIfExists",
     "D4",
     "Defocus",
     "Downscale",
@@ -141,6 +146,7 @@ __all__ = [
     "RandomRotate90",
     "RandomScale",
     "RandomShadow",
+    "RandomSizedBBoxSafeCrop",
     "RandomSunFlare",
     "RandomToneCurve",
     "Resize",

@@ -10,6 +10,7 @@ import numpy as np
 from ..core.errors import InvalidConfig, InvalidInput
 from ..core.params import check_number, to_range
 from ..core.rng import integer, integer_pair, uniform
+from ..core.sample import Sample
 from ..core.types import Fill, Range
 from .functional import matrices as mx
 from .spatial.bases import GeometricTransform
@@ -17,12 +18,15 @@ from .spatial.geometry import ExactPlan
 from .spatial.warp import MAX_PIXELS, MAX_SIDE
 
 __all__ = [
+    "BBoxSafeRandomCrop",
     "CenterCrop",
+    "CropNonEmptyMaskIfExists",
     "LongestMaxSize",
     "PadIfNeeded",
     "RandomCrop",
     "RandomResizedCrop",
     "RandomScale",
+    "RandomSizedBBoxSafeCrop",
     "Resize",
     "SmallestMaxSize",
 ]
@@ -310,3 +314,162 @@ class PadIfNeeded(GeometricTransform):
 
     def output_size(self, params: dict[str, Any], size: Size) -> Size:
         return (params["height"], params["width"])
+
+
+def _visible_boxes(sample: Sample) -> np.ndarray:
+    """Every box of the sample's box fields still (partly) in the frame, ``(N, 4)`` pixels."""
+    boxes = [b.xyxy[(b.visibility > 0) & (b.xyxy[:, 2] > b.xyxy[:, 0]) &
+                    (b.xyxy[:, 3] > b.xyxy[:, 1])] for b in map(sample.__getitem__,
+                                                                sample.keys_of("bboxes"))]
+    return np.concatenate(boxes) if boxes else np.zeros((0, 4))
+
+
+class BBoxSafeRandomCrop(GeometricTransform):
+    """Crop a random window that holds every box whole: its edges are drawn between the image's
+    edges and the union of the boxes (shrunk by ``erosion_rate``, a fraction of its width and
+    height, when some cutting is allowed). Without boxes, a random window of the image's aspect,
+    at least ``1 - erosion_rate`` of its height. As Albumentations' ``BBoxSafeRandomCrop``
+    (``p=1``); here the window's edges round outwards, so no box loses a fraction of a pixel.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> pipe = al.Compose([al.BBoxSafeRandomCrop()], bbox_format="pascal_voc")
+        >>> out = pipe(image=np.zeros((100, 100), np.uint8), bboxes=[[20, 30, 60, 70]], seed=0)
+        >>> b = out["bboxes"][0]; h, w = out["image"].shape
+        >>> bool(b[2] - b[0] == 40 and b[3] - b[1] == 40 and w >= 40 and h >= 40)
+        True
+    """
+
+    reads_sample = True
+    native_params = True
+
+    def __init__(self, *, erosion_rate: float = 0.0, p: float = 1.0) -> None:
+        super().__init__(p=p)
+        self.erosion_rate = float(check_number(type(self).__name__, "erosion_rate", erosion_rate,
+                                               low=0, high=1))
+
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
+        h, w = sample.size
+        boxes = _visible_boxes(sample)
+        if not len(boxes):  # no box to keep: a random window of the image's aspect
+            low = int(h * (1.0 - self.erosion_rate))
+            ch = h if low >= h else integer(rng, max(1, low), h + 1)
+            cw = max(1, min(w, int(ch * w / h)))
+            return {"x": integer(rng, 0, w - cw + 1), "y": integer(rng, 0, h - ch + 1),
+                    "width": cw, "height": ch}
+        x0, y0 = np.clip(boxes[:, :2].min(axis=0), 0, None)
+        x1, y1 = boxes[:, 2].max(), boxes[:, 3].max()
+        x1, y1 = min(max(x1, x0), w), min(max(y1, y0), h)
+        ex, ey = (x1 - x0) * self.erosion_rate / 2, (y1 - y0) * self.erosion_rate / 2
+        x0, y0, x1, y1 = x0 + ex, y0 + ey, x1 - ex, y1 - ey
+        left = int(math.floor(x0 * rng.random()))
+        top = int(math.floor(y0 * rng.random()))
+        right = int(math.ceil(x1 + (w - x1) * rng.random()))
+        bottom = int(math.ceil(y1 + (h - y1) * rng.random()))
+        right, bottom = min(w, max(right, left + 1)), min(h, max(bottom, top + 1))
+        return {"x": left, "y": top, "width": right - left, "height": bottom - top}
+
+    def output_size(self, params: dict[str, Any], size: Size) -> Size:
+        return (params["height"], params["width"])
+
+    def matrix(self, params: dict[str, Any], size: Size) -> np.ndarray:
+        return mx.crop(params["x"], params["y"])
+
+    def window(self, params: dict[str, Any], size: Size) -> ExactPlan | None:
+        return tuple.__new__(ExactPlan, (False, None, params["y"], params["x"]))
+
+
+class RandomSizedBBoxSafeCrop(BBoxSafeRandomCrop):
+    """`BBoxSafeRandomCrop`, then a resize to ``height`` x ``width`` (one warp): every box stays
+    whole and the output has a fixed size. As Albumentations' ``RandomSizedBBoxSafeCrop``
+    (``RandomSizedBBoxSafeCrop(height, width)``, ``p=1``).
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> pipe = al.Compose([al.RandomSizedBBoxSafeCrop(64, 64)], bbox_format="pascal_voc")
+        >>> out = pipe(image=np.zeros((100, 150), np.uint8), bboxes=[[20, 30, 60, 70]], seed=0)
+        >>> out["image"].shape, len(out["bboxes"])
+        ((64, 64), 1)
+    """
+
+    def __init__(self, height: int, width: int, *, erosion_rate: float = 0.0,
+                 interpolation: str = "linear", mask_interpolation: str = "nearest",
+                 p: float = 1.0) -> None:
+        GeometricTransform.__init__(self, interpolation=interpolation,
+                                    mask_interpolation=mask_interpolation, p=p)
+        self.erosion_rate = float(check_number("RandomSizedBBoxSafeCrop", "erosion_rate",
+                                               erosion_rate, low=0, high=1))
+        self.height = _size_arg("RandomSizedBBoxSafeCrop", "height", height)
+        self.width = _size_arg("RandomSizedBBoxSafeCrop", "width", width)
+        _area_arg("RandomSizedBBoxSafeCrop", self.height, self.width)
+
+    def output_size(self, params: dict[str, Any], size: Size) -> Size:
+        return (self.height, self.width)
+
+    def matrix(self, params: dict[str, Any], size: Size) -> np.ndarray:
+        crop = (params["height"], params["width"])
+        return mx.resize(crop, (self.height, self.width)) @ mx.crop(params["x"], params["y"])
+
+    def window(self, params: dict[str, Any], size: Size) -> ExactPlan | None:
+        return None  # a crop and a resize: planned from the matrix
+
+
+class CropNonEmptyMaskIfExists(_Crop):
+    """Crop a ``height`` x ``width`` window around a random pixel of the mask's objects (its
+    non-zero values, less ``ignore_values``; of a multi-channel mask, less ``ignore_channels``),
+    or anywhere when the mask is empty: crops that miss every object are what this avoids. As
+    Albumentations' ``CropNonEmptyMaskIfExists`` (``p=1``); the call needs a mask.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> mask = np.zeros((100, 100), np.uint8); mask[90:95, 5:10] = 1
+        >>> out = al.CropNonEmptyMaskIfExists(20, 20)(image=np.zeros((100, 100), np.uint8),
+        ...                                           mask=mask, seed=0)
+        >>> out["image"].shape, int(out["mask"].sum()) > 0
+        ((20, 20), True)
+    """
+
+    reads_sample = True
+
+    def __init__(self, height: int, width: int, *, ignore_values: list[int] | None = None,
+                 ignore_channels: list[int] | None = None, p: float = 1.0) -> None:
+        super().__init__(p=p)
+        owner = "CropNonEmptyMaskIfExists"
+        self.height = _size_arg(owner, "height", height)
+        self.width = _size_arg(owner, "width", width)
+        for name, values in (("ignore_values", ignore_values), ("ignore_channels", ignore_channels)):
+            if values is not None and (not isinstance(values, (list, tuple)) or not all(
+                    isinstance(v, int) and not isinstance(v, bool) for v in values)):
+                raise InvalidConfig(f"{owner}: {name}={values!r} must be a list of integers")
+        self.ignore_values = None if ignore_values is None else [int(v) for v in ignore_values]
+        self.ignore_channels = None if ignore_channels is None else [int(v) for v in ignore_channels]
+
+    def _objects(self, sample: Sample) -> np.ndarray:
+        """Where the masks hold an object: ``(H, W)`` bool."""
+        keys = sample.keys_of("mask")
+        if not keys:
+            raise InvalidInput("CropNonEmptyMaskIfExists: the call has no mask to find objects "
+                               "in; pass mask=... (or use RandomCrop)")
+        found = np.zeros(sample.size, bool)
+        for key in keys:
+            mask = np.asarray(sample[key])
+            if mask.ndim == 3:
+                keep = [c for c in range(mask.shape[2]) if c not in (self.ignore_channels or [])]
+                mask = mask[:, :, keep]
+            hit = mask != 0
+            for value in self.ignore_values or []:
+                hit &= mask != value
+            found |= hit.any(axis=2) if hit.ndim == 3 else hit
+        return found
+
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
+        h, w = sample.size
+        _check_fits("CropNonEmptyMaskIfExists", (self.height, self.width), (h, w))
+        ys, xs = np.nonzero(self._objects(sample))
+        if not len(ys):  # nothing to keep: anywhere
+            x, y = integer_pair(rng, w - self.width + 1, h - self.height + 1)
+            return {"x": x, "y": y}
+        i = integer(rng, 0, len(ys))
+        x = int(xs[i]) - integer(rng, 0, self.width)  # the pixel anywhere in the window
+        y = int(ys[i]) - integer(rng, 0, self.height)
+        return {"x": min(max(x, 0), w - self.width), "y": min(max(y, 0), h - self.height)}

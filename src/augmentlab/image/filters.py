@@ -335,8 +335,12 @@ class Morphological(_Filter):
             raise InvalidConfig(f"Morphological: scale={scale!r} must be whole numbers of pixels")
         self.scale = (int(lo), int(hi))
         self.operation = check_choice("Morphological", "operation", operation, _MORPH)
+        if lo == hi:  # one size: nothing to draw, so the runner makes no generator (~7 us a call)
+            self.__dict__["random"] = False
 
     def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
+        if self.scale[0] == self.scale[1]:
+            return {"size": self.scale[0]}
         return {"size": integer(rng, self.scale[0], self.scale[1] + 1)}
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
@@ -356,8 +360,8 @@ def _ellipse(size: int) -> np.ndarray:
 class ZoomBlur(ImageOnlyTransform):
     """Radial blur of a zooming camera: the average of the image and copies of it enlarged
     about the centre by 1, 1 + step, 1 + 2 step, ... below a drawn ``max_factor``, the step drawn
-    from ``step_factor``. As Albumentations' ``ZoomBlur`` (same defaults, ``p=0.5``; each copy is
-    one affine warp of the whole image rather than a crop and a resize).
+    from ``step_factor``. As Albumentations' ``ZoomBlur`` (same defaults, ``p=0.5``): each copy is
+    the centre cut to whole pixels and enlarged.
 
     Example:
         >>> import numpy as np, augmentlab as al
@@ -384,13 +388,17 @@ class ZoomBlur(ImageOnlyTransform):
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         factors = np.arange(1.0, params["max_factor"], params["step"])
         h, w = image.shape[:2]
-        cx, cy = (w - 1) / 2, (h - 1) / 2
         total = image.astype(np.float32)
         for f in factors:  # the image itself once, then each zoomed copy
-            m = np.array([[f, 0, (1 - f) * cx], [0, f, (1 - f) * cy]], np.float32)
-            zoomed = cv2.warpAffine(image, m, (w, h), flags=cv2.INTER_LINEAR,
-                                    borderMode=cv2.BORDER_REFLECT_101)
-            total += zoomed.reshape(image.shape)
+            # the centre cut to whole pixels and enlarged, as Albumentations does: a resize is
+            # ~4x faster than a warp of the whole image
+            ch, cw = math.ceil(h / f), math.ceil(w / f)
+            top, left = (h - ch) // 2, (w - cw) // 2
+            big = cv2.resize(image[top:top + ch, left:left + cw],
+                             (max(w, int(cw * f)), max(h, int(ch * f))),
+                             interpolation=cv2.INTER_LINEAR)
+            top, left = (big.shape[0] - h) // 2, (big.shape[1] - w) // 2
+            cv2.accumulate(big[top:top + h, left:left + w], total)  # in place, no temporary
         total *= np.float32(1.0 / (len(factors) + 1))
         if image.dtype == np.uint8:
             return np.clip(np.rint(total), 0, 255).astype(np.uint8)

@@ -172,6 +172,9 @@ class GeometricTransform(_WarpBase):
 
     _abstract = True
     fusion = "geometry"
+    # True where the params depend on the boxes or masks as they are at this step (box-safe
+    # crops): the fuser applies the geometry pending before it, then calls `sample_params`
+    reads_sample: ClassVar[bool] = False
 
     def sample_geometry(self, size: tuple[int, int], rng: np.random.Generator) -> dict[str, Any]:
         """Draw params from the (height, width) of the input alone."""

@@ -56,11 +56,13 @@ class ImageFuser:
                 return None
             if self.luts:
                 self.flush_luts(run)
-            if self.geo and self.geo[0][0].style != t.style:
-                self.flush_geometry(run)
+            if self.geo and (self.geo[0][0].style != t.style or
+                             (params is None and t.reads_sample)):
+                self.flush_geometry(run)  # a box-safe crop draws from the boxes as they are now
             size = self.geo_size or self.size
             if params is None:
-                params = t.sample_geometry(size, rng)
+                params = t.sample_params(run.sample, rng) if t.reads_sample else \
+                    t.sample_geometry(size, rng)
                 if params and not t.native_params:  # a flip's {} needs no conversion
                     params = to_jsonable(params)
             self.geo.append((t, params, size))
