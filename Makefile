@@ -68,7 +68,7 @@ test: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy src
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=30
 
 # the documentation site, offline, warnings as errors, into site/ (open site/index.html); the test
 # suite builds it too (tests/test_docs.py) and opens pages in headless Chromium

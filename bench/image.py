@@ -106,6 +106,7 @@ SINGLE = [
                                                   p=1.0),
      A.ImageCompression(compression_type="webp", quality_range=(50, 90), p=1)),
     ("ZoomBlur", al.ZoomBlur(p=1.0), A.ZoomBlur(p=1)),
+    ("AdvancedBlur", al.AdvancedBlur(p=1.0), A.AdvancedBlur(p=1)),
     ("GlassBlur", al.GlassBlur(p=1.0), A.GlassBlur(p=1)),
     ("ChannelDropout", al.ChannelDropout(p=1.0), A.ChannelDropout(p=1)),
     ("PixelDropout", al.PixelDropout(p=1.0), A.PixelDropout(p=1)),

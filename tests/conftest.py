@@ -83,6 +83,7 @@ CASES: dict[str, dict[str, Any]] = {
     "RandomToneCurve": {"scale": 0.2, "per_channel": True, "p": 1.0},
     "ToSepia": {"p": 1.0},
     "ZoomBlur": {"p": 1.0},
+    "AdvancedBlur": {"p": 1.0},
     "BBoxSafeRandomCrop": {"erosion_rate": 0.1},
     "RandomSizedBBoxSafeCrop": {"height": 48, "width": 40},
     "CropNonEmptyMaskIfExists": {"height": 40, "width": 50},

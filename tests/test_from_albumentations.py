@@ -328,6 +328,8 @@ MORE: dict[str, tuple[Callable[[], Any], str, dict[str, Any]]] = {
     "XYMasking": (lambda: A.XYMasking(num_masks_x=(1, 2), mask_x_length=(3, 8)), "XYMasking",
                   {"num_masks_x": [1, 2], "mask_x_length": [3, 8]}),
     "D4": (lambda: A.D4(), "D4", {}),
+    "AdvancedBlur": (lambda: A.AdvancedBlur(blur_limit=(3, 5), rotate_limit=45), "AdvancedBlur",
+                     {"blur_limit": [3, 5], "rotate_limit": [-45, 45], "beta_limit": [0.5, 8.0]}),
     "BBoxSafeRandomCrop": (lambda: A.BBoxSafeRandomCrop(erosion_rate=0.2), "BBoxSafeRandomCrop",
                            {"erosion_rate": 0.2}),
     "RandomSizedBBoxSafeCrop": (lambda: A.RandomSizedBBoxSafeCrop(40, 50, interpolation=2),

@@ -199,3 +199,30 @@ def test_zoom_blur_averages_centred_zooms_like_albumentations(photo: np.ndarray)
     edge = np.abs(ours - photo)[:, :8].mean()
     centre = np.abs(ours - photo)[cy - 4:cy + 4, cx - 4:cx + 4].mean()
     assert edge > centre
+
+
+def test_advanced_blur_is_albumentations_for_a_fixed_kernel(photo: np.ndarray) -> None:
+    # degenerate ranges (beta within 1e-4 of 1: Albumentations wants 1 strictly inside) and no
+    # noise: both libraries build the same kernel
+    args = {"blur_limit": (7, 7), "sigma_x_limit": (2.0, 2.0), "sigma_y_limit": (0.6, 0.6),
+            "rotate_limit": (30, 30), "beta_limit": (0.9999, 1.0001), "noise_limit": (1.0, 1.0)}
+    theirs = A.AdvancedBlur(**args, p=1)(image=photo)["image"]
+    ours = al.AdvancedBlur(**args, p=1.0)(image=photo, seed=0)["image"]
+    assert np.abs(ours.astype(int) - theirs.astype(int)).max() <= 1
+
+
+def test_generalized_gaussian_kernels_have_their_shape() -> None:
+    from augmentlab.image.filters import generalized_gaussian
+
+    iso = generalized_gaussian(7, 1.5, 1.5, 0.0, 1.0)
+    ax = np.arange(-3, 4.0)
+    gauss = np.exp(-0.5 * (ax[:, None] ** 2 + ax[None, :] ** 2) / 1.5 ** 2)
+    assert np.allclose(iso, gauss / gauss.sum(), atol=1e-7)
+    wide_x = generalized_gaussian(9, 3.0, 0.5, 0.0, 1.0)
+    assert wide_x.sum(axis=0).std() < wide_x.sum(axis=1).std()  # spread along x, not y
+    turned = generalized_gaussian(9, 3.0, 0.5, 90.0, 1.0)
+    assert np.allclose(turned, wide_x.T, atol=1e-6)  # a quarter turn swaps the axes
+    flat = generalized_gaussian(9, 2.0, 2.0, 0.0, 4.0)  # beta > 1: a plateau with a sharp edge
+    assert flat[4, 4] / flat[4, 2] < iso[3, 3] / iso[3, 1]
+    noisy = generalized_gaussian(5, 1.0, 1.0, 0.0, 1.0, np.full((5, 5), 2.0))
+    assert np.isclose(noisy.sum(), 1.0)

@@ -93,6 +93,8 @@ SETTINGS: dict[str, dict[str, Any]] = {
     "RandomToneCurve": {"scale": 0.25, "per_channel": True, "p": 1.0},
     "ToSepia": {"p": 1.0},
     "ZoomBlur": {"max_factor": (1.15, 1.25), "p": 1.0},
+    "AdvancedBlur": {"blur_limit": (11, 15), "sigma_x_limit": (2, 4), "sigma_y_limit": (0.5, 1),
+                     "p": 1.0},
     "BBoxSafeRandomCrop": {"erosion_rate": 0.2},
     "RandomSizedBBoxSafeCrop": {"height": 192, "width": 256},
     "CropNonEmptyMaskIfExists": {"height": 128, "width": 128},

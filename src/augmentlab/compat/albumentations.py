@@ -23,6 +23,7 @@ Albumentations shears after rotating), ``ShiftScaleRotate`` -> ``Affine(keep_rat
 ``Equalize``, ``ChannelShuffle``, ``AutoContrast(method="pil")``, ``GaussNoise``, ``ISONoise``,
 ``MultiplicativeNoise``, ``SaltAndPepper``, ``ImageCompression`` (JPEG, WebP), ``D4``,
 ``ToSepia``, ``RandomToneCurve``, ``UnsharpMask``, ``ZoomBlur``, ``GlassBlur`` (fast mode),
+``AdvancedBlur``,
 ``Morphological`` (a square element),
 ``ChannelDropout``, ``PixelDropout``, ``XYMasking``, ``BBoxSafeRandomCrop``,
 ``RandomSizedBBoxSafeCrop``, ``CropNonEmptyMaskIfExists``,
@@ -77,6 +78,7 @@ from ..core import Compose, InvalidConfig, OneOf, Sequential, SomeOf, Transform
 from ..image import (
     CLAHE,
     D4,
+    AdvancedBlur,
     Affine,
     AutoContrast,
     BBoxSafeRandomCrop,
@@ -640,6 +642,16 @@ def _crop_non_empty(a: _Args) -> Builder:
                  width=a.number("width", None, integer=True), **lists)
 
 
+def _advanced_blur(a: _Args) -> Builder:
+    lo, hi = a.int_range("blur_limit", [3, 7], "low", 3)
+    return _make(AdvancedBlur, blur_limit=(_odd(lo), _odd(hi)),
+                 sigma_x_limit=a.range("sigma_x_limit", [0.2, 1.0], "low", 0.0),
+                 sigma_y_limit=a.range("sigma_y_limit", [0.2, 1.0], "low", 0.0),
+                 rotate_limit=a.range("rotate_limit", [-90, 90], "sym"),
+                 beta_limit=a.range("beta_limit", [0.5, 8.0], "low", 0.0),
+                 noise_limit=a.range("noise_limit", [0.9, 1.1], "low", 0.0))
+
+
 def _zoom_blur(a: _Args) -> Builder:
     lo, hi = a.range("step_factor", [0.01, 0.03], "low", 0.0)
     # Albumentations reads a single step s as (0, s): a step near 0 would make thousands of zoomed
@@ -907,6 +919,7 @@ _CONVERTERS: dict[str, Callable[[_Args], Builder]] = {
                                        per_channel=a.flag("per_channel", False)),
     "UnsharpMask": _unsharp_mask,
     "ZoomBlur": _zoom_blur,
+    "AdvancedBlur": _advanced_blur,
     "BBoxSafeRandomCrop": lambda a: _make(BBoxSafeRandomCrop,
                                           erosion_rate=a.number("erosion_rate", 0.0)),
     "RandomSizedBBoxSafeCrop": _sized_bbox_safe_crop,

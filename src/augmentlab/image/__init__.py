@@ -53,6 +53,7 @@ from .dropout import (
     XYMasking,
 )
 from .filters import (
+    AdvancedBlur,
     Blur,
     Defocus,
     Emboss,
@@ -95,6 +96,7 @@ from .weather import (
 )
 
 __all__ = [
+    "AdvancedBlur",
     "Affine",
     "AutoContrast",
     "BBoxSafeRandomCrop",

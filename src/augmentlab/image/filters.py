@@ -23,8 +23,8 @@ from ..core.types import IntRange, Range
 from .functional.dtype import DEPTHS, as_float, each_channel, like
 from .spatial.bases import ImageOnlyTransform
 
-__all__ = ["Blur", "Defocus", "Emboss", "GaussianBlur", "GlassBlur", "MedianBlur", "Morphological",
-           "MotionBlur", "Sharpen", "UnsharpMask", "ZoomBlur"]
+__all__ = ["AdvancedBlur", "Blur", "Defocus", "Emboss", "GaussianBlur", "GlassBlur", "MedianBlur",
+           "Morphological", "MotionBlur", "Sharpen", "UnsharpMask", "ZoomBlur"]
 
 
 def _odd_range(owner: str, name: str, value: Any, low: int = 3) -> tuple[int, int]:
@@ -444,3 +444,82 @@ class GlassBlur(ImageOnlyTransform):
                 r2, c2 = rows + dxy[:, i, 0], cols + dxy[:, i, 1]
                 x[rows, cols], x[r2, c2] = x[r2, c2], x[rows, cols]
         return cv2.GaussianBlur(x, (0, 0), self.sigma).reshape(image.shape)
+
+
+def generalized_gaussian(ksize: int, sigma_x: float, sigma_y: float, angle: float, beta: float,
+                         noise: np.ndarray | None = None) -> np.ndarray:
+    """A ``ksize`` x ``ksize`` kernel ``exp(-0.5 (p^T S^-1 p)^beta)``, ``S`` the covariance with
+    standard deviations `sigma_x`, `sigma_y` turned by `angle` degrees; times `noise` (a
+    ``ksize`` x ``ksize`` array) when given; normalised to sum 1. ``beta=1`` is a Gaussian, below 1
+    heavier tails, above 1 a flatter plateau (Liu et al. 2021, Real-ESRGAN's blur kernels).
+
+    Example:
+        >>> k = generalized_gaussian(5, 1.0, 1.0, 0.0, 1.0)
+        >>> round(float(k.sum()), 6), bool(np.allclose(k, k.T))
+        (1.0, True)
+    """
+    a = math.radians(angle)
+    u = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]])
+    inverse = np.linalg.inv(u @ np.diag([sigma_x ** 2, sigma_y ** 2]) @ u.T)
+    ax = np.arange(-ksize // 2 + 1.0, ksize // 2 + 1.0)
+    grid = np.stack(np.meshgrid(ax, ax), axis=-1)  # (k, k, 2): (x, y) of each tap
+    kernel = np.exp(-0.5 * np.power(np.sum((grid @ inverse) * grid, axis=2), beta))
+    if noise is not None:
+        kernel = kernel * noise
+    return (kernel / kernel.sum()).astype(np.float32)
+
+
+class AdvancedBlur(_Filter):
+    """Blur with a random anisotropic generalized-Gaussian kernel: odd size from ``blur_limit``,
+    standard deviations from ``sigma_x_limit`` and ``sigma_y_limit``, turned by ``rotate_limit``
+    degrees, shape ``beta`` from ``beta_limit`` (half of the draws below 1, half above),
+    each tap times ``U(noise_limit)``. As Albumentations' ``AdvancedBlur`` (same defaults,
+    ``p=0.5``); see `generalized_gaussian`.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> img = np.zeros((9, 9), np.uint8); img[4, 4] = 255
+        >>> t = al.AdvancedBlur(blur_limit=7, sigma_x_limit=3, sigma_y_limit=0.3, rotate_limit=0,
+        ...                     beta_limit=(1, 1), noise_limit=(1, 1), p=1.0)
+        >>> out = t(image=img, seed=0)["image"]  # a horizontal streak: wide in x, thin in y
+        >>> int((out[4] > 0).sum()), int((out[:, 4] > 0).sum())
+        (7, 1)
+    """
+
+    native_params = True
+
+    def __init__(self, *, blur_limit: IntRange = (3, 7), sigma_x_limit: Range = (0.2, 1.0),
+                 sigma_y_limit: Range = (0.2, 1.0), rotate_limit: Range = (-90, 90),
+                 beta_limit: Range = (0.5, 8.0), noise_limit: Range = (0.9, 1.1),
+                 p: float = 0.5) -> None:
+        super().__init__(p=p)
+        owner = "AdvancedBlur"
+        self.blur_limit = _odd_range(owner, "blur_limit", blur_limit)
+        self.sigma_x_limit = to_range(owner, "sigma_x_limit", sigma_x_limit, center=None, low=0)
+        self.sigma_y_limit = to_range(owner, "sigma_y_limit", sigma_y_limit, center=None, low=0)
+        if self.sigma_x_limit[0] == 0 and self.sigma_y_limit[0] == 0:
+            raise InvalidConfig(f"{owner}: sigma_x_limit and sigma_y_limit cannot both start at "
+                                "0 (a zero-width kernel); e.g. sigma_x_limit=(0.2, 1.0)")
+        self.rotate_limit = to_range(owner, "rotate_limit", rotate_limit)
+        self.beta_limit = to_range(owner, "beta_limit", beta_limit, center=None, low=1e-3)
+        if not self.beta_limit[0] <= 1 <= self.beta_limit[1]:
+            raise InvalidConfig(f"{owner}: beta_limit={beta_limit!r} must hold 1 (half of the "
+                                "draws fall below it, half above), e.g. (0.5, 8.0)")
+        self.noise_limit = to_range(owner, "noise_limit", noise_limit, center=None, low=0)
+
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
+        ksize = _odd(rng, *self.blur_limit)
+        sx, sy = uniform(rng, *self.sigma_x_limit), uniform(rng, *self.sigma_y_limit)
+        angle = uniform(rng, *self.rotate_limit)
+        # half of the draws below 1, half above: narrow kernels (beta > 1) not too often
+        beta = uniform(rng, self.beta_limit[0], 1.0) if rng.random() < 0.5 else \
+            uniform(rng, 1.0, self.beta_limit[1])
+        return {"ksize": ksize, "sigma_x": max(sx, 1e-6), "sigma_y": max(sy, 1e-6),
+                "angle": angle, "beta": beta, "seed": integer(rng, 0, 2**63 - 1)}
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        k = params["ksize"]
+        noise = kernel_rng(params["seed"]).uniform(*self.noise_limit, size=(k, k))
+        kernel = generalized_gaussian(k, params["sigma_x"], params["sigma_y"], params["angle"],
+                                      params["beta"], noise)
+        return _filter(image, kernel)
