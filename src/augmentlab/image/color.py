@@ -15,7 +15,12 @@ from ..core.rng import integer, uniform
 from ..core.sample import Sample
 from ..core.types import IntRange, Range
 from .functional.dtype import DEPTHS, as_uint8, each_channel, like, max_value
-from .spatial.bases import ImageOnlyTransform, PointwiseTransform, require_channels
+from .spatial.bases import (
+    ImageOnlyTransform,
+    PointwiseTransform,
+    require_channels,
+    sample_channels,
+)
 from .spatial.lut import apply_lut
 
 __all__ = [
@@ -71,18 +76,12 @@ class BrightnessContrast(PointwiseTransform):
         if not self.per_channel:
             return {"alpha": 1.0 + uniform(rng, *self.contrast_limit),
                     "beta": uniform(rng, *self.brightness_limit)}
-        keys = sample.keys_of("image")
-        n = _channels(sample[keys[0]]) if keys else 1
+        n = sample_channels(sample)
         return {"alpha": (1.0 + rng.uniform(*self.contrast_limit, size=n)).tolist(),
                 "beta": rng.uniform(*self.brightness_limit, size=n).tolist()}
 
     def curve(self, x: np.ndarray, params: dict[str, Any]) -> np.ndarray:
-        alpha, beta = params["alpha"], params["beta"]
-        if isinstance(alpha, list):
-            if len(alpha) != x.shape[-1]:
-                raise InvalidInput(f"BrightnessContrast: params are for {len(alpha)} channels, "
-                                   f"the image has {x.shape[-1]}")
-            alpha, beta = np.asarray(alpha), np.asarray(beta)
+        alpha, beta = self.channel_values(x, params["alpha"], params["beta"])
         return x * alpha + beta
 
 
@@ -370,9 +369,7 @@ class ChannelShuffle(ImageOnlyTransform):
         super().__init__(p=p)
 
     def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
-        keys = sample.keys_of("image")
-        n = _channels(sample[keys[0]]) if keys else 1
-        return {"order": [int(i) for i in rng.permutation(n)]}
+        return {"order": [int(i) for i in rng.permutation(sample_channels(sample))]}
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         if _channels(image) == 1:

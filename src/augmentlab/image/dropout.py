@@ -22,6 +22,7 @@ from ..core.sample import Sample
 from ..core.transform import Transform
 from ..core.types import Fill, IntRange, Range
 from .functional.dtype import DEPTHS, max_value
+from .spatial.bases import sample_channels
 
 __all__ = ["ChannelDropout", "CoarseDropout", "GridDropout", "PixelDropout", "RandomErasing",
            "XYMasking"]
@@ -322,9 +323,7 @@ class PixelDropout(Transform):
             else frozenset({"image"})
 
     def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
-        keys = sample.keys_of("image")
-        image = sample[keys[0]] if keys else None
-        channels = 1 if image is None or image.ndim == 2 or not self.per_channel else image.shape[2]
+        channels = sample_channels(sample) if self.per_channel else 1
         return {"channels": channels, "seed": integer(rng, 0, 2**63 - 1)}
 
     def _dropped(self, size: tuple[int, int], params: dict[str, Any]) -> tuple[np.ndarray, Any]:
@@ -393,8 +392,7 @@ class ChannelDropout(Transform):
         self.fill = check_number("ChannelDropout", "fill", fill)
 
     def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
-        keys = sample.keys_of("image")
-        channels = 1 if not keys or sample[keys[0]].ndim == 2 else sample[keys[0]].shape[2]
+        channels = sample_channels(sample)
         if channels <= self.channel_drop_range[1]:
             raise InvalidInput(f"ChannelDropout: the image has {channels} channel(s) and up to "
                                f"{self.channel_drop_range[1]} would be dropped; at least one must "

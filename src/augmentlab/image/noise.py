@@ -14,7 +14,7 @@ from ..core.sample import Sample
 from ..core.types import IntRange, Range
 from .functional.dtype import DEPTHS, as_float, as_uint8, like, max_value
 from .functional.noise import gauss_noise, normal16, uniform16
-from .spatial.bases import ImageOnlyTransform, require_channels
+from .spatial.bases import ImageOnlyTransform, require_channels, sample_channels
 from .spatial.geometry import CV_INTER
 from .spatial.lut import apply_lut
 from .spatial.warp import INTERPOLATIONS
@@ -83,9 +83,7 @@ class MultiplicativeNoise(ImageOnlyTransform):
     def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
         if self.elementwise:
             return {"seed": _seed(rng)}
-        keys = sample.keys_of("image")
-        image = sample[keys[0]] if keys else None
-        c = 1 if image is None or image.ndim == 2 or not self.per_channel else image.shape[2]
+        c = sample_channels(sample) if self.per_channel else 1
         return {"multiplier": rng.uniform(*self.multiplier, size=c).tolist()}
 
     def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:

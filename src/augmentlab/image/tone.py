@@ -8,11 +8,15 @@ from typing import Any
 import cv2
 import numpy as np
 
-from ..core.errors import InvalidInput
 from ..core.params import check_number
 from ..core.sample import Sample
 from .functional.dtype import DEPTHS
-from .spatial.bases import ImageOnlyTransform, PointwiseTransform, require_channels
+from .spatial.bases import (
+    ImageOnlyTransform,
+    PointwiseTransform,
+    require_channels,
+    sample_channels,
+)
 
 __all__ = ["RandomToneCurve", "ToSepia"]
 
@@ -53,11 +57,7 @@ class RandomToneCurve(PointwiseTransform):
         self.per_channel = bool(per_channel)
 
     def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
-        n = 1
-        if self.per_channel:
-            keys = sample.keys_of("image")
-            image = sample[keys[0]] if keys else None
-            n = 1 if image is None or image.ndim == 2 else image.shape[2]
+        n = sample_channels(sample) if self.per_channel else 1
         low = np.clip(rng.normal(0.25, self.scale, n), 0, 1).tolist()
         high = np.clip(rng.normal(0.75, self.scale, n), 0, 1).tolist()
         if not self.per_channel:
@@ -65,13 +65,7 @@ class RandomToneCurve(PointwiseTransform):
         return {"low": low, "high": high}
 
     def curve(self, x: np.ndarray, params: dict[str, Any]) -> np.ndarray:
-        low, high = params["low"], params["high"]
-        if isinstance(low, list):
-            if len(low) != x.shape[-1]:
-                raise InvalidInput(f"RandomToneCurve: params are for {len(low)} channels, the "
-                                   f"image has {x.shape[-1]}")
-            low, high = np.asarray(low), np.asarray(high)
-        return tone_curve(x, low, high)
+        return tone_curve(x, *self.channel_values(x, params["low"], params["high"]))
 
 
 _SEPIA = np.array([[0.393, 0.769, 0.189], [0.349, 0.686, 0.168], [0.272, 0.534, 0.131]],

@@ -31,6 +31,7 @@ from .warp import (
 
 __all__ = [
     "DisplacementTransform",
+    "sample_channels",
     "GeometricTransform",
     "ImageOnlyTransform",
     "PointwiseTransform",
@@ -94,6 +95,16 @@ class PointwiseTransform(ImageOnlyTransform):
     def curve(self, x: np.ndarray, params: dict[str, Any]) -> np.ndarray:
         """Map values in [0, 1] (shape ``(..., C)``) to new values (clipped to [0, 1] after)."""
         raise NotImplementedError
+
+    def channel_values(self, x: np.ndarray, *values: Any) -> tuple[Any, ...]:
+        """Params drawn per channel (lists) as arrays along `x`'s last axis, once checked to be
+        for as many channels as `x` has; numbers as they are."""
+        if not isinstance(values[0], list):
+            return values
+        if len(values[0]) != x.shape[-1]:
+            raise InvalidInput(f"{self.name}: params are for {len(values[0])} channels, the "
+                               f"image has {x.shape[-1]}")
+        return tuple(np.asarray(v) for v in values)
 
     def lut(self, params: dict[str, Any], channels: int) -> np.ndarray:
         """The uint8 table of `curve`: ``(256, channels)``, or ``(256, 1)`` when the curve is the
@@ -217,6 +228,20 @@ class DisplacementTransform(_WarpBase):
 
     def apply(self, sample: Sample, params: dict[str, Any]) -> Sample:
         return remap_sample(sample, self.source_map(params, sample.size), self.style)
+
+
+def sample_channels(sample: Sample) -> int:
+    """The channel count of the sample's first image (1 for a grey ``(H, W)`` one or none).
+
+    Example:
+        >>> from augmentlab.core.sample import Sample
+        >>> s = Sample.of({"image": np.zeros((2, 2, 5), np.uint8)}); s.kinds = {"image": "image"}
+        >>> sample_channels(s)
+        5
+    """
+    keys = sample.keys_of("image")
+    image = sample[keys[0]] if keys else None
+    return 1 if image is None or image.ndim == 2 else int(image.shape[2])
 
 
 def require_channels(image: np.ndarray, owner: str, channels: int = 3) -> None:
