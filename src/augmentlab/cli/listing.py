@@ -92,9 +92,9 @@ def run(args: argparse.Namespace) -> int:
 
     Example:
         >>> run(argparse.Namespace(modality=None, search=None))
-        Affine                 bboxes, image, keypoints, mask
+        AdvancedBlur           image
                                ...
-                               rotate=0.0, scale=(1.0, 1.0), ...
+                               blur_limit=(3, 7), sigma_x_limit=(0.2, 1.0), ...
         0
         >>> run(argparse.Namespace(modality="audio", search="gain"))
         audio.Gain             audio
