@@ -115,7 +115,7 @@ def test_chained_geometry_against_masks() -> None:
 def test_box_formats_round_trip() -> None:
     img = np.zeros((50, 100, 3), np.uint8)
     voc = np.array([[10.0, 5.0, 30.0, 45.0]])
-    for fmt in al.image.spatial.fields.BBOX_FORMATS:
+    for fmt in al.image.spatial.fields.AXIS_FORMATS:  # rotated: test_rotated_boxes_and_polygons
         arr = al.image.spatial.fields.from_xyxy(voc, fmt, (50, 100))
         out = al.Compose([al.HorizontalFlip(p=1.0)], bbox_format=fmt)(image=img, bboxes=arr)
         back = al.image.spatial.fields.to_xyxy(out["bboxes"][:, :4], fmt, (50, 100))

@@ -110,6 +110,17 @@ def test_remix_gives_the_label_to_the_rare_class() -> None:
         Remix(class_counts=[10, 0])
 
 
+def test_mosaic_refuses_boxes_it_would_misread() -> None:
+    imgs = [np.zeros((20, 20, 3), np.uint8)] * 2
+    # four boxes with a class column: 20 numbers that reshape(-1, 4) made into five wrong boxes
+    with_ids = np.array([[1, 1, 5, 5, 0], [2, 2, 6, 6, 1], [1, 1, 3, 3, 0], [4, 4, 8, 8, 1]], float)
+    with pytest.raises(al.errors.InvalidInput, match=r"\(k, 4\) array"):
+        Mosaic(size=(40, 40))(imgs, [with_ids] * 2, seed=0)
+    rotated = al.BBoxes([[10, 10, 6, 4, 30]], format="obb")
+    with pytest.raises(al.errors.InvalidInput, match="obb boxes"):
+        Mosaic(size=(40, 40))(imgs, [rotated] * 2, seed=0)
+
+
 def test_mosaic_carries_boxes_with_their_pixels() -> None:
     rng = np.random.default_rng(0)
     imgs, boxes, names = [], [], []

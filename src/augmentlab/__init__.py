@@ -24,13 +24,14 @@ from .core import (
 )
 from .core.version import __version__
 from .image import *  # noqa: F403  (the transform classes, listed in image.__all__)
-from .image.spatial import BBoxes, KeyPoints, ToTensorV2
+from .image.spatial import BBoxes, KeyPoints, Polygons, ToTensorV2
 
 __all__ = [
     "BBoxes",
     "Compose",
     "KeyPoints",
     "OneOf",
+    "Polygons",
     "Record",
     "Sample",
     "Sequential",

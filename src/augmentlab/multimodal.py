@@ -45,7 +45,7 @@ class HorizontalFlipWithCaption(Transform):
     """
 
     name = "HorizontalFlipWithCaption"
-    fields = frozenset({"image", "mask", "bboxes", "keypoints", "text", "spans"})
+    fields = frozenset({"image", "mask", "bboxes", "keypoints", "polygons", "text", "spans"})
     random = False
     native_params = True
 

@@ -12,6 +12,8 @@ from ..core.errors import InvalidInput
 from ..core.files import atomic_write
 from ..core.transform import Transform
 from ..datasets.formats import entry_for_file, read_entry
+from ..image.spatial.fields import to_xyxy
+from ..image.spatial.rotated import ROTATED_FORMATS
 from .job import sample_id_of
 
 __all__ = ["entry_for_file", "pixel_boxes", "show_grid"]
@@ -26,7 +28,9 @@ def pixel_boxes(boxes: Any, shape: tuple[int, ...]) -> np.ndarray:
         >>> pixel_boxes(BBoxes([[0.5, 0.5, 0.5, 0.5]], format="yolo"), (100, 200)).tolist()
         [[50.0, 25.0, 150.0, 75.0]]
     """
-    arr = np.asarray(boxes.array, dtype=np.float64).reshape(-1, 4)
+    if boxes.format in ROTATED_FORMATS:  # drawn as the rectangle around each turned box
+        return to_xyxy(np.asarray(boxes.array, dtype=np.float64), boxes.format, shape[:2])
+    arr = np.asarray(boxes.array, dtype=np.float64)[:, :4].reshape(-1, 4)
     if boxes.format == "yolo":
         h, w = shape[:2]
         cx, cy, bw, bh = arr.T

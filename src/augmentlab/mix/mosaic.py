@@ -131,7 +131,17 @@ class Mosaic:
 
     @staticmethod
     def _boxes(b: Any, i: int) -> np.ndarray:
-        arr = np.asarray(b, dtype=np.float64).reshape(-1, 4) if len(b) else np.zeros((0, 4))
+        fmt = getattr(b, "format", "pascal_voc")
+        if fmt != "pascal_voc":
+            raise InvalidInput(f"Mosaic: boxes[{i}] are {fmt} boxes; Mosaic takes pascal_voc "
+                               "[x_min, y_min, x_max, y_max] in pixels (rotated boxes are not "
+                               "supported)")
+        b = getattr(b, "array", b)
+        arr = np.asarray(b, dtype=np.float64) if len(b) else np.zeros((0, 4))
+        if arr.ndim != 2 or arr.shape[1] != 4:  # (k, 5) read as (k*5/4, 4) would be garbage
+            raise InvalidInput(f"Mosaic: boxes[{i}] must be a (k, 4) array of [x_min, y_min, "
+                               f"x_max, y_max], got shape {arr.shape}; pass class ids in "
+                               "box_labels")
         if not np.isfinite(arr).all() or (arr[:, 2] < arr[:, 0]).any() or (
                 arr[:, 3] < arr[:, 1]).any():
             raise InvalidInput(f"Mosaic: boxes[{i}] must be finite [x_min, y_min, x_max, y_max]")

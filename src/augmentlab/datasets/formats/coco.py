@@ -26,6 +26,11 @@ from typing import Any
 import numpy as np
 
 from ...core.errors import DataError
+from ...image.segmentation import has_holes
+from ...image.segmentation import mask_polygons as _polygons
+from ...image.segmentation import rle_decode as _rle_decode
+from ...image.segmentation import rle_encode as _rle_encode
+from ...image.segmentation import segmentation_mask as _segmentation_mask
 from .base import Entry, Files, ImageFormat, Listing, inside, turn_hint
 
 __all__ = ["CocoFormat", "assemble_coco", "coco_files", "coco_parts", "read_coco", "scan_coco"]
@@ -172,65 +177,6 @@ def _known(category_id: Any, categories: set[Any]) -> bool:
         return False
 
 
-# -- segmentation <-> masks ---------------------------------------------------------------------
-def _rle_decode(rle: dict[str, Any], height: int, width: int) -> np.ndarray:
-    counts = rle["counts"]
-    if isinstance(counts, str):  # COCO's compressed form: 5-bit groups, delta-coded after the 3rd
-        values: list[int] = []
-        pos = 0
-        while pos < len(counts):
-            x, k, more = 0, 0, True
-            while more:
-                c = ord(counts[pos]) - 48
-                x |= (c & 0x1F) << (5 * k)
-                more = bool(c & 0x20)
-                pos += 1
-                k += 1
-                if not more and (c & 0x10):
-                    x |= -1 << (5 * k)
-            if len(values) > 2:
-                x += values[-2]
-            values.append(x)
-        counts = values
-    flat = np.zeros(height * width, dtype=np.uint8)
-    at, value = 0, 0
-    for run in counts:
-        flat[at:at + int(run)] = value
-        at += int(run)
-        value ^= 1
-    return flat.reshape(width, height).T  # column-major (Fortran) order
-
-
-def _rle_encode(mask: np.ndarray) -> dict[str, Any]:
-    flat = mask.T.reshape(-1).astype(np.uint8)
-    change = np.flatnonzero(np.diff(np.concatenate([[0], flat, [1 - flat[-1] if flat.size else 0]])))
-    counts = np.diff(np.concatenate([[0], change])).tolist()
-    return {"counts": [int(c) for c in counts], "size": [int(mask.shape[0]), int(mask.shape[1])]}
-
-
-def _segmentation_mask(seg: Any, height: int, width: int, where: str) -> np.ndarray:
-    import cv2
-
-    if isinstance(seg, dict):
-        size = seg.get("size")
-        if size != [height, width] or "counts" not in seg:
-            raise DataError(f"{where}: an RLE needs 'counts' and size [{height}, {width}], got {size}")
-        return _rle_decode(seg, height, width)
-    mask = np.zeros((height, width), np.uint8)
-    for poly in seg if isinstance(seg, list) else []:
-        pts = np.asarray(poly, dtype=np.float64).reshape(-1, 2)
-        if len(pts) >= 3 and np.isfinite(pts).all():
-            cv2.fillPoly(mask, [np.round(pts).astype(np.int32)], 1)
-    return mask
-
-
-def _polygons(mask: np.ndarray) -> list[list[float]]:
-    import cv2
-
-    contours, _ = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    return [[float(v) for v in c.reshape(-1)] for c in contours if len(c) >= 3]
-
-
 # -- reading and writing one image's annotations -------------------------------------------------
 def read_coco(entry: Entry, image: np.ndarray, *, source: Path | None = None) -> dict[str, Any]:
     """The pipeline fields of one COCO image: ``image`` (as displayed: turned by its EXIF
@@ -312,7 +258,12 @@ def coco_parts(entry: Entry, name: str, fields: dict[str, Any] | None) -> dict[s
             points[(int(a), int(k))] = (float(px), float(py))
     out_anns = []
     for row, a in zip(boxes.array, boxes.labels or [], strict=True):
-        ann = dict(anns[int(a)])
+        if isinstance(a, dict):  # an object pasted by CopyPaste from a COCO bank: a new annotation
+            ann = {"category_id": a.get("category_id"), "iscrowd": 0, "segmentation": [[]],
+                   "pasted_from": a.get("pasted_from")}
+            a = a["mask_channel"]
+        else:
+            ann = dict(anns[int(a)])
         ann["bbox"] = [round(float(v), 2) for v in row]
         ann["area"] = round(float(row[2] * row[3]), 2)
         if ann.get("segmentation"):
@@ -325,7 +276,10 @@ def coco_parts(entry: Entry, name: str, fields: dict[str, Any] | None) -> dict[s
             ann["bbox"] = [float(xs.min()), float(ys.min()), float(xs.max() - xs.min() + 1),
                            float(ys.max() - ys.min() + 1)]
             ann["area"] = float(len(xs))
-            ann["segmentation"] = _rle_encode(m) if isinstance(ann["segmentation"], dict) else _polygons(m)
+            # a mask with a hole (an object pasted inside it) is written as RLE: a polygon's
+            # outline would cover the hole
+            rle = isinstance(ann["segmentation"], dict) or has_holes(m)
+            ann["segmentation"] = _rle_encode(m) if rle else _polygons(m)
         if ann.get("keypoints"):
             kps = []
             original = np.asarray(ann["keypoints"], dtype=np.float64).reshape(-1, 3)

@@ -1,7 +1,8 @@
 """The image pass of a pipeline: what `Compose` does for images, masks, boxes and keypoints.
 
 - `fields`: the image field kinds, the box and keypoint containers (`BBoxes`, `KeyPoints`) and
-  their checks; `label_fields`: per-box label lists and Albumentations' ``bbox_params``.
+  their checks; `rotated`: rotated boxes (``obb``, ``xyxyxyxy``); `polygons`: the `Polygons`
+  field; `label_fields`: per-box label lists and Albumentations' ``bbox_params``.
 - `geometry`, `warp`, `lut`: exact warp plans, one resampling for a chain of matrices, uint8
   lookup tables.
 - `bases`: the image transform bases (`PointwiseTransform`, `GeometricTransform`,
@@ -27,6 +28,7 @@ from .bases import (
 )
 from .fields import BBoxes, KeyPoints
 from .image_pass import ImagePass
+from .polygons import Polygons
 
 __all__ = [
     "BBoxes",
@@ -36,5 +38,6 @@ __all__ = [
     "ImageOnlyTransform",
     "KeyPoints",
     "PointwiseTransform",
+    "Polygons",
     "ToTensorV2",
 ]

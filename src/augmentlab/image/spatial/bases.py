@@ -151,7 +151,7 @@ class _WarpBase(Transform):
     """Shared arguments of transforms that resample pixels (any image dtype, any channels)."""
 
     _abstract = True
-    fields = frozenset({"image", "mask", "bboxes", "keypoints"})
+    fields = frozenset({"image", "mask", "bboxes", "keypoints", "polygons"})
     image_dtypes = DEPTHS
 
     def __init__(self, *, interpolation: str = "linear", border_mode: str = "constant",

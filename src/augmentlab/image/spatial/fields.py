@@ -16,12 +16,16 @@ import numpy as np
 from ...core.errors import InvalidConfig, InvalidInput
 from ...core.kinds import register_kinds
 from ...core.types import ArrayLike
+from .geometry import clip_polygon
+from .rotated import COLUMNS, ROTATED_FORMATS, corners_from, frame_of, rotated_out, rotated_sizes
 
 __all__ = [
+    "AXIS_FORMATS",
     "BBOX_FORMATS",
     "BBoxes",
     "BoxSet",
     "KeyPoints",
+    "box_columns",
     "PointSet",
     "check_image",
     "check_mask",
@@ -29,8 +33,20 @@ __all__ = [
 
 # the kinds the pipeline's image pass handles itself (checked there, so without a check here);
 # "label" is a sample's class label, which no transform changes
-register_kinds(("image", "mask", "bboxes", "keypoints", "label"), grid=("image", "mask"))
-BBOX_FORMATS = ("pascal_voc", "coco", "yolo", "albumentations", "cxcywh")
+register_kinds(("image", "mask", "bboxes", "keypoints", "polygons", "label"), grid=("image", "mask"))
+AXIS_FORMATS = ("pascal_voc", "coco", "yolo", "albumentations", "cxcywh")
+BBOX_FORMATS = AXIS_FORMATS + ROTATED_FORMATS  # rotated boxes: see `.rotated`
+
+
+def box_columns(fmt: str) -> int:
+    """How many leading columns of a box row are its coordinates in `fmt` (the rest are extra
+    columns the caller attached, carried along).
+
+    Example:
+        >>> box_columns("coco"), box_columns("obb"), box_columns("xyxyxyxy")
+        (4, 5, 8)
+    """
+    return COLUMNS.get(fmt, 4)
 
 
 @dataclass
@@ -43,9 +59,17 @@ class BBoxes:
         >>> out = al.Compose([al.HorizontalFlip(p=1.0)])(image=np.zeros((100, 200, 3), np.uint8), bboxes=b)
         >>> out["bboxes"].array.tolist(), out["bboxes"].labels
         ([[150.0, 20.0, 190.0, 60.0]], ['cat'])
+
+        Rotated boxes: ``format="obb"`` rows are ``(cx, cy, w, h, angle in degrees)``,
+        ``format="xyxyxyxy"`` rows the four corners (DOTA):
+
+        >>> r = al.BBoxes([[50, 40, 40, 20, 30]], format="obb")
+        >>> out = al.Compose([al.HorizontalFlip(p=1.0)])(image=np.zeros((100, 200, 3), np.uint8), bboxes=r)
+        >>> out["bboxes"].array.round(6).tolist()
+        [[150.0, 40.0, 40.0, 20.0, -30.0]]
     """
 
-    array: np.ndarray  # (N, 4 + extra columns) float64
+    array: np.ndarray  # (N, columns of the format + extra columns) float64
     format: str = "pascal_voc"
     labels: Sequence[Any] | None = None
 
@@ -60,7 +84,7 @@ class BBoxes:
         self.labels = labels
         self.array = np.asarray(array, dtype=np.float64)
         if self.array.size == 0:
-            self.array = self.array.reshape(0, 4)
+            self.array = self.array.reshape(0, box_columns(format))
 
     def __len__(self) -> int:
         return len(self.array)
@@ -118,6 +142,15 @@ class BoxSet:
     polys: list[np.ndarray] | None = None
     # each box's position in the caller's input: per-box label lists follow the kept boxes
     index: np.ndarray | None = None
+    # rotated boxes only (format obb or xyxyxyxy): each box's frame, the unit vectors of its width
+    # and height sides (N, 2, 2) moved by every warp, and whether its polygon is still its four
+    # corners moved exactly (not cut by the frame, not bent by a displacement field)
+    frames: np.ndarray | None = None
+    exact: np.ndarray | None = None
+
+    @property
+    def rotated(self) -> bool:
+        return self.frames is not None
 
     @classmethod
     def from_input(cls, value: Any, key: str, fmt: str, size: tuple[int, int],
@@ -139,20 +172,23 @@ class BoxSet:
             dtype = arr.dtype if arr.dtype.kind == "f" else np.float64
             arr = arr.astype(np.float64)
             if arr.size == 0:
-                arr = arr.reshape(0, 4)
-        if arr.ndim != 2 or arr.shape[1] < 4:
-            raise InvalidInput(
-                f"{key}: expected an (N, 4+) array of boxes in {fmt} format, got shape {arr.shape}"
-            )
-        if not np.isfinite(arr[:, :4]).all():
+                arr = arr.reshape(0, box_columns(fmt))
+        cols = box_columns(fmt)
+        if arr.ndim != 2 or arr.shape[1] < cols:
+            what = {"obb": " (cx, cy, w, h, angle)", "xyxyxyxy": " (x1, y1, ..., x4, y4)"}
+            raise InvalidInput(f"{key}: expected an (N, {cols}+) array of boxes in {fmt} format"
+                               f"{what.get(fmt, '')}, got shape {arr.shape}")
+        if not np.isfinite(arr[:, :cols]).all():
             raise InvalidInput(f"{key}: box coordinates must be finite (found NaN or inf)")
         labels = _label_list(labels, len(arr), key)
+        n = len(arr)
+        if fmt in ROTATED_FORMATS:
+            return cls._rotated(arr, key, fmt, size, clip, labels, as_object, dtype)
         xyxy = to_xyxy(arr[:, :4], fmt, size)
         if clip:  # Albumentations' BboxParams(clip=True): boxes a little outside are cut to the frame
             h, w = size
             np.clip(xyxy, 0.0, [w, h, w, h], out=xyxy)
         _check_boxes(xyxy, key, fmt, size)
-        n = len(arr)
         return cls(
             xyxy=xyxy,
             extra=arr[:, 4:].copy(),
@@ -163,6 +199,25 @@ class BoxSet:
             dtype=dtype,
             index=np.arange(n),
         )
+
+    @classmethod
+    def _rotated(cls, arr: np.ndarray, key: str, fmt: str, size: tuple[int, int], clip: bool,
+                 labels: list[Any] | None, as_object: bool, dtype: Any) -> BoxSet:
+        corners = corners_from(arr, fmt, key)
+        n = len(arr)
+        polys = list(corners)
+        exact = np.ones(n, bool)
+        h, w = size
+        if clip:  # the part of each box inside the frame, as Albumentations' clip=True
+            for i, poly in enumerate(polys):
+                if poly.min() < 0 or (poly[:, 0] > w).any() or (poly[:, 1] > h).any():
+                    polys[i], exact[i] = clip_polygon(poly, w, h), False
+        xyxy = np.array([[*p.min(axis=0), *p.max(axis=0)] for p in polys]).reshape(-1, 4)
+        _check_boxes(xyxy, key, fmt, size, rotated=True)
+        return cls(xyxy=xyxy, extra=arr[:, box_columns(fmt):].copy(), labels=labels,
+                   visibility=np.ones(n), format=fmt, as_object=as_object, dtype=dtype,
+                   polys=polys, index=np.arange(n), frames=frame_of(corners).reshape(-1, 2, 2),
+                   exact=exact)
 
     def subset(self, keep: np.ndarray) -> BoxSet:
         idx = np.flatnonzero(keep)
@@ -176,10 +231,17 @@ class BoxSet:
             dtype=self.dtype,
             polys=None if self.polys is None else [self.polys[i] for i in idx],
             index=None if self.index is None else self.index[idx],
+            frames=None if self.frames is None else self.frames[idx],
+            exact=None if self.exact is None else self.exact[idx],
         )
 
     def with_boxes(self, xyxy: np.ndarray, visibility: np.ndarray | None = None,
-                   polys: list[np.ndarray] | None = None) -> BoxSet:
+                   polys: list[np.ndarray] | None = None, frames: np.ndarray | None = None,
+                   exact: np.ndarray | None = None) -> BoxSet:
+        """The same boxes at new places. A rotated box set keeps its frames and polygons unless
+        new ones are given (a warp passes them; a step that only changes visibility need not)."""
+        if self.rotated and polys is None:
+            polys = self.polys
         return BoxSet(
             xyxy=xyxy,
             extra=self.extra,
@@ -190,10 +252,23 @@ class BoxSet:
             dtype=self.dtype,
             polys=polys,
             index=self.index,
+            frames=self.frames if frames is None else frames,
+            exact=self.exact if exact is None else exact,
         )
 
+    def sizes(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each box's width and height (a rotated box: its rectangle's sides)."""
+        if self.rotated:
+            assert self.polys is not None and self.frames is not None
+            return rotated_sizes(self.polys, self.frames)
+        return self.xyxy[:, 2] - self.xyxy[:, 0], self.xyxy[:, 3] - self.xyxy[:, 1]
+
     def to_output(self, size: tuple[int, int]) -> Any:
-        arr = from_xyxy(self.xyxy, self.format, size)
+        if self.rotated:
+            assert self.polys is not None and self.frames is not None and self.exact is not None
+            arr = rotated_out(self.polys, self.frames, self.exact, self.format)
+        else:
+            arr = from_xyxy(self.xyxy, self.format, size)
         if self.as_object:
             return BBoxes(arr, format=self.format, labels=self.labels)
         return np.concatenate([arr, self.extra], axis=1).astype(self.dtype, copy=False)
@@ -260,9 +335,17 @@ class PointSet:
 
 
 def to_xyxy(arr: np.ndarray, fmt: str, size: tuple[int, int]) -> np.ndarray:
-    """Convert ``(N, 4)`` boxes in `fmt` to absolute pascal_voc."""
+    """Convert boxes in `fmt` to absolute pascal_voc (rotated boxes: their bounding boxes).
+
+    Example:
+        >>> to_xyxy(np.array([[0.5, 0.5, 0.2, 0.4]]), "yolo", (10, 20)).tolist()
+        [[8.0, 3.0, 12.0, 7.0]]
+    """
     h, w = size
     a = np.asarray(arr, dtype=np.float64)
+    if fmt in ROTATED_FORMATS:
+        corners = corners_from(a.reshape(-1, a.shape[-1]), fmt, "boxes")
+        return np.concatenate([corners.min(axis=1), corners.max(axis=1)], axis=1)
     if fmt == "pascal_voc":
         return a.copy()
     if fmt == "albumentations":
@@ -293,9 +376,20 @@ def from_xyxy(xyxy: np.ndarray, fmt: str, size: tuple[int, int]) -> np.ndarray:
     return out / np.array([w, h, w, h]) if fmt == "yolo" else out
 
 
-def _check_boxes(xyxy: np.ndarray, key: str, fmt: str, size: tuple[int, int]) -> None:
+def _check_boxes(xyxy: np.ndarray, key: str, fmt: str, size: tuple[int, int],
+                 rotated: bool = False) -> None:
     h, w = size
     tol = 1e-6 * max(h, w)
+    if rotated:  # checked for size and shape already; a corner outside the frame is refused
+        outside = ((xyxy[:, 0] < -tol) | (xyxy[:, 1] < -tol) | (xyxy[:, 2] > w + tol)
+                   | (xyxy[:, 3] > h + tol))
+        if outside.any():
+            i = int(np.flatnonzero(outside)[0])
+            raise InvalidInput(f"{key}: rotated box {i} ({fmt}) has a corner outside the {w}x{h} "
+                               "image (its corners span "
+                               f"{xyxy[i].round(4).tolist()}); clip it, or let the pipeline cut "
+                               "it to the frame with bbox_params={'clip': True}")
+        return
     bad_order = (xyxy[:, 0] >= xyxy[:, 2]) | (xyxy[:, 1] >= xyxy[:, 3])
     if bad_order.any():
         i = int(np.flatnonzero(bad_order)[0])

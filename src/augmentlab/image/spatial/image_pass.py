@@ -24,6 +24,7 @@ from .adapters import IMAGE_LAYOUTS, Restore, ToTensorV2, adopt, to_tensor
 from .fields import BBOX_FORMATS, BoxSet, PointSet, check_image, check_mask
 from .fusion import ImageFuser
 from .label_fields import DEFAULT_LABEL_FIELD, BoxParams, PointParams, check_label_list, take
+from .polygons import PolygonSet
 
 __all__ = ["ImagePass", "ImagePlan"]
 
@@ -34,8 +35,9 @@ class ImagePlan(NamedTuple):
     masks: tuple[str, ...]
     boxes: tuple[str, ...]
     points: tuple[str, ...]
+    polygons: tuple[str, ...]
     has_size: bool  # images or masks
-    moves_points: bool  # boxes or keypoints
+    moves_points: bool  # boxes, keypoints or polygons
     box_labels: tuple[str, ...]  # per-box label lists, kept in step with the (one) box field
     point_labels: tuple[str, ...]  # per-keypoint label lists
     passthrough: tuple[str, ...]  # undeclared keys no transform reads or changes
@@ -91,6 +93,11 @@ class ImagePass:
         # only in the calls where that step happens to be drawn
         self.no_uint16 = next((leaf for leaf in pipeline.leaves() if "image" in leaf.fields
                                and "uint16" not in leaf.image_dtypes), None)
+        # the first step that moves or drops located objects without knowing polygons: a call
+        # with polygons is refused, since they would be left behind
+        self.no_polygons = next((leaf for leaf in pipeline.leaves()
+                                 if leaf.fields & {"bboxes", "keypoints"}
+                                 and "polygons" not in leaf.fields), None)
 
     def _check_agree(self, settings: dict[str, Any]) -> None:
         """Our box settings, where given (not their defaults), must say what ``bbox_params``
@@ -116,13 +123,19 @@ class ImagePass:
 
     # -- once per key layout ---------------------------------------------------------------------
     def plan(self, kinds: dict[str, str]) -> ImagePlan | None:
-        images, masks, boxes, points = (tuple(k for k, v in kinds.items() if v == kind)
-                                        for kind in ("image", "mask", "bboxes", "keypoints"))
+        images, masks, boxes, points, polygons = (
+            tuple(k for k, v in kinds.items() if v == kind)
+            for kind in ("image", "mask", "bboxes", "keypoints", "polygons"))
         box_labels, point_labels = self._label_fields(kinds, boxes, points)
-        if not (images or masks or boxes or points):
+        if not (images or masks or boxes or points or polygons):
             return None
-        return ImagePlan(images, masks, boxes, points, bool(images or masks), bool(boxes or points),
-                         box_labels, point_labels,
+        if polygons and self.no_polygons is not None:
+            step = self.no_polygons
+            raise InvalidInput(f"{polygons[0]}: {step.name} moves or drops boxes and keypoints but "
+                               "does not know polygons, which would stay where they were; take "
+                               f"{step.name} out of the pipeline or pass the outlines as masks")
+        return ImagePlan(images, masks, boxes, points, polygons, bool(images or masks),
+                         bool(boxes or points or polygons), box_labels, point_labels,
                          tuple(k for k, v in kinds.items()
                                if v == "passthrough" and k not in self.extra_fields))
 
@@ -188,14 +201,16 @@ class ImagePass:
             size = size or mask.shape[:2]
         if plan.moves_points:
             if size is None:
-                key = (plan.boxes + plan.points)[0]
-                raise InvalidInput(f"{key}: boxes and keypoints need an image or a mask in the "
-                                   "same call, to know the image size")
+                key = (plan.boxes + plan.points + plan.polygons)[0]
+                raise InvalidInput(f"{key}: boxes, keypoints and polygons need an image or a mask "
+                                   "in the same call, to know the image size")
             clip = self.box_params.clip
             for key in plan.boxes:
                 sample[key] = BoxSet.from_input(fields[key], key, self.bbox_format, size, clip)
             for key in plan.points:
                 sample[key] = PointSet.from_input(fields[key], key, size)
+            for key in plan.polygons:
+                sample[key] = PolygonSet.from_input(fields[key], key, size)
             self._check_label_lists(sample, plan)
         return _State(size if size is not None else (0, 0), uint8, restore)  # shape entries are ints
 
@@ -242,8 +257,7 @@ class ImagePass:
         params = self.box_params
         for key in plan.boxes:
             value = sample[key]
-            xy = value.xyxy
-            width, height = xy[:, 2] - xy[:, 0], xy[:, 3] - xy[:, 1]
+            width, height = value.sizes()  # a rotated box: its own rectangle's sides
             keep = (value.visibility >= self.min_visibility - 1e-12) & (width * height >= self.min_area)
             if params.min_width or params.min_height:
                 keep &= (width >= params.min_width) & (height >= params.min_height)
@@ -251,6 +265,8 @@ class ImagePass:
             out[key] = kept.to_output(sample.size)
             for label_key in plan.box_labels:  # at most one box field has label fields
                 out[label_key] = take(sample[label_key], kept.index)
+        for key in plan.polygons:
+            out[key] = sample[key].to_output()
         for key in plan.points:
             out[key] = sample[key].to_output()
             for label_key in plan.point_labels:

@@ -1,8 +1,9 @@
 """Move every field of a sample through one geometric map (matrix or displacement field).
 
-Images are interpolated, masks sampled nearest, boxes mapped by their corners (matrices) or their
-outline (displacement fields), keypoints mapped exactly. After each warp, boxes are clipped to the
-new image and their visible fraction is tracked; boxes and keypoints that leave the image go.
+Images are interpolated, masks sampled nearest, boxes and polygons mapped by their corners
+(matrices) or their outline (displacement fields), keypoints mapped exactly. After each warp,
+boxes and polygons are clipped to the new image and a box's visible fraction is tracked; boxes,
+polygons and keypoints that leave the image go.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from .geometry import (
     transform_points,
     warp_general,
 )
+from .polygons import PolygonSet
+from .rotated import convex_hull
 
 __all__ = ["BORDER_MODES", "INTERPOLATIONS", "MAX_PIXELS", "MAX_SIDE", "WarpStyle", "check_output_size",
            "fill_value", "remap_sample", "warp_sample"]
@@ -70,12 +73,16 @@ class WarpStyle:
     mask_interpolation: str = "nearest"
 
 
-def _clip_to_frame(boxes: BoxSet, moved: list[np.ndarray], out_hw: tuple[int, int]) -> BoxSet:
+def _clip_to_frame(boxes: BoxSet, moved: list[np.ndarray], out_hw: tuple[int, int],
+                   frames: np.ndarray | None = None, bent: bool = False) -> BoxSet:
     """Clip each box's moved polygon to the new frame; the box is the clipped polygon's bounding
-    box and its visibility shrinks by the fraction of area left. Boxes with nothing left go."""
+    box and its visibility shrinks by the fraction of area left. Boxes with nothing left go.
+    Rotated boxes take their moved `frames`; `bent`: the polygons came from a displacement field,
+    so none is its four corners moved exactly any more."""
     h, w = out_hw
     n = len(moved)
     xyxy, frac, clipped_polys = np.zeros((n, 4)), np.ones(n), list(moved)
+    exact = None if boxes.exact is None else boxes.exact & (not bent)
     for i, poly in enumerate(moved):
         (x0, y0), (x1, y1) = poly.min(axis=0), poly.max(axis=0)
         if x0 >= 0 and y0 >= 0 and x1 <= w and y1 <= h:  # inside the frame: nothing to clip
@@ -89,18 +96,46 @@ def _clip_to_frame(boxes: BoxSet, moved: list[np.ndarray], out_hw: tuple[int, in
         else:
             frac[i] = 0.0
         clipped_polys[i] = clipped
+        if exact is not None:
+            exact[i] = False
     keep = (frac > 0) & (xyxy[:, 2] > xyxy[:, 0]) & (xyxy[:, 3] > xyxy[:, 1])
-    return boxes.with_boxes(xyxy, boxes.visibility * frac, clipped_polys).subset(keep)
+    return boxes.with_boxes(xyxy, boxes.visibility * frac, clipped_polys, frames,
+                            exact).subset(keep)
 
 
-def _move_polygons(boxes: BoxSet, m: np.ndarray) -> list[np.ndarray]:
-    """All box polygons through the (edge-coordinate) matrix in one call."""
+def _move_polygons(boxes: BoxSet, m: np.ndarray) -> tuple[list[np.ndarray], np.ndarray | None]:
+    """All box polygons through the (edge-coordinate) matrix in one call, and rotated boxes'
+    frames moved as directions at each box's centre (exact for affine maps, the local direction
+    under a perspective)."""
     polys = _polygons(boxes)
     if not polys:
-        return []
+        return [], boxes.frames
+    em = edge_matrix(m)
     sizes = [len(p) for p in polys]
-    moved = transform_points(np.concatenate(polys), edge_matrix(m))
-    return np.split(moved, np.cumsum(sizes)[:-1])
+    moved = transform_points(np.concatenate(polys), em)
+    frames = None
+    if boxes.frames is not None:
+        centres = np.array([p.mean(axis=0) for p in polys])
+        frames = np.stack([_direction(centres, boxes.frames[:, k], lambda q: transform_points(q, em))
+                           for k in (0, 1)], 1)
+    return np.split(moved, np.cumsum(sizes)[:-1]), frames
+
+
+def _direction(centres: np.ndarray, d: np.ndarray, move: Any) -> np.ndarray:
+    """Unit directions `d` at `centres` after the point map `move` (a one-pixel step)."""
+    step = move(centres + d) - move(centres)
+    norm = np.linalg.norm(step, axis=1, keepdims=True)
+    return step / np.where(norm > 0, norm, 1.0)
+
+
+def _densify(poly: np.ndarray, spacing: float = 1.0) -> np.ndarray:
+    """A closed polygon's outline with extra vertices at most `spacing` apart (so a curved map
+    moves its edges, not only its corners)."""
+    nxt = np.roll(poly, -1, axis=0)
+    counts = np.maximum(1, np.ceil(np.linalg.norm(nxt - poly, axis=1) / spacing).astype(int))
+    parts = [p + (q - p) * (np.arange(k)[:, None] / k) for p, q, k in zip(poly, nxt, counts,
+                                                                        strict=True)]
+    return np.concatenate(parts) if parts else poly
 
 
 def _polygons(boxes: BoxSet) -> list[np.ndarray]:
@@ -117,7 +152,7 @@ def _keep_points(points: PointSet, xy: np.ndarray, out_hw: tuple[int, int],
     return moved.subset(inside)
 
 
-def _fields(sample: Sample, image_fn, mask_fn, box_fn, point_fn) -> Sample:  # noqa: ANN001
+def _fields(sample: Sample, image_fn, mask_fn, box_fn, point_fn, polygon_fn) -> Sample:  # noqa: ANN001
     changes = {}
     for key, kind in sample.kinds.items():
         if kind == "image":
@@ -128,6 +163,8 @@ def _fields(sample: Sample, image_fn, mask_fn, box_fn, point_fn) -> Sample:  # n
             changes[key] = box_fn(sample[key])
         elif kind == "keypoints":
             changes[key] = point_fn(sample[key])
+        elif kind == "polygons":
+            changes[key] = polygon_fn(sample[key])
     return sample.derive(**changes)
 
 
@@ -157,11 +194,18 @@ def warp_sample(sample: Sample, m: np.ndarray | None, out_hw: tuple[int, int], s
                 out = warp_general(arr, m, out_hw, interpolation=interpolation,
                                    border=style.border, fill=fill)
             changes[key] = out
+        elif kind == "polygons":
+            if m is None:
+                raise ValueError(f"warp_sample: {key} (polygons) needs the matrix, got m=None")
+            polys: PolygonSet = sample[key]
+            em = edge_matrix(m)
+            changes[key] = polys.moved([transform_points(p, em) for p in polys.polys], out_hw)
         elif kind == "bboxes" or kind == "keypoints":
             if m is None:
                 raise ValueError(f"warp_sample: {key} ({kind}) needs the matrix, got m=None")
             if kind == "bboxes":
-                changes[key] = _clip_to_frame(sample[key], _move_polygons(sample[key], m), out_hw)
+                moved, frames = _move_polygons(sample[key], m)
+                changes[key] = _clip_to_frame(sample[key], moved, out_hw, frames)
                 continue
             points = sample[key]
             changes[key] = _keep_points(points, transform_points(points.xy, m), out_hw,
@@ -176,7 +220,16 @@ def remap_sample(
     out_hw = xy_map.shape[:2]
     remove = bool(sample.meta.get("remove_invisible", True))
 
+    def move(q: np.ndarray) -> np.ndarray:  # edge coordinates through the field
+        return forward_map_points(q - 0.5, xy_map) + 0.5
+
     def boxes(b: BoxSet) -> BoxSet:
+        if b.rotated:  # the bent outline's convex hull; its rectangle is made on the way out
+            assert b.polys is not None and b.frames is not None
+            hulls = [convex_hull(move(_densify(p))) for p in b.polys]
+            centres = np.array([p.mean(axis=0) for p in b.polys]).reshape(-1, 2)
+            frames = np.stack([_direction(centres, b.frames[:, k], move) for k in (0, 1)], 1)
+            return _clip_to_frame(b, hulls, out_hw, frames.reshape(-1, 2, 2), bent=True)
         # a non-affine map bends edges: move the outline densely and keep its bounding rectangle
         pts, owner = box_outline(b.xyxy)
         moved = forward_map_points(pts, xy_map) + 0.5  # centre -> edge coordinates
@@ -192,6 +245,7 @@ def remap_sample(
                               border=style.border, fill=style.fill_mask),
         boxes,
         lambda p: _keep_points(p, forward_map_points(p.xy, xy_map), out_hw, remove),
+        lambda ps: ps.moved([move(_densify(p)) for p in ps.polys], out_hw),
     )
 
 
