@@ -135,3 +135,45 @@ def test_a_16_bit_image_is_not_written_as_jpeg(tmp_path: Path) -> None:
 
     with pytest.raises(DataError, match="16-bit image cannot be written as .jpg"):
         encode_image(tmp_path / "a.jpg", np.zeros((4, 4, 3), np.uint16))
+
+
+@pytest.mark.parametrize("planar", ["contig", "separate"])
+def test_the_augment_command_keeps_a_13_band_tiff_folder_band_for_band(tmp_path: Path,
+                                                                       planar: str) -> None:
+    """Satellite tiles (13 bands, like Sentinel-2): neither Pillow nor OpenCV reads them; every
+    band must come out where it was, at 16 bits, moved like the others."""
+    import tifffile
+
+    from augmentlab.cli import main
+
+    src = tmp_path / "tiles" / "field"
+    src.mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    tiles = [rng.integers(0, 65535, (40, 56, 13)).astype(np.uint16) for _ in range(3)]
+    for i, tile in enumerate(tiles):  # "separate": stored one plane per band
+        data = np.moveaxis(tile, -1, 0) if planar == "separate" else tile
+        tifffile.imwrite(src / f"t{i}.tif", data, photometric="minisblack", planarconfig=planar)
+        np.testing.assert_array_equal(read_image(src / f"t{i}.tif"), tile)
+    pipe_file = tmp_path / "p.yaml"
+    pipe_file.write_text(al.Compose([al.HorizontalFlip(p=1.0), al.RandomRotate90(p=1.0)]).to_yaml())
+    assert main(["augment", str(tmp_path / "tiles"), str(tmp_path / "out"), "--pipeline",
+                 str(pipe_file), "--jobs", "2", "--seed", "1", "--quiet"]) == 0
+    for i, tile in enumerate(tiles):
+        out = read_image(tmp_path / "out" / "field" / f"t{i}_aug1.tif")
+        assert out.dtype == np.uint16 and out.shape[2] == 13
+        # a flip and quarter turns move whole pixels: each output band is a turned input band
+        flipped = tile[:, ::-1]
+        turns = [np.rot90(flipped, k) for k in range(4)]
+        assert any(t.shape == out.shape and np.array_equal(t, out) for t in turns)
+    assert verify_output(tmp_path / "out") == []
+
+
+def test_a_13_band_image_is_refused_as_png_and_a_broken_tiff_named(tmp_path: Path) -> None:
+    from augmentlab.image.io import encode_image
+
+    with pytest.raises(DataError, match="13 channels cannot be written as .png"):
+        encode_image(tmp_path / "a.png", np.zeros((4, 4, 13), np.uint16))
+    bad = tmp_path / "bad.tif"
+    bad.write_bytes(b"II*\x00" + b"\x00" * 20)
+    with pytest.raises(DataError, match="bad.tif"):
+        read_image(bad)

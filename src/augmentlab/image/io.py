@@ -29,8 +29,9 @@ def read_image(path: Path, *, grayscale: bool = False, rgb: bool = False,
     """Read an image after checking its pixel count from the header (before decoding), turned the
     way its EXIF Orientation tag says.
 
-    As stored by default: a grey image is ``(H, W)``, an RGBA one keeps its alpha, and 16-bit
-    files stay uint16 (PNG, TIFF). ``rgb=True`` gives ``(H, W, 3)`` uint8 RGB whatever the file
+    As stored by default: a grey image is ``(H, W)``, an RGBA one keeps its alpha, 16-bit
+    files stay uint16 (PNG, TIFF), and a TIFF of more than 4 bands is ``(H, W, bands)`` as
+    stored (read with tifffile: the ``tiff`` extra). ``rgb=True`` gives ``(H, W, 3)`` uint8 RGB whatever the file
     holds (alpha dropped, grey repeated, 16-bit scaled down), ``grayscale=True`` ``(H, W)`` uint8.
     Label masks are read with `read_mask` (class ids, not colours).
 
@@ -47,6 +48,10 @@ def read_image(path: Path, *, grayscale: bool = False, rgb: bool = False,
     """
     import cv2
 
+    if path.suffix.lower() in (".tif", ".tiff") and not (grayscale or rgb):
+        bands = _read_multiband_tiff(path, max_pixels)
+        if bands is not None:
+            return bands
     orientation = _checked_orientation(path, max_pixels)
     data = np.fromfile(str(path), dtype=np.uint8)
     # OpenCV turns some reads by the EXIF tag and not others: it never does here, _turn does
@@ -61,6 +66,46 @@ def read_image(path: Path, *, grayscale: bool = False, rgb: bool = False,
         raise DataError(f"{img.dtype} images are not supported; convert to 8 or 16 bits per "
                         "channel", path=str(path))
     return cv2.cvtColor(img, cv2.COLOR_BGRA2RGBA if img.shape[2] == 4 else cv2.COLOR_BGR2RGB)
+
+
+def _tifffile() -> Any:
+    from ..core.optional import require
+
+    return require("tifffile", "tiff", "reading and writing TIFF files of more than 4 bands")
+
+
+def _read_multiband_tiff(path: Path, max_pixels: int) -> np.ndarray | None:
+    """A TIFF of more than 4 bands per pixel (satellite imagery: neither Pillow nor OpenCV reads
+    them) as ``(H, W, bands)`` in its stored dtype; None for any other TIFF, left to OpenCV."""
+    try:
+        tifffile = _tifffile()
+    except ImportError:
+        return None
+    try:
+        with tifffile.TiffFile(path) as tif:
+            page = tif.pages.first
+            bands = int(page.samplesperpixel)
+            if bands <= 4:
+                return None
+            height, width = int(page.imagelength), int(page.imagewidth)
+            if height * width > max_pixels:
+                raise DataError(f"{width}x{height} (width x height) = {height * width} pixels is "
+                                f"over the limit of {max_pixels}; resize it or raise the limit "
+                                "(max_pixels)", path=str(path))
+            arr = page.asarray()
+    except DataError:
+        raise
+    except Exception as exc:  # tifffile's own errors: a corrupt or unusual file
+        raise DataError(f"cannot read this TIFF ({type(exc).__name__}: {exc})", path=str(path)) from None
+    if page.planarconfig == 2 and arr.ndim == 3 and arr.shape[0] == bands:  # one plane per band
+        arr = np.moveaxis(arr, 0, -1)
+    if arr.ndim != 3 or arr.shape != (height, width, bands):
+        raise DataError(f"a TIFF of {bands} bands read as shape {arr.shape}; only one image of "
+                        "(height, width, bands) per file is supported", path=str(path))
+    if arr.dtype not in (np.uint8, np.uint16, np.float32):
+        raise DataError(f"{arr.dtype} bands are not supported; convert to uint8, uint16 or "
+                        "float32", path=str(path))
+    return np.ascontiguousarray(arr)
 
 
 def read_mask(path: Path, *, max_pixels: int = MAX_PIXELS) -> np.ndarray:
@@ -260,6 +305,7 @@ def _declared_size(path: Path, exc: Exception) -> str:
 def encode_image(path: Path, img: np.ndarray) -> bytes:
     """An RGB(A) or grey image encoded as the file `path` names (JPEG at quality 95); 16-bit
     images keep their depth in PNG and TIFF, and are refused by formats that cannot hold it.
+    Images of more than 4 bands (satellite imagery) are written as TIFF, bands unchanged.
 
     Example:
         >>> encode_image(Path("a.png"), np.zeros((2, 2, 3), np.uint8))[1:4]
@@ -274,9 +320,15 @@ def encode_image(path: Path, img: np.ndarray) -> bytes:
     if img.dtype not in (np.uint8, np.uint16):
         raise DataError(f"a {img.dtype} image cannot be written as {suffix}; convert it to uint8 "
                         "(or uint16) first", path=str(path))
+    if img.ndim == 3 and img.shape[2] > 4 and suffix in (".tif", ".tiff"):
+        import io
+
+        out = io.BytesIO()  # bands as they are, one pixel's bands together, losslessly
+        _tifffile().imwrite(out, img, photometric="minisblack", planarconfig="contig")
+        return out.getvalue()
     if img.ndim == 3 and img.shape[2] not in (1, 3, 4):
         raise DataError(f"an image of {img.shape[2]} channels cannot be written as {suffix} "
-                        "(1, 3 or 4 channels)", path=str(path))
+                        "(1, 3 or 4 channels; TIFF takes any number)", path=str(path))
     if img.ndim == 3 and img.shape[2] == 1:
         img = img[:, :, 0]
     if img.ndim == 3:
