@@ -13,9 +13,10 @@ import pytest
 
 import augmentlab as al
 from augmentlab.data import augment_dataset, verify_output
-from augmentlab.datasets.formats.coco import _rle_decode, _rle_encode
 from augmentlab.datasets.photos import sample_photos
 from augmentlab.errors import DataError
+from augmentlab.image.segmentation import rle_decode as _rle_decode
+from augmentlab.image.segmentation import rle_encode as _rle_encode
 
 # a triangle and a rectangle: their boxes, and keypoints on pixels inside them
 TRIANGLE = [20.0, 10.0, 60.0, 10.0, 20.0, 50.0]

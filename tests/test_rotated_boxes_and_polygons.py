@@ -163,7 +163,8 @@ def test_turned_and_mirrored_boxes_stay_tight_on_every_side(fmt: str) -> None:
     fields = _fields(120, 120, fmt)  # room to turn without cutting any box
     for key in list(fields):
         if key.startswith(("box_mask", "poly_mask")) or key == "image":
-            fields[key] = np.pad(fields[key], [(30, 30), (30, 30)] + [(0, 0)] * (fields[key].ndim - 2))[:120, :120]
+            pad = [(30, 30), (30, 30)] + [(0, 0)] * (fields[key].ndim - 2)
+            fields[key] = np.pad(fields[key], pad)[:120, :120]
     fields["bboxes"] = al.BBoxes(np.array(OBB, float) + [30, 30, 0, 0, 0], format="obb",
                                  labels=list(range(len(OBB))))
     if fmt == "xyxyxyxy":

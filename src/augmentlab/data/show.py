@@ -29,7 +29,8 @@ def pixel_boxes(boxes: Any, shape: tuple[int, ...]) -> np.ndarray:
         [[50.0, 25.0, 150.0, 75.0]]
     """
     if boxes.format in ROTATED_FORMATS:  # drawn as the rectangle around each turned box
-        return to_xyxy(np.asarray(boxes.array, dtype=np.float64), boxes.format, shape[:2])
+        return to_xyxy(np.asarray(boxes.array, dtype=np.float64), boxes.format,
+                       (int(shape[0]), int(shape[1])))
     arr = np.asarray(boxes.array, dtype=np.float64)[:, :4].reshape(-1, 4)
     if boxes.format == "yolo":
         h, w = shape[:2]

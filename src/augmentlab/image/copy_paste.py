@@ -402,7 +402,9 @@ class CopyPaste(Transform):
             xyxy[j] = [xs.min(), ys.min(), xs.max() + 1, ys.max() + 1]
             vis[j] *= len(xs) / before
         kept = boxes.with_boxes(xyxy, vis).subset(keep)
-        new_xyxy, new_vis, labels = [], [], []
+        new_xyxy: list[list[float]] = []
+        new_vis: list[float] = []
+        labels: list[Any] = []
         for obj, seen in zip(pasted, visible, strict=True):
             ys, xs = np.nonzero(seen)
             if len(xs) == 0:

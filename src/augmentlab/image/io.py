@@ -31,8 +31,9 @@ def read_image(path: Path, *, grayscale: bool = False, rgb: bool = False,
 
     As stored by default: a grey image is ``(H, W)``, an RGBA one keeps its alpha, 16-bit
     files stay uint16 (PNG, TIFF), and a TIFF of more than 4 bands is ``(H, W, bands)`` as
-    stored (read with tifffile: the ``tiff`` extra). ``rgb=True`` gives ``(H, W, 3)`` uint8 RGB whatever the file
-    holds (alpha dropped, grey repeated, 16-bit scaled down), ``grayscale=True`` ``(H, W)`` uint8.
+    stored (read with tifffile: the ``tiff`` extra). ``rgb=True`` gives ``(H, W, 3)`` uint8 RGB
+    whatever the file holds (alpha dropped, grey repeated, 16-bit scaled down),
+    ``grayscale=True`` ``(H, W)`` uint8.
     Label masks are read with `read_mask` (class ids, not colours).
 
     Example:

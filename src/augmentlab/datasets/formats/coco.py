@@ -28,7 +28,6 @@ import numpy as np
 from ...core.errors import DataError
 from ...image.segmentation import has_holes
 from ...image.segmentation import mask_polygons as _polygons
-from ...image.segmentation import rle_decode as _rle_decode
 from ...image.segmentation import rle_encode as _rle_encode
 from ...image.segmentation import segmentation_mask as _segmentation_mask
 from .base import Entry, Files, ImageFormat, Listing, inside, turn_hint
@@ -258,6 +257,7 @@ def coco_parts(entry: Entry, name: str, fields: dict[str, Any] | None) -> dict[s
             points[(int(a), int(k))] = (float(px), float(py))
     out_anns = []
     for row, a in zip(boxes.array, boxes.labels or [], strict=True):
+        ann: dict[str, Any]
         if isinstance(a, dict):  # an object pasted by CopyPaste from a COCO bank: a new annotation
             ann = {"category_id": a.get("category_id"), "iscrowd": 0, "segmentation": [[]],
                    "pasted_from": a.get("pasted_from")}
