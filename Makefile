@@ -77,6 +77,7 @@ docs: install
 
 bench: install
 	$(BIN)/python bench/image.py
+	$(BIN)/python bench/volume.py
 
 # mutation testing (mutmut) of the modules that hold the promises: the seed tree, box clipping and
 # visibility, the dataset job's resume, SMOTE's neighbours, the statistics and results; prints each

@@ -31,6 +31,8 @@ from augmentlab.datasets import sample_photos  # noqa: E402
 
 cv2.setNumThreads(1)
 
+_REFERENCE = sample_photos(256)[-1][1]  # HistogramMatching's and FDA's reference image
+
 # (name, augmentlab transform, Albumentations transform) with matching parameters. The augmentlab
 # side spells out the arguments measured before augmentlab took Albumentations' defaults (p=0.5
 # for most), so the rows and bench/results/image.json keep measuring the same work.
@@ -114,7 +116,26 @@ SINGLE = [
                                mask_y_length=(10, 30), p=1.0),
      A.XYMasking(num_masks_x=(1, 3), mask_x_length=(10, 30), num_masks_y=(1, 3),
                  mask_y_length=(10, 30), p=1)),
+    ("RandomGridShuffle", al.RandomGridShuffle(p=1.0), A.RandomGridShuffle(p=1)),
+    ("ThinPlateSpline", al.ThinPlateSpline(p=1.0), A.ThinPlateSpline(p=1)),
+    # Albumentations builds its map pixel by pixel in Python (~1 s an image): few calls (SLOW)
+    ("PiecewiseAffine", al.PiecewiseAffine(p=1.0), A.PiecewiseAffine(p=1)),
+    ("RandomSnow", al.RandomSnow(p=1.0), A.RandomSnow(p=1)),
+    ("Spatter", al.Spatter(p=1.0), A.Spatter(p=1)),
+    ("Spatter mud", al.Spatter(mode="mud", p=1.0), A.Spatter(mode="mud", p=1)),
+    ("ChromaticAberration", al.ChromaticAberration(p=1.0), A.ChromaticAberration(p=1)),
+    ("FancyPCA", al.FancyPCA(p=1.0), A.FancyPCA(p=1)),
+    ("PlanckianJitter", al.PlanckianJitter(p=1.0), A.PlanckianJitter(p=1)),
+    # one reference image (another photo): ours in the constructor, theirs with each call
+    # (under its metadata key, see METADATA)
+    ("HistogramMatching", al.HistogramMatching(reference_images=[_REFERENCE], p=1.0),
+     A.HistogramMatching(p=1)),
+    ("FDA", al.FDA(reference_images=[_REFERENCE], p=1.0), A.FDA(p=1)),
 ]
+METADATA = {"HistogramMatching": "hm_metadata", "FDA": "fda_metadata"}
+
+# rows whose peer is too slow for --repeat calls a round: (calls a round, rounds) instead
+SLOW = {"PiecewiseAffine": (2, 3)}
 
 # transforms that read the boxes or the mask: measured with a mask, 3 boxes and 4 keypoints
 TARGETED = [
@@ -123,6 +144,7 @@ TARGETED = [
      A.RandomSizedBBoxSafeCrop(224, 224, p=1)),
     ("CropNonEmptyMaskIfExists", al.CropNonEmptyMaskIfExists(128, 128),
      A.CropNonEmptyMaskIfExists(128, 128, p=1)),
+    ("MaskDropout", al.MaskDropout(p=1.0), A.MaskDropout(p=1)),
 ]
 
 
@@ -216,7 +238,14 @@ def measure(name: str, images: list[np.ndarray], repeat: int) -> dict:
         ours_c, theirs_c = al.Compose([ours_t], seed=0), A.Compose([theirs_t], seed=0)
         ours_fn = lambda img, i: ours_c(image=img, sample_id=i)  # noqa: E731
         theirs_fn = lambda img, i: theirs_c(image=img)  # noqa: E731
-    ours, theirs, ratio = rates(ours_fn, theirs_fn, images, repeat)
+        if name in METADATA:
+            meta = {METADATA[name]: [_REFERENCE]}
+            theirs_fn = lambda img, i: theirs_c(image=img, **meta)  # noqa: E731
+    if name in SLOW:
+        calls, rounds = SLOW[name]
+        ours, theirs, ratio = rates(ours_fn, theirs_fn, images, calls, rounds, min_round=0.0)
+    else:
+        ours, theirs, ratio = rates(ours_fn, theirs_fn, images, repeat)
     return {"name": name, "augmentlab": ours, "albumentations": theirs, "ratio": ratio}
 
 

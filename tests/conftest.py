@@ -88,6 +88,31 @@ CASES: dict[str, dict[str, Any]] = {
     "RandomSizedBBoxSafeCrop": {"height": 48, "width": 40},
     "CropNonEmptyMaskIfExists": {"height": 40, "width": 50},
     "GlassBlur": {"iterations": 1, "p": 1.0},
+    "MaskDropout": {"p": 1.0},
+    "RandomGridShuffle": {"grid": (3, 2), "p": 1.0},
+    "PiecewiseAffine": {"scale": (0.03, 0.05), "p": 1.0},
+    "ThinPlateSpline": {"p": 1.0},
+    "RandomSnow": {"p": 1.0},
+    "Vignetting": {"p": 1.0},
+    "ChromaticAberration": {"primary_distortion_limit": 0.1, "p": 1.0},
+    "FancyPCA": {"alpha": 0.5, "p": 1.0},
+    "PlanckianJitter": {"p": 1.0},
+    "Spatter": {"mode": "mud", "p": 1.0},
+    # document degradation (tests/test_document.py checks what each does on rendered pages); the
+    # warps with border_mode="constant": "replicate" (their default) also extends a mask touching
+    # the frame, which tests/test_geometry_reference.py flags against the box
+    "BleedThrough": {},
+    "DirtyDrum": {"concentration_range": (0.1, 0.2)},
+    "DirtyRollers": {"line_width_range": (4, 8)},
+    "Faxify": {"scale_range": (1.0, 1.25)},
+    "Folding": {"border_mode": "constant"},
+    "InkBleed": {},
+    "LowInkLines": {"count_range": (3, 6)},
+    "PageWarp": {"curl_range": (0.02, 0.05), "border_mode": "constant"},
+    "PaperTexture": {"tint_range": (0.05, 0.12)},
+    "PhotocopyNoise": {"density_range": (0.2, 0.4)},
+    "ShadowCast": {},
+    # HistogramMatching and FDA: below, once their reference image is on disk
     # automatic policies (tests/test_policies.py checks what they mean)
     "GeometricOp": {"op": "rotate", "magnitude": [0, 30], "bins": 31, "interpolation": "linear"},
     "ColorOp": {"op": "sharpness", "magnitude": [0.2, 0.9]},
@@ -182,6 +207,14 @@ def _video() -> dict[str, Any]:
     return {"video": frames, "label": "wave"}
 
 
+def _volume() -> dict[str, Any]:
+    d, h, w = np.indices((20, 24, 28))
+    labels = ((d - 10) ** 2 + (h - 12) ** 2 + (w - 14) ** 2 <= 36).astype(np.uint8) + (d < 5)
+    noise = np.random.default_rng(10).normal(0.0, 1.0, labels.shape)
+    return {"volume": (labels * 10.0 + noise).astype(np.float32), "volume_mask": labels,
+            "spacing": (1.0, 1.25, 0.8), "label": "subject"}
+
+
 def send_json(handler: BaseHTTPRequestHandler, answer: Any) -> None:
     """Answer an HTTP request of the tests' local servers with JSON."""
     data = json.dumps(answer).encode()
@@ -222,6 +255,22 @@ def _oracle_file() -> str:
 
 
 ORACLE_FILE = _oracle_file()
+
+
+def _reference_file() -> str:
+    """A grey reference image on disk for HistogramMatching and FDA (a grey reference serves
+    images of any channel count; a config holds its path)."""
+    rng = np.random.default_rng(12)
+    grey = cv2.GaussianBlur(rng.integers(40, 220, (48, 64)).astype(np.uint8), (0, 0), 3)
+    path = Path(tempfile.mkdtemp(prefix="augmentlab-reference-")) / "reference.png"
+    cv2.imwrite(str(path), grey)
+    return str(path)
+
+
+REFERENCE_FILE = _reference_file()
+CASES["HistogramMatching"] = {"reference_images": [REFERENCE_FILE], "blend_ratio": (0.5, 0.8),
+                              "p": 1.0}
+CASES["FDA"] = {"reference_images": [REFERENCE_FILE], "beta_limit": (0.02, 0.1), "p": 1.0}
 
 # Transforms of the other modalities: a configuration and the fields of one sample. Their own
 # invariant suite is tests/test_modal_invariants.py.
@@ -305,6 +354,19 @@ MODAL_CASES: dict[str, tuple[dict[str, Any], Any]] = {
     "tabular.CategoricalResample": ({"rate": 0.7}, _row),
     "tabular.SwapNoise": ({"rate": 0.7}, _row),
     "tabular.FeatureDropout": ({"rate": 0.5, "fill": "typical"}, _row),
+    "volume.RandomFlip": ({}, _volume),
+    "volume.RandomRotate90": ({}, _volume),
+    "volume.RandomAffine": ({"degrees": 15, "translation": 2.0, "shear": 5}, _volume),
+    "volume.RandomElasticDeformation": ({"control_points": 5, "max_displacement": 3.0}, _volume),
+    "volume.RandomCrop": ({"size": (12, 14, 16)}, _volume),
+    "volume.Pad": ({"size": (24, 30, 36), "position": "random"}, _volume),
+    "volume.Resample": ({"spacing": (1.5, 1.0, 0.75)}, _volume),
+    "volume.RandomGamma": ({}, _volume),
+    "volume.RandomNoise": ({"std": (0.05, 0.1)}, _volume),
+    "volume.RandomBlur": ({}, _volume),
+    "volume.RandomBiasField": ({}, _volume),
+    "volume.RandomGhosting": ({}, _volume),
+    "volume.RandomMotion": ({"degrees": 5, "translation": 3}, _volume),
 }
 
 # Audio transforms that change the clip's length: the samples they return, from the input's
@@ -314,7 +376,8 @@ LENGTH_RULES = {"audio.RandomCrop": lambda n, rate: min(n, round(0.5 * rate)),
 
 # Transforms that need three channels (they raise a clear InvalidInput on one channel).
 NEEDS_RGB = {"RGBShift", "ISONoise", "Normalize",  # Normalize: its default mean has 3 values
-             "ChannelDropout"}  # it needs 2 channels or more
+             "ChannelDropout",  # it needs 2 channels or more
+             "RandomSnow", "ChromaticAberration", "PlanckianJitter", "Spatter"}
 
 
 def is_native(value: object) -> bool:

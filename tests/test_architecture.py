@@ -55,7 +55,8 @@ def test_every_field_kind_is_registered_once_by_the_package_that_owns_it() -> No
               "audio": "augmentlab.audio.fields", "events": "augmentlab.audio.fields",
               "series": "augmentlab.series.fields", "points": "augmentlab.points.fields",
               "features": "augmentlab.tabular.fields", "graph": "augmentlab.graph.structure",
-              "video": "augmentlab.image.video", "image": None, "bboxes": None}
+              "video": "augmentlab.image.video", "volume": "augmentlab.volume.fields",
+              "image": None, "bboxes": None}
     for kind, module in owners.items():
         assert kinds[kind] == module, (kind, kinds[kind])
     core = (ROOT / "src/augmentlab/core").glob("*.py")

@@ -26,7 +26,7 @@ PIPE = al.Compose([al.HorizontalFlip()], seed=0)
     ({"image": IMG, "bboxes": [[0, 0, np.nan, 3]]}, r"bboxes: box coordinates must be finite"),
     ({"image": IMG, "keypoints": [[1, 2, 3, 4, 5]][0]}, r"keypoints: expected an \(N, 2\+\) array"),
     ({"image": IMG, "keypoints": [[35, 2]]}, r"keypoints: keypoint 0 at \(35, 2\) lies outside"),
-    ({"bboxes": [[0, 0, 1, 1]]}, r"bboxes: boxes and keypoints need an image or a mask"),
+    ({"bboxes": [[0, 0, 1, 1]]}, r"bboxes: boxes, keypoints and polygons need an image or a mask"),
     ({"image": IMG, "bboxes": al.BBoxes([[1, 1, 5, 5]], labels=["a", "b"])}, r"1 items but 2 labels"),
 ])
 def test_bad_fields(fields: dict, pattern: str) -> None:

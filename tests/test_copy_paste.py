@@ -45,6 +45,9 @@ def coins_coco(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (root / "annotations").mkdir()
     img, labels = _coins()
     images, anns = [], []
+    # a third image with no annotation: it gets pasted coins too, with their annotations
+    cv2.imwrite(str(root / "images" / "empty.png"), np.full((100, 120, 3), 40, np.uint8))
+    images.append({"id": 9, "file_name": "empty.png", "height": 100, "width": 120})
     for i, rows in enumerate((slice(0, 152), slice(152, 303))):
         part, lab = np.dstack([img[rows]] * 3), labels[rows]
         name = f"coins_{i}.png"
@@ -65,7 +68,7 @@ def coins_coco(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _fields(root: Path, which: int = 0) -> dict:
-    entries = scan_coco(root, [])
+    entries = [e for e in scan_coco(root, []) if "empty" not in e.rel]
     return read_entry(root, entries[which])
 
 
@@ -182,8 +185,9 @@ def test_wrong_calls_are_refused_with_the_reason(coins_coco: Path, tmp_path: Pat
     rot = al.BBoxes([[30, 30, 20, 10, 15]], format="obb", labels=[0])
     with pytest.raises(InvalidInput, match="rotated"):
         al.Compose([step])(image=fields["image"], mask=fields["mask"][:, :, :1], bboxes=rot)
-    with pytest.raises(InvalidConfig, match="cannot be saved"):
-        al.dump_pipeline(al.Compose([CopyPaste(bank=InstanceBank.from_coco(_bank(coins_coco)))]))
+    arrays = al.dump_pipeline(al.Compose([CopyPaste(bank=InstanceBank.from_coco(_bank(coins_coco)))]))
+    with pytest.raises(InvalidConfig, match="give the path of a COCO file"):
+        al.load_pipeline(arrays)
     with pytest.raises(InvalidConfig, match="objects"):
         CopyPaste(bank=_bank(coins_coco), objects=0)
     bad = tmp_path / "bad.json"
@@ -199,17 +203,20 @@ def test_wrong_calls_are_refused_with_the_reason(coins_coco: Path, tmp_path: Pat
 def test_the_dataset_command_pastes_coins_into_a_coco_folder(coins_coco: Path, tmp_path: Path) -> None:
     pipe = al.Compose([CopyPaste(bank=_bank(coins_coco), objects=(2, 3), p=1.0)])
     result = augment_dataset(coins_coco, tmp_path / "out", pipe, copies=2, seed=5, quiet=True)
-    assert result.written == 4 and result.errors == 0
+    assert result.written == 6 and result.errors == 0
     again = augment_dataset(coins_coco, tmp_path / "two", pipe, copies=2, seed=5, workers=2, quiet=True)
-    assert again.written == 4
+    assert again.written == 6
     out_json = (tmp_path / "out" / "annotations" / "instances.json").read_bytes()
     assert out_json == (tmp_path / "two" / "annotations" / "instances.json").read_bytes()
     data = json.loads(out_json)
     source = json.loads(Path(_bank(coins_coco)).read_text())
     new_images = [im for im in data["images"] if im["id"] not in {s["id"] for s in source["images"]}]
-    assert len(new_images) == 4
+    assert len(new_images) == 6
     pasted = [a for a in data["annotations"] if a.get("pasted_from")]
-    assert len(pasted) >= 8 and all(a["category_id"] in (1, 2) for a in pasted)
+    assert len(pasted) >= 12 and all(a["category_id"] in (1, 2) for a in pasted)
+    empty_ids = {im["id"] for im in new_images if im["file_name"].startswith("empty")}
+    assert len(empty_ids) == 2 and all(  # the image with no objects now has the pasted ones
+        any(a["image_id"] == i for a in pasted) for i in empty_ids)
     ids = [a["id"] for a in data["annotations"]]
     assert len(ids) == len(set(ids))
     for im in new_images:  # every annotation's mask lies inside its box, no two masks overlap
@@ -236,3 +243,34 @@ def test_augmentlab_augment_runs_a_copy_paste_pipeline_file(coins_coco: Path, tm
                  "--quiet"]) == 0
     data = json.loads((tmp_path / "out" / "annotations" / "instances.json").read_text())
     assert any(a.get("pasted_from") for a in data["annotations"])
+
+
+def test_the_shared_contract_on_real_coco_fields(coins_coco: Path) -> None:
+    """What tests/test_invariants.py checks for every other transform (CopyPaste needs instance
+    masks, which its shared inputs do not have): inputs never mutated, the same bytes for the
+    same seed from a fresh pipeline, replay after a JSON round trip of the record, p=0 is the
+    identity, params are JSON-native as claimed."""
+    fields = _fields(coins_coco)
+    before = {k: v.copy() for k, v in fields.items() if isinstance(v, np.ndarray)}
+    boxes = fields["bboxes"].array.copy()
+
+    def pipe() -> al.Compose:
+        return al.Compose([al.CopyPaste(bank=_bank(coins_coco), p=0.7)], seed=11)
+
+    for sid in range(3):
+        out = pipe()(sample_id=sid, copy=1, **fields)
+        again = pipe()(sample_id=sid, copy=1, **fields)
+        record = al.Record.from_json(out.record.to_json())
+        replayed = pipe().replay(record, **fields)
+        for other in (again, replayed):
+            assert out["image"].tobytes() == other["image"].tobytes()
+            assert out["mask"].tobytes() == other["mask"].tobytes()
+            assert out["bboxes"].array.tobytes() == other["bboxes"].array.tobytes()
+            assert out["bboxes"].labels == other["bboxes"].labels
+        assert json.loads(json.dumps(out.record.to_json())) == out.record.to_json()
+    for key, value in before.items():
+        assert np.array_equal(fields[key], value), key
+    assert np.array_equal(fields["bboxes"].array, boxes)
+    off = al.Compose([al.CopyPaste(bank=_bank(coins_coco), p=0.0)], seed=1)(sample_id=0, **fields)
+    assert off["image"].tobytes() == fields["image"].tobytes()
+    assert off["mask"].tobytes() == fields["mask"].tobytes()

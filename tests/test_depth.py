@@ -17,7 +17,8 @@ from conftest import CASES, build
 # transforms whose 16-bit result is not the float one times 65535, and what it is instead
 OWN_16_BIT = {"Equalize"}  # a histogram on 65,536 levels where float uses 256
 QUANTISERS = {"Posterize", "Faxify"}  # keep fewer bits by design (Faxify: black and white)
-NEEDS_RGB = {"HueSaturationValue", "ISONoise", "RGBShift", "ToGray", "Normalize", "ToSepia"}
+NEEDS_RGB = {"HueSaturationValue", "ISONoise", "RGBShift", "ToGray", "Normalize", "ToSepia",
+             "RandomSnow", "ChromaticAberration", "PlanckianJitter", "Spatter"}
 NOT_SAMPLES = {"ClassBalanced"}  # needs a label with each sample (tests/test_policies.py)
 NEEDS_MASK = {"CropNonEmptyMaskIfExists"}
 

@@ -328,6 +328,30 @@ MORE: dict[str, tuple[Callable[[], Any], str, dict[str, Any]]] = {
     "XYMasking": (lambda: A.XYMasking(num_masks_x=(1, 2), mask_x_length=(3, 8)), "XYMasking",
                   {"num_masks_x": [1, 2], "mask_x_length": [3, 8]}),
     "D4": (lambda: A.D4(), "D4", {}),
+    "MaskDropout": (lambda: A.MaskDropout(max_objects=(1, 3), fill=7, fill_mask=2), "MaskDropout",
+                    {"max_objects": [1, 3], "fill": 7, "fill_mask": 2}),
+    "RandomGridShuffle": (lambda: A.RandomGridShuffle(grid=(2, 4)), "RandomGridShuffle",
+                          {"grid": [2, 4]}),
+    "PiecewiseAffine": (lambda: A.PiecewiseAffine(scale=(0.02, 0.04), nb_rows=(3, 5), nb_cols=4,
+                                                  border_mode=1),
+                        "PiecewiseAffine", {"scale": [0.02, 0.04], "nb_rows": [3, 5],
+                                            "nb_cols": [4, 4], "border_mode": "replicate"}),
+    "RandomSnow": (lambda: A.RandomSnow(snow_point_range=(0.2, 0.4), brightness_coeff=2.0),
+                   "RandomSnow", {"snow_point_range": [0.2, 0.4], "brightness_coeff": 2.0}),
+    "ChromaticAberration": (lambda: A.ChromaticAberration(primary_distortion_limit=0.1,
+                                                          mode="red_blue", interpolation=2),
+                            "ChromaticAberration", {"primary_distortion_limit": [-0.1, 0.1],
+                                                    "secondary_distortion_limit": [-0.05, 0.05],
+                                                    "mode": "red_blue", "interpolation": "cubic"}),
+    "FancyPCA": (lambda: A.FancyPCA(alpha=0.3), "FancyPCA", {"alpha": 0.3}),
+    "Spatter": (lambda: A.Spatter(mode="mud", intensity=(0.4, 0.7)), "Spatter",
+                {"mode": "mud", "intensity": [0.4, 0.7], "color": [20, 42, 63]}),
+    "PlanckianJitter": (lambda: A.PlanckianJitter(temperature_limit=(4000, 9000),
+                                                  sampling_method="gaussian"),
+                        "PlanckianJitter", {"temperature_limit": [4000, 9000],
+                                            "sampling_method": "gaussian"}),
+    "ThinPlateSpline": (lambda: A.ThinPlateSpline(scale_range=(0.1, 0.3), num_control_points=3),
+                        "ThinPlateSpline", {"scale_range": [0.1, 0.3], "num_control_points": 3}),
     "AdvancedBlur": (lambda: A.AdvancedBlur(blur_limit=(3, 5), rotate_limit=45), "AdvancedBlur",
                      {"blur_limit": [3, 5], "rotate_limit": [-45, 45], "beta_limit": [0.5, 8.0]}),
     "BBoxSafeRandomCrop": (lambda: A.BBoxSafeRandomCrop(erosion_rate=0.2), "BBoxSafeRandomCrop",
@@ -537,7 +561,7 @@ def test_everything_unsupported_is_listed_in_one_error() -> None:
     a_pipe = quiet(lambda: A.Compose([
         A.HorizontalFlip(),
         A.MotionBlur(),  # shifted, one-sided kernels: no counterpart
-        A.FancyPCA(),
+        A.Superpixels(),
         A.OneOf([A.RandomFog(), A.Affine(fit_output=True), A.Blur()]),
         A.Affine(translate_px=(5, 10)),
         A.ElasticTransform(),  # gaussian noise normalised by its maximum
@@ -548,7 +572,7 @@ def test_everything_unsupported_is_listed_in_one_error() -> None:
         from_albumentations(saved)
     message = str(info.value)
     for where in ("transforms[1] MotionBlur: allow_shifted", "transforms[1] MotionBlur: direction_range",
-                  "transforms[2] FancyPCA: no augmentlab counterpart",
+                  "transforms[2] Superpixels: no augmentlab counterpart",
                   "transforms[3].transforms[0] RandomFog", "transforms[3].transforms[1] Affine: fit_output",
                   "transforms[4] Affine: translate_px", "transforms[5] ElasticTransform: noise_distribution",
                   "transforms[6] Lambda: custom code", "bbox_params Compose: bbox_params max_accept_ratio"):

@@ -43,7 +43,7 @@ def test_contract(name: str) -> None:
     def data(sample: dict) -> bytes:  # the field the transform works on, as bytes
         if "graph" in sample:
             return b"".join(np.asarray(p).tobytes() for p in sample["graph"].parts() if p is not None)
-        for key in ("audio", "spectrogram", "series", "points", "constituents", "video"):
+        for key in ("audio", "spectrogram", "series", "points", "constituents", "video", "volume"):
             if key in sample:
                 return bytes(sample[key].tobytes())
         return repr(sample.get("text", sample.get("features"))).encode()

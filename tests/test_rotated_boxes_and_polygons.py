@@ -286,3 +286,13 @@ def test_a_step_that_would_leave_polygons_behind_is_refused() -> None:
     pipe = al.Compose([MovesBoxesOnly()])
     with pytest.raises(InvalidInput, match="does not know polygons"):
         pipe(image=np.zeros((10, 10), np.uint8), polygons=al.Polygons([[0, 0, 5, 0, 5, 5]]))
+
+
+def test_an_instance_mask_of_no_instances_goes_through_every_geometric_transform() -> None:
+    """An image with no objects (in a COCO folder with segmentations) has an (H, W, 0) mask."""
+    img = np.random.default_rng(0).integers(0, 255, (60, 80, 3), dtype=np.uint8)
+    for name in GEOMETRIC:
+        cfg = {"height": 40, "width": 40} if name in ("RandomCrop", "CenterCrop") else CASES[name]
+        t = al.Transform.from_config({"name": name, **cfg})
+        out = al.Compose([t], seed=0)(image=img, mask=np.zeros((60, 80, 0), np.uint8), sample_id=2)
+        assert out["mask"].shape == (*out["image"].shape[:2], 0), name

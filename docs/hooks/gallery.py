@@ -102,9 +102,40 @@ SETTINGS: dict[str, dict[str, Any]] = {
     "UnsharpMask": {"alpha": (0.8, 1.0), "blur_limit": (9, 15), "p": 1.0},
     "XYMasking": {"num_masks_x": (2, 3), "mask_x_length": (10, 25), "num_masks_y": (1, 2),
                   "mask_y_length": (10, 25), "p": 1.0},
+    "MaskDropout": {"max_objects": (1, 2), "p": 1.0},
+    "RandomGridShuffle": {"grid": (3, 3), "p": 1.0},
+    "PiecewiseAffine": {"scale": (0.04, 0.06), "p": 1.0},
+    "ThinPlateSpline": {"scale_range": (0.4, 0.6), "p": 1.0},
+    "RandomSnow": {"snow_point_range": (0.3, 0.5), "p": 1.0},
+    "Vignetting": {"strength_range": (0.5, 0.7), "radius_range": (0.2, 0.3), "p": 1.0},
+    "ChromaticAberration": {"primary_distortion_limit": (-0.4, 0.4),
+                            "secondary_distortion_limit": (-0.5, 0.5), "p": 1.0},
+    "FancyPCA": {"alpha": 1.0, "p": 1.0},
+    "Spatter": {"mode": "mud", "p": 1.0},
+    "PlanckianJitter": {"p": 1.0},
+    "HistogramMatching": {"blend_ratio": (0.8, 1.0), "p": 1.0},
+    "FDA": {"beta_limit": (0.05, 0.1), "p": 1.0},
+    "CopyPaste": {"objects": (2, 3), "scale": (0.4, 0.7), "p": 1.0},
+    "BleedThrough": {"intensity_range": (0.3, 0.5), "offset_range": 0.05},
+    "DirtyDrum": {"concentration_range": (0.15, 0.25), "intensity_range": (0.5, 0.8)},
+    "DirtyRollers": {"line_width_range": (10, 16), "intensity_range": (0.4, 0.6)},
+    "Faxify": {"halftone": True},
+    "Folding": {"fold_count": (2, 3), "depth_range": (0.02, 0.03), "shade_range": (0.3, 0.5)},
+    "InkBleed": {"kernel_size": (7, 9), "severity_range": (0.6, 0.8), "intensity_range": (0.8, 1.0)},
+    "LowInkLines": {"count_range": (15, 25), "lightness_range": (0.6, 0.9)},
+    "PageWarp": {"curve_range": (-0.05, 0.05), "curl_range": (0.04, 0.05)},
+    "PaperTexture": {"roughness_range": (0.1, 0.15), "grain_range": (0.03, 0.05),
+                     "tint_range": (0.1, 0.15)},
+    "PhotocopyNoise": {"density_range": (0.3, 0.5), "intensity_range": (0.5, 0.8)},
+    "ShadowCast": {"opacity_range": (0.7, 0.9), "width_range": (0.6, 1.0), "depth_range": (0.4, 0.7)},
 }
+# transforms toward a reference image: the coffee photo (an array, shown by name)
+REFERENCED = {"HistogramMatching", "FDA"}
+# CopyPaste: objects cut from the coffee photo (its cup, a disc in the middle), shown by name
+BANKED = {"CopyPaste"}
 # transforms that read boxes or masks: drawn on the coffee photo with its mask, boxes and points
-WITH_TARGETS = {"BBoxSafeRandomCrop", "RandomSizedBBoxSafeCrop", "CropNonEmptyMaskIfExists"}
+WITH_TARGETS = {"BBoxSafeRandomCrop", "RandomSizedBBoxSafeCrop", "CropNonEmptyMaskIfExists",
+                "MaskDropout"}
 # frames of a clip, not one picture: the video guide shows them
 VIDEO = {"Video", "TemporalCrop", "FrameSample"}
 POLICIES: dict[str, dict[str, Any]] = {
@@ -186,6 +217,8 @@ class Gallery:
         self.sections: dict[str, str] = {}
         self.failed: list[str] = []
         self.scene: dict[str, Any] = {}
+        self.reference: np.ndarray | None = None
+        self.bank: Any = None
 
     def build(self) -> None:
         import augmentlab as al
@@ -193,8 +226,15 @@ class Gallery:
 
         photos = dict(sample_photos(256))
         photo = photos["astronaut"]
-        names = [n for n in al.image.__all__ if n not in VIDEO]
+        names = [n for n in al.image.__all__ if n not in VIDEO
+                 and isinstance(getattr(al.image, n), type)
+                 and issubclass(getattr(al.image, n), al.Transform)]  # not InstanceBank
+        coffee = photos["coffee"]
+        yy, xx = np.mgrid[:coffee.shape[0], :coffee.shape[1]]
+        cup = ((yy - 128) ** 2 + (xx - 128) ** 2 < 90 ** 2).astype(np.uint8)[:, :, None]
+        self.bank = al.InstanceBank.from_arrays([coffee], [cup], [["cup"]])
         self.scene = _scene(photos)
+        self.reference = photos["coffee"]
         self.sections["transforms"] = self._section(al, names, SETTINGS, photo)
         self.sections["policies"] = self._section(al.policies, list(POLICIES), POLICIES, photo)
         self.sections["targets"] = self._targets(al, photos)
@@ -204,8 +244,10 @@ class Gallery:
         rows = []
         for name in names:
             config = settings.get(name, {"p": 1.0})
+            extra: dict[str, Any] = {"reference_images": [self.reference]} \
+                if name in REFERENCED else {"bank": self.bank} if name in BANKED else {}
             try:
-                transform = getattr(module, name)(**config)
+                transform = getattr(module, name)(**config, **extra)
                 if name in WITH_TARGETS:
                     from augmentlab import Compose
 
@@ -224,6 +266,10 @@ class Gallery:
             shape = " x ".join(str(s) for s in outs[0].shape[:2])
             args = ", ".join(f"{k}={json.dumps(v) if isinstance(v, str) else v}"
                              for k, v in config.items())
+            if name in REFERENCED:
+                args = f"reference_images=[the coffee photo], {args}"
+            elif name in BANKED:
+                args = f"bank=[the cup of the coffee photo], {args}"
             rows.append(
                 f"### {name}\n\n"
                 f"`{name}({args})`: output {shape}"

@@ -27,6 +27,7 @@ MODULES = [
     "augmentlab.audio",
     "augmentlab.tabular",
     "augmentlab.series",
+    "augmentlab.volume",
     "augmentlab.points",
     "augmentlab.graph",
     "augmentlab.mix",

@@ -8,7 +8,21 @@ Example:
     (32, 32, 3)
 """
 
-from . import audio, errors, graph, image, mix, multimodal, points, policies, registry, series, tabular, text
+from . import (
+    audio,
+    errors,
+    graph,
+    image,
+    mix,
+    multimodal,
+    points,
+    policies,
+    registry,
+    series,
+    tabular,
+    text,
+    volume,
+)
 from .compat import from_albumentations
 from .core import (
     Compose,
@@ -55,5 +69,6 @@ __all__ = [
     "series",
     "tabular",
     "text",
+    "volume",
     *image.__all__,
 ]

@@ -18,8 +18,8 @@ NAME = "list"
 
 # what `augmentlab list MODALITY` takes: the modalities, the groups of transforms (containers)
 # and the transforms over several modalities at once; "table" is accepted for "tabular"
-MODALITIES = ("image", "audio", "text", "tabular", "series", "points", "graph", "multimodal",
-              "pipeline")
+MODALITIES = ("image", "audio", "text", "tabular", "series", "points", "graph", "volume",
+              "multimodal", "pipeline")
 _ALIASES = {"table": "tabular", "tables": "tabular", "images": "image", "containers": "pipeline"}
 
 

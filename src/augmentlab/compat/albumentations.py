@@ -25,7 +25,11 @@ Albumentations shears after rotating), ``ShiftScaleRotate`` -> ``Affine(keep_rat
 ``ToSepia``, ``RandomToneCurve``, ``UnsharpMask``, ``ZoomBlur``, ``GlassBlur`` (fast mode),
 ``AdvancedBlur``,
 ``Morphological`` (a square element),
-``ChannelDropout``, ``PixelDropout``, ``XYMasking``, ``BBoxSafeRandomCrop``,
+``ChannelDropout``, ``PixelDropout``, ``XYMasking``, ``MaskDropout`` (value fills),
+``RandomGridShuffle``, ``PiecewiseAffine``, ``ThinPlateSpline``, ``FancyPCA``, ``PlanckianJitter``
+(black body; these four as their definitions, see their docstrings), ``RandomSnow`` (bleach),
+``Spatter``, ``ChromaticAberration``, ``HistogramMatching`` and ``FDA`` (reference images as file paths),
+``BBoxSafeRandomCrop``,
 ``RandomSizedBBoxSafeCrop``, ``CropNonEmptyMaskIfExists``,
 ``Downscale``, ``Blur``, ``MedianBlur``, ``GaussianBlur``, ``MotionBlur`` (centred, symmetric
 kernels only), ``Defocus``, ``Sharpen``, ``Emboss``, ``CoarseDropout``, ``Erasing`` ->
@@ -45,6 +49,8 @@ Known differences that are not refused (they change no argument's meaning):
 - Boxes are filtered once, after the pipeline (``check_each_transform`` is not per step).
 - Dropout transforms leave boxes and keypoints as they are (the object is still there, only
   hidden); Albumentations drops, shrinks or rounds the boxes and drops keypoints in a hole.
+  ``MaskDropout`` is the exception in both: erased objects lose their boxes' visibility and
+  their keypoints.
 - Keypoints follow the pixel-centre convention through resizes (Albumentations scales ``x``
   by the factor: up to half a pixel apart); boxes agree.
 - ``GaussianBlur`` sizes its kernel to the drawn sigma (three sigmas a side, at most
@@ -78,6 +84,7 @@ from ..core import Compose, InvalidConfig, OneOf, Sequential, SomeOf, Transform
 from ..image import (
     CLAHE,
     D4,
+    FDA,
     AdvancedBlur,
     Affine,
     AutoContrast,
@@ -87,6 +94,7 @@ from ..image import (
     CenterCrop,
     ChannelDropout,
     ChannelShuffle,
+    ChromaticAberration,
     CoarseDropout,
     ColorJitter,
     CropNonEmptyMaskIfExists,
@@ -95,17 +103,20 @@ from ..image import (
     ElasticWarp,
     Emboss,
     Equalize,
+    FancyPCA,
     GaussianBlur,
     GaussNoise,
     GlassBlur,
     GridDistortion,
     GridDropout,
+    HistogramMatching,
     HorizontalFlip,
     HueSaturationValue,
     ImageCompression,
     Invert,
     ISONoise,
     LongestMaxSize,
+    MaskDropout,
     MedianBlur,
     Morphological,
     MotionBlur,
@@ -113,16 +124,20 @@ from ..image import (
     Normalize,
     PadIfNeeded,
     Perspective,
+    PiecewiseAffine,
     PixelDropout,
+    PlanckianJitter,
     Posterize,
     RandomCrop,
     RandomErasing,
     RandomGamma,
+    RandomGridShuffle,
     RandomResizedCrop,
     RandomRotate90,
     RandomScale,
     RandomShadow,
     RandomSizedBBoxSafeCrop,
+    RandomSnow,
     RandomToneCurve,
     Resize,
     RGBShift,
@@ -132,6 +147,8 @@ from ..image import (
     ShiftScaleRotate,
     SmallestMaxSize,
     Solarize,
+    Spatter,
+    ThinPlateSpline,
     ToGray,
     ToSepia,
     Transpose,
@@ -514,6 +531,102 @@ def _elastic(a: _Args) -> Builder:
     return _make(ElasticWarp, alpha=alpha, sigma=sigma, **a.warp(ElasticWarp))
 
 
+def _piecewise_affine(a: _Args) -> Builder:
+    a.need("keypoint_remapping_method", "mask", ("mask", "direct"), "unknown method")
+    return _make(PiecewiseAffine, scale=a.range("scale", [0.03, 0.05]),
+                 nb_rows=a.int_range("nb_rows", [4, 4]), nb_cols=a.int_range("nb_cols", [4, 4]),
+                 absolute_scale=a.flag("absolute_scale", False), **a.warp(PiecewiseAffine))
+
+
+def _thin_plate_spline(a: _Args) -> Builder:
+    a.need("keypoint_remapping_method", "mask", ("mask", "direct"), "unknown method")
+    return _make(ThinPlateSpline, scale_range=a.range("scale_range", [0.2, 0.4]),
+                 num_control_points=a.number("num_control_points", 4, integer=True),
+                 **a.warp(ThinPlateSpline))
+
+
+def _grid_shuffle(a: _Args) -> Builder:
+    grid = a.get("grid", [3, 3])
+    if not (isinstance(grid, list) and len(grid) == 2 and all(
+            _is_number(v) and float(v).is_integer() and v >= 1 for v in grid)):
+        a.bad(f"grid={grid!r} must be two whole numbers >= 1")
+        grid = [3, 3]
+    return _make(RandomGridShuffle, grid=(int(grid[0]), int(grid[1])))
+
+
+def _mask_dropout(a: _Args) -> Builder:
+    fill = a.get("fill", 0)
+    if isinstance(fill, str):
+        a.bad(f"fill={fill!r}: augmentlab fills erased objects with a value (no inpainting)")
+        fill = 0
+    else:
+        fill = a.fill("fill", 0)
+    return _make(MaskDropout, max_objects=a.int_range("max_objects", [1, 1], "low", 1),
+                 fill=fill, fill_mask=a.fill_mask("fill_mask", 0))
+
+
+def _random_snow(a: _Args) -> Builder:
+    a.need("method", "bleach", ("bleach",), "augmentlab snows by bleaching only (no 'texture')")
+    return _make(RandomSnow, snow_point_range=a.range("snow_point_range", [0.1, 0.3]),
+                 brightness_coeff=a.number("brightness_coeff", 2.5))
+
+
+def _spatter(a: _Args) -> Builder:
+    mode = a.need("mode", "rain", ("rain", "mud"), "unknown mode")
+    color = a.get("color", None)
+    if color is not None and not (isinstance(color, list) and len(color) == 3 and
+                                  all(_is_number(v) for v in color)):
+        a.bad(f"color={color!r} must be three values 0..255")
+        color = None
+    return _make(Spatter, mean=a.range("mean", [0.65, 0.65]), std=a.range("std", [0.3, 0.3]),
+                 gauss_sigma=a.range("gauss_sigma", [2.0, 2.0]),
+                 cutout_threshold=a.range("cutout_threshold", [0.68, 0.68]),
+                 intensity=a.range("intensity", [0.6, 0.6]), mode=mode,
+                 color=None if color is None else tuple(int(v) for v in color))
+
+
+def _chromatic_aberration(a: _Args) -> Builder:
+    mode = a.need("mode", "green_purple", ("green_purple", "red_blue", "random"), "unknown mode")
+    interpolation = a.interpolation()
+    if interpolation == "area":
+        a.bad("interpolation=3 (INTER_AREA) has no meaning for a remap; use linear")
+    return _make(ChromaticAberration,
+                 primary_distortion_limit=a.range("primary_distortion_limit", [-0.02, 0.02], "sym"),
+                 secondary_distortion_limit=a.range("secondary_distortion_limit", [-0.05, 0.05],
+                                                    "sym"),
+                 mode=mode, interpolation=interpolation)
+
+
+def _planckian_jitter(a: _Args) -> Builder:
+    a.need("mode", "blackbody", ("blackbody",), "augmentlab offers the black-body series only "
+           "(no CIE daylight 'cied')")
+    method = a.need("sampling_method", "uniform", ("uniform", "gaussian"), "unknown method")
+    limit = a.get("temperature_limit", None)
+    if limit is not None and not (isinstance(limit, list) and len(limit) == 2 and
+                                  all(_is_number(v) for v in limit)):
+        a.bad(f"temperature_limit={limit!r} must be a (min, max) pair of kelvins")
+        limit = None
+    return _make(PlanckianJitter, temperature_limit=None if limit is None else tuple(limit),
+                 sampling_method=method)
+
+
+def _referenced(cls: type[Transform], **ranges: tuple[str, list[float]]) -> Callable[[_Args], Builder]:
+    def convert(a: _Args) -> Builder:
+        refs = a.get("reference_images", None)
+        a.ignore("read_fn", "metadata_key")
+        if not (isinstance(refs, list) and refs and all(isinstance(r, str) for r in refs)):
+            a.bad("reference images come as file paths here (Albumentations 2 passes them with "
+                  "each call, under metadata_key); give reference_images=[paths] to augmentlab's "
+                  f"{cls.__name__}")
+            refs = None
+        args = {name: a.range(key, default) for name, (key, default) in ranges.items()}
+        if refs is None:
+            return _make(Transform)
+        return _make(cls, reference_images=refs, **args)
+
+    return convert
+
+
 def _grid_distortion(a: _Args) -> Builder:
     steps = a.number("num_steps", 5, integer=True)
     limit = a.range("distort_limit", [-0.3, 0.3], "sym")
@@ -892,6 +1005,9 @@ _CONVERTERS: dict[str, Callable[[_Args], Builder]] = {
     "RandomScale": _random_scale,
     "ElasticTransform": _elastic,
     "GridDistortion": _grid_distortion,
+    "PiecewiseAffine": _piecewise_affine,
+    "ThinPlateSpline": _thin_plate_spline,
+    "RandomGridShuffle": _grid_shuffle,
     "RandomBrightnessContrast": _brightness_contrast,
     "HueSaturationValue": _hsv,
     "RGBShift": _rgb_shift,
@@ -931,6 +1047,14 @@ _CONVERTERS: dict[str, Callable[[_Args], Builder]] = {
                                       fill=a.number("fill", 0)),
     "PixelDropout": _pixel_dropout,
     "XYMasking": _xy_masking,
+    "MaskDropout": _mask_dropout,
+    "RandomSnow": _random_snow,
+    "Spatter": _spatter,
+    "ChromaticAberration": _chromatic_aberration,
+    "FancyPCA": lambda a: _make(FancyPCA, alpha=a.number("alpha", 0.1)),
+    "PlanckianJitter": _planckian_jitter,
+    "HistogramMatching": _referenced(HistogramMatching, blend_ratio=("blend_ratio", [0.5, 1.0])),
+    "FDA": _referenced(FDA, beta_limit=("beta_limit", [0.0, 0.1])),
     "Downscale": _downscale,
     "Blur": _box_blur(Blur),
     "MedianBlur": _box_blur(MedianBlur),

@@ -25,7 +25,7 @@ RENAMED: dict[str, str] = {
 # lookup of a name not yet registered imports its package first ("audio.Gain" -> augmentlab.audio;
 # an unprefixed name -> the image transforms, the policies and the multimodal pipelines). The core
 # imports none of them itself (they build on it): it names them here as plug-ins.
-_PREFIXED = ("text", "audio", "tabular", "series", "points", "graph")
+_PREFIXED = ("text", "audio", "tabular", "series", "points", "graph", "volume")
 _UNPREFIXED = ("image", "policies", "multimodal")
 
 

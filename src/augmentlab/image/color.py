@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Sequence
 from typing import Any
@@ -30,9 +31,11 @@ __all__ = [
     "ChannelShuffle",
     "ColorJitter",
     "Equalize",
+    "FancyPCA",
     "HueSaturationValue",
     "Invert",
     "Normalize",
+    "PlanckianJitter",
     "Posterize",
     "RGBShift",
     "RandomGamma",
@@ -600,3 +603,210 @@ class Normalize(ImageOnlyTransform):
         out = np.multiply(image, scale.astype(np.float32), dtype=np.float32)
         out += offset.astype(np.float32)
         return out
+
+
+def principal_components(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Eigenvalues (largest first) and eigenvectors (columns) of the covariance of an image's
+    pixel values on [0, 1] (uint8 / uint16 divided by their maximum), one row per pixel.
+
+    Example:
+        >>> img = np.zeros((2, 2, 3), np.uint8); img[0, :, :] = 255  # grey, half white
+        >>> values, vectors = principal_components(img)
+        >>> round(float(values[0]), 4), np.abs(vectors[:, 0]).round(4).tolist()
+        (1.0, [0.5774, 0.5774, 0.5774])
+    """
+    c = 1 if image.ndim == 2 else image.shape[2]
+    x = image.reshape(-1, c).astype(np.float64)
+    if image.dtype.kind == "u":
+        x /= float(max_value(image))
+    cov = np.atleast_2d(np.cov(x, rowvar=False))
+    values, vectors = np.linalg.eigh(cov)
+    order = np.argsort(values)[::-1]
+    return np.clip(values[order], 0.0, None), vectors[:, order]
+
+
+class FancyPCA(ImageOnlyTransform):
+    """AlexNet's "fancy PCA" colour augmentation (Krizhevsky et al. 2012, section 4.1): every
+    pixel gets the same shift ``[p1 ... pC] [a1 l1 ... aC lC]^T`` along the principal
+    components ``p_i`` of the image's pixel values (on [0, 1]; ``l_i`` their variances), with
+    ``a_i ~ N(0, alpha)`` drawn per call; values are clipped to the dtype's range. Any number of
+    channels (a grey image shifts its brightness by ``a1 * variance``). As Albumentations'
+    ``FancyPCA`` in its arguments and defaults (``alpha=0.1``, ``p=0.5``).
+
+    Albumentations 2.0.8 does not shift: it adds ``P diag(a l) (x - mean)`` to each pixel (a
+    change of contrast along the components, zero at the mean colour); ours follows the paper,
+    and is tested against it (a constant shift equal to the formula).
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> img = np.random.default_rng(0).integers(0, 256, (8, 8, 3), dtype=np.uint8)
+        >>> out = al.FancyPCA(alpha=1.0, p=1.0)(image=img, seed=0)["image"].astype(int)
+        >>> delta = out - img  # the same colour shift at every unclipped pixel
+        >>> bool((delta == delta[0, 0]).all(axis=2).mean() > 0.8)
+        True
+    """
+
+    native_params = True
+
+    def __init__(self, *, alpha: float = 0.1, p: float = 0.5) -> None:
+        super().__init__(p=p)
+        self.alpha = float(check_number("FancyPCA", "alpha", alpha, low=0))
+
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
+        channels = sample_channels(sample)
+        return {"alpha": [float(v) for v in rng.normal(0.0, self.alpha, channels)]}
+
+    def shift(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        """The per-channel shift on [0, 1] that these params give this image."""
+        c = 1 if image.ndim == 2 else image.shape[2]
+        alpha = np.asarray(params["alpha"], np.float64)
+        if alpha.shape != (c,):
+            raise InvalidInput(f"FancyPCA: params are for {alpha.size} channels, the image has {c}")
+        values, vectors = principal_components(image)
+        return vectors @ (alpha * values)
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        shift = self.shift(image, params)
+        if image.dtype == np.uint8:  # a table per channel: value + shift, rounded and saturated
+            ramp = np.arange(256, dtype=np.float64)[:, None] + shift[None, :] * 255.0
+            table = np.clip(np.rint(ramp), 0, 255).astype(np.uint8)
+            if image.ndim == 2:
+                return apply_lut(image, table[:, :1])
+            return apply_lut(image, table)
+        out = image + shift.astype(np.float32) if image.ndim == 3 else image + np.float32(shift[0])
+        return np.clip(out, 0.0, 1.0).astype(np.float32)
+
+
+# -- black-body colour -------------------------------------------------------------------------
+# Planck's law integrated against the CIE 1931 2-degree colour matching functions, as the
+# multi-lobe Gaussian fit of Wyman, Sloan and Shirley ("Simple Analytic Approximations to the CIE
+# XYZ Color Matching Functions", JCGT 2(2), 2013, table 1; within ~1% of the tabulated
+# functions), then XYZ to linear sRGB (IEC 61966-2-1). Computed here, not copied from a table.
+_NM = np.arange(360.0, 831.0, 1.0)
+
+
+def _lobe(mu: float, low: float, high: float) -> np.ndarray:
+    s = np.where(mu > _NM, low, high)
+    return np.exp(-0.5 * ((_NM - mu) / s) ** 2)
+
+
+_CMF = np.stack([
+    1.056 * _lobe(599.8, 37.9, 31.0) + 0.362 * _lobe(442.0, 16.0, 26.7)
+    - 0.065 * _lobe(501.1, 20.4, 26.2),
+    0.821 * _lobe(568.8, 46.9, 40.5) + 0.286 * _lobe(530.9, 16.3, 31.1),
+    1.217 * _lobe(437.0, 11.8, 36.0) + 0.681 * _lobe(459.0, 26.0, 13.8),
+])
+_XYZ_TO_SRGB = np.array([[3.2404542, -1.5371385, -0.4985314],
+                         [-0.9692660, 1.8760108, 0.0415560],
+                         [0.0556434, -0.2040259, 1.0572252]])
+_C2 = 6.62607015e-34 * 2.99792458e8 / 1.380649e-23  # h c / k, metre kelvins
+
+
+@functools.lru_cache(maxsize=1024)
+def blackbody_gains(temperature: float) -> tuple[float, float, float]:
+    """The linear-sRGB colour of a black body at `temperature` kelvins, relative to green.
+
+    Example:
+        >>> [round(g, 2) for g in blackbody_gains(6500)]  # near D65: near white
+        [1.06, 1.0, 1.05]
+        >>> r, _, b = blackbody_gains(3000); r > 2 and b < 0.4  # candlelight-warm
+        True
+    """
+    wavelength = _NM * 1e-9
+    radiance = 1.0 / (wavelength ** 5 * np.expm1(_C2 / (wavelength * float(temperature))))
+    rgb = _XYZ_TO_SRGB @ (_CMF @ radiance)
+    return float(rgb[0] / rgb[1]), 1.0, float(rgb[2] / rgb[1])
+
+
+def _srgb_decode(x: np.ndarray) -> np.ndarray:
+    return np.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4)
+
+
+def _srgb_encode(x: np.ndarray) -> np.ndarray:
+    x = np.clip(x, 0.0, 1.0)
+    return np.where(x <= 0.0031308, x * 12.92, 1.055 * x ** (1 / 2.4) - 0.055)
+
+
+_WHITE_K = 6000  # Albumentations' split between warm and cool draws
+_LINEAR_LEVELS = _srgb_decode(np.arange(256, dtype=np.float64) / 255.0)
+# linear light at the midpoint between consecutive encoded levels: rint(encode(y) * 255) = k
+# exactly where _LINEAR_MIDPOINTS[k - 1] <= y < _LINEAR_MIDPOINTS[k]
+_LINEAR_MIDPOINTS = _srgb_decode((np.arange(255, dtype=np.float64) + 0.5) / 255.0)
+_TEMPERATURES = (1000, 40000)
+
+
+class PlanckianJitter(PointwiseTransform):
+    """Relight the image by a black body of a random colour temperature (Zini et al., "Planckian
+    Jitter", ICLR 2023): the sRGB values are decoded to linear light, red and blue are scaled by
+    the black body's colour relative to green (from Planck's law and the CIE 1931 observer,
+    computed here: see `blackbody_gains`), and encoded again. Low temperatures warm the image,
+    high ones cool it.
+
+    The temperature is drawn as Albumentations draws it: below 6000 K with probability 0.4 and
+    above otherwise, uniformly (``sampling_method="uniform"``) or as a half-normal spread from
+    6000 K reaching the limit at three sigmas (``"gaussian"``); ``temperature_limit`` defaults to
+    (3000, 15000) and must include 6000. Arguments and defaults as Albumentations'
+    ``PlanckianJitter`` (``p=0.5``) with ``mode="blackbody"`` (the CIE daylight series, ``"cied"``,
+    is not offered). Albumentations scales the encoded values by gains from a table of its own;
+    ours scales linear light (a physical illuminant change), so equal temperatures give a
+    milder cast on the encoded values. RGB only; a colour map, so uint8 runs through per-channel
+    tables (fused with its neighbours).
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> t = al.PlanckianJitter(temperature_limit=(3000, 6000), p=1.0)
+        >>> out = t(image=np.full((2, 2, 3), 128, np.uint8), seed=0)["image"][0, 0]
+        >>> bool(out[0] > 128 > out[2])  # warmer: more red, less blue
+        True
+    """
+
+    native_params = True
+    per_channel = True
+
+    def __init__(self, *, mode: str = "blackbody", temperature_limit: tuple[int, int] | None = None,
+                 sampling_method: str = "uniform", p: float = 0.5) -> None:
+        super().__init__(p=p)
+        owner = "PlanckianJitter"
+        if mode != "blackbody":
+            raise InvalidConfig(f"{owner}: mode={mode!r}: only 'blackbody' is offered (the CIE "
+                                "daylight series is not)")
+        self.mode = mode
+        if sampling_method not in ("uniform", "gaussian"):
+            raise InvalidConfig(f"{owner}: sampling_method={sampling_method!r} must be 'uniform' "
+                                "or 'gaussian'")
+        self.sampling_method = sampling_method
+        limit = (3000, 15000) if temperature_limit is None else temperature_limit
+        lo, hi = to_range(owner, "temperature_limit", limit, center=None, low=_TEMPERATURES[0],
+                          high=_TEMPERATURES[1])
+        if not lo <= _WHITE_K <= hi:
+            raise InvalidConfig(f"{owner}: temperature_limit={limit!r} must include {_WHITE_K} K "
+                                "(draws split there between warm and cool)")
+        self.temperature_limit = (float(lo), float(hi))
+
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
+        lo, hi = self.temperature_limit
+        warm = rng.random() < 0.4
+        if self.sampling_method == "uniform":
+            t = uniform(rng, lo, _WHITE_K) if warm else uniform(rng, _WHITE_K, hi)
+        else:
+            spread = (_WHITE_K - lo if warm else hi - _WHITE_K) / 3
+            shift = abs(float(rng.normal(0.0, spread))) if spread > 0 else 0.0
+            t = _WHITE_K - shift if warm else _WHITE_K + shift
+        return {"temperature": int(min(max(t, lo), hi))}
+
+    def curve(self, x: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        if x.shape[-1] != 3:
+            raise InvalidInput(f"PlanckianJitter: needs a 3-channel image, got {x.shape[-1]} "
+                               "channel(s); convert the image or drop this transform for it")
+        gains = np.asarray(blackbody_gains(params["temperature"]))
+        return _srgb_encode(_srgb_decode(x) * gains)
+
+    def _table(self, params: dict[str, Any], channels: int) -> np.ndarray:
+        if channels != 3:
+            return super()._table(params, channels)  # refused by `curve`
+        # the level whose encoded value rounds to each relit one: the curve's own rounding,
+        # found among the linear-light midpoints between levels (monotone, so exact)
+        lit = _LINEAR_LEVELS[:, None] * np.asarray(blackbody_gains(params["temperature"]))
+        table = np.searchsorted(_LINEAR_MIDPOINTS, lit, side="right").astype(np.uint8)
+        table.flags.writeable = False
+        return table

@@ -13,6 +13,7 @@ and replayed like any other transform's.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Sequence
@@ -24,7 +25,7 @@ import numpy as np
 
 from ..core.errors import DataError, InvalidConfig, InvalidInput
 from ..core.params import check_number
-from ..core.sample import Sample
+from ..core.sample import Sample, to_jsonable
 from ..core.transform import Transform
 from .io import read_image
 from .segmentation import segmentation_mask
@@ -32,6 +33,7 @@ from .spatial.fields import BoxSet, PointSet
 
 __all__ = ["CopyPaste", "Instance", "InstanceBank"]
 
+_PLACEHOLDER = "instance-bank:"  # a bank of arrays, in a config: it cannot be loaded back
 
 @dataclass(frozen=True)
 class Instance:
@@ -73,6 +75,16 @@ class InstanceBank:
 
     def __len__(self) -> int:
         return len(self.instances)
+
+    def digest(self) -> str:
+        """A short hash of every object's pixels, mask and label (what a config shows for it)."""
+        h = hashlib.sha256()
+        for inst in self.instances:
+            for arr in (inst.image, inst.mask):
+                h.update(str((arr.shape, arr.dtype.str)).encode())
+                h.update(np.ascontiguousarray(arr).tobytes())
+            h.update(repr(inst.label).encode())
+        return h.hexdigest()[:16]
 
     def __getitem__(self, i: int) -> Instance:
         return self.instances[i]
@@ -210,6 +222,10 @@ class CopyPaste(Transform):
         if isinstance(bank, InstanceBank):
             self.bank = bank
         elif isinstance(bank, (str, Path)):
+            if str(bank).startswith(_PLACEHOLDER):
+                raise InvalidConfig(f"{owner}: this config was written from a transform built with "
+                                    f"an InstanceBank of arrays ({bank}), which a config does not "
+                                    "hold; give the path of a COCO file to save and load it")
             self.bank = InstanceBank.from_coco(bank, min_area=int(min_area))
         else:
             raise InvalidConfig(f"{owner}: bank must be the path of a COCO file or an "
@@ -230,10 +246,13 @@ class CopyPaste(Transform):
         self.blend_sigma = float(check_number(owner, "blend_sigma", blend_sigma, low=0, high=50))
 
     def get_config(self) -> dict[str, Any]:
-        if isinstance(self._config.get("bank"), InstanceBank):
-            raise InvalidConfig("CopyPaste: a bank given as arrays cannot be saved; give the "
-                                "path of a COCO file (bank='annotations/instances.json') to save "
-                                "or share the pipeline")
+        """The config; a bank given as arrays is shown as a placeholder naming its digest (so two
+        banks hash differently), which `from_config` refuses: only a path can be saved."""
+        bank = self._config.get("bank")
+        if isinstance(bank, InstanceBank):
+            config = {k: v for k, v in self._config.items() if k != "bank"}
+            return {"name": self.name, "bank": f"{_PLACEHOLDER}{bank.digest()}",
+                    **to_jsonable(config)}
         return super().get_config()
 
     def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:

@@ -1,10 +1,12 @@
-"""Erasing: CoarseDropout (Cutout), GridDropout, RandomErasing, XYMasking, PixelDropout and
-ChannelDropout.
+"""Erasing: CoarseDropout (Cutout), GridDropout, RandomErasing, XYMasking, PixelDropout,
+ChannelDropout and MaskDropout.
 
 Holes change pixels (and, with ``fill_mask`` set, the mask); boxes and keypoints are left as
-they are: the object is still there, only hidden. Every one takes any dtype and any number of
-channels; fills are in pixel units of the image's dtype (a float fill <= 1 on an integer image is
-a fraction of white), saturated rather than wrapped.
+they are: the object is still there, only hidden. MaskDropout is the exception: it erases whole
+objects, so their boxes lose the erased share of their visibility and their keypoints go.
+Every one takes any dtype and any number of channels; fills are in pixel units of the image's
+dtype (a float fill <= 1 on an integer image is a fraction of white), saturated rather than
+wrapped.
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ from ..core.transform import Transform
 from ..core.types import Fill, IntRange, Range
 from .functional.dtype import DEPTHS, max_value
 from .spatial.bases import sample_channels
+from .spatial.fields import BoxSet, PointSet
 
-__all__ = ["ChannelDropout", "CoarseDropout", "GridDropout", "PixelDropout", "RandomErasing",
-           "XYMasking"]
+__all__ = ["ChannelDropout", "CoarseDropout", "GridDropout", "MaskDropout", "PixelDropout",
+           "RandomErasing", "XYMasking"]
 
 
 def _check_fill(owner: str, fill: Any) -> Any:
@@ -425,3 +428,178 @@ class ChannelDropout(Transform):
         for c in dropped:  # a basic slice per channel: fancy indexing is ~3x slower
             out[:, :, c] = value
         return out
+
+
+def label_objects(mask: np.ndarray) -> tuple[np.ndarray, int]:
+    """The objects of a label mask: each 8-connected region of one non-zero value gets its own
+    number (1, 2, ... in the order of the values, then of OpenCV's component scan), as
+    Albumentations' ``MaskDropout`` numbers them. Returns ``(labels int32 (H, W), count)``.
+
+    Example:
+        >>> m = np.array([[1, 0, 1], [0, 0, 0], [2, 2, 0]], np.uint8)
+        >>> labels, n = label_objects(m)
+        >>> n, labels.tolist()
+        (3, [[1, 0, 2], [0, 0, 0], [3, 3, 0]])
+    """
+    labels = np.zeros(mask.shape[:2], np.int32)
+    count = 0
+    for value in np.unique(mask[mask != 0]):
+        n, parts = cv2.connectedComponents((mask == value).astype(np.uint8), connectivity=8)
+        if n > 1:
+            hit = parts > 0
+            labels[hit] = parts[hit] + count
+            count += n - 1
+    return labels, count
+
+
+def _covered(erased: np.ndarray, xyxy: np.ndarray) -> np.ndarray:
+    """The area of each box (pixel-edge pascal_voc) lying on erased pixels, exactly: pixel
+    ``(i, j)`` is the square ``[j, j + 1) x [i, i + 1)``, partly covered boxes count the overlap."""
+    h, w = erased.shape
+    out = np.zeros(len(xyxy))
+    grid = erased.astype(np.float64)
+    for k, (x0, y0, x1, y1) in enumerate(xyxy):
+        c0, c1 = max(0, int(math.floor(x0))), min(w, int(math.ceil(x1)))
+        r0, r1 = max(0, int(math.floor(y0))), min(h, int(math.ceil(y1)))
+        if c1 <= c0 or r1 <= r0:
+            continue
+        cols = np.arange(c0, c1, dtype=np.float64)
+        rows = np.arange(r0, r1, dtype=np.float64)
+        wx = np.clip(np.minimum(cols + 1, x1) - np.maximum(cols, x0), 0, None)
+        wy = np.clip(np.minimum(rows + 1, y1) - np.maximum(rows, y0), 0, None)
+        out[k] = float(wy @ grid[r0:r1, c0:c1] @ wx)
+    return out
+
+
+def _polygon_covered(erased: np.ndarray, polys: list[np.ndarray]) -> np.ndarray:
+    """The share of each polygon (a rotated box) on erased pixels: of the pixels whose centres
+    it holds, how many are erased (a raster estimate; 0 for a polygon holding no pixel centre)."""
+    h, w = erased.shape
+    out = np.zeros(len(polys))
+    for k, poly in enumerate(polys):
+        if poly is None or len(poly) < 3:  # nothing left in the frame
+            continue
+        x0, y0 = np.floor(poly.min(axis=0)).astype(int)
+        x1, y1 = np.ceil(poly.max(axis=0)).astype(int)
+        x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
+        if x1 <= x0 or y1 <= y0:
+            continue
+        inside = np.zeros((y1 - y0, x1 - x0), np.uint8)
+        # pixel (i, j) has its centre at (j + 0.5, i + 0.5) in edge coordinates
+        pts = np.round((poly - [x0 + 0.5, y0 + 0.5]) * 16).astype(np.int32)
+        cv2.fillPoly(inside, [pts], 1, shift=4)
+        n = int(inside.sum())
+        if n:
+            out[k] = float(erased[y0:y1, x0:x1][inside > 0].sum()) / n
+    return out
+
+
+class MaskDropout(Transform):
+    """Erase whole objects of a label or instance mask: ``max_objects`` of its objects (each
+    8-connected region of one non-zero value) are drawn and their pixels filled with ``fill`` in
+    the images and ``fill_mask`` in the masks. As Albumentations' ``MaskDropout`` (``p=0.5``).
+
+    Unlike the other erasing transforms, the erased objects are gone: each box loses the share
+    of its area that lies on erased pixels from its visibility (so ``Compose(min_visibility=...)``
+    drops the boxes of erased objects, and their per-box labels with them), and keypoints on
+    erased pixels are removed. Objects are read from the call's first mask (an ``(H, W)`` or
+    ``(H, W, 1)`` array); a call without a mask has no objects and is left as it is. Boxes are
+    measured exactly on the pixel grid; a rotated box (or one a rotation turned, whose region
+    is a polygon) by the pixel centres its polygon holds.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> mask = np.zeros((8, 8), np.uint8); mask[:4, :4] = 1
+        >>> pipe = al.Compose([al.MaskDropout(p=1.0)], min_visibility=0.5)
+        >>> out = pipe(image=np.full((8, 8), 9, np.uint8), mask=mask, bboxes=[[0, 0, 4, 4]], seed=0)
+        >>> int(out["image"][0, 0]), int(out["mask"].max()), len(out["bboxes"])
+        (0, 0, 0)
+    """
+
+    fields = frozenset({"image", "mask", "bboxes", "keypoints"})
+    image_dtypes = DEPTHS
+    native_params = True
+
+    def __init__(self, *, max_objects: IntRange = (1, 1), fill: Fill = 0, fill_mask: float = 0,
+                 p: float = 0.5) -> None:
+        super().__init__(p=p)
+        lo, hi = to_range("MaskDropout", "max_objects", max_objects, center=None, low=1)
+        if lo != int(lo) or hi != int(hi):
+            raise InvalidConfig(f"MaskDropout: max_objects={shown(max_objects)} must be whole "
+                                "numbers >= 1, e.g. 2 or (1, 3)")
+        self.max_objects = (int(lo), int(hi))
+        if isinstance(fill, str):
+            raise InvalidConfig(f"MaskDropout: fill={shown(fill)} must be a number or a list (one "
+                                "per channel); inpainting fills are not supported")
+        self.fill = _check_fill("MaskDropout", fill)
+        self.fill_mask = check_number("MaskDropout", "fill_mask", fill_mask)
+
+    @staticmethod
+    def _objects(sample: Sample) -> tuple[np.ndarray, int] | None:
+        keys = sample.keys_of("mask")
+        if not keys:
+            return None
+        mask = np.asarray(sample[keys[0]])
+        if mask.ndim == 3:
+            if mask.shape[2] != 1:
+                raise InvalidInput(f"MaskDropout: {keys[0]} has {mask.shape[2]} channels; objects "
+                                   "are read from one (H, W) label mask (give the instance mask "
+                                   "first, or merge the channels into one label mask)")
+            mask = mask[:, :, 0]
+        return label_objects(mask)
+
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
+        found = self._objects(sample)
+        count = 0 if found is None else found[1]
+        if count == 0:
+            return {"objects": []}
+        n = min(count, integer(rng, self.max_objects[0], self.max_objects[1] + 1))
+        pool = list(range(1, count + 1))
+        for i in range(n):  # a partial shuffle: n draws
+            j = integer(rng, i, count)
+            pool[i], pool[j] = pool[j], pool[i]
+        return {"objects": sorted(pool[:n])}
+
+    def erased(self, sample: Sample, params: dict[str, Any]) -> np.ndarray | None:
+        """The pixels these params erase from `sample`, ``(H, W)`` bool (None: none)."""
+        if not params["objects"]:
+            return None
+        found = self._objects(sample)
+        if found is None or max(params["objects"]) > found[1]:
+            raise InvalidInput(f"MaskDropout: params erase objects {params['objects']}, the mask "
+                               f"has {0 if found is None else found[1]}")
+        lut = np.zeros(found[1] + 1, bool)
+        lut[params["objects"]] = True
+        return lut[found[0]]
+
+    def apply(self, sample: Sample, params: dict[str, Any]) -> Sample:
+        erased = self.erased(sample, params)
+        if erased is None:
+            return sample
+        changes: dict[str, Any] = {}
+        for key, kind in sample.kinds.items():
+            value = sample[key]
+            if kind == "image":
+                out = value.copy()
+                fill = fill_value(self.fill, value)
+                out[erased] = fill if fill.ndim == 0 or value.ndim == 3 else fill.ravel()[0]
+                changes[key] = out
+            elif kind == "mask":
+                out = value.copy()
+                out[erased] = self.fill_mask
+                changes[key] = out
+            elif kind == "bboxes" and isinstance(value, BoxSet) and len(value.xyxy):
+                xyxy = value.xyxy
+                if value.polys is not None:  # rotated boxes, or boxes turned by a warp
+                    left = 1.0 - _polygon_covered(erased, value.polys)
+                else:
+                    area = (xyxy[:, 2] - xyxy[:, 0]) * (xyxy[:, 3] - xyxy[:, 1])
+                    left = 1.0 - _covered(erased, xyxy) / np.maximum(area, 1e-12)
+                changes[key] = value.with_boxes(xyxy, value.visibility * np.clip(left, 0.0, 1.0),
+                                                value.polys)
+            elif kind == "keypoints" and isinstance(value, PointSet) and len(value.xy):
+                h, w = erased.shape
+                col = np.clip(np.floor(value.xy[:, 0] + 0.5), 0, w - 1).astype(np.intp)
+                row = np.clip(np.floor(value.xy[:, 1] + 0.5), 0, h - 1).astype(np.intp)
+                changes[key] = value.subset(~erased[row, col])
+        return sample.derive(**changes)

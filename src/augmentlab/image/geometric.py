@@ -1,24 +1,31 @@
-"""Flips, quarter turns, rotation, affine and perspective transforms (matrix based, fusable)."""
+"""Flips, quarter turns, rotation, affine and perspective transforms (matrix based, fusable), and
+RandomGridShuffle (a permutation of grid cells: not a matrix, applied on its own)."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import cv2
 import numpy as np
 
-from ..core.errors import InvalidConfig
-from ..core.params import to_range
+from ..core.errors import InvalidConfig, InvalidInput
+from ..core.params import shown, to_range
 from ..core.rng import integer, uniform
+from ..core.sample import Sample
+from ..core.transform import Transform
 from ..core.types import Fill, Range
 from .functional import matrices as mx
+from .functional.dtype import DEPTHS
 from .spatial.bases import GeometricTransform
+from .spatial.fields import BoxSet, PointSet
 
 __all__ = [
     "D4",
     "Affine",
     "HorizontalFlip",
     "Perspective",
+    "RandomGridShuffle",
     "RandomRotate90",
     "Rotate",
     "ShiftScaleRotate",
@@ -298,3 +305,158 @@ class Perspective(GeometricTransform):
         return cv2.getPerspectiveTransform(quad.astype(np.float32),
                                            rect.astype(np.float32)).astype(np.float64)
 
+
+
+class RandomGridShuffle(Transform):
+    """Cut the image into a ``grid`` of (rows, columns) cells and permute them. Cell sides differ
+    by at most one pixel (their order along each axis drawn at random); cells of one shape are
+    permuted among themselves. As Albumentations' ``RandomGridShuffle`` (``p=0.5``).
+
+    Masks move with the image, keypoints with their cell (a keypoint belongs to the cell of the
+    pixel it is on). A box is cut by the cell edges into rectangles that move with their cells;
+    pieces that still touch (edges or corners, as Albumentations' 8-connected components) form
+    one box, so a box can become several (its labels follow each piece), each keeping the share
+    of the box's area it holds as its visibility. This is Albumentations' result computed on the
+    rectangles instead of rasterised masks, so it is exact for fractional coordinates. Rotated
+    boxes are refused (their pieces are not rectangles).
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> img = np.arange(16, dtype=np.uint8).reshape(4, 4)
+        >>> out = al.RandomGridShuffle(grid=(2, 2), p=1.0)(image=img, seed=0)["image"]
+        >>> sorted(int(out[r, c]) for r in (0, 2) for c in (0, 2))
+        [0, 2, 8, 10]
+    """
+
+    fields = frozenset({"image", "mask", "bboxes", "keypoints"})
+    image_dtypes = DEPTHS
+    native_params = True
+
+    def __init__(self, *, grid: tuple[int, int] = (3, 3), p: float = 0.5) -> None:
+        super().__init__(p=p)
+        if (not isinstance(grid, (list, tuple)) or len(grid) != 2 or
+                not all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in grid)):
+            raise InvalidConfig(f"RandomGridShuffle: grid={shown(grid)} must be (rows, columns), "
+                                "two whole numbers >= 1, e.g. (3, 3)")
+        self.grid = (int(grid[0]), int(grid[1]))
+
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
+        h, w = sample.size
+        rows, cols = self.grid
+        if rows > h or cols > w:
+            raise InvalidInput(f"RandomGridShuffle: a {rows}x{cols} grid does not fit a {w}x{h} "
+                               "image; use a smaller grid")
+        edges = []
+        for side, n in ((h, rows), (w, cols)):
+            sizes = [side // n + (1 if i < side % n else 0) for i in range(n)]
+            for i in range(n - 1, 0, -1):  # Fisher-Yates: the order of the sizes
+                j = integer(rng, 0, i + 1)
+                sizes[i], sizes[j] = sizes[j], sizes[i]
+            edges.append([0, *np.cumsum(sizes).tolist()])
+        ys, xs = edges
+        groups: dict[tuple[int, int], list[int]] = {}
+        for r in range(rows):
+            for c in range(cols):
+                groups.setdefault((ys[r + 1] - ys[r], xs[c + 1] - xs[c]), []).append(r * cols + c)
+        mapping = list(range(rows * cols))
+        for cells in groups.values():
+            moved = cells.copy()
+            for i in range(len(moved) - 1, 0, -1):
+                j = integer(rng, 0, i + 1)
+                moved[i], moved[j] = moved[j], moved[i]
+            for old, new in zip(cells, moved, strict=True):
+                mapping[old] = new
+        return {"rows": ys, "cols": xs, "mapping": mapping}
+
+    def _tiles(self, params: dict[str, Any], size: tuple[int, int]) -> np.ndarray:
+        """``(cells, 4)`` [y0, x0, y1, x1] of each cell, checked against the size."""
+        ys, xs = params["rows"], params["cols"]
+        if ys[-1] != size[0] or xs[-1] != size[1] or \
+                len(params["mapping"]) != (len(ys) - 1) * (len(xs) - 1):
+            raise InvalidInput(f"RandomGridShuffle: params are for a {xs[-1]}x{ys[-1]} image, this "
+                               f"one is {size[1]}x{size[0]}")
+        return np.array([[ys[r], xs[c], ys[r + 1], xs[c + 1]]
+                         for r in range(len(ys) - 1) for c in range(len(xs) - 1)], np.int64)
+
+    def _grid(self, array: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        tiles = self._tiles(params, array.shape[:2])
+        out = np.empty_like(array)
+        for old, new in enumerate(params["mapping"]):
+            y0, x0, y1, x1 = tiles[old]
+            ny0, nx0, ny1, nx1 = tiles[new]
+            out[ny0:ny1, nx0:nx1] = array[y0:y1, x0:x1]
+        return out
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        return self._grid(image, params)
+
+    def apply_mask(self, mask: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        return self._grid(mask, params)
+
+    def apply_keypoints(self, points: PointSet, params: dict[str, Any]) -> PointSet:
+        if not len(points.xy):
+            return points
+        ys, xs = np.asarray(params["rows"]), np.asarray(params["cols"])
+        tiles = self._tiles(params, (int(ys[-1]), int(xs[-1])))
+        # the pixel each point is on (pixel-centre coordinates), then its cell
+        col = np.clip(np.floor(points.xy[:, 0] + 0.5), 0, xs[-1] - 1)
+        row = np.clip(np.floor(points.xy[:, 1] + 0.5), 0, ys[-1] - 1)
+        cell = ((np.searchsorted(ys, row, side="right") - 1) * (len(xs) - 1)
+                + np.searchsorted(xs, col, side="right") - 1)
+        new = np.asarray(params["mapping"])[cell]
+        shift = tiles[new][:, [1, 0]] - tiles[cell][:, [1, 0]]
+        return points.with_points(points.xy + shift)
+
+    def apply_bboxes(self, boxes: BoxSet, params: dict[str, Any]) -> BoxSet:
+        if getattr(boxes, "rotated", False):
+            raise InvalidInput("RandomGridShuffle: rotated boxes (format obb or xyxyxyxy) cut by "
+                               "the grid are not rectangles any more and cannot be moved exactly; "
+                               "give axis-aligned boxes, or masks or keypoints, with this transform")
+        if not len(boxes.xyxy):
+            return boxes
+        ys, xs = params["rows"], params["cols"]
+        tiles = self._tiles(params, (ys[-1], xs[-1])).astype(np.float64)
+        mapping = params["mapping"]
+        out_boxes, out_vis, source = [], [], []
+        for k, (bx0, by0, bx1, by1) in enumerate(boxes.xyxy):
+            area = (bx1 - bx0) * (by1 - by0)
+            pieces = []  # the box cut by each cell, moved with it: [x0, y0, x1, y1]
+            for old, (y0, x0, y1, x1) in enumerate(tiles):
+                px0, py0, px1, py1 = max(bx0, x0), max(by0, y0), min(bx1, x1), min(by1, y1)
+                if px1 > px0 and py1 > py0:
+                    ny0, nx0 = tiles[mapping[old]][:2]
+                    pieces.append([px0 - x0 + nx0, py0 - y0 + ny0, px1 - x0 + nx0, py1 - y0 + ny0])
+            for group in _touching(pieces):
+                part = np.array([pieces[i] for i in group])
+                out_boxes.append([part[:, 0].min(), part[:, 1].min(), part[:, 2].max(),
+                                  part[:, 3].max()])
+                share = float(((part[:, 2] - part[:, 0]) * (part[:, 3] - part[:, 1])).sum()) / area
+                out_vis.append(boxes.visibility[k] * min(1.0, share))
+                source.append(k)
+        idx = np.asarray(source, np.intp)
+        return dataclasses.replace(
+            boxes, xyxy=np.asarray(out_boxes, np.float64).reshape(-1, 4), extra=boxes.extra[idx],
+            labels=None if boxes.labels is None else [boxes.labels[i] for i in idx],
+            visibility=np.asarray(out_vis, np.float64), polys=None,
+            index=None if boxes.index is None else boxes.index[idx])
+
+
+def _touching(rects: list[list[float]]) -> list[list[int]]:
+    """Groups of rectangles connected by shared edges or corners (union-find), in first-seen order."""
+    parent = list(range(len(rects)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(rects):
+        for j in range(i):
+            b = rects[j]
+            if a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]:
+                parent[root(i)] = root(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(rects)):
+        groups.setdefault(root(i), []).append(i)
+    return list(groups.values())

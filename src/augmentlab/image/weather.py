@@ -1,22 +1,25 @@
-"""Weather and lighting effects: fog, rain, shadows, sun flare (pixel values only)."""
+"""Weather and lighting effects: fog, rain, snow, shadows, sun flare, spatter (rain drops or
+mud on the lens), vignetting (pixel values only)."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import cv2
 import numpy as np
 
 from ..core.errors import InvalidConfig
-from ..core.params import check_number, shown, to_range
+from ..core.params import check_choice, check_number, shown, to_range
 from ..core.rng import integer, kernel_rng, uniform
 from ..core.sample import Sample
 from ..core.types import IntRange, Range
 from .functional.dtype import as_float, like
-from .spatial.bases import ImageOnlyTransform
+from .spatial.bases import ImageOnlyTransform, require_channels
 from .spatial.lut import apply_lut
 
-__all__ = ["RandomFog", "RandomRain", "RandomShadow", "RandomSunFlare"]
+__all__ = ["RandomFog", "RandomRain", "RandomShadow", "RandomSnow", "RandomSunFlare", "Spatter",
+           "Vignetting"]
 
 
 
@@ -251,3 +254,255 @@ class RandomSunFlare(ImageOnlyTransform):
             return cv2.add(image, room).reshape(image.shape)
         lv = _expand(light, image)
         return like(image * (1 - lv) + lv, image)
+
+
+def snow_bleach(image: np.ndarray, snow_point: float, brightness_coeff: float) -> np.ndarray:
+    """Albumentations' (and Automold's) snow: in HLS, the lightness of every pixel darker than
+    ``snow_point * 127.5 + 85`` (on 0..255) is multiplied by ``brightness_coeff`` (saturated).
+    RGB uint8 or float32 in [0, 1].
+
+    Example:
+        >>> img = np.full((1, 2, 3), 60, np.uint8); img[0, 1] = 200
+        >>> snow_bleach(img, 0.2, 2.0)[0].tolist()
+        [[120, 120, 120], [200, 200, 200]]
+    """
+    threshold = snow_point * 255 / 2 + 255 / 3
+    hls = cv2.cvtColor(image, cv2.COLOR_RGB2HLS)
+    if image.dtype == np.uint8:  # the lightness through a table
+        ramp = np.arange(256, dtype=np.float32)
+        table = np.where(ramp < threshold, ramp * np.float32(brightness_coeff), ramp)
+        table = np.clip(table, 0, 255).astype(np.uint8)  # truncated, as Albumentations
+        hls[:, :, 1] = cv2.LUT(hls[:, :, 1], table)
+    else:
+        light = hls[:, :, 1]
+        dark = light < threshold / 255
+        light[dark] = np.minimum(light[dark] * np.float32(brightness_coeff), 1.0)
+    return cv2.cvtColor(hls, cv2.COLOR_HLS2RGB)
+
+
+class RandomSnow(ImageOnlyTransform):
+    """Snow by bleaching: the lightness of the darker pixels (below a threshold that grows with
+    ``snow_point``, drawn from ``snow_point_range``) is multiplied by ``brightness_coeff``, so
+    the image washes out toward white. Albumentations' ``RandomSnow`` with ``method="bleach"``
+    (its default), the same arguments and defaults (``p=0.5``); RGB images only.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> img = np.full((4, 4, 3), 60, np.uint8)
+        >>> int(al.RandomSnow(p=1.0)(image=img, seed=0)["image"].min()) > 60
+        True
+    """
+
+    native_params = True
+
+    def __init__(self, *, snow_point_range: Range = (0.1, 0.3), brightness_coeff: float = 2.5,
+                 method: str = "bleach", p: float = 0.5) -> None:
+        super().__init__(p=p)
+        self.snow_point_range = to_range("RandomSnow", "snow_point_range", snow_point_range,
+                                         center=None, low=0, high=1)
+        self.brightness_coeff = float(check_number("RandomSnow", "brightness_coeff",
+                                                   brightness_coeff, low=0))
+        check_choice("RandomSnow", "method", method, ("bleach",))
+        self.method = method
+
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
+        return {"snow_point": uniform(rng, *self.snow_point_range)}
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        require_channels(image, "RandomSnow")
+        return snow_bleach(image, params["snow_point"], self.brightness_coeff)
+
+
+class Vignetting(ImageOnlyTransform):
+    """Darken toward the corners, as a lens does: pixels within ``radius`` (a fraction of the
+    half diagonal, drawn from ``radius_range``) of the centre keep their values; beyond, the gain
+    falls smoothly (a smoothstep in the distance) to ``1 - strength`` at the corners
+    (``strength`` drawn from ``strength_range``). Any dtype and number of channels. augmentlab's
+    own (Albumentations 2.0.8 has no vignetting transform).
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> t = al.Vignetting(strength_range=(0.5, 0.5), radius_range=(0.2, 0.2), p=1.0)
+        >>> out = t(image=np.full((21, 21), 200, np.uint8), seed=0)["image"]
+        >>> int(out[10, 10]), int(out[0, 0])
+        (200, 100)
+    """
+
+    native_params = True
+    native_dtypes = frozenset({"uint8", "uint16", "float32"})
+
+    def __init__(self, *, strength_range: Range = (0.2, 0.5), radius_range: Range = (0.3, 0.6),
+                 p: float = 0.5) -> None:
+        super().__init__(p=p)
+        self.strength_range = to_range("Vignetting", "strength_range", strength_range,
+                                       center=None, low=0, high=1)
+        self.radius_range = to_range("Vignetting", "radius_range", radius_range, center=None,
+                                     low=0, high=0.99)
+
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
+        return {"strength": uniform(rng, *self.strength_range),
+                "radius": uniform(rng, *self.radius_range)}
+
+    @staticmethod
+    def gain(size: tuple[int, int], strength: float, radius: float) -> np.ndarray:
+        """The ``(H, W)`` float32 gain: 1 within `radius`, ``1 - strength`` at the corners."""
+        h, w = size
+        cx, cy = (w - 1) / 2, (h - 1) / 2
+        norm = math.hypot(cx, cy) or 1.0
+        dx = ((np.arange(w) - cx) / norm).astype(np.float32) ** 2
+        dy = ((np.arange(h) - cy) / norm).astype(np.float32) ** 2
+        r = np.sqrt(dx[None, :] + dy[:, None])
+        t = np.clip((r - np.float32(radius)) / np.float32(1 - radius), 0, 1)
+        return np.float32(1) - np.float32(strength) * t * t * (np.float32(3) - 2 * t)
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        g = self.gain(image.shape[:2], params["strength"], params["radius"])
+        out = image.astype(np.float32) * (g[:, :, None] if image.ndim == 3 else g)
+        if image.dtype.kind == "u":
+            np.rint(out, out=out)
+        return out.astype(image.dtype)
+
+
+_SPATTER_COLORS = {"rain": (238, 238, 175), "mud": (20, 42, 63)}
+_DROP_EDGE = np.array([[-2, -1, 0], [-1, 1, 1], [0, 1, 2]], np.float32)
+
+
+def spatter_noise(rng: np.random.Generator, mean: float, std: float,
+                  size: tuple[int, int]) -> np.ndarray:
+    """The liquid layer's Gaussian noise, ``(H, W)`` float32."""
+    noise = rng.standard_normal(size, dtype=np.float32)
+    noise *= np.float32(std)
+    noise += np.float32(mean)
+    return noise
+
+
+def spatter_layer(noise: np.ndarray, cutout: float, sigma: float) -> np.ndarray:
+    """The liquid layer: Gaussian `noise` blurred by `sigma` (a kernel of three sigmas a side,
+    edges replicated), values below `cutout` set to 0."""
+    k = int(2 * round(3 * sigma) + 1)
+    layer = cv2.GaussianBlur(noise, (k, k), sigmaX=sigma, sigmaY=sigma,
+                             borderType=cv2.BORDER_REPLICATE)
+    layer[layer < cutout] = 0
+    return layer
+
+
+def rain_drops(layer: np.ndarray, color: np.ndarray, intensity: float) -> np.ndarray:
+    """Drops ``(H, W, 3)`` on [0, 1] to add to the image: the layer's blobs, shaded by the
+    distance to their edges and embossed, as Albumentations' ``Spatter(mode="rain")``."""
+    liquid = np.clip(layer * 255, 0, 255).astype(np.uint8)
+    dist = 255 - cv2.Canny(liquid, 50, 150)
+    dist = cv2.distanceTransform(dist, cv2.DIST_L2, 5)
+    _, dist = cv2.threshold(dist, 20, 20, cv2.THRESH_TRUNC)
+    dist = cv2.GaussianBlur(dist, (3, 3), sigmaX=1, sigmaY=1, borderType=cv2.BORDER_REPLICATE)
+    # Albumentations equalises this float distance (0..20) as if it were on [0, 1]: times 255,
+    # saturated, so only the last pixel before an edge keeps a gradient; kept as it computes it
+    levels = cv2.equalizeHist(np.clip(np.rint(dist * 255), 0, 255).astype(np.uint8))
+    dist = cv2.filter2D(levels.astype(np.float32) * np.float32(1 / 255), -1, _DROP_EDGE)
+    np.clip(dist, 0, 1, out=dist)
+    dist = cv2.GaussianBlur(dist, (5, 5), sigmaX=1.5, sigmaY=1.5, borderType=cv2.BORDER_REPLICATE)
+    m = liquid.astype(np.float32) * dist
+    top = float(m.max())
+    m = m / top if top > 0 else np.zeros_like(m)
+    return m[:, :, None] * (color * (intensity * 0.9)).astype(np.float32)
+
+
+def mud_mask(layer: np.ndarray, cutout: float, sigma: float, intensity: float,
+             rng: np.random.Generator) -> np.ndarray:
+    """Where the mud lies and how thick, ``(H, W)`` float32 in [0, intensity]: the layer above
+    `cutout`, blurred by `sigma`, scaled to peak at `intensity` (an empty layer gets a random
+    tenth of the pixels, drawn from `rng`), as Albumentations' ``Spatter(mode="mud")``."""
+    h, w = layer.shape
+    mask = (layer > cutout).astype(np.float32)
+    if not mask.any():
+        mask.flat[rng.choice(h * w, max(1, int(0.1 * h * w)), replace=False)] = 1.0
+    if sigma > 0:
+        mask = cv2.GaussianBlur(mask, (0, 0), sigmaX=sigma, sigmaY=sigma,
+                                borderType=cv2.BORDER_REPLICATE)
+    top = float(mask.max())
+    if top > 0:
+        mask *= np.float32(intensity / top)
+    else:
+        mask[0, 0] = 1.0
+        mask *= np.float32(intensity)
+    return mask
+
+
+def mud_layers(mask: np.ndarray, color: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Albumentations' ``(mud, non_mud)`` pair, ``(H, W, 3)`` each: the image becomes
+    ``image * non_mud + mud``. For a mask within [0, 1] that is ``image + mask * (color -
+    image)``, a blend toward `color`, which `Spatter` computes directly."""
+    mud = mask[:, :, None] * color.astype(np.float32)[None, None, :]
+    non_mud = np.empty_like(mud)
+    for i in range(3):
+        if color[i] > 0:
+            non_mud[..., i] = np.clip((color[i] - mud[..., i]) / color[i], 0, 1)
+        else:
+            non_mud[..., i] = 1.0 - mask
+    return mud.astype(np.float32), non_mud.astype(np.float32)
+
+
+class Spatter(ImageOnlyTransform):
+    """Rain drops or mud on the lens. A liquid layer of Gaussian noise (``mean``, ``std``),
+    blurred by ``gauss_sigma`` and cut below ``cutout_threshold``, makes either shaded drops
+    added to the image (``mode="rain"``) or blotches of ``color`` covering it (``"mud"``), at
+    ``intensity``. Each argument is a number or a range drawn per call. As Albumentations'
+    ``Spatter``: the same arguments, defaults (``p=0.5``; ``color`` by mode) and arithmetic (a
+    test compares the layers); RGB images only.
+
+    Example:
+        >>> import numpy as np, augmentlab as al
+        >>> img = np.full((64, 64, 3), 100, np.uint8)
+        >>> out = al.Spatter(mode="mud", p=1.0)(image=img, seed=0)["image"]
+        >>> out.shape, bool((out != img).any())
+        ((64, 64, 3), True)
+    """
+
+    native_params = True
+
+    def __init__(self, *, mean: Range = (0.65, 0.65), std: Range = (0.3, 0.3),
+                 gauss_sigma: Range = (2, 2), cutout_threshold: Range = (0.68, 0.68),
+                 intensity: Range = (0.6, 0.6), mode: str = "rain",
+                 color: tuple[int, int, int] | None = None, p: float = 0.5) -> None:
+        super().__init__(p=p)
+        owner = "Spatter"
+        self.mean = to_range(owner, "mean", mean, center=None, low=0, high=1)
+        self.std = to_range(owner, "std", std, center=None, low=0, high=1)
+        self.gauss_sigma = to_range(owner, "gauss_sigma", gauss_sigma, center=None, low=0,
+                                    high=50)
+        self.cutout_threshold = to_range(owner, "cutout_threshold", cutout_threshold, center=None,
+                                         low=0, high=1)
+        self.intensity = to_range(owner, "intensity", intensity, center=None, low=0, high=1)
+        self.mode = check_choice(owner, "mode", mode, ("rain", "mud"))
+        if color is None:
+            color = _SPATTER_COLORS[self.mode]
+        if not isinstance(color, (list, tuple)) or len(color) != 3:
+            raise InvalidConfig(f"{owner}: color={shown(color)} must be three values 0..255 (RGB)")
+        self.color = tuple(int(check_number(owner, "color", c, low=0, high=255)) for c in color)
+
+    def sample_params(self, sample: Sample, rng: np.random.Generator) -> dict[str, Any]:
+        return {"mean": uniform(rng, *self.mean), "std": uniform(rng, *self.std),
+                "cutout": uniform(rng, *self.cutout_threshold),
+                "sigma": uniform(rng, *self.gauss_sigma),
+                "intensity": uniform(rng, *self.intensity), "seed": integer(rng, 0, 2**63 - 1)}
+
+    def layers(self, size: tuple[int, int], params: dict[str, Any]) -> np.ndarray:
+        """The drops ``(H, W, 3)`` to add (rain) or the mud's mask ``(H, W)`` (mud) these
+        params give."""
+        rng = kernel_rng(params["seed"])
+        noise = spatter_noise(rng, params["mean"], params["std"], size)
+        layer = spatter_layer(noise, params["cutout"], params["sigma"])
+        if self.mode == "rain":
+            color = np.asarray(self.color, np.float64) / 255.0
+            return rain_drops(layer, color, params["intensity"])
+        return mud_mask(layer, params["cutout"], params["sigma"], params["intensity"], rng)
+
+    def apply_image(self, image: np.ndarray, params: dict[str, Any]) -> np.ndarray:
+        require_channels(image, "Spatter")
+        x = as_float(image)
+        layer = self.layers(image.shape[:2], params)
+        if self.mode == "rain":
+            out = x + layer
+        else:  # toward the mud's colour, by the mask
+            color = np.asarray(self.color, np.float32) / np.float32(255)
+            out = x + layer[:, :, None] * (color - x)
+        return like(np.clip(out, 0, 1, out=out), image)

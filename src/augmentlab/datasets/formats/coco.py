@@ -91,6 +91,7 @@ def scan_coco(root: Path, problems: list[dict[str, str]]) -> list[Entry]:
         if not isinstance(images, list) or not isinstance(annotations, list):
             raise DataError("a COCO file needs lists 'images' and 'annotations'", path=rel_json)
         categories = _category_ids(data, rel_json)
+        segmented = any(isinstance(a, dict) and a.get("segmentation") for a in annotations)
         by_image: dict[Any, list[dict[str, Any]]] = defaultdict(list)
         ids = {img.get("id") for img in images if isinstance(img, dict)}
         for i, ann in enumerate(annotations):
@@ -121,7 +122,8 @@ def scan_coco(root: Path, problems: list[dict[str, str]]) -> list[Entry]:
                 continue
             entries.append(Entry(rel, boxes=rel_json,
                                  extra={"format": "coco", "image": img, "base": base,
-                                        "annotations": by_image.get(img.get("id"), [])}))
+                                        "annotations": by_image.get(img.get("id"), []),
+                                        "segmented": segmented}))
     entries.sort(key=lambda e: e.rel)
     return entries
 
@@ -224,8 +226,10 @@ def read_coco(entry: Entry, image: np.ndarray, *, source: Path | None = None) ->
                                                labels=list(range(len(anns))))}
     if points:
         fields["keypoints"] = KeyPoints(points, labels=point_labels)
-    if any(ann.get("segmentation") for ann in anns):
-        fields["mask"] = np.stack(masks, axis=2)
+    # one channel per annotation; an image with none, in a file with segmentations, gets an
+    # instance mask of no channels (CopyPaste adds the objects it pastes there)
+    if any(ann.get("segmentation") for ann in anns) or entry.extra.get("segmented"):
+        fields["mask"] = np.stack(masks, axis=2) if masks else np.zeros((h, w, 0), np.uint8)
     return fields
 
 

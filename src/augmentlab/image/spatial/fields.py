@@ -437,7 +437,7 @@ def check_mask(value: Any, key: str, size: tuple[int, int] | None) -> np.ndarray
     """Validate a mask: HxW or HxWxC, same height and width as the image."""
     if not isinstance(value, np.ndarray):
         raise InvalidInput(f"{key}: expected a numpy array, got {type(value).__name__}")
-    if value.ndim not in (2, 3) or value.size == 0:
+    if value.ndim not in (2, 3) or 0 in value.shape[:2]:  # (H, W, 0): instances, none of them
         raise InvalidInput(f"{key}: expected a non-empty HxW or HxWxC mask, got shape {value.shape}")
     if value.dtype.kind not in "biuf":
         raise InvalidInput(f"{key}: mask dtype {value.dtype} is not numeric")

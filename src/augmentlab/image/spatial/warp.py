@@ -187,6 +187,9 @@ def warp_sample(sample: Sample, m: np.ndarray | None, out_hw: tuple[int, int], s
             interpolation, fill = ((style.interpolation, style.fill) if kind == "image"
                                    else (style.mask_interpolation, style.fill_mask))
             arr = sample[key]
+            if arr.size == 0:  # an instance mask of no instances (an image with no objects)
+                changes[key] = np.zeros((*out_hw, *arr.shape[2:]), arr.dtype)
+                continue
             out = None if plan is None else apply_exact(arr, plan, out_hw, style.border, fill)
             if out is None:
                 if m is None:
@@ -241,8 +244,9 @@ def remap_sample(
         sample,
         lambda a: remap_array(a, xy_map, interpolation=style.interpolation,
                               border=style.border, fill=style.fill),
-        lambda a: remap_array(a, xy_map, interpolation=style.mask_interpolation,
-                              border=style.border, fill=style.fill_mask),
+        lambda a: np.zeros((*out_hw, *a.shape[2:]), a.dtype) if a.size == 0 else  # no instances
+        remap_array(a, xy_map, interpolation=style.mask_interpolation, border=style.border,
+                    fill=style.fill_mask),
         boxes,
         lambda p: _keep_points(p, forward_map_points(p.xy, xy_map), out_hw, remove),
         lambda ps: ps.moved([move(_densify(p)) for p in ps.polys], out_hw),
