@@ -21,7 +21,7 @@ DEMO_APT := wordnet-base apertium apertium-eng-spa
 DEMO_APT_PRESENT := test -f /usr/share/wordnet/index.noun && command -v apertium && \
 	test -f /usr/share/apertium/modes/eng-spa.mode
 
-.PHONY: install install-demo demo test docs lint bench mutation clean
+.PHONY: install install-demo demo test test-slow docs lint bench mutation clean
 
 define VENV_UP
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -64,11 +64,16 @@ $(STAMP): pyproject.toml Makefile $(CONSTRAINTS)
 demo: $(DEMO_STAMP)
 	$(BIN)/augmentlab demo
 
+# the suite, without the slow suites (generators trained on MNIST, the fault injection): those
+# run alone with `make test-slow`; CI (.ci/run) runs both
 test: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy src
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python -m pytest -q --durations=30
+	$(BIN)/python -m pytest -q --durations=30 -m "not slow and not faults"
+
+test-slow: install
+	$(BIN)/python -m pytest -q --durations=10 -m "slow or faults"
 
 # the documentation site, offline, warnings as errors, into site/ (open site/index.html); the test
 # suite builds it too (tests/test_docs.py) and opens pages in headless Chromium

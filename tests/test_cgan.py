@@ -83,6 +83,7 @@ def test_tables_modes_classes_and_categories_are_learnt(tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(again, gan.sample(50, y="rare", seed=3).X)
 
 
+@pytest.mark.slow
 def test_mnist_samples_are_recognised_as_the_class_asked_for(mnist_oracle) -> None:  # noqa: ANN001
     # the default 2,000 steps: 800 steps gave 0.71-0.93 agreement by seed and CPU (a seed's
     # result moves with the machine's float path), 2,000 gave 0.97-0.99 for seeds 0-2 with a

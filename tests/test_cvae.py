@@ -57,6 +57,7 @@ def test_images_round_trip_shapes() -> None:
         ConditionalVAE().fit(X[:10].astype(np.float32), y[:10])
 
 
+@pytest.mark.slow
 def test_mnist_samples_are_recognised_as_the_class_asked_for(mnist_oracle) -> None:  # noqa: ANN001
     vae = ConditionalVAE(seed=0).fit(mnist_oracle.X, mnist_oracle.y)
     s = vae.sample({c: 100 for c in range(10)}, seed=0)

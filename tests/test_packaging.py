@@ -275,6 +275,7 @@ def test_ci_runs_the_packaging_steps_before_the_suite() -> None:
     steps = [line.strip() for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
              if line.strip() and not line.lstrip().startswith("#")]
     assert steps[-1] == "make test", "pytest's summary line closes the CI run"
+    assert "make test-slow" in steps, "CI runs the slow suites too (make test leaves them out)"
     for script in (".ci/fresh_install.sh", ".ci/floors.sh"):
         assert any(script in s for s in steps[:-1]), f".ci/run does not run {script}"
 
