@@ -274,3 +274,63 @@ def test_the_shared_contract_on_real_coco_fields(coins_coco: Path) -> None:
     off = al.Compose([al.CopyPaste(bank=_bank(coins_coco), p=0.0)], seed=1)(sample_id=0, **fields)
     assert off["image"].tobytes() == fields["image"].tobytes()
     assert off["mask"].tobytes() == fields["mask"].tobytes()
+
+
+@pytest.mark.parametrize(("bank_dtype", "image_dtype", "channels"), [
+    ("float32", "uint8", 3), ("uint8", "float32", 3), ("float32", "float32", 1), ("uint8", "uint8", 4),
+])
+def test_objects_take_the_image_dtype_and_channels(bank_dtype: str, image_dtype: str,
+                                                  channels: int) -> None:
+    """A float bank on a uint8 image gave 0.9/255 -> 0 (divided by 255 once too often)."""
+    obj = np.zeros((40, 40, 3), np.float32)
+    obj[5:30, 5:30] = (0.9, 0.6, 0.3)
+    if bank_dtype == "uint8":
+        obj = np.rint(obj * 255).astype(np.uint8)
+    m = np.zeros((40, 40, 1), np.uint8)
+    m[5:30, 5:30] = 1
+    bank = InstanceBank.from_arrays([obj], [m], [["thing"]])
+    scale = 255 if image_dtype == "uint8" else 1.0
+    img = np.zeros((64, 80, channels), image_dtype)
+    out = al.Compose([CopyPaste(bank=bank, objects=1, scale=1.0, flip=False, p=1.0)], seed=0)(
+        image=img, mask=np.zeros((64, 80, 0), np.uint8), bboxes=al.BBoxes([], labels=[]),
+        sample_id=0)
+    pasted = out["image"][out["mask"][..., 0] > 0]
+    assert out["image"].dtype == np.dtype(image_dtype) and len(pasted) == 25 * 25
+    expected = {1: [0.9 * 0.299 + 0.6 * 0.587 + 0.3 * 0.114], 3: [0.9, 0.6, 0.3],
+                4: [0.9, 0.6, 0.3, 1.0]}[channels]
+    np.testing.assert_allclose(pasted.astype(float) / scale,
+                               np.broadcast_to(expected, pasted.shape), atol=2 / 255)
+
+
+def test_a_bank_of_another_dtype_is_refused() -> None:
+    m = np.ones((4, 4, 1), np.uint8)
+    with pytest.raises(InvalidConfig, match="uint16"):
+        InstanceBank.from_arrays([np.zeros((4, 4, 3), np.uint16)], [m], [["x"]])
+
+
+@pytest.mark.parametrize(("segmentation", "words"), [
+    ([[1, 2, 3]], "polygon 0 has 3 numbers"),
+    ([[0, 0, 5, 0, 5, float("nan")]], "not finite"),
+    ({"counts": "garbage!!", "size": [8, 8]}, "cannot be decoded"),
+    ({"counts": [1, 2], "size": [8, 8]}, "add up to 3 pixels"),
+    ("x", "a list of polygons"),
+])
+def test_a_malformed_segmentation_is_named_in_the_bank_and_in_augment(
+        tmp_path: Path, segmentation: object, words: str) -> None:
+    root = tmp_path / "coco"
+    (root / "images").mkdir(parents=True)
+    for name in ("a.png", "b.png"):  # b: no annotation, written; a: named in errors.jsonl
+        cv2.imwrite(str(root / "images" / name), np.zeros((8, 8, 3), np.uint8))
+    (root / "annotations").mkdir()
+    data = {"images": [{"id": 1, "file_name": "a.png", "height": 8, "width": 8},
+                       {"id": 2, "file_name": "b.png", "height": 8, "width": 8}],
+            "categories": [{"id": 1, "name": "c"}],
+            "annotations": [{"id": 7, "image_id": 1, "category_id": 1, "bbox": [0, 0, 4, 4],
+                             "segmentation": segmentation}]}
+    path = root / "annotations" / "instances.json"
+    path.write_text(json.dumps(data))
+    with pytest.raises(DataError, match=f"annotation id 7: .*{words}"):
+        CopyPaste(bank=str(path))
+    result = augment_dataset(root, tmp_path / "out", al.Compose([al.HorizontalFlip()]), quiet=True)
+    errors = (tmp_path / "out" / "errors.jsonl").read_text()
+    assert result.written == 1 and result.errors == 1 and "annotation id 7" in errors

@@ -177,3 +177,37 @@ def test_a_13_band_image_is_refused_as_png_and_a_broken_tiff_named(tmp_path: Pat
     bad.write_bytes(b"II*\x00" + b"\x00" * 20)
     with pytest.raises(DataError, match="bad.tif"):
         read_image(bad)
+
+
+def test_tiff_layouts_opencv_misreads_come_back_band_for_band(tmp_path: Path) -> None:
+    """2 bands (OpenCV dropped the second), unassociated alpha (libtiff premultiplied it into the
+    colours: [10, 20, 30] came back [2, 3, 5]), colour stored as grey bands (OpenCV: "cannot
+    decode"): each read as stored."""
+    import tifffile
+
+    px = np.zeros((8, 8, 4), np.uint8)
+    px[...] = [10, 20, 30, 40]
+    cases = {
+        "two.tif": (px[..., :2], {"photometric": "minisblack", "planarconfig": "contig"}),
+        "rgba.tif": (px, {"photometric": "rgb", "extrasamples": ["unassalpha"]}),
+        "four.tif": (px, {"photometric": "minisblack", "planarconfig": "contig"}),
+        "three16.tif": (px[..., :3].astype(np.uint16) * 1000,
+                        {"photometric": "minisblack", "planarconfig": "contig"}),
+    }
+    for name, (arr, kwargs) in cases.items():
+        tifffile.imwrite(tmp_path / name, arr, **kwargs)
+        out = read_image(str(tmp_path / name))  # a str path works as a Path
+        assert out.dtype == arr.dtype and np.array_equal(out, arr), name
+
+
+def test_a_tiff_of_several_pages_is_refused_rather_than_read_as_its_first(tmp_path: Path) -> None:
+    import tifffile
+
+    bands = np.random.default_rng(0).integers(0, 9999, (16, 12, 13)).astype(np.uint16)
+    tifffile.imwrite(tmp_path / "naive.tif", bands)  # tifffile's default: 16 pages of 12x13
+    with pytest.raises(DataError, match="a TIFF of 16 pages"):
+        read_image(tmp_path / "naive.tif")
+    with pytest.raises(DataError, match="cannot be read as RGB"):
+        tifffile.imwrite(tmp_path / "one.tif", bands, photometric="minisblack",
+                         planarconfig="contig")
+        read_image(tmp_path / "one.tif", rgb=True)

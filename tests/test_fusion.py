@@ -61,3 +61,24 @@ def test_fusion_warps_once(photos: list[np.ndarray], monkeypatch) -> None:  # no
     monkeypatch.setattr(compose, "warp_sample", lambda *a, **k: calls.append(1) or real(*a, **k))
     al.Compose(PIPELINES[0], seed=1)(image=photos[0])
     assert len(calls) == 1
+
+
+def test_a_step_never_brings_back_what_an_earlier_step_cut(photos: list[np.ndarray]) -> None:
+    """A crop then a pad shows fill where the crop cut, not the cut pixels (one warp of the two
+    would show them): fused equals step by step exactly, masks and boxes too."""
+    rows = np.arange(100)[:, None].repeat(100, 1).astype(np.uint8)  # each pixel: its row
+    cases = [
+        [al.CenterCrop(20, 100), al.PadIfNeeded(60, 100, border_mode="constant", fill=0)],
+        [al.RandomCrop(height=50, width=50), al.Rotate(limit=(30, 30), p=1.0)],
+        [al.Rotate(limit=(30, 30), p=1.0), al.Rotate(limit=(-30, -30), p=1.0)],
+        [al.CenterCrop(60, 60), al.Affine(scale=0.5, p=1.0)],
+    ]
+    for steps in cases:
+        outs = [al.Compose(steps, seed=0, fuse=fuse)(
+            image=rows, mask=rows.copy(), bboxes=[[0, 0, 100, 100]], sample_id=1)
+            for fuse in (True, False)]
+        for key in ("image", "mask"):
+            assert np.array_equal(outs[0][key], outs[1][key]), (steps, key)
+        np.testing.assert_allclose(outs[0]["bboxes"], outs[1]["bboxes"], atol=1e-6)
+    out = al.Compose(cases[0], seed=0)(image=rows)["image"]
+    assert (out[:20] == 0).all() and (out[40:] == 0).all() and out[20, 0] == 40  # rows 40-59 kept

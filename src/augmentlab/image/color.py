@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 
 from ..core.errors import InvalidConfig, InvalidInput
-from ..core.params import check_number, to_range
+from ..core.params import check_choice, check_number, to_range
 from ..core.rng import integer, uniform
 from ..core.sample import Sample
 from ..core.types import IntRange, Range
@@ -771,10 +771,8 @@ class PlanckianJitter(PointwiseTransform):
             raise InvalidConfig(f"{owner}: mode={mode!r}: only 'blackbody' is offered (the CIE "
                                 "daylight series is not)")
         self.mode = mode
-        if sampling_method not in ("uniform", "gaussian"):
-            raise InvalidConfig(f"{owner}: sampling_method={sampling_method!r} must be 'uniform' "
-                                "or 'gaussian'")
-        self.sampling_method = sampling_method
+        self.sampling_method = check_choice(owner, "sampling_method", sampling_method,
+                                            ("uniform", "gaussian"))
         limit = (3000, 15000) if temperature_limit is None else temperature_limit
         lo, hi = to_range(owner, "temperature_limit", limit, center=None, low=_TEMPERATURES[0],
                           high=_TEMPERATURES[1])

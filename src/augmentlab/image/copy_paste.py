@@ -69,6 +69,10 @@ class InstanceBank:
             raise InvalidConfig("InstanceBank: no objects to paste; give at least one instance "
                                 "with a non-empty mask")
         for i, inst in enumerate(self.instances):
+            if inst.image.dtype not in (np.uint8, np.float32):
+                raise InvalidConfig(f"InstanceBank: instance {i} is {inst.image.dtype}; objects are "
+                                    "uint8 (0..255) or float32 (0..1) pixels, converted to each "
+                                    "image's dtype when pasted")
             if inst.image.shape[:2] != inst.mask.shape or not inst.mask.any():
                 raise InvalidConfig(f"InstanceBank: instance {i} has a {inst.mask.shape} mask for a "
                                     f"{inst.image.shape[:2]} patch, or an empty mask")
@@ -140,6 +144,10 @@ class InstanceBank:
             file = _image_file(root, name, path)
             img = read_image(file, rgb=True)
             h, w = img.shape[:2]
+            if (record.get("height"), record.get("width")) not in ((h, w), (None, None)):
+                raise DataError(f"{name}: the file is {w}x{h}, the record says "
+                                f"{record.get('width')}x{record.get('height')}; the annotations "
+                                "would not fit the image", path=str(path))
             for ann in anns:
                 where = f"{path.name}: annotation id {ann.get('id')}"
                 mask = segmentation_mask(ann["segmentation"], h, w, where) > 0
@@ -174,6 +182,31 @@ def _cut(img: np.ndarray, mask: np.ndarray, label: Any, min_area: int) -> Instan
         return None
     y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
     return Instance(np.ascontiguousarray(img[y0:y1, x0:x1]), mask[y0:y1, x0:x1].copy(), label)
+
+
+def _as_target(patch: np.ndarray, image: np.ndarray, key: str) -> np.ndarray:
+    """A bank object's pixels in the image's dtype and channels: uint8 and float32 (0..1) either
+    way; an RGB object on a grey image turns grey, on an RGBA one gets an opaque alpha."""
+    import cv2
+
+    channels = 1 if image.ndim == 2 else image.shape[2]
+    have = 1 if patch.ndim == 2 else patch.shape[2]
+    if image.dtype == np.float32 and patch.dtype == np.uint8:
+        patch = patch.astype(np.float32) / 255.0
+    elif image.dtype == np.uint8 and patch.dtype == np.float32:
+        patch = np.clip(np.rint(patch * 255.0), 0, 255).astype(np.uint8)
+    if channels == 1 and have == 3:
+        patch = cv2.cvtColor(patch, cv2.COLOR_RGB2GRAY)
+    elif channels == 4 and have == 3:
+        opaque = np.full(patch.shape[:2] + (1,), 255 if patch.dtype == np.uint8 else 1.0, patch.dtype)
+        patch = np.concatenate([patch, opaque], axis=2)
+    have = 1 if patch.ndim == 2 else patch.shape[2]
+    if have != channels:
+        raise InvalidInput(f"{key}: CopyPaste: the image has {channels} channels and the bank's "
+                           f"objects {have}; give a bank of the same kind of images")
+    if channels == 1:  # (H, W) or (H, W, 1), as the image is
+        patch = patch.reshape(patch.shape[:2] + image.shape[2:])
+    return patch
 
 
 @dataclass(frozen=True)
@@ -350,18 +383,8 @@ class CopyPaste(Transform):
         import cv2
 
         out = image.copy()
-        channels = 1 if image.ndim == 2 else image.shape[2]
         for obj in pasted:
-            patch = obj.image
-            if channels == 1:  # a grey image takes grey objects
-                patch = cv2.cvtColor(patch, cv2.COLOR_RGB2GRAY) if patch.ndim == 3 else patch
-                patch = patch[..., None] if image.ndim == 3 else patch
-            elif channels != (1 if patch.ndim == 2 else patch.shape[2]):
-                raise InvalidInput(f"{key}: CopyPaste: the image has {channels} channels and the "
-                                   f"bank's objects {patch.shape[2] if patch.ndim == 3 else 1}; "
-                                   "give a bank of the same kind of images")
-            if image.dtype == np.float32:
-                patch = patch.astype(np.float32) / 255.0
+            patch = _as_target(obj.image, image, key)
             y0, y1, x0, x1 = obj.window
             region = out[y0:y1, x0:x1]
             if self.blend_sigma > 0:

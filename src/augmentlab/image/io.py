@@ -24,14 +24,15 @@ __all__ = ["IMAGE_SUFFIXES", "MAX_PIXELS", "encode_image", "encode_mask", "image
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".pgm", ".ppm")
 
 
-def read_image(path: Path, *, grayscale: bool = False, rgb: bool = False,
+def read_image(path: str | Path, *, grayscale: bool = False, rgb: bool = False,
                max_pixels: int = MAX_PIXELS) -> np.ndarray:
     """Read an image after checking its pixel count from the header (before decoding), turned the
     way its EXIF Orientation tag says.
 
     As stored by default: a grey image is ``(H, W)``, an RGBA one keeps its alpha, 16-bit
-    files stay uint16 (PNG, TIFF), and a TIFF of more than 4 bands is ``(H, W, bands)`` as
-    stored (read with tifffile: the ``tiff`` extra). ``rgb=True`` gives ``(H, W, 3)`` uint8 RGB
+    files stay uint16 (PNG, TIFF), and a TIFF that is not plain grey or RGB(A) (more than 4
+    bands, 2 bands, unassociated alpha) is ``(H, W, bands)`` as stored (read with tifffile: the
+    ``tiff`` extra); a TIFF of several pages is refused. ``rgb=True`` gives ``(H, W, 3)`` uint8 RGB
     whatever the file holds (alpha dropped, grey repeated, 16-bit scaled down),
     ``grayscale=True`` ``(H, W)`` uint8.
     Label masks are read with `read_mask` (class ids, not colours).
@@ -49,8 +50,9 @@ def read_image(path: Path, *, grayscale: bool = False, rgb: bool = False,
     """
     import cv2
 
-    if path.suffix.lower() in (".tif", ".tiff") and not (grayscale or rgb):
-        bands = _read_multiband_tiff(path, max_pixels)
+    path = Path(path)
+    if path.suffix.lower() in (".tif", ".tiff"):
+        bands = _read_tiff(path, max_pixels, converted=grayscale or rgb)
         if bands is not None:
             return bands
     orientation = _checked_orientation(path, max_pixels)
@@ -75,20 +77,32 @@ def _tifffile() -> Any:
     return require("tifffile", "tiff", "reading and writing TIFF files of more than 4 bands")
 
 
-def _read_multiband_tiff(path: Path, max_pixels: int) -> np.ndarray | None:
-    """A TIFF of more than 4 bands per pixel (satellite imagery: neither Pillow nor OpenCV reads
-    them) as ``(H, W, bands)`` in its stored dtype; None for any other TIFF, left to OpenCV."""
+def _read_tiff(path: Path, max_pixels: int, converted: bool) -> np.ndarray | None:
+    """The TIFFs OpenCV cannot read or misreads, read with tifffile, bands as stored: more than
+    4 bands (satellite tiles), 2 bands, grey-photometric colour, unassociated alpha (which
+    OpenCV's libtiff premultiplies into the colours). None: a grey or RGB(A) page OpenCV reads
+    as stored. A file of several pages is refused: only its first would be read."""
     try:
         tifffile = _tifffile()
     except ImportError:
         return None
     try:
         with tifffile.TiffFile(path) as tif:
-            page = tif.pages.first
+            pages, page = len(tif.pages), tif.pages.first
+            if pages > 1:  # a stack, or one (H, W, bands) array tifffile spread over H pages
+                raise DataError(f"a TIFF of {pages} pages (a stack, a multi-page document, or "
+                                "bands written as pages); one image per file is read and the rest "
+                                "would be lost: split it, or write an image's bands into one page "
+                                "(tifffile.imwrite(path, image, photometric='minisblack', "
+                                "planarconfig='contig'))", path=str(path))
             bands = int(page.samplesperpixel)
-            if bands <= 4:
-                return None
             height, width = int(page.imagelength), int(page.imagewidth)
+            rgb = int(page.photometric) == 2 and 2 not in tuple(page.extrasamples)
+            if bands == 1 or (bands in (3, 4) and rgb):
+                return None  # OpenCV reads it as stored (and decodes LZW and JPEG)
+            if converted:
+                raise DataError(f"a TIFF of {bands} bands cannot be read as RGB or grey; read it "
+                                "as stored", path=str(path))
             if height * width > max_pixels:
                 raise DataError(f"{width}x{height} (width x height) = {height * width} pixels is "
                                 f"over the limit of {max_pixels}; resize it or raise the limit "
@@ -96,11 +110,14 @@ def _read_multiband_tiff(path: Path, max_pixels: int) -> np.ndarray | None:
             arr = page.asarray()
     except DataError:
         raise
-    except Exception as exc:  # tifffile's own errors: a corrupt or unusual file
-        raise DataError(f"cannot read this TIFF ({type(exc).__name__}: {exc})", path=str(path)) from None
-    if page.planarconfig == 2 and arr.ndim == 3 and arr.shape[0] == bands:  # one plane per band
-        arr = np.moveaxis(arr, 0, -1)
-    if arr.ndim != 3 or arr.shape != (height, width, bands):
+    except Exception as exc:  # tifffile's own errors: a corrupt or unusual file, a codec missing
+        hint = "; install imagecodecs (pip install imagecodecs) or save it uncompressed" \
+            if "imagecodecs" in str(exc) else ""
+        raise DataError(f"cannot read this TIFF ({type(exc).__name__}: {exc}){hint}",
+                        path=str(path)) from None
+    if page.planarconfig == 2 and arr.ndim == 3 and arr.shape[0] == bands:
+        arr = np.moveaxis(arr, 0, -1)  # stored one plane per band
+    if arr.shape != (height, width, bands):
         raise DataError(f"a TIFF of {bands} bands read as shape {arr.shape}; only one image of "
                         "(height, width, bands) per file is supported", path=str(path))
     if arr.dtype not in (np.uint8, np.uint16, np.float32):

@@ -38,9 +38,13 @@ def rle_decode(rle: dict[str, Any], height: int, width: int) -> np.ndarray:
                 x += values[-2]
             values.append(x)
         counts = values
+    runs = [int(r) for r in counts]
+    if any(r < 0 for r in runs) or sum(runs) != height * width:
+        raise ValueError(f"the runs add up to {sum(runs)} pixels (or one is negative) for a "
+                         f"{height}x{width} mask")
     flat = np.zeros(height * width, dtype=np.uint8)
     at, value = 0, 0
-    for run in counts:
+    for run in runs:
         flat[at:at + int(run)] = value
         at += int(run)
         value ^= 1
@@ -74,12 +78,26 @@ def segmentation_mask(seg: Any, height: int, width: int, where: str) -> np.ndarr
         size = seg.get("size")
         if size != [height, width] or "counts" not in seg:
             raise DataError(f"{where}: an RLE needs 'counts' and size [{height}, {width}], got {size}")
-        return rle_decode(seg, height, width)
+        try:
+            return rle_decode(seg, height, width)
+        except (ValueError, TypeError, IndexError, OverflowError) as exc:
+            raise DataError(f"{where}: the RLE cannot be decoded ({exc}); its counts must be run "
+                            "lengths adding up to height x width") from None
+    if not isinstance(seg, list):
+        raise DataError(f"{where}: a segmentation is a list of polygons [[x1, y1, x2, y2, ...]] or "
+                        f"an RLE {{'counts': ..., 'size': [h, w]}}, got {type(seg).__name__}")
     mask = np.zeros((height, width), np.uint8)
-    for poly in seg if isinstance(seg, list) else []:
-        pts = np.asarray(poly, dtype=np.float64).reshape(-1, 2)
-        if len(pts) >= 3 and np.isfinite(pts).all():
-            cv2.fillPoly(mask, [np.round(pts).astype(np.int32)], 1)
+    for k, poly in enumerate(seg):
+        try:
+            flat = np.asarray(poly, dtype=np.float64).reshape(-1)
+        except (TypeError, ValueError):
+            raise DataError(f"{where}: polygon {k} is not a list of numbers") from None
+        if flat.size % 2 or not np.isfinite(flat).all():
+            raise DataError(f"{where}: polygon {k} has {flat.size} numbers (or one not finite); a "
+                            "polygon is (x, y) pairs of finite numbers")
+        if flat.size < 6:
+            continue  # fewer than 3 points: no area to draw (COCO has a few such)
+        cv2.fillPoly(mask, [np.round(flat.reshape(-1, 2)).astype(np.int32)], 1)
     return mask
 
 

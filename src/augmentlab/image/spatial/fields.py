@@ -16,7 +16,7 @@ import numpy as np
 from ...core.errors import InvalidConfig, InvalidInput
 from ...core.kinds import register_kinds
 from ...core.types import ArrayLike
-from .geometry import clip_polygon
+from .geometry import clip_polygon, polygon_area
 from .rotated import COLUMNS, ROTATED_FORMATS, corners_from, frame_of, rotated_out, rotated_sizes
 
 __all__ = [
@@ -208,12 +208,17 @@ class BoxSet:
         polys = list(corners)
         exact = np.ones(n, bool)
         h, w = size
-        if clip:  # the part of each box inside the frame, as Albumentations' clip=True
-            for i, poly in enumerate(polys):
-                if poly.min() < 0 or (poly[:, 0] > w).any() or (poly[:, 1] > h).any():
-                    polys[i], exact[i] = clip_polygon(poly, w, h), False
+        # A rotated box may reach outside the frame (an object the frame cuts: the smallest
+        # rectangle around its visible part sticks out, and boxes come back that way): the part
+        # inside is what moves. `clip` changes nothing here. A box with nothing inside is refused.
+        for i, poly in enumerate(polys):
+            if poly.min() < 0 or (poly[:, 0] > w).any() or (poly[:, 1] > h).any():
+                polys[i], exact[i] = clip_polygon(poly, w, h), False
+                if len(polys[i]) < 3 or polygon_area(polys[i]) <= 0:
+                    raise InvalidInput(f"{key}: rotated box {i} ({fmt}, corners "
+                                       f"{corners[i].round(4).tolist()}) has no part inside the "
+                                       f"{w}x{h} image; check the format or drop the box")
         xyxy = np.array([[*p.min(axis=0), *p.max(axis=0)] for p in polys]).reshape(-1, 4)
-        _check_boxes(xyxy, key, fmt, size, rotated=True)
         return cls(xyxy=xyxy, extra=arr[:, box_columns(fmt):].copy(), labels=labels,
                    visibility=np.ones(n), format=fmt, as_object=as_object, dtype=dtype,
                    polys=polys, index=np.arange(n), frames=frame_of(corners).reshape(-1, 2, 2),
@@ -376,20 +381,9 @@ def from_xyxy(xyxy: np.ndarray, fmt: str, size: tuple[int, int]) -> np.ndarray:
     return out / np.array([w, h, w, h]) if fmt == "yolo" else out
 
 
-def _check_boxes(xyxy: np.ndarray, key: str, fmt: str, size: tuple[int, int],
-                 rotated: bool = False) -> None:
+def _check_boxes(xyxy: np.ndarray, key: str, fmt: str, size: tuple[int, int]) -> None:
     h, w = size
     tol = 1e-6 * max(h, w)
-    if rotated:  # checked for size and shape already; a corner outside the frame is refused
-        outside = ((xyxy[:, 0] < -tol) | (xyxy[:, 1] < -tol) | (xyxy[:, 2] > w + tol)
-                   | (xyxy[:, 3] > h + tol))
-        if outside.any():
-            i = int(np.flatnonzero(outside)[0])
-            raise InvalidInput(f"{key}: rotated box {i} ({fmt}) has a corner outside the {w}x{h} "
-                               "image (its corners span "
-                               f"{xyxy[i].round(4).tolist()}); clip it, or let the pipeline cut "
-                               "it to the frame with bbox_params={'clip': True}")
-        return
     bad_order = (xyxy[:, 0] >= xyxy[:, 2]) | (xyxy[:, 1] >= xyxy[:, 3])
     if bad_order.any():
         i = int(np.flatnonzero(bad_order)[0])

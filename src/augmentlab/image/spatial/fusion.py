@@ -1,7 +1,8 @@
 """Fusion of consecutive image steps, for one pipeline call (the image pass's `Fuser`).
 
 Consecutive geometric transforms are planned from sizes alone and warped once (matrix fusion:
-one interpolation, exact boxes and keypoints); consecutive pointwise colour maps on uint8 images
+one interpolation, exact boxes and keypoints), except where a step would show area an earlier
+step of the group cut away (a pad after a crop): there the group is warped first, as step by step; consecutive pointwise colour maps on uint8 images
 become one table pass (LUT fusion). At most one group is pending at a time: a step of the other
 kind, or one applied on its own, flushes it first, so the order of effects is the pipeline's.
 """
@@ -14,13 +15,34 @@ import numpy as np
 
 from ...core.sample import Sample, to_jsonable
 from .bases import GeometricTransform, PointwiseTransform
-from .geometry import exact_plan
+from .geometry import edge_matrix, exact_plan, transform_points
 from .lut import apply_lut, compose_luts
 from .warp import check_output_size, warp_sample
 
 __all__ = ["GEOMETRY", "LUT", "ImageFuser"]
 
 GEOMETRY, LUT = "geometry", "lut"  # the `fusion` kinds of GeometricTransform, PointwiseTransform
+
+
+def _outside(points: np.ndarray, hw: tuple[int, int]) -> bool:
+    tol = 1e-6 * max(hw)
+    return bool((points < -tol).any() or (points[:, 0] > hw[1] + tol).any()
+                or (points[:, 1] > hw[0] + tol).any())
+
+
+def _frame(hw: tuple[int, int]) -> np.ndarray:
+    h, w = hw
+    return np.array([[0.0, 0.0], [w, 0.0], [w, h], [0.0, h]])
+
+
+def _cuts(m: np.ndarray, in_hw: tuple[int, int], out_hw: tuple[int, int]) -> bool:
+    """The step moves part of its input frame out of its output frame (a crop, a turn)."""
+    return _outside(transform_points(_frame(in_hw), edge_matrix(m)), out_hw)
+
+
+def _reveals(m: np.ndarray, in_hw: tuple[int, int], out_hw: tuple[int, int]) -> bool:
+    """The step's output frame reaches outside its input frame (a pad, a turn, a shift)."""
+    return _outside(transform_points(_frame(out_hw), np.linalg.inv(edge_matrix(m))), in_hw)
 
 
 class ImageFuser:
@@ -65,6 +87,10 @@ class ImageFuser:
                     t.sample_geometry(size, rng)
                 if params and not t.native_params:  # a flip's {} needs no conversion
                     params = to_jsonable(params)
+            if self.geo and self._would_show_what_was_cut(t, params, size):
+                # one warp would bring back pixels an earlier step of the group cut away (a pad
+                # after a crop, a turn after a turn): that earlier frame must clip, as step by step
+                self.flush_geometry(run)
             self.geo.append((t, params, size))
             self.geo_size = t.output_size(params, size)
             check_output_size(type(t).__name__, self.geo_size)
@@ -80,6 +106,14 @@ class ImageFuser:
             self.luts.append((t, params))
         self.pending = True
         return params
+
+    def _would_show_what_was_cut(self, t: GeometricTransform, params: dict[str, Any],
+                                 size: tuple[int, int]) -> bool:
+        """Whether step `t` shows area outside its input frame while an earlier pending step cut
+        part of its own input off: fused, that area would show the cut pixels instead of fill."""
+        if not _reveals(t.matrix(params, size), size, t.output_size(params, size)):
+            return False
+        return any(_cuts(g.matrix(p, s), s, g.output_size(p, s)) for g, p, s in self.geo)
 
     def flush(self, run: Any) -> None:
         if self.geo:

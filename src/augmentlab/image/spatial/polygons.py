@@ -18,7 +18,7 @@ import numpy as np
 
 from ...core.errors import InvalidInput
 
-__all__ = ["PolygonSet", "Polygons"]
+__all__ = ["PolygonSet", "Polygons", "clip_pieces"]
 
 
 @dataclass
@@ -107,22 +107,83 @@ class PolygonSet:
                    np.arange(len(polys)))
 
     def moved(self, polys: list[np.ndarray], out_hw: tuple[int, int]) -> PolygonSet:
-        """These polygons at new places, cut to an ``out_hw`` frame; those with no area left go."""
-        from .geometry import clip_polygon, polygon_area
-
+        """These polygons at new places, cut to an ``out_hw`` frame: a polygon the frame cuts
+        into several pieces becomes several polygons with its label; those with no area left go."""
         h, w = out_hw
-        kept, keep = [], []
-        for p in polys:
-            if p.min() < 0 or p[:, 0].max() > w or p[:, 1].max() > h:
-                p = clip_polygon(p, w, h)
-            ok = len(p) >= 3 and polygon_area(p) > 0
-            keep.append(ok)
-            if ok:
-                kept.append(p)
-        idx = np.flatnonzero(keep)
+        kept: list[np.ndarray] = []
+        owner: list[int] = []
+        for i, p in enumerate(polys):
+            pieces = [p] if p.min() >= 0 and p[:, 0].max() <= w and p[:, 1].max() <= h \
+                else clip_pieces(p, w, h)
+            kept += pieces
+            owner += [i] * len(pieces)
+        idx = np.array(owner, int)
         labels = None if self.labels is None else [self.labels[i] for i in idx]
         return PolygonSet(kept, labels, self.as_object, self.index[idx])
 
     def to_output(self) -> Any:
         polys = [p.copy() for p in self.polys]
         return Polygons(polys, labels=self.labels) if self.as_object else polys
+
+
+def clip_pieces(poly: np.ndarray, width: float, height: float) -> list[np.ndarray]:
+    """A simple polygon (concave too) cut to ``[0, width] x [0, height]``, as its separate pieces
+    with area (Sutherland-Hodgman would join the pieces by edges along the frame).
+
+    Example:
+        >>> u = np.array([[0, 0], [1, 0], [1, 2], [2, 2], [2, 0], [3, 0], [3, 3], [0, 3]], float)
+        >>> sorted(np.concatenate([p.min(axis=0), p.max(axis=0)]).tolist()
+        ...        for p in clip_pieces(u, 3, 1))  # the U's two legs
+        [[0.0, 0.0, 1.0, 1.0], [2.0, 0.0, 3.0, 1.0]]
+    """
+    from .geometry import polygon_area
+
+    pieces = [np.asarray(poly, np.float64)]
+    for axis, bound, below in ((0, 0.0, False), (0, width, True), (1, 0.0, False),
+                               (1, height, True)):
+        pieces = [q for p in pieces for q in _half_plane(p, axis, bound, below)]
+    return [p for p in pieces if len(p) >= 3 and polygon_area(p) > 0]
+
+
+def _half_plane(poly: np.ndarray, axis: int, bound: float, below: bool) -> list[np.ndarray]:
+    """The pieces of `poly` on one side of the line ``x[axis] == bound``. Walking the outline,
+    each exit across the line continues along it to the crossing that closes the same stretch
+    of the line inside the polygon (crossings sorted along the line pair up: even-odd), which is
+    an entry; each closed walk is one piece."""
+    # strictly inside: an edge lying on the line is dropped, not kept as a bridge of no width
+    inside = poly[:, axis] < bound if below else poly[:, axis] > bound
+    if inside.all():
+        return [poly]
+    if not inside.any():
+        return []
+    n = len(poly)
+    points: list[np.ndarray] = []
+    kinds: list[int] = []  # 0: a vertex inside, 1: an exit, 2: an entry
+    for i in range(n):
+        j = (i + 1) % n
+        if inside[i]:
+            points.append(poly[i])
+            kinds.append(0)
+        if inside[i] != inside[j]:
+            a, b = poly[i], poly[j]
+            point = a + (bound - a[axis]) / (b[axis] - a[axis]) * (b - a)
+            point[axis] = bound
+            points.append(point)
+            kinds.append(1 if inside[i] else 2)
+    crossings = sorted((k for k, kind in enumerate(kinds) if kind),
+                       key=lambda k: points[k][1 - axis])
+    partner = {}
+    for a, b in zip(crossings[0::2], crossings[1::2], strict=True):
+        partner[a], partner[b] = b, a
+    used: set[int] = set()
+    pieces = []
+    for start in (k for k, kind in enumerate(kinds) if kind == 2):
+        if start in used:
+            continue
+        piece, k = [], start
+        while k not in used:
+            used.add(k)
+            piece.append(points[k])
+            k = partner[k] if kinds[k] == 1 else (k + 1) % len(points)
+        pieces.append(np.array(piece))
+    return pieces
