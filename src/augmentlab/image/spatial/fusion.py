@@ -2,9 +2,10 @@
 
 Consecutive geometric transforms are planned from sizes alone and warped once (matrix fusion:
 one interpolation, exact boxes and keypoints), except where a step would show area an earlier
-step of the group cut away (a pad after a crop): there the group is warped first, as step by step; consecutive pointwise colour maps on uint8 images
-become one table pass (LUT fusion). At most one group is pending at a time: a step of the other
-kind, or one applied on its own, flushes it first, so the order of effects is the pipeline's.
+step of the group cut away (a pad after a crop): there the group is warped first, as step by
+step. Consecutive pointwise colour maps on uint8 images become one table pass (LUT fusion). At
+most one group is pending at a time: a step of the other kind, or one applied on its own,
+flushes it first, so the order of effects is the pipeline's.
 """
 
 from __future__ import annotations
