@@ -122,6 +122,8 @@ class Resize(GeometricTransform):
         (3, 7)
     """
 
+    frame_to_frame = True  # never shows area outside its input (see the fuser)
+
     random = False
 
     def __init__(self, height: int, width: int, *, interpolation: str = "linear",
@@ -140,6 +142,8 @@ class Resize(GeometricTransform):
 
 class _ScaleTo(GeometricTransform):
     """Resize by a factor computed from the input size; output size is in the params."""
+
+    frame_to_frame = True  # never shows area outside its input (see the fuser)
 
     _abstract = True
 

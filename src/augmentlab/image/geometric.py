@@ -45,6 +45,8 @@ class HorizontalFlip(GeometricTransform):
         [[3, 2, 1]]
     """
 
+    frame_to_frame = True  # never shows area outside its input (see the fuser)
+
     random = False
 
     def __init__(self, *, p: float = 0.5) -> None:
@@ -63,6 +65,8 @@ class VerticalFlip(GeometricTransform):
         [[2], [1]]
     """
 
+    frame_to_frame = True  # never shows area outside its input (see the fuser)
+
     random = False
 
     def __init__(self, *, p: float = 0.5) -> None:
@@ -80,6 +84,8 @@ class Transpose(GeometricTransform):
         >>> al.Transpose(p=1.0)(image=np.zeros((2, 5), np.uint8))["image"].shape
         (5, 2)
     """
+
+    frame_to_frame = True  # never shows area outside its input (see the fuser)
 
     random = False
 
@@ -102,6 +108,8 @@ class RandomRotate90(GeometricTransform):
         >>> out["image"].shape in [(2, 5), (5, 2)]
         True
     """
+
+    frame_to_frame = True  # never shows area outside its input (see the fuser)
 
     def __init__(self, *, p: float = 1.0) -> None:
         super().__init__(p=p)
@@ -136,6 +144,8 @@ class D4(GeometricTransform):
         >>> al.D4()(image=img, seed=0)["image"].shape in [(2, 3), (3, 2)]
         True
     """
+
+    frame_to_frame = True  # never shows area outside its input (see the fuser)
 
     native_params = True
 

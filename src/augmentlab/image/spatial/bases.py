@@ -186,6 +186,9 @@ class GeometricTransform(_WarpBase):
     # True where the params depend on the boxes or masks as they are at this step (box-safe
     # crops): the fuser applies the geometry pending before it, then calls `sample_params`
     reads_sample: ClassVar[bool] = False
+    # True where the output frame is always the input frame moved whole (flips, quarter turns,
+    # resizes): such a step never shows area outside its input, so the fuser need not check
+    frame_to_frame: ClassVar[bool] = False
 
     def sample_geometry(self, size: tuple[int, int], rng: np.random.Generator) -> dict[str, Any]:
         """Draw params from the (height, width) of the input alone."""

@@ -112,7 +112,8 @@ class ImageFuser:
                                  size: tuple[int, int]) -> bool:
         """Whether step `t` shows area outside its input frame while an earlier pending step cut
         part of its own input off: fused, that area would show the cut pixels instead of fill."""
-        if not _reveals(t.matrix(params, size), size, t.output_size(params, size)):
+        if t.frame_to_frame or not _reveals(t.matrix(params, size), size,
+                                            t.output_size(params, size)):
             return False
         return any(_cuts(g.matrix(p, s), s, g.output_size(p, s)) for g, p, s in self.geo)
 

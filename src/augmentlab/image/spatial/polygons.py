@@ -102,7 +102,9 @@ class PolygonSet:
                                    f"{p[:, 0].min():g} to {p[:, 0].max():g}, y from "
                                    f"{p[:, 1].min():g} to {p[:, 1].max():g}); clip it to the image")
             if polygon_area(p) <= 0:
-                raise InvalidInput(f"{key}: polygon {i} has no area (its vertices are on one line)")
+                raise InvalidInput(f"{key}: polygon {i} has no area (its vertices are on one line, "
+                                   "or its outline crosses itself so that its parts cancel); give "
+                                   "a simple outline, one polygon per part")
         return cls([p.copy() for p in polys], None if labels is None else list(labels), as_object,
                    np.arange(len(polys)))
 
