@@ -16,7 +16,7 @@ import numpy as np
 
 from ...core.sample import Sample, to_jsonable
 from .bases import GeometricTransform, PointwiseTransform
-from .geometry import edge_matrix, exact_plan, transform_points
+from .geometry import exact_plan
 from .lut import apply_lut, compose_luts
 from .warp import check_output_size, warp_sample
 
@@ -25,25 +25,30 @@ __all__ = ["GEOMETRY", "LUT", "ImageFuser"]
 GEOMETRY, LUT = "geometry", "lut"  # the `fusion` kinds of GeometricTransform, PointwiseTransform
 
 
-def _outside(points: np.ndarray, hw: tuple[int, int]) -> bool:
+def _moved_corners(m: np.ndarray, hw: tuple[int, int]) -> list[tuple[float, float]]:
+    """The corners of an ``hw`` frame (pixel edges) through the pixel-centre matrix `m`: plain
+    floats, since this runs for every step added to a group (numpy costs more on 4 points)."""
+    (a, b, c), (d, e, f), (g, k, n) = m.tolist()
+    out = []
+    for x, y in ((-0.5, -0.5), (hw[1] - 0.5, -0.5), (hw[1] - 0.5, hw[0] - 0.5), (-0.5, hw[0] - 0.5)):
+        w = g * x + k * y + n
+        out.append(((a * x + b * y + c) / w + 0.5, (d * x + e * y + f) / w + 0.5))
+    return out
+
+
+def _outside(points: list[tuple[float, float]], hw: tuple[int, int]) -> bool:
     tol = 1e-6 * max(hw)
-    return bool((points < -tol).any() or (points[:, 0] > hw[1] + tol).any()
-                or (points[:, 1] > hw[0] + tol).any())
-
-
-def _frame(hw: tuple[int, int]) -> np.ndarray:
-    h, w = hw
-    return np.array([[0.0, 0.0], [w, 0.0], [w, h], [0.0, h]])
+    return any(x < -tol or y < -tol or x > hw[1] + tol or y > hw[0] + tol for x, y in points)
 
 
 def _cuts(m: np.ndarray, in_hw: tuple[int, int], out_hw: tuple[int, int]) -> bool:
     """The step moves part of its input frame out of its output frame (a crop, a turn)."""
-    return _outside(transform_points(_frame(in_hw), edge_matrix(m)), out_hw)
+    return _outside(_moved_corners(m, in_hw), out_hw)
 
 
 def _reveals(m: np.ndarray, in_hw: tuple[int, int], out_hw: tuple[int, int]) -> bool:
     """The step's output frame reaches outside its input frame (a pad, a turn, a shift)."""
-    return _outside(transform_points(_frame(out_hw), np.linalg.inv(edge_matrix(m))), in_hw)
+    return _outside(_moved_corners(np.linalg.inv(m), out_hw), in_hw)
 
 
 class ImageFuser:
@@ -57,12 +62,13 @@ class ImageFuser:
         np.True_
     """
 
-    __slots__ = ("geo", "geo_size", "has_size", "image_keys", "images_uint8", "luts", "moves_points",
-                 "pending", "size")
+    __slots__ = ("geo", "geo_size", "has_size", "image_keys", "images_uint8", "luts", "matrices",
+                 "moves_points", "pending", "size")
 
     def __init__(self, size: tuple[int, int], images_uint8: bool, image_keys: tuple[str, ...],
                  has_size: bool, moves_points: bool) -> None:
         self.geo: list[tuple[GeometricTransform, dict[str, Any], tuple[int, int]]] = []
+        self.matrices: dict[int, np.ndarray] = {}  # by place in `geo`: worked out for the check
         self.geo_size: tuple[int, int] | None = None
         self.luts: list[tuple[PointwiseTransform, dict[str, Any]]] = []
         self.pending = False
@@ -112,10 +118,20 @@ class ImageFuser:
                                  size: tuple[int, int]) -> bool:
         """Whether step `t` shows area outside its input frame while an earlier pending step cut
         part of its own input off: fused, that area would show the cut pixels instead of fill."""
-        if t.frame_to_frame or not _reveals(t.matrix(params, size), size,
-                                            t.output_size(params, size)):
+        if t.frame_to_frame:
             return False
-        return any(_cuts(g.matrix(p, s), s, g.output_size(p, s)) for g, p, s in self.geo)
+        m = self.matrices[len(self.geo)] = t.matrix(params, size)  # kept for the warp
+        if not _reveals(m, size, t.output_size(params, size)):
+            return False
+        return any(not g.frame_to_frame and _cuts(self._matrix(i), s, g.output_size(p, s))
+                   for i, (g, p, s) in enumerate(self.geo))
+
+    def _matrix(self, i: int) -> np.ndarray:
+        m = self.matrices.get(i)
+        if m is None:
+            t, params, size = self.geo[i]
+            m = self.matrices[i] = t.matrix(params, size)
+        return m
 
     def flush(self, run: Any) -> None:
         if self.geo:
@@ -151,12 +167,13 @@ class ImageFuser:
             moved = first.matrix(params, size) if self.moves_points else None
             run.sample = warp_sample(run.sample, moved, self.geo_size, first.style, size, plan)
         else:
-            m = first.matrix(params, size)
-            for t, params, size in self.geo[1:]:
-                m = t.matrix(params, size) @ m
+            m = self._matrix(0)
+            for i in range(1, len(self.geo)):
+                m = self._matrix(i) @ m
             run.sample = warp_sample(run.sample, m, self.geo_size, first.style, self.size)
         self.size = self.geo_size
         self.geo, self.geo_size = [], None
+        self.matrices = {}
         self.pending = bool(self.luts)
 
     def flush_luts(self, run: Any) -> None:
