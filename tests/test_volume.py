@@ -545,3 +545,19 @@ def test_channels_are_transformed_alike_and_apart(name: str) -> None:
     for c in range(2):
         alone = pipe(volume=np.ascontiguousarray(v[..., c]), sample_id=0)["volume"]
         np.testing.assert_allclose(both[..., c], alone, rtol=1e-6, atol=1e-6)
+
+
+def test_a_header_without_its_data_file_names_the_missing_one(tmp_path) -> None:  # noqa: ANN001
+    """nibabel's analyze.hdr ships without its .img: the message said "no such file" of the
+    .hdr, which is there."""
+    import shutil
+
+    import nibabel
+
+    from augmentlab.errors import DataError
+    from augmentlab.volume import read_volume
+
+    data = Path(nibabel.__file__).parent / "tests" / "data"
+    shutil.copy(data / "analyze.hdr", tmp_path / "scan.hdr")
+    with pytest.raises(DataError, match=r"scan\.img is missing"):
+        read_volume(tmp_path / "scan.hdr")

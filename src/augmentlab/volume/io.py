@@ -60,8 +60,10 @@ def read_volume(path: str | Path, *, labels: bool = False) -> VolumeFile:
             array = np.rint(raw) if raw.dtype.kind == "f" else raw
         else:
             array = image.get_fdata(dtype=np.float32)
-    except FileNotFoundError:
-        raise DataError("no such file", path=name) from None
+    except FileNotFoundError as exc:  # the file given, or its pair (an Analyze .hdr's .img)
+        missing = exc.filename if exc.filename and str(exc.filename) != name else None
+        raise DataError(f"its data file {missing} is missing (a header and its data come as a "
+                        "pair)" if missing else "no such file", path=name) from None
     except Exception as exc:  # nibabel raises many types for a corrupt or foreign file
         raise DataError(f"cannot read this volume file (corrupt, truncated or not a volume "
                         f"nibabel reads): {type(exc).__name__}: {exc}", path=name) from None
