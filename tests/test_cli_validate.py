@@ -82,7 +82,7 @@ def test_list_takes_a_modality_and_a_search_word(capsys: pytest.CaptureFixture[s
     descriptions = lines[1::3]
     assert all(d.startswith(" " * 23) and len(d.strip()) > 10 for d in descriptions)
     flip = names.index("HorizontalFlip")
-    assert lines[3 * flip].split(None, 1)[1] == "bboxes, image, keypoints, mask"  # what it changes
+    assert lines[3 * flip].split(None, 1)[1] == "bboxes, image, keypoints, mask, polygons"  # changes
     assert main(["list", "audio", "--search", "GAIN"]) == 0
     found = [line.split()[0] for line in capsys.readouterr().out.splitlines()[::3]]
     assert "audio.Gain" in found and all(n.startswith("audio.") for n in found)
