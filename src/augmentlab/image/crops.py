@@ -54,6 +54,7 @@ def _check_fits(owner: str, crop: Size, size: Size) -> None:
 class _Crop(GeometricTransform):
     _abstract = True
     native_params = True  # {"x": int, "y": int}
+    cuts_frame = True  # a later step never shows what it cut (see the fuser)
     height: int
     width: int
 
@@ -240,6 +241,8 @@ class RandomResizedCrop(GeometricTransform):
         (8, 8, 3)
     """
 
+    cuts_frame = True  # a later step never shows what it cut (see the fuser)
+
     def __init__(self, size: int | tuple[int, int], *, scale: Range = (0.08, 1.0), ratio: Range = (0.75, 4 / 3),
                  interpolation: str = "linear", p: float = 1.0) -> None:
         super().__init__(interpolation=interpolation, p=p)
@@ -343,6 +346,8 @@ class BBoxSafeRandomCrop(GeometricTransform):
         >>> bool(b[2] - b[0] == 40 and b[3] - b[1] == 40 and w >= 40 and h >= 40)
         True
     """
+
+    cuts_frame = True  # a later step never shows what it cut (see the fuser)
 
     reads_sample = True
     native_params = True

@@ -189,6 +189,11 @@ class GeometricTransform(_WarpBase):
     # True where the output frame is always the input frame moved whole (flips, quarter turns,
     # resizes): such a step never shows area outside its input, so the fuser need not check
     frame_to_frame: ClassVar[bool] = False
+    # True for the crops: what they cut away is gone, so a later step of a fused group must not
+    # show it (a pad after a crop shows fill, as step by step). Turns and shears are not crops:
+    # fused, a turn after a turn keeps the corners the first one would have lost, and the
+    # Albumentations importer relies on it (it splits A.Affine's shear into a second step)
+    cuts_frame: ClassVar[bool] = False
 
     def sample_geometry(self, size: tuple[int, int], rng: np.random.Generator) -> dict[str, Any]:
         """Draw params from the (height, width) of the input alone."""

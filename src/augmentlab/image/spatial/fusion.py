@@ -1,8 +1,8 @@
 """Fusion of consecutive image steps, for one pipeline call (the image pass's `Fuser`).
 
 Consecutive geometric transforms are planned from sizes alone and warped once (matrix fusion:
-one interpolation, exact boxes and keypoints), except where a step would show area an earlier
-step of the group cut away (a pad after a crop): there the group is warped first, as step by
+one interpolation, exact boxes and keypoints), except where a step would show area a crop of
+the group cut away (a pad or a turn after a crop): there the group is warped first, as step by
 step. Consecutive pointwise colour maps on uint8 images become one table pass (LUT fusion). At
 most one group is pending at a time: a step of the other kind, or one applied on its own,
 flushes it first, so the order of effects is the pipeline's.
@@ -39,11 +39,6 @@ def _moved_corners(m: np.ndarray, hw: tuple[int, int]) -> list[tuple[float, floa
 def _outside(points: list[tuple[float, float]], hw: tuple[int, int]) -> bool:
     tol = 1e-6 * max(hw)
     return any(x < -tol or y < -tol or x > hw[1] + tol or y > hw[0] + tol for x, y in points)
-
-
-def _cuts(m: np.ndarray, in_hw: tuple[int, int], out_hw: tuple[int, int]) -> bool:
-    """The step moves part of its input frame out of its output frame (a crop, a turn)."""
-    return _outside(_moved_corners(m, in_hw), out_hw)
 
 
 def _reveals(m: np.ndarray, in_hw: tuple[int, int], out_hw: tuple[int, int]) -> bool:
@@ -116,15 +111,12 @@ class ImageFuser:
 
     def _would_show_what_was_cut(self, t: GeometricTransform, params: dict[str, Any],
                                  size: tuple[int, int]) -> bool:
-        """Whether step `t` shows area outside its input frame while an earlier pending step cut
-        part of its own input off: fused, that area would show the cut pixels instead of fill."""
-        if t.frame_to_frame:
+        """Whether step `t` shows area outside its input frame while a crop of the group cut
+        part of the image away: fused, that area would show the cut pixels instead of fill."""
+        if t.frame_to_frame or not any(g.cuts_frame for g, _, _ in self.geo):
             return False
         m = self.matrices[len(self.geo)] = t.matrix(params, size)  # kept for the warp
-        if not _reveals(m, size, t.output_size(params, size)):
-            return False
-        return any(not g.frame_to_frame and _cuts(self._matrix(i), s, g.output_size(p, s))
-                   for i, (g, p, s) in enumerate(self.geo))
+        return _reveals(m, size, t.output_size(params, size))
 
     def _matrix(self, i: int) -> np.ndarray:
         m = self.matrices.get(i)
